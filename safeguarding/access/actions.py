@@ -1,0 +1,322 @@
+"""Every write about agencies, staff, sign-in and access grants."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from safeguarding.access import second_factor
+from safeguarding.access.models import (
+    Agency,
+    AgencyKind,
+    ApiToken,
+    BreakGlassGrant,
+    CaseRole,
+    User,
+)
+from safeguarding.access.policy import may_break_glass
+from safeguarding.access.roles import ADMIN_ROLES, MANAGER_ROLES, Role
+from safeguarding.audit.chain import record
+from safeguarding.audit.verbs import AuditVerb
+
+BREAK_GLASS_REASON_MIN_LENGTH = 20
+API_TOKEN_PREFIX = "sgh_"
+
+
+def _require_admin(actor: User | None) -> None:
+    # ``None`` is the operator at the command line, who already holds the server.
+    if actor is not None and actor.role not in ADMIN_ROLES:
+        raise PermissionDenied("Only a system administrator can manage agencies and staff")
+
+
+def create_agency(
+    *,
+    actor: User | None,
+    code: str,
+    name: str,
+    kind: str,
+    area_name: str = "",
+    home_authority: Agency | None = None,
+) -> Agency:
+    _require_admin(actor)
+    if kind not in AgencyKind.values:
+        raise ValidationError({"kind": ["Choose a kind of agency"]})
+    with transaction.atomic():
+        agency = Agency(
+            code=code.strip().upper(),
+            name=name.strip(),
+            kind=kind,
+            area_name=area_name,
+            home_authority=home_authority,
+        )
+        agency.full_clean()
+        agency.save()
+        record(
+            AuditVerb.AGENCY_CREATED,
+            actor=actor,
+            target_type="agency",
+            target_id=agency.code,
+        )
+    return agency
+
+
+def create_user(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: str,
+    agency: Agency | None,
+    given_name: str = "",
+    family_name: str = "",
+    email: str = "",
+    manager: User | None = None,
+    totp_secret: str | None = None,
+    check_password_strength: bool = True,
+) -> User:
+    """Create a member of staff. ``totp_secret`` pre-enrols the second factor (demo and
+    operator set-up); without it the user enrols at first sign-in."""
+    _require_admin(actor)
+    if role not in Role.values:
+        raise ValidationError({"role": ["Choose a role"]})
+    if role not in ADMIN_ROLES | {Role.AUDITOR} and agency is None:
+        raise ValidationError({"agency": ["Choose the member of staff's agency"]})
+    user = User(
+        username=username.strip().lower(),
+        role=role,
+        agency=agency,
+        first_name=given_name,
+        last_name=family_name,
+        email=email,
+        manager=manager,
+    )
+    if check_password_strength:
+        from django.contrib.auth.password_validation import validate_password
+
+        validate_password(password, user)
+    user.password = make_password(password)
+    if totp_secret:
+        second_factor.store_secret(user, totp_secret)
+        user.totp_confirmed = True
+    with transaction.atomic():
+        user.full_clean(exclude=["password"])
+        user.save()
+        record(
+            AuditVerb.USER_CREATED,
+            actor=actor,
+            target_type="user",
+            target_id=user.pk,
+            payload={"role": role, "agency": agency.code if agency else ""},
+        )
+    return user
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    user: User | None
+    locked: bool = False
+
+
+def check_password_step(username: str, password: str) -> PasswordCheck:
+    """First sign-in step. Counts failures toward lock-out; hashes a dummy password for
+    unknown usernames so that timing does not reveal which accounts exist."""
+    user = User.objects.filter(username=username.strip().lower(), is_active=True).first()
+    if user is None:
+        make_password(password)
+        record(AuditVerb.SIGN_IN_FAILED, actor=None, actor_label="unknown-user",
+               payload={"step": "password"})
+        return PasswordCheck(None)
+    if user.is_locked():
+        record(AuditVerb.SIGN_IN_FAILED, actor=user, payload={"step": "password", "locked": True})
+        return PasswordCheck(None, locked=True)
+    if not user.check_password(password) or user.role == Role.SYSTEM_INTEGRATION:
+        locked = register_failure(user, step="password")
+        return PasswordCheck(None, locked=locked)
+    return PasswordCheck(user)
+
+
+def register_failure(user: User, *, step: str) -> bool:
+    """Count a failed attempt; lock the account when the limit is reached."""
+    with transaction.atomic():
+        locked_user = User.objects.select_for_update().get(pk=user.pk)
+        locked_user.failed_sign_ins += 1
+        locked = locked_user.failed_sign_ins >= settings.SIGN_IN_MAX_FAILURES
+        if locked:
+            locked_user.locked_until = timezone.now() + timedelta(
+                minutes=settings.SIGN_IN_LOCKOUT_MINUTES
+            )
+            locked_user.failed_sign_ins = 0
+        locked_user.save(update_fields=["failed_sign_ins", "locked_until"])
+        record(AuditVerb.SIGN_IN_FAILED, actor=locked_user, payload={"step": step})
+        if locked:
+            record(AuditVerb.ACCOUNT_LOCKED, actor=locked_user, target_type="user",
+                   target_id=locked_user.pk)
+    return locked
+
+
+def check_second_factor_step(user: User, code: str) -> bool:
+    """Second sign-in step: a TOTP code for a time step not used before."""
+    with transaction.atomic():
+        locked_user = User.objects.select_for_update().get(pk=user.pk)
+        if locked_user.is_locked():
+            return False
+        totp_secret = second_factor.read_secret(locked_user)
+        step = second_factor.matching_step(totp_secret, code) if totp_secret else None
+        if step is None or step <= locked_user.totp_last_step:
+            register_failure(locked_user, step="second-factor")
+            return False
+        locked_user.totp_last_step = step
+        locked_user.failed_sign_ins = 0
+        locked_user.save(update_fields=["totp_last_step", "failed_sign_ins"])
+        record(AuditVerb.SIGNED_IN, actor=locked_user)
+    return True
+
+
+def confirm_second_factor(user: User, totp_secret: str, code: str) -> bool:
+    """Enrol a new TOTP secret once the user proves their authenticator has it."""
+    step = second_factor.matching_step(totp_secret, code)
+    if step is None:
+        return False
+    with transaction.atomic():
+        second_factor.store_secret(user, totp_secret)
+        user.totp_confirmed = True
+        user.totp_last_step = step
+        user.failed_sign_ins = 0
+        user.save(
+            update_fields=[
+                "totp_secret_encrypted", "totp_confirmed", "totp_last_step", "failed_sign_ins"
+            ]
+        )
+        record(AuditVerb.SECOND_FACTOR_ENROLLED, actor=user, target_type="user", target_id=user.pk)
+        record(AuditVerb.SIGNED_IN, actor=user)
+    return True
+
+
+def unlock_user(*, actor: User | None, user: User) -> None:
+    _require_admin(actor)
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(locked_until=None, failed_sign_ins=0)
+        record(AuditVerb.ACCOUNT_UNLOCKED, actor=actor, target_type="user", target_id=user.pk)
+
+
+def deactivate_user(*, actor: User | None, user: User) -> None:
+    _require_admin(actor)
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=False)
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        record(AuditVerb.USER_DEACTIVATED, actor=actor, target_type="user", target_id=user.pk)
+
+
+def grant_break_glass(*, actor: User, person_id: object, reason: str) -> BreakGlassGrant:
+    """Open a person's record outside need-to-know, for a stated reason. Audited, and
+    every agency holding a record on the person is told."""
+    from safeguarding.notifications.actions import notify_users
+    from safeguarding.people.models import AgencyRecord, Person
+
+    if not may_break_glass(actor):
+        raise PermissionDenied("Your role cannot use break-glass access")
+    reason = (reason or "").strip()
+    if len(reason) < BREAK_GLASS_REASON_MIN_LENGTH:
+        raise ValidationError(
+            {"reason": [f"Explain why you need access, in at least "
+                        f"{BREAK_GLASS_REASON_MIN_LENGTH} characters"]}
+        )
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise ValidationError({"person": ["That person could not be found"]})
+    with transaction.atomic():
+        grant = BreakGlassGrant.objects.create(
+            user=actor,
+            person=person,
+            reason=reason,
+            expires_at=timezone.now() + timedelta(hours=settings.BREAK_GLASS_HOURS),
+        )
+        record(
+            AuditVerb.BREAK_GLASS_GRANTED,
+            actor=actor,
+            target_type="person",
+            target_id=person.pk,
+            reason=reason,
+            payload={"grant": str(grant.pk), "expires_at": grant.expires_at.isoformat()},
+        )
+        owning_agencies = AgencyRecord.objects.filter(person=person).values("agency_id")
+        managers = User.objects.filter(
+            agency_id__in=owning_agencies, role__in=MANAGER_ROLES, is_active=True
+        ).exclude(pk=actor.pk)
+        notify_users(
+            managers,
+            subject="Break-glass access to a record your agency holds",
+            body=(
+                f"{actor.display_name} ({actor.agency}) opened a record your agency holds "
+                "using break-glass access. Their stated reason is in the audit log."
+            ),
+            link=f"/people/{person.pk}/",
+        )
+    return grant
+
+
+def assign_case_role(*, actor: User, user: User, person_id: object, kind: str) -> CaseRole:
+    from safeguarding.people.queries import access_person
+
+    if actor.role not in {Role.TEAM_MANAGER, Role.MASH_TRIAGE}:
+        raise PermissionDenied("Only a team manager or the MASH can assign case roles")
+    person = access_person(actor, str(person_id), purpose="assign a case role")
+    if kind not in CaseRole.Kind.values:
+        raise ValidationError({"kind": ["Choose the case role"]})
+    with transaction.atomic():
+        role, _ = CaseRole.objects.get_or_create(
+            user=user, person=person, kind=kind, ended_at=None
+        )
+        record(
+            AuditVerb.CASE_ROLE_ASSIGNED,
+            actor=actor,
+            target_type="person",
+            target_id=person.pk,
+            payload={"user": user.pk, "kind": kind},
+        )
+    return role
+
+
+def issue_api_token(
+    *, actor: User | None, user: User, name: str, days_valid: int | None = 365
+) -> str:
+    """Issue a bearer token for ``user``; returns the token, which is shown only once."""
+    _require_admin(actor)
+    token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        api_token = ApiToken.objects.create(
+            user=user,
+            name=name,
+            prefix=token[:12],
+            digest=hashlib.sha256(token.encode()).hexdigest(),
+            expires_at=timezone.now() + timedelta(days=days_valid) if days_valid else None,
+        )
+        record(
+            AuditVerb.API_TOKEN_ISSUED,
+            actor=actor,
+            target_type="api-token",
+            target_id=api_token.pk,
+            payload={"user": user.pk, "name": name},
+        )
+    return token
+
+
+def user_for_api_token(token: str) -> User | None:
+    if not token.startswith(API_TOKEN_PREFIX):
+        return None
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    api_token = ApiToken.objects.select_related("user", "user__agency").filter(digest=digest).first()
+    if api_token is None or not api_token.is_usable() or not api_token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+    return api_token.user

@@ -1,0 +1,58 @@
+"""Need-to-know: who may see which person. Every read of personal data goes through here.
+
+A member of staff sees a person when
+  * their agency holds a record on the person, or
+  * they hold an open role on the person's case, or
+  * they are a MASH triage officer and a concern about the person was sent to their
+    authority's MASH, or
+  * they were granted break-glass access that has not expired.
+Taskforce analysts, auditors and system administrators see no identifiable record at all.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from safeguarding.access.models import BreakGlassGrant, CaseRole, User
+from safeguarding.access.roles import BREAK_GLASS_ROLES, CASE_WORK_ROLES, Role
+
+
+def does_case_work(user: User) -> bool:
+    return bool(
+        user.is_authenticated and user.is_active and user.agency_id and user.role in CASE_WORK_ROLES
+    )
+
+
+def may_break_glass(user: User) -> bool:
+    return does_case_work(user) and user.role in BREAK_GLASS_ROLES
+
+
+def visible_person_condition(user: User) -> Q:
+    """A filter on Person rows that keeps exactly those ``user`` may see."""
+    from safeguarding.concerns.models import ConcernPerson
+    from safeguarding.people.models import AgencyRecord
+
+    if not does_case_work(user):
+        return Q(pk__in=[])
+    agency_holds = Exists(
+        AgencyRecord.objects.filter(person=OuterRef("pk"), agency_id=user.agency_id)
+    )
+    case_role = Exists(
+        CaseRole.objects.filter(person=OuterRef("pk"), user=user, ended_at__isnull=True)
+    )
+    break_glass = Exists(
+        BreakGlassGrant.objects.filter(
+            person=OuterRef("pk"), user=user, expires_at__gt=timezone.now()
+        )
+    )
+    condition = Q(agency_holds) | Q(case_role) | Q(break_glass)
+    if user.role == Role.MASH_TRIAGE:
+        condition |= Q(
+            Exists(
+                ConcernPerson.objects.filter(
+                    person=OuterRef("pk"), concern__local_authority_id=user.agency_id
+                )
+            )
+        )
+    return condition

@@ -1,0 +1,36 @@
+"""Staff roles and what each may do. Access decisions read these sets, never role names."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", "Practitioner"
+    TEAM_MANAGER = "team-manager", "Team manager"
+    MASH_TRIAGE = "mash-triage", "MASH triage officer"
+    DESIGNATED_SAFEGUARDING_LEAD = "dsl", "Designated safeguarding lead"
+    POLICE_ANALYST = "police-analyst", "Police analyst"
+    TASKFORCE_ANALYST = "taskforce-analyst", "Taskforce analyst"
+    AUDITOR = "auditor", "Auditor"
+    SYSTEM_ADMINISTRATOR = "system-admin", "System administrator"
+    SYSTEM_INTEGRATION = "system-integration", "Agency system (API)"
+
+
+# Roles that may read and write case content about people their agency is involved with.
+CASE_WORK_ROLES = frozenset(
+    {
+        Role.PRACTITIONER,
+        Role.TEAM_MANAGER,
+        Role.MASH_TRIAGE,
+        Role.DESIGNATED_SAFEGUARDING_LEAD,
+        Role.POLICE_ANALYST,
+        Role.SYSTEM_INTEGRATION,
+    }
+)
+# Roles that may use break-glass access (people: not systems).
+BREAK_GLASS_ROLES = CASE_WORK_ROLES - {Role.SYSTEM_INTEGRATION}
+# Roles that see only aggregates, never an identifiable record.
+AGGREGATE_ONLY_ROLES = frozenset({Role.TASKFORCE_ANALYST})
+AUDIT_ROLES = frozenset({Role.AUDITOR})
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMINISTRATOR})
+# Managers are told about break-glass access to records their agency holds.
+MANAGER_ROLES = frozenset({Role.TEAM_MANAGER})

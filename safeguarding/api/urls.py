@@ -1,0 +1,5 @@
+from django.urls import path
+
+from safeguarding.api.routes import api
+
+urlpatterns = [path("", api.urls)]

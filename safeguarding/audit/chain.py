@@ -1,0 +1,200 @@
+"""Appending to and verifying the audit chain."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from safeguarding.audit.models import AuditEntry, AuditHead
+from safeguarding.audit.verbs import AuditVerb
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from safeguarding.access.models import User
+
+GENESIS_HASH = "0" * 64
+
+
+def _canonical(entry_fields: dict[str, Any]) -> bytes:
+    return json.dumps(entry_fields, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def compute_hash(
+    *,
+    previous_hash: str,
+    sequence: int,
+    occurred_at: datetime,
+    actor_id: int | None,
+    actor_label: str,
+    agency_code: str,
+    verb: str,
+    target_type: str,
+    target_id: str,
+    reason: str,
+    legal_basis: str,
+    payload: dict[str, Any],
+) -> str:
+    message = _canonical(
+        {
+            "previous_hash": previous_hash,
+            "sequence": sequence,
+            "occurred_at": occurred_at.isoformat(timespec="microseconds"),
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "agency_code": agency_code,
+            "verb": verb,
+            "target_type": target_type,
+            "target_id": target_id,
+            "reason": reason,
+            "legal_basis": legal_basis,
+            "payload": payload,
+        }
+    )
+    key = settings.AUDIT_HMAC_KEY.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _entry_hash(entry: AuditEntry, previous_hash: str) -> str:
+    return compute_hash(
+        previous_hash=previous_hash,
+        sequence=entry.sequence,
+        occurred_at=entry.occurred_at,
+        actor_id=entry.actor_id,
+        actor_label=entry.actor_label,
+        agency_code=entry.agency_code,
+        verb=entry.verb,
+        target_type=entry.target_type,
+        target_id=entry.target_id,
+        reason=entry.reason,
+        legal_basis=entry.legal_basis,
+        payload=entry.payload,
+    )
+
+
+def _normalised_payload(payload: dict[str, Any] | None) -> dict[str, Any]:
+    # Round-trip through JSON so that what is hashed is exactly what the database returns.
+    result: dict[str, Any] = json.loads(_canonical(payload or {}))
+    return result
+
+
+def record(
+    verb: AuditVerb,
+    *,
+    actor: User | None,
+    target_type: str = "",
+    target_id: object = "",
+    reason: str = "",
+    legal_basis: str = "",
+    payload: dict[str, Any] | None = None,
+    actor_label: str | None = None,
+) -> AuditEntry:
+    """Append one entry in the caller's transaction (or a new one)."""
+    with transaction.atomic():
+        head = _locked_head()
+        entry = AuditEntry(
+            sequence=head.last_sequence + 1,
+            occurred_at=timezone.now(),
+            actor_id=actor.pk if actor is not None else None,
+            actor_label=actor_label or (actor.get_username() if actor is not None else "system"),
+            agency_code=(actor.agency.code if actor is not None and actor.agency_id else ""),
+            verb=str(verb),
+            target_type=target_type,
+            target_id=str(target_id),
+            reason=reason,
+            legal_basis=legal_basis,
+            payload=_normalised_payload(payload),
+            previous_hash=head.last_hash,
+        )
+        entry.entry_hash = _entry_hash(entry, head.last_hash)
+        entry.save(force_insert=True)
+        AuditHead.objects.filter(pk=head.pk).update(
+            last_sequence=entry.sequence, last_hash=entry.entry_hash
+        )
+        return entry
+
+
+def _locked_head() -> AuditHead:
+    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    return head
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    sequence: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    entries_checked: int
+    problem: ChainProblem | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def _iter_entries(batch_size: int = 5000) -> Iterator[AuditEntry]:
+    last = 0
+    while True:
+        batch = list(AuditEntry.objects.filter(sequence__gt=last).order_by("sequence")[:batch_size])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].sequence
+
+
+def verify_chain(progress: Any = None) -> VerificationResult:
+    """Check every entry from the first; stop at the first one that does not hold."""
+    expected_sequence = 1
+    previous_hash = GENESIS_HASH
+    checked = 0
+    for entry in _iter_entries():
+        if entry.sequence != expected_sequence:
+            return VerificationResult(
+                checked,
+                ChainProblem(
+                    entry.sequence,
+                    f"entry #{entry.sequence} follows #{expected_sequence - 1}: "
+                    f"entry #{expected_sequence} is missing or the log was reordered",
+                ),
+            )
+        if entry.previous_hash != previous_hash:
+            return VerificationResult(
+                checked,
+                ChainProblem(
+                    entry.sequence,
+                    f"entry #{entry.sequence} does not follow on from entry "
+                    f"#{entry.sequence - 1}: an entry was inserted, removed or reordered",
+                ),
+            )
+        if not hmac.compare_digest(_entry_hash(entry, previous_hash), entry.entry_hash):
+            return VerificationResult(
+                checked,
+                ChainProblem(entry.sequence, f"entry #{entry.sequence} was altered"),
+            )
+        previous_hash = entry.entry_hash
+        expected_sequence += 1
+        checked += 1
+        if progress is not None:
+            progress.update(1)
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_sequence, head.last_hash) != (checked, previous_hash):
+        return VerificationResult(
+            checked,
+            ChainProblem(
+                checked + 1,
+                f"the log ends at #{checked} but was written up to #{head.last_sequence}: "
+                "entries were removed from the end",
+            ),
+        )
+    return VerificationResult(checked, None)

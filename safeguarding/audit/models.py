@@ -1,0 +1,55 @@
+"""The append-only, hash-chained audit log.
+
+Each entry carries the HMAC of its own content and of the previous entry's hash, so that
+editing, removing, reordering or inserting an entry breaks the chain at that point. The
+HMAC key lives outside the database: someone who can write to the database still cannot
+forge a consistent chain. On PostgreSQL and SQLite, database triggers refuse UPDATE and
+DELETE on the entries (see migration 0002).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from safeguarding.audit.verbs import AuditVerb
+
+
+class AuditEntry(models.Model):
+    sequence = models.PositiveBigIntegerField(unique=True)
+    occurred_at = models.DateTimeField()
+    # Plain columns rather than foreign keys: the log must outlive and never cascade
+    # from the rows it speaks of.
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=150)
+    agency_code = models.CharField(max_length=32, blank=True)
+    verb = models.CharField(max_length=40, choices=AuditVerb.choices)
+    target_type = models.CharField(max_length=40, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+    legal_basis = models.CharField(max_length=200, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ("sequence",)
+        verbose_name_plural = "audit entries"
+        indexes = (
+            models.Index(fields=("target_type", "target_id"), name="audit_target_idx"),
+            models.Index(fields=("actor_id", "occurred_at"), name="audit_actor_idx"),
+        )
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.actor_label} {self.verb} {self.target_type}:{self.target_id}"
+
+
+class AuditHead(models.Model):
+    """One row naming the last entry, so that cutting entries off the end is detected
+    and so that writers have a row to lock while they append."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit head at #{self.last_sequence}"

@@ -1,0 +1,35 @@
+"""The closed vocabulary of audited actions. Adding a verb is a code change, reviewed."""
+
+from django.db import models
+
+
+class AuditVerb(models.TextChoices):
+    # Sign-in and accounts
+    SIGNED_IN = "signed-in", "Signed in"
+    SIGN_IN_FAILED = "sign-in-failed", "Sign-in failed"
+    ACCOUNT_LOCKED = "account-locked", "Account locked after repeated failures"
+    ACCOUNT_UNLOCKED = "account-unlocked", "Account unlocked"
+    SIGNED_OUT = "signed-out", "Signed out"
+    SECOND_FACTOR_ENROLLED = "second-factor-enrolled", "Second factor enrolled"
+    USER_CREATED = "user-created", "User created"
+    USER_UPDATED = "user-updated", "User updated"
+    USER_DEACTIVATED = "user-deactivated", "User deactivated"
+    AGENCY_CREATED = "agency-created", "Agency created"
+    API_TOKEN_ISSUED = "api-token-issued", "API token issued"
+    API_TOKEN_REVOKED = "api-token-revoked", "API token revoked"
+    # Personal data
+    PERSON_CREATED = "person-created", "Person record created"
+    PERSON_VIEWED = "person-viewed", "Person record viewed"
+    PERSON_SEARCHED = "person-searched", "People searched"
+    CONCERN_RECORDED = "concern-recorded", "Concern recorded"
+    CONCERN_UPDATED = "concern-updated", "Concern updated"
+    CONCERN_VIEWED = "concern-viewed", "Concern viewed"
+    CONCERNS_LISTED = "concerns-listed", "Concerns listed"
+    CASE_ROLE_ASSIGNED = "case-role-assigned", "Case role assigned"
+    CASE_ROLE_ENDED = "case-role-ended", "Case role ended"
+    BREAK_GLASS_SEARCHED = "break-glass-searched", "Break-glass search"
+    BREAK_GLASS_GRANTED = "break-glass-granted", "Break-glass access granted"
+    DATA_IMPORTED = "data-imported", "Data imported"
+    # The log itself
+    AUDIT_LOG_VIEWED = "audit-log-viewed", "Audit log viewed"
+    AUDIT_LOG_VERIFIED = "audit-log-verified", "Audit log verified"

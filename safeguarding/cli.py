@@ -1,0 +1,253 @@
+"""The `safeguarding` command: set up, serve, build demo data, import, verify the audit log.
+
+Exit codes: 0 success, 1 the check or import found a problem, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.config.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """Create or upgrade the database, and load the demo area into an empty one."""
+    _django()
+    _migrate(verbosity=1 if args.verbose else 0)
+    from safeguarding.access.models import Agency
+
+    if args.demo and not Agency.objects.exists():
+        return cmd_demo(args)
+    print("Database ready.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _django()
+    _migrate()
+    from safeguarding.access.models import Agency
+    from safeguarding.demo.generator import DEMO_PASSWORD, build_demo
+
+    if Agency.objects.filter(code="LA-NORTHBRIDGE").exists():
+        print("The demo area is already loaded. Use a fresh database to rebuild it.",
+              file=sys.stderr)
+        return 1
+    result = build_demo(seed=args.seed, scale=args.scale, progress=not args.quiet)
+    print(f"\nDemo area ready: {result.agencies} agencies, {result.children:,} children, "
+          f"{result.concerns:,} concerns.")
+    print(f"\nSign in at http://127.0.0.1:8000/ with password '{DEMO_PASSWORD}' as:")
+    for user, totp_secret in result.users:
+        agency = f", {user.agency_code}" if user.agency_code else ""
+        print(f"  {user.username:<16} {user.role}{agency}   authenticator key {totp_secret}")
+    print("\nFor the security code, add the key to an authenticator app, or run "
+          "`safeguarding totp USERNAME` (demo and development only).")
+    print(f"API token for the Northbridge Police records system: {result.api_token}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    if args.migrate:
+        _migrate()
+    from waitress import serve
+
+    from safeguarding.config.wsgi import application
+
+    print(f"Serving Safeguarding Hub on http://{args.host}:{args.port}/ (Ctrl+C to stop)",
+          flush=True)
+    serve(application, host=args.host, port=args.port, threads=args.threads, ident="",
+          clear_untrusted_proxy_headers=True)
+    return 0
+
+
+def cmd_verify_audit(args: argparse.Namespace) -> int:
+    _django()
+    from tqdm import tqdm
+
+    from safeguarding.audit.chain import verify_chain
+    from safeguarding.audit.models import AuditHead
+
+    head = AuditHead.objects.filter(pk=1).first()
+    total = head.last_sequence if head else 0
+    with tqdm(total=total, desc="Verifying audit log", unit="entry",
+              disable=args.quiet) as progress:
+        result = verify_chain(progress=progress)
+    if result.problem is not None:
+        print(f"FAILED: {result.problem.message}. {result.entries_checked:,} entries before it "
+              "verified.", file=sys.stderr)
+        return 1
+    print(f"OK: {result.entries_checked:,} audit entries verified, chain intact.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    _django()
+    from safeguarding.concerns.importer import run_import_command
+
+    return run_import_command(args)
+
+
+def cmd_totp(args: argparse.Namespace) -> int:
+    _django()
+    from safeguarding.access import second_factor
+    from safeguarding.access.models import User
+    from safeguarding.config.environment import is_production
+
+    if is_production():
+        print("This command is for demonstration and development only.", file=sys.stderr)
+        return 2
+    user = User.objects.filter(username=args.username.lower()).first()
+    totp_secret = second_factor.read_secret(user) if user else None
+    if totp_secret is None:
+        print(f"No enrolled user called '{args.username}'.", file=sys.stderr)
+        return 1
+    print(second_factor.current_code(totp_secret))
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    _django()
+    import getpass
+
+    from django.core.exceptions import ValidationError
+
+    from safeguarding.access.actions import create_user
+    from safeguarding.access.models import Agency
+
+    agency = Agency.objects.filter(code=args.agency.upper()).first() if args.agency else None
+    if args.agency and agency is None:
+        print(f"No agency with code '{args.agency}'.", file=sys.stderr)
+        return 1
+    password = os.environ.get("SAFEGUARDING_NEW_USER_PASSWORD") or getpass.getpass("Password: ")
+    try:
+        user = create_user(actor=None, username=args.username, password=password, role=args.role,
+                           agency=agency, email=args.email or "")
+    except ValidationError as error:
+        for message in error.messages:
+            print(f"error: {message}", file=sys.stderr)
+        return 1
+    print(f"Created {user.username} ({user.get_role_display()}). They set up their security "
+          "code at first sign-in.")
+    return 0
+
+
+def cmd_issue_token(args: argparse.Namespace) -> int:
+    _django()
+    from safeguarding.access.actions import issue_api_token
+    from safeguarding.access.models import User
+
+    user = User.objects.filter(username=args.username.lower(), is_active=True).first()
+    if user is None:
+        print(f"No active user called '{args.username}'.", file=sys.stderr)
+        return 1
+    print(issue_api_token(actor=None, user=user, name=args.name, days_valid=args.days))
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["safeguarding manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="safeguarding",
+        description="Safeguarding Hub: concerns from every agency in one place.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str
+            ) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.set_defaults(handler=handler)
+        return command
+
+    def demo_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--seed", type=int, default=2026,
+                             help="random seed; the same seed builds the same area (default 2026)")
+        command.add_argument("--scale", type=float, default=1.0,
+                             help="size multiplier: 1 is about 2,000 children and 10,000 "
+                                  "concerns (default 1)")
+        command.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    setup = add("setup", cmd_setup, "Create or upgrade the database; load the demo area "
+                                    "into an empty one.")
+    setup.add_argument("--no-demo", dest="demo", action="store_false",
+                       help="do not load demo data into an empty database")
+    setup.add_argument("--verbose", action="store_true", help="list each migration")
+    demo_options(setup)
+
+    serve = add("serve", cmd_serve, "Serve the web application and API.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument("--no-migrate", dest="migrate", action="store_false",
+                       help="do not apply pending migrations first")
+
+    demo_options(add("demo", cmd_demo, "Build the fictional demo area with synthetic data."))
+
+    importer = add("import", cmd_import, "Import concerns from a JSON Lines or CSV file.")
+    importer.add_argument("file", help="the file to import (.jsonl or .csv)")
+    importer.add_argument("--agency", required=True,
+                          help="code of the agency whose records these are")
+    importer.add_argument("--format", choices=["jsonl", "csv"],
+                          help="file format (default: from the file's extension)")
+    importer.add_argument("--partial", action="store_true",
+                          help="import the good rows and write rejected rows to --rejects")
+    importer.add_argument("--rejects", help="where --partial writes rejected rows and reasons")
+    importer.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    verify = add("verify-audit", cmd_verify_audit,
+                 "Check the whole audit chain; exit 1 naming the first bad entry.")
+    verify.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    totp = add("totp", cmd_totp, "Print a user's current security code (demo and development "
+                                 "only).")
+    totp.add_argument("username")
+
+    create = add("create-user", cmd_create_user,
+                 "Create a member of staff (password from SAFEGUARDING_NEW_USER_PASSWORD or a "
+                 "prompt).")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, help="role code, e.g. system-admin")
+    create.add_argument("--agency", help="agency code")
+    create.add_argument("--email")
+
+    token = add("issue-token", cmd_issue_token, "Issue an API token for an agency system account.")
+    token.add_argument("username")
+    token.add_argument("--name", default="api token", help="what the token is for")
+    token.add_argument("--days", type=int, default=365, help="days until it expires (default 365)")
+
+    manage = add("manage", cmd_manage, "Run a Django management command (for operators).")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""Recording concerns. Web forms, the API, importers and the demo all call record_concern."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from rapidfuzz import fuzz
+
+from safeguarding.access.models import Agency, AgencyKind, User
+from safeguarding.access.policy import does_case_work
+from safeguarding.audit.chain import record
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.concerns.models import Concern, ConcernCategory, ConcernPerson, PersonRole
+from safeguarding.people.actions import (
+    PersonDetails,
+    add_person_details,
+    ensure_agency_record,
+    register_person,
+)
+from safeguarding.people.identifiers import IdentifierScheme
+from safeguarding.people.models import Identifier, Person
+from safeguarding.people.names import fold
+from safeguarding.people.queries import visible_persons
+
+SUMMARY_MAX_LENGTH = 10_000
+LEGAL_BASIS = "UK GDPR Art 6(1)(e), Art 9(2)(g); DPA 2018 Sch 1 para 18"
+
+
+@dataclass
+class NamedPerson:
+    """A person named in a concern: an existing record the actor can see, or new details."""
+
+    role: str
+    person_id: uuid.UUID | None = None
+    details: PersonDetails | None = None
+
+
+@dataclass
+class ConcernDetails:
+    category: str
+    summary: str
+    recorded_at: datetime
+    local_authority_code: str
+    persons: list[NamedPerson] = field(default_factory=list)
+    agency_record_id: str = ""
+
+
+def _validate(details: ConcernDetails) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if details.category not in ConcernCategory.values:
+        errors["category"] = ["Choose the category of concern"]
+    if not details.summary.strip():
+        errors["summary"] = ["Enter what happened"]
+    elif len(details.summary) > SUMMARY_MAX_LENGTH:
+        errors["summary"] = [f"Summary must be {SUMMARY_MAX_LENGTH:,} characters or fewer"]
+    if details.recorded_at is None:
+        errors["recorded_at"] = ["Enter when the concern was recorded"]
+    elif details.recorded_at > timezone.now() + timezone.timedelta(minutes=5):
+        errors["recorded_at"] = ["The date the concern was recorded must be today or in the past"]
+    if len(details.agency_record_id) > 64:
+        errors["agency_record_id"] = ["The agency's record id must be 64 characters or fewer"]
+    if not details.persons:
+        errors["persons"] = ["Name at least one person"]
+    elif not any(named.role == PersonRole.CHILD for named in details.persons):
+        errors["persons"] = ["Name the child the concern is about"]
+    for index, named in enumerate(details.persons, start=1):
+        if named.role not in PersonRole.values:
+            errors.setdefault("persons", []).append(f"Person {index}: choose their role")
+        if (named.person_id is None) == (named.details is None):
+            errors.setdefault("persons", []).append(
+                f"Person {index}: give either an existing person or their details"
+            )
+        if named.details is not None:
+            try:
+                named.details.validate()
+            except ValidationError as error:
+                for key, messages in error.message_dict.items():
+                    errors.setdefault(f"persons.{index}.{key}", []).extend(messages)
+    return errors
+
+
+def _local_authority(code: str) -> Agency | None:
+    return Agency.objects.filter(
+        code=code, kind=AgencyKind.LOCAL_AUTHORITY, is_active=True
+    ).first()
+
+
+# A national identifier alone does not attach a concern to an existing record: the name
+# and date of birth must agree too, so that a mistyped or guessed number opens nothing.
+NAME_AGREEMENT_THRESHOLD = 80
+
+
+def _find_by_national_identifier(details: PersonDetails) -> Person | None:
+    """The one person already recorded, by any agency, with the same NHS number or unique
+    pupil number whose name and date of birth also agree (deterministic linkage)."""
+    national = [
+        value
+        for scheme, value in details.identifiers
+        if scheme in (IdentifierScheme.NHS_NUMBER, IdentifierScheme.UNIQUE_PUPIL_NUMBER)
+    ]
+    if not national:
+        return None
+    matches = Identifier.objects.filter(value__in=national).values("person_id")
+    wanted = fold(f"{details.given_name} {details.family_name}")
+    for person in Person.objects.filter(pk__in=matches)[:5]:
+        if details.date_of_birth and person.date_of_birth not in (None, details.date_of_birth):
+            continue
+        if fuzz.token_sort_ratio(wanted, fold(person.full_name)) >= NAME_AGREEMENT_THRESHOLD:
+            return person
+    return None
+
+
+def _resolve_person(actor: User, named: NamedPerson, agency: Agency) -> Person:
+    if named.person_id is not None:
+        person = visible_persons(actor).filter(pk=named.person_id).first()
+        if person is None:
+            raise ValidationError({"persons": ["A named person could not be found"]})
+        return person
+    assert named.details is not None
+    held = _find_by_national_identifier(named.details)
+    if held is not None:
+        add_person_details(held, named.details, agency=agency)
+        return held
+    return register_person(actor=actor, details=named.details)
+
+
+def record_concern(*, actor: User, details: ConcernDetails) -> Concern:
+    """Record (or, for an agency record id seen before, update) a concern, in one
+    transaction with its persons and audit entry. Raises ValidationError listing every
+    problem, keyed by field."""
+    if not does_case_work(actor) or actor.agency is None:
+        raise PermissionDenied("Your role does not allow recording concerns")
+    agency = actor.agency
+    errors = _validate(details)
+    local_authority = _local_authority(details.local_authority_code)
+    if local_authority is None:
+        errors.setdefault("local_authority", []).append(
+            "Choose the local authority responsible for the child's area"
+        )
+    if errors:
+        raise ValidationError(errors)
+    assert local_authority is not None
+    with transaction.atomic():
+        record_id = details.agency_record_id.strip() or f"SGH-{uuid.uuid4().hex[:12].upper()}"
+        concern = Concern.objects.filter(agency=agency, agency_record_id=record_id).first()
+        created = concern is None
+        if concern is None:
+            concern = Concern(agency=agency, agency_record_id=record_id, recorded_by=actor)
+        concern.local_authority = local_authority
+        concern.recorded_at = details.recorded_at
+        concern.category = details.category
+        concern.summary = details.summary.strip()
+        concern.save()
+        if not created:
+            concern.involvements.all().delete()
+        persons = []
+        for named in details.persons:
+            person = _resolve_person(actor, named, agency)
+            ensure_agency_record(person, agency)
+            persons.append((person, named.role))
+        ConcernPerson.objects.bulk_create(
+            ConcernPerson(concern=concern, person=person, role=role)
+            for person, role in dict.fromkeys(persons)
+        )
+        record(
+            AuditVerb.CONCERN_RECORDED if created else AuditVerb.CONCERN_UPDATED,
+            actor=actor,
+            target_type="concern",
+            target_id=concern.pk,
+            legal_basis=LEGAL_BASIS,
+            payload={
+                "agency_record_id": record_id,
+                "persons": [str(person.pk) for person, _ in dict.fromkeys(persons)],
+            },
+        )
+    return concern

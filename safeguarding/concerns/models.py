@@ -1,0 +1,100 @@
+"""Concerns: information from any agency that a child may be at risk."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+
+class ConcernCategory(models.TextChoices):
+    NEGLECT = "neglect", "Neglect"
+    PHYSICAL_ABUSE = "physical-abuse", "Physical abuse"
+    EMOTIONAL_ABUSE = "emotional-abuse", "Emotional abuse"
+    SEXUAL_ABUSE = "sexual-abuse", "Sexual abuse"
+    SEXUAL_EXPLOITATION = "cse", "Child sexual exploitation"
+    CRIMINAL_EXPLOITATION = "cce", "Child criminal exploitation"
+    ONLINE_ABUSE = "online-abuse", "Online abuse"
+    DOMESTIC_ABUSE = "domestic-abuse", "Domestic abuse"
+    MISSING = "missing", "Missing from home, care or education"
+    MENTAL_HEALTH = "mental-health", "Self-harm or mental health"
+    RADICALISATION = "radicalisation", "Radicalisation"
+    OTHER = "other", "Other"
+
+
+EXPLOITATION_CATEGORIES = frozenset(
+    {
+        ConcernCategory.SEXUAL_EXPLOITATION,
+        ConcernCategory.CRIMINAL_EXPLOITATION,
+        ConcernCategory.SEXUAL_ABUSE,
+        ConcernCategory.ONLINE_ABUSE,
+    }
+)
+
+
+class PersonRole(models.TextChoices):
+    CHILD = "child", "Child"
+    PARENT = "parent", "Parent"
+    CARER = "carer", "Carer"
+    ADULT_OF_CONCERN = "adult-of-concern", "Adult of concern"
+    SIBLING = "sibling", "Sibling"
+    OTHER = "other", "Other"
+
+
+class Concern(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    agency = models.ForeignKey("access.Agency", on_delete=models.PROTECT, related_name="concerns")
+    # The agency's own id for the record, so that a re-sent record updates, never duplicates.
+    agency_record_id = models.CharField(max_length=64)
+    # The children's services authority responsible for the child's area (its MASH).
+    local_authority = models.ForeignKey(
+        "access.Agency", on_delete=models.PROTECT, related_name="concerns_in_area"
+    )
+    recorded_at = models.DateTimeField()
+    received_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        "access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(max_length=20, choices=ConcernCategory.choices)
+    summary = models.TextField()
+
+    class Meta:
+        ordering = ("-recorded_at",)
+        constraints = (
+            models.UniqueConstraint(
+                fields=("agency", "agency_record_id"), name="unique_agency_record_id"
+            ),
+        )
+        indexes = (
+            models.Index(fields=("local_authority", "-recorded_at"), name="concern_area_idx"),
+            models.Index(fields=("agency", "-recorded_at"), name="concern_agency_idx"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} ({self.agency_record_id})"
+
+    @property
+    def is_exploitation(self) -> bool:
+        return self.category in EXPLOITATION_CATEGORIES
+
+
+class ConcernPerson(models.Model):
+    """A person named in a concern, in a role."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="involvements")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="involvements"
+    )
+    role = models.CharField(max_length=20, choices=PersonRole.choices)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("concern", "person", "role"), name="unique_role_in_concern"
+            ),
+        )
+        indexes = (models.Index(fields=("person", "concern"), name="involvement_person_idx"),)
+
+    def __str__(self) -> str:
+        return f"{self.person_id} as {self.role}"

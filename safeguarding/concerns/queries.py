@@ -1,0 +1,74 @@
+"""Reads of concerns, through need-to-know and the audit log."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from safeguarding.access.models import User
+from safeguarding.access.policy import visible_person_condition
+from safeguarding.audit.chain import record
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.concerns.models import Concern, ConcernPerson
+from safeguarding.people.models import Person
+
+
+def concerns_about(user: User, person: Person) -> QuerySet[Concern]:
+    """Every agency's concerns naming ``person``, newest first, for the person's timeline.
+    The caller has already passed ``person`` through access_person (and its audit)."""
+    return (
+        Concern.objects.filter(involvements__person=person)
+        .select_related("agency", "local_authority")
+        .prefetch_related(
+            Prefetch(
+                "involvements",
+                queryset=ConcernPerson.objects.filter(person=person),
+                to_attr="roles_of_person",
+            )
+        )
+        .distinct()
+        .order_by("-recorded_at")
+    )
+
+
+def visible_concerns(user: User) -> QuerySet[Concern]:
+    """Concerns naming at least one person ``user`` may see."""
+    people = Person.objects.filter(visible_person_condition(user)).values("pk")
+    return Concern.objects.filter(involvements__person__in=people).distinct()
+
+
+def access_concern(user: User, concern_id: uuid.UUID | str, *, purpose: str) -> Concern:
+    try:
+        key = uuid.UUID(str(concern_id))
+    except ValueError as error:
+        raise Http404 from error
+    concern = visible_concerns(user).filter(pk=key).select_related("agency").first()
+    if concern is None:
+        raise Http404
+    record(
+        AuditVerb.CONCERN_VIEWED,
+        actor=user,
+        target_type="concern",
+        target_id=concern.pk,
+        reason=purpose,
+    )
+    return concern
+
+
+def recent_concerns_for_home(user: User, *, limit: int = 10) -> list[Concern]:
+    """The latest concerns the user's agency recorded or (for the MASH) received."""
+    if user.agency_id is None:
+        return []
+    base = visible_concerns(user).select_related("agency")
+    concerns = list(base.order_by("-recorded_at")[:limit])
+    if concerns:
+        record(
+            AuditVerb.CONCERNS_LISTED,
+            actor=user,
+            target_type="concern-list",
+            target_id="home",
+            payload={"concerns": [str(concern.pk) for concern in concerns]},
+        )
+    return concerns

@@ -1,0 +1,113 @@
+"""Recording a concern through the web: the form feeds record_concern, nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from safeguarding.access.models import User
+from safeguarding.access.policy import does_case_work
+from safeguarding.concerns.actions import ConcernDetails, NamedPerson, record_concern
+from safeguarding.concerns.forms import ChildForm, ConcernForm, OtherPersonForm
+from safeguarding.concerns.models import PersonRole
+from safeguarding.people.actions import PersonDetails
+from safeguarding.people.identifiers import IdentifierScheme
+from safeguarding.people.models import Person, PersonKind
+from safeguarding.people.queries import access_person
+
+
+def _recorded_at(day: dt.date) -> dt.datetime:
+    """A concern dated today keeps the time now; an earlier one is dated at noon."""
+    today = timezone.localdate()
+    if day == today:
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+def _child_details(form: ChildForm) -> PersonDetails:
+    data = form.cleaned_data
+    identifiers = []
+    if data["nhs_number"]:
+        identifiers.append((IdentifierScheme.NHS_NUMBER, data["nhs_number"]))
+    if data["unique_pupil_number"]:
+        identifiers.append((IdentifierScheme.UNIQUE_PUPIL_NUMBER, data["unique_pupil_number"]))
+    return PersonDetails(
+        given_name=data["given_name"], family_name=data["family_name"], kind=PersonKind.CHILD,
+        date_of_birth=data["date_of_birth"], sex=data["sex"], identifiers=identifiers,
+    )
+
+
+def _other_details(form: OtherPersonForm) -> PersonDetails:
+    data = form.cleaned_data
+    return PersonDetails(
+        given_name=data["given_name"], family_name=data["family_name"], kind=PersonKind.ADULT,
+        phones=[data["phone"]] if data["phone"] else [],
+        vehicles=[data["vehicle"]] if data["vehicle"] else [],
+    )
+
+
+def _apply_errors(error: ValidationError, forms_by_prefix: dict[str, object]) -> None:
+    """Put an action's field errors back on the form fields they came from."""
+    concern_form = forms_by_prefix["concern"]
+    for key, messages in error.message_dict.items():
+        target, field = concern_form, key
+        if key.startswith("persons."):
+            _, _, field = key.split(".", 2)
+            target = forms_by_prefix["other"]
+        form = target  # type: ignore[assignment]
+        name = field if field in form.fields else None  # type: ignore[attr-defined]
+        for message in messages:
+            form.add_error(name, message)  # type: ignore[attr-defined]
+
+
+def record(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not does_case_work(user):
+        raise PermissionDenied
+    person: Person | None = None
+    person_id = request.GET.get("person") or request.POST.get("person")
+    if person_id:
+        try:
+            person = access_person(user, person_id, purpose="record a concern")
+        except Http404:
+            person = None
+    data = request.POST or None
+    initial_authority = user.agency.home_authority or user.agency if user.agency else None
+    concern_form = ConcernForm(data, initial={"recorded_on": timezone.localdate(),
+                                              "local_authority": initial_authority})
+    child_form = ChildForm(data) if person is None else None
+    other_form = OtherPersonForm(data)
+    forms = [form for form in (concern_form, child_form, other_form) if form is not None]
+    if request.method == "POST" and all([form.is_valid() for form in forms]):
+        persons = [
+            NamedPerson(role=PersonRole.CHILD, person_id=person.pk)
+            if person is not None
+            else NamedPerson(role=PersonRole.CHILD, details=_child_details(child_form))  # type: ignore[arg-type]
+        ]
+        if other_form.is_used():
+            persons.append(NamedPerson(role=other_form.cleaned_data["role"],
+                                       details=_other_details(other_form)))
+        details = ConcernDetails(
+            category=concern_form.cleaned_data["category"],
+            summary=concern_form.cleaned_data["summary"],
+            recorded_at=_recorded_at(concern_form.cleaned_data["recorded_on"]),
+            local_authority_code=concern_form.cleaned_data["local_authority"].code,
+            agency_record_id=concern_form.cleaned_data["agency_record_id"],
+            persons=persons,
+        )
+        try:
+            concern = record_concern(actor=user, details=details)
+        except ValidationError as error:
+            _apply_errors(error, {"concern": concern_form, "other": other_form})
+        else:
+            child = concern.involvements.filter(role=PersonRole.CHILD).first()
+            assert child is not None
+            return redirect("people:detail", person_id=child.person_id)
+    return render(request, "concerns/record.html", {
+        "concern_form": concern_form, "child_form": child_form, "other_form": other_form,
+        "person": person, "has_errors": any(form.errors for form in forms),
+    })

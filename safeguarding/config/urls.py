@@ -1,0 +1,19 @@
+from django.urls import include, path
+
+from safeguarding.web import views as web_views
+
+urlpatterns = [
+    path("", include("safeguarding.web.urls")),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("", include("safeguarding.access.urls")),
+    path("people/", include("safeguarding.people.urls")),
+    path("concerns/", include("safeguarding.concerns.urls")),
+    path("audit/", include("safeguarding.audit.urls")),
+    path("notifications/", include("safeguarding.notifications.urls")),
+    path("api/v1/", include("safeguarding.api.urls")),
+]
+
+handler400 = web_views.bad_request
+handler403 = web_views.permission_denied
+handler404 = web_views.page_not_found
+handler500 = web_views.server_error

@@ -1,0 +1,261 @@
+"""Builds the demo area through the same domain actions the web and API use."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+from tqdm import tqdm
+
+from safeguarding.access import actions as access_actions
+from safeguarding.access.models import Agency, AgencyKind, User
+from safeguarding.concerns.actions import ConcernDetails, NamedPerson, record_concern
+from safeguarding.concerns.models import ConcernCategory, PersonRole
+from safeguarding.demo.area import AGENCIES, LOCAL_AUTHORITY, SYSTEM_USER, USERS, DemoUser
+from safeguarding.people.actions import PersonDetails
+from safeguarding.people.identifiers import IdentifierScheme, upn_check_letter
+from safeguarding.people.models import PersonKind, Sex
+
+DEMO_PASSWORD = "northbridge-demo-2026"  # noqa: S105 - published demo credential, fictional data
+CHILDREN_PER_SCALE = 2000
+CONCERNS_PER_SCALE = 10000
+HISTORY_DAYS = 730
+CATEGORY_WEIGHTS = {
+    ConcernCategory.NEGLECT: 22, ConcernCategory.EMOTIONAL_ABUSE: 14,
+    ConcernCategory.DOMESTIC_ABUSE: 16, ConcernCategory.PHYSICAL_ABUSE: 9,
+    ConcernCategory.SEXUAL_ABUSE: 5, ConcernCategory.SEXUAL_EXPLOITATION: 4,
+    ConcernCategory.CRIMINAL_EXPLOITATION: 4, ConcernCategory.ONLINE_ABUSE: 4,
+    ConcernCategory.MISSING: 7, ConcernCategory.MENTAL_HEALTH: 9,
+    ConcernCategory.RADICALISATION: 1, ConcernCategory.OTHER: 5,
+}
+SUMMARIES = {
+    ConcernCategory.NEGLECT: "{child} arrived hungry and in unwashed clothes for the third day running.",
+    ConcernCategory.EMOTIONAL_ABUSE: "{child} said they are shouted at and called names at home.",
+    ConcernCategory.DOMESTIC_ABUSE: "Police attended a domestic incident at {child}'s home overnight.",
+    ConcernCategory.PHYSICAL_ABUSE: "Bruising seen on {child}'s upper arm; explanation inconsistent.",
+    ConcernCategory.SEXUAL_ABUSE: "{child} made a disclosure to a member of staff.",
+    ConcernCategory.SEXUAL_EXPLOITATION: "{child} seen getting into a car with an older male after school.",
+    ConcernCategory.CRIMINAL_EXPLOITATION: "{child} found with cash and two phones far from home.",
+    ConcernCategory.ONLINE_ABUSE: "{child} is receiving messages from an adult asking for images.",
+    ConcernCategory.MISSING: "{child} reported missing overnight, returned the next morning.",
+    ConcernCategory.MENTAL_HEALTH: "{child} attended A&E after self-harm.",
+    ConcernCategory.RADICALISATION: "{child} shared extremist material with classmates.",
+    ConcernCategory.OTHER: "Concern about {child}'s welfare raised by a neighbour.",
+}
+
+
+def demo_totp_secret(username: str, seed: int) -> str:
+    """A stable, per-user TOTP secret so that demo sign-ins survive a rebuild."""
+    digest = hashlib.sha256(f"demo-totp:{seed}:{username}".encode()).digest()
+    return base64.b32encode(digest[:20]).decode()
+
+
+def test_range_nhs_number(rng: random.Random) -> str:
+    """A valid NHS number in the 999 range reserved for testing."""
+    while True:
+        digits = [9, 9, 9] + [rng.randrange(10) for _ in range(6)]
+        total = sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True))
+        check = 11 - total % 11
+        check = 0 if check == 11 else check
+        if check != 10:
+            return "".join(map(str, digits)) + str(check)
+
+
+def fictional_upn(rng: random.Random) -> str:
+    body = "999" + f"{rng.randrange(10000):04d}" + f"{rng.randrange(10, 26):02d}" + \
+        f"{rng.randrange(1000):03d}"
+    return upn_check_letter(body) + body
+
+
+def drama_phone(rng: random.Random) -> str:
+    return f"07700 900{rng.randrange(1000):03d}"
+
+
+def registration(rng: random.Random) -> str:
+    letters = "ABCDEFGHJKLMNOPRSTUVWXY"
+    return (rng.choice(letters) + rng.choice(letters) + f"{rng.randrange(10, 75):02d} "
+            + "".join(rng.choice(letters) for _ in range(3)))
+
+
+@dataclass
+class DemoChild:
+    details: PersonDetails
+    parents: list[PersonDetails] = field(default_factory=list)
+
+
+@dataclass
+class DemoResult:
+    agencies: int
+    users: list[tuple[DemoUser, str]]
+    children: int
+    concerns: int
+    api_token: str
+
+
+def _agencies() -> dict[str, Agency]:
+    result: dict[str, Agency] = {}
+    local_authority = None
+    for demo in AGENCIES:
+        agency = Agency.objects.filter(code=demo.code).first() or access_actions.create_agency(
+            actor=None, code=demo.code, name=demo.name, kind=demo.kind,
+            area_name="Northbridge" if demo.code != "POL-EASTMOOR" else "Eastmoor",
+            home_authority=local_authority if demo.kind != AgencyKind.NATIONAL_BODY else None,
+        )
+        if demo.code == LOCAL_AUTHORITY[0]:
+            local_authority = agency
+        result[demo.code] = agency
+    return result
+
+
+def _users(agencies: dict[str, Agency], seed: int) -> dict[str, User]:
+    users: dict[str, User] = {}
+    managers = {"LA-NORTHBRIDGE": "manager", "NHS-NORTHBRIDGE": "health-manager"}
+    for demo in [*USERS, SYSTEM_USER]:
+        existing = User.objects.filter(username=demo.username).first()
+        if existing is not None:
+            users[demo.username] = existing
+            continue
+        agency = agencies[demo.agency_code] if demo.agency_code else None
+        manager = users.get(managers.get(demo.agency_code or "", ""))
+        users[demo.username] = access_actions.create_user(
+            actor=None, username=demo.username, password=DEMO_PASSWORD, role=demo.role,
+            agency=agency, given_name=demo.given_name, family_name=demo.family_name,
+            email=f"{demo.username}@northbridge.example", manager=manager,
+            totp_secret=demo_totp_secret(demo.username, seed), check_password_strength=False,
+        )
+    return users
+
+
+def _children(fake: Faker, rng: random.Random, count: int) -> list[DemoChild]:
+    children = []
+    today = date(2026, 11, 1)
+    for _ in range(count):
+        sex = rng.choice([Sex.FEMALE, Sex.MALE])
+        given = fake.first_name_female() if sex == Sex.FEMALE else fake.first_name_male()
+        family = fake.last_name()
+        born = today - timedelta(days=rng.randrange(365 * 1, 365 * 17))
+        identifiers = []
+        if rng.random() < 0.9:
+            identifiers.append((IdentifierScheme.NHS_NUMBER, test_range_nhs_number(rng)))
+        if born < today - timedelta(days=365 * 4) and rng.random() < 0.8:
+            identifiers.append((IdentifierScheme.UNIQUE_PUPIL_NUMBER, fictional_upn(rng)))
+        address = (fake.street_address().replace("\n", ", "), "Northbridge", fake.postcode())
+        child = DemoChild(PersonDetails(
+            given_name=given, family_name=family, kind=PersonKind.CHILD, date_of_birth=born,
+            sex=sex, identifiers=identifiers, addresses=[address],
+        ))
+        if rng.random() < 0.15:
+            child.details.other_names.append(("nickname", given[:3] + "z"))
+        for _ in range(rng.choice([1, 1, 2])):
+            child.parents.append(PersonDetails(
+                given_name=fake.first_name(), family_name=family, kind=PersonKind.ADULT,
+                date_of_birth=born - timedelta(days=rng.randrange(365 * 18, 365 * 40)),
+                phones=[drama_phone(rng)] if rng.random() < 0.6 else [], addresses=[address],
+            ))
+        children.append(child)
+    return children
+
+
+def _adults_of_concern(fake: Faker, rng: random.Random, count: int) -> list[PersonDetails]:
+    return [
+        PersonDetails(
+            given_name=fake.first_name_male(), family_name=fake.last_name(), kind=PersonKind.ADULT,
+            date_of_birth=date(1970, 1, 1) + timedelta(days=rng.randrange(365 * 30)),
+            date_of_birth_is_estimated=rng.random() < 0.5, sex=Sex.MALE,
+            phones=[drama_phone(rng)], vehicles=[registration(rng)] if rng.random() < 0.7 else [],
+            other_names=[("alias", fake.first_name_male())] if rng.random() < 0.4 else [],
+        )
+        for _ in range(count)
+    ]
+
+
+def _copy(details: PersonDetails) -> PersonDetails:
+    return PersonDetails(
+        given_name=details.given_name, family_name=details.family_name, kind=details.kind,
+        date_of_birth=details.date_of_birth,
+        date_of_birth_is_estimated=details.date_of_birth_is_estimated, sex=details.sex,
+        identifiers=list(details.identifiers), other_names=list(details.other_names),
+        addresses=list(details.addresses), phones=list(details.phones),
+        vehicles=list(details.vehicles),
+    )
+
+
+def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -> DemoResult:
+    """Create the demo area. Deterministic for a given seed and scale."""
+    rng = random.Random(seed)
+    fake = Faker("en_GB")
+    fake.seed_instance(seed)
+    with transaction.atomic():
+        agencies = _agencies()
+        users = _users(agencies, seed)
+    recorders = {
+        code: next((u for u in users.values() if u.agency_id == agency.pk
+                    and u.role not in {"taskforce-analyst"}), None)
+        for code, agency in agencies.items()
+    }
+    weighted = [demo.code for demo in AGENCIES if demo.weight for _ in range(demo.weight)]
+    child_count = max(10, int(CHILDREN_PER_SCALE * scale))
+    concern_count = max(20, int(CONCERNS_PER_SCALE * scale))
+    children = _children(fake, rng, child_count)
+    adults = _adults_of_concern(fake, rng, max(5, child_count // 20))
+    categories = list(CATEGORY_WEIGHTS)
+    weights = list(CATEGORY_WEIGHTS.values())
+    start = timezone.make_aware(datetime.combine(date(2024, 11, 1), time(9, 0)))
+    # Each child's concerns cluster: a few children attract many concerns.
+    child_weights = [rng.paretovariate(1.5) for _ in children]
+    bar = tqdm(total=concern_count, desc="Recording concerns", unit="concern",
+               disable=not progress)
+    recorded = 0
+    batch = 500
+    known: dict[tuple[str, tuple[object, ...]], uuid.UUID] = {}
+    while recorded < concern_count:
+        with transaction.atomic():
+            for _ in range(min(batch, concern_count - recorded)):
+                child = rng.choices(children, weights=child_weights)[0]
+                code = rng.choice(weighted)
+                actor = recorders.get(code) or users["practitioner"]
+                category = rng.choices(categories, weights=weights)[0]
+                chosen: list[tuple[tuple[object, ...], str, PersonDetails]] = [
+                    (("child", id(child)), PersonRole.CHILD, child.details)]
+                if child.parents and rng.random() < 0.6:
+                    parent = rng.choice(child.parents)
+                    chosen.append((("adult", id(parent)), PersonRole.PARENT, parent))
+                if category in {ConcernCategory.SEXUAL_EXPLOITATION,
+                                ConcernCategory.CRIMINAL_EXPLOITATION} and rng.random() < 0.7:
+                    adult = rng.choice(adults)
+                    chosen.append((("adult", id(adult)), PersonRole.ADULT_OF_CONCERN, adult))
+                # An agency names people it already holds by its own record; other
+                # agencies send details, as their systems would.
+                persons = [
+                    NamedPerson(role=role, person_id=known[(code, key)])
+                    if (code, key) in known else NamedPerson(role=role, details=_copy(details))
+                    for key, role, details in chosen
+                ]
+                when = start + timedelta(minutes=rng.randrange(HISTORY_DAYS * 24 * 60))
+                concern = record_concern(actor=actor, details=ConcernDetails(
+                    category=category,
+                    summary=SUMMARIES[category].format(child=child.details.given_name),
+                    recorded_at=when, local_authority_code=LOCAL_AUTHORITY[0],
+                    persons=persons, agency_record_id=f"{code}-{seed}-{recorded:07d}",
+                ))
+                involved = {(i.role, i.person_id) for i in concern.involvements.all()}
+                for key, role, _ in chosen:
+                    person_id = next(pid for r, pid in sorted(involved, key=str) if r == role)
+                    known[(code, key)] = person_id
+                recorded += 1
+                bar.update(1)
+    bar.close()
+    token = access_actions.issue_api_token(actor=None, user=users[SYSTEM_USER.username],
+                                           name="demo records system", days_valid=90)
+    return DemoResult(
+        agencies=len(agencies),
+        users=[(demo, demo_totp_secret(demo.username, seed)) for demo in USERS],
+        children=child_count, concerns=recorded, api_token=token,
+    )

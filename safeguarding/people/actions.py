@@ -1,0 +1,182 @@
+"""Every write to a person's record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from safeguarding.access.models import Agency, User
+from safeguarding.access.policy import does_case_work
+from safeguarding.audit.chain import record
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.people.identifiers import (
+    IdentifierScheme,
+    normalise_identifier,
+    normalise_phone,
+    normalise_postcode,
+    normalise_vehicle_registration,
+)
+from safeguarding.people.models import (
+    Address,
+    AgencyRecord,
+    Identifier,
+    Person,
+    PersonKind,
+    PersonName,
+    PersonSearchKey,
+    Phone,
+    Sex,
+    Vehicle,
+)
+from safeguarding.people.names import phonetic_keys
+
+
+@dataclass
+class PersonDetails:
+    """What an agency knows of a person, already validated at the edge."""
+
+    given_name: str
+    family_name: str
+    kind: str = PersonKind.CHILD
+    date_of_birth: date | None = None
+    date_of_birth_is_estimated: bool = False
+    sex: str = Sex.UNKNOWN
+    identifiers: list[tuple[str, str]] = field(default_factory=list)  # (scheme, value)
+    other_names: list[tuple[str, str]] = field(default_factory=list)  # (kind, name)
+    addresses: list[tuple[str, str, str]] = field(default_factory=list)  # (line 1, town, postcode)
+    phones: list[str] = field(default_factory=list)
+    vehicles: list[str] = field(default_factory=list)
+
+    def validate(self) -> None:
+        """Raise one ValidationError listing every problem, keyed by field."""
+        errors: dict[str, list[str]] = {}
+        if not self.given_name.strip() and not self.family_name.strip():
+            errors.setdefault("name", []).append("Enter a given name or a family name")
+        if len(self.given_name) > 100 or len(self.family_name) > 100:
+            errors.setdefault("name", []).append("Names must be 100 characters or fewer")
+        if self.kind not in PersonKind.values:
+            errors.setdefault("kind", []).append("Choose whether the person is a child or adult")
+        if self.sex not in Sex.values:
+            errors.setdefault("sex", []).append("Choose female, male or not known")
+        if self.date_of_birth and self.date_of_birth > date.today():  # noqa: DTZ011 - a calendar date
+            errors.setdefault("date_of_birth", []).append("Date of birth must be in the past")
+        normalised_identifiers = []
+        for scheme, value in self.identifiers:
+            try:
+                normalised_identifiers.append((scheme, normalise_identifier(scheme, value)))
+            except ValidationError as error:
+                errors.setdefault(f"identifier_{scheme}", []).extend(error.messages)
+        self.identifiers = normalised_identifiers
+        for label, normaliser, values in (
+            ("phone", normalise_phone, self.phones),
+            ("vehicle", normalise_vehicle_registration, self.vehicles),
+        ):
+            cleaned = []
+            for value in values:
+                try:
+                    cleaned.append(normaliser(value))
+                except ValidationError as error:
+                    errors.setdefault(label, []).extend(error.messages)
+            values[:] = cleaned
+        addresses = []
+        for line_1, town, postcode in self.addresses:
+            try:
+                addresses.append((line_1.strip(), town.strip(), normalise_postcode(postcode)))
+            except ValidationError as error:
+                errors.setdefault("postcode", []).extend(error.messages)
+        self.addresses = addresses
+        if errors:
+            raise ValidationError(errors)
+
+
+def _require_case_work(actor: User) -> Agency:
+    if not does_case_work(actor) or actor.agency is None:
+        raise PermissionDenied("Your role does not allow recording personal data")
+    return actor.agency
+
+
+def refresh_search_keys(person: Person) -> None:
+    keys = phonetic_keys(person.given_name) | phonetic_keys(person.family_name)
+    for other in person.other_names.all():
+        keys |= phonetic_keys(other.name)
+    existing = set(person.search_keys.values_list("key", flat=True))
+    PersonSearchKey.objects.bulk_create(
+        PersonSearchKey(person=person, key=key) for key in sorted(keys - existing)
+    )
+
+
+def add_person_details(person: Person, details: PersonDetails, *, agency: Agency) -> None:
+    """Attach the identifiers, names and contacts in ``details`` that ``person`` lacks."""
+    have = set(person.identifiers.values_list("scheme", "value"))
+    Identifier.objects.bulk_create(
+        Identifier(
+            person=person,
+            scheme=scheme,
+            value=value,
+            issuing_agency=agency
+            if scheme in (IdentifierScheme.POLICE_REFERENCE, IdentifierScheme.AGENCY_LOCAL)
+            else None,
+        )
+        for scheme, value in dict.fromkeys(details.identifiers)
+        if (scheme, value) not in have
+    )
+    names = set(person.other_names.values_list("name", flat=True))
+    PersonName.objects.bulk_create(
+        PersonName(person=person, kind=kind, name=name.strip())
+        for kind, name in details.other_names
+        if name.strip() and name.strip() not in names
+    )
+    Address.objects.bulk_create(
+        Address(person=person, line_1=line_1, town=town, postcode=postcode, recorded_by=agency)
+        for line_1, town, postcode in details.addresses
+        if not person.addresses.filter(postcode=postcode, line_1=line_1).exists()
+    )
+    phones = set(person.phones.values_list("number", flat=True))
+    Phone.objects.bulk_create(
+        Phone(person=person, number=number, recorded_by=agency)
+        for number in dict.fromkeys(details.phones)
+        if number not in phones
+    )
+    vehicles = set(person.vehicles.values_list("registration", flat=True))
+    Vehicle.objects.bulk_create(
+        Vehicle(person=person, registration=registration, recorded_by=agency)
+        for registration in dict.fromkeys(details.vehicles)
+        if registration not in vehicles
+    )
+    refresh_search_keys(person)
+
+
+def ensure_agency_record(person: Person, agency: Agency, agency_record_id: str = "") -> None:
+    AgencyRecord.objects.get_or_create(
+        agency=agency, person=person, defaults={"agency_record_id": agency_record_id}
+    )
+
+
+def register_person(
+    *, actor: User, details: PersonDetails, agency_record_id: str = ""
+) -> Person:
+    """Create a person record held by the actor's agency."""
+    agency = _require_case_work(actor)
+    details.validate()
+    with transaction.atomic():
+        person = Person.objects.create(
+            kind=details.kind,
+            given_name=details.given_name.strip(),
+            family_name=details.family_name.strip(),
+            date_of_birth=details.date_of_birth,
+            date_of_birth_is_estimated=details.date_of_birth_is_estimated,
+            sex=details.sex,
+        )
+        add_person_details(person, details, agency=agency)
+        ensure_agency_record(person, agency, agency_record_id)
+        record(
+            AuditVerb.PERSON_CREATED,
+            actor=actor,
+            target_type="person",
+            target_id=person.pk,
+            legal_basis="UK GDPR Art 6(1)(e); DPA 2018 Sch 1 para 18",
+        )
+    return person

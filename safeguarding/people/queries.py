@@ -1,0 +1,159 @@
+"""Every read of a person goes through these gatekeepers: they apply need-to-know and write
+the read to the audit log. Views, the API and the CLI never query Person directly."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+from django.http import Http404
+from rapidfuzz import fuzz
+
+from safeguarding.access.models import User
+from safeguarding.access.policy import visible_person_condition
+from safeguarding.audit.chain import record
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.people.identifiers import IdentifierScheme, normalise_identifier
+from safeguarding.people.models import Identifier, Person, PersonSearchKey
+from safeguarding.people.names import fold, phonetic_keys
+
+# Search results below this score (0-100) are dropped as noise.
+MINIMUM_SEARCH_SCORE = 60
+MAXIMUM_SEARCH_RESULTS = 50
+
+
+def visible_persons(user: User) -> QuerySet[Person]:
+    """The people ``user`` may see. Lists built on this are audited by their callers."""
+    return Person.objects.filter(visible_person_condition(user))
+
+
+def access_person(user: User, person_id: uuid.UUID | str, *, purpose: str) -> Person:
+    """One person for ``user``, audited; Http404 if absent or outside need-to-know, so that
+    a refused record is indistinguishable from one that does not exist."""
+    try:
+        key = uuid.UUID(str(person_id))
+    except ValueError as error:
+        raise Http404 from error
+    person = visible_persons(user).filter(pk=key).first()
+    if person is None:
+        raise Http404
+    record(
+        AuditVerb.PERSON_VIEWED,
+        actor=user,
+        target_type="person",
+        target_id=person.pk,
+        reason=purpose,
+        legal_basis="UK GDPR Art 6(1)(e); DPA 2018 Sch 1 para 18",
+    )
+    return person
+
+
+@dataclass(frozen=True)
+class SearchCriteria:
+    name: str = ""
+    date_of_birth: date | None = None
+    identifier: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.name.strip() or self.date_of_birth or self.identifier.strip())
+
+    def fields_used(self) -> list[str]:
+        used = []
+        if self.name.strip():
+            used.append("name")
+        if self.date_of_birth:
+            used.append("date_of_birth")
+        if self.identifier.strip():
+            used.append("identifier")
+        return used
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    person: Person
+    score: int
+
+
+def _identifier_values(raw: str) -> list[str]:
+    """Every normalised form the raw text could be, across identifier schemes."""
+    values = set()
+    for scheme in IdentifierScheme.values:
+        try:
+            values.add(normalise_identifier(scheme, raw))
+        except Exception:  # noqa: BLE001, S112 - a value invalid in one scheme may fit another
+            continue
+    return sorted(values)
+
+
+def _name_score(query: str, person: Person) -> int:
+    names = [person.full_name, f"{person.family_name} {person.given_name}"]
+    names += [other.name for other in person.other_names.all()]
+    folded = fold(query)
+    return max(int(fuzz.token_sort_ratio(folded, fold(name))) for name in names)
+
+
+def search_persons(
+    user: User, criteria: SearchCriteria, *, base: QuerySet[Person] | None = None
+) -> list[SearchResult]:
+    """Typo-tolerant search among the people ``user`` may see (or ``base``, for break-glass).
+
+    Candidates share a phonetic key with the name, or have the date of birth (also with day
+    and month swapped), or carry the identifier; each is then scored by fuzzy name
+    similarity, with bonuses for an exact date of birth or identifier.
+    """
+    if criteria.is_empty():
+        return []
+    people = base if base is not None else visible_persons(user)
+    candidates = people
+    identifier_values = _identifier_values(criteria.identifier) if criteria.identifier else []
+    if identifier_values:
+        candidates = candidates.filter(
+            pk__in=Identifier.objects.filter(value__in=identifier_values).values("person_id")
+        )
+    if criteria.name.strip():
+        keys = phonetic_keys(criteria.name)
+        candidates = candidates.filter(
+            pk__in=PersonSearchKey.objects.filter(key__in=keys).values("person_id")
+        )
+    if criteria.date_of_birth and not criteria.name.strip() and not identifier_values:
+        dob = criteria.date_of_birth
+        swapped = [dob]
+        if dob.day <= 12:
+            try:
+                swapped.append(dob.replace(month=dob.day, day=dob.month))
+            except ValueError:
+                pass
+        candidates = candidates.filter(date_of_birth__in=swapped)
+
+    results: list[SearchResult] = []
+    for person in candidates.prefetch_related("other_names")[:2000]:
+        score = _name_score(criteria.name, person) if criteria.name.strip() else 70
+        if criteria.date_of_birth and person.date_of_birth:
+            if person.date_of_birth == criteria.date_of_birth:
+                score += 20
+            elif (person.date_of_birth.day, person.date_of_birth.month) == (
+                criteria.date_of_birth.month,
+                criteria.date_of_birth.day,
+            ) and person.date_of_birth.year == criteria.date_of_birth.year:
+                score += 10
+            elif abs(person.date_of_birth.year - criteria.date_of_birth.year) > 2:
+                score -= 30
+        if identifier_values:
+            score += 30
+        if score >= MINIMUM_SEARCH_SCORE:
+            results.append(SearchResult(person=person, score=min(score, 100)))
+    results.sort(key=lambda result: (-result.score, result.person.family_name))
+    results = results[:MAXIMUM_SEARCH_RESULTS]
+    record(
+        AuditVerb.PERSON_SEARCHED,
+        actor=user,
+        target_type="person-search",
+        payload={
+            "fields": criteria.fields_used(),
+            "results": [str(result.person.pk) for result in results],
+            "break_glass": base is not None,
+        },
+    )
+    return results

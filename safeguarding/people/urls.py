@@ -1,0 +1,11 @@
+from django.urls import path
+
+from safeguarding.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("break-glass/", views.break_glass_search, name="break-glass"),
+    path("break-glass/<uuid:person_id>/", views.break_glass_open, name="break-glass-open"),
+    path("<uuid:person_id>/", views.detail, name="detail"),
+]

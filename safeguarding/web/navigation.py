@@ -1,0 +1,41 @@
+"""Role-aware navigation: each role sees the sections it can use, and no others."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from safeguarding.access.models import User
+from safeguarding.access.roles import ADMIN_ROLES, AUDIT_ROLES
+from safeguarding.access.policy import does_case_work
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    url_name: str
+
+
+def items_for(user: User) -> list[NavItem]:
+    items = [NavItem("Home", "web:home")]
+    if does_case_work(user):
+        items += [
+            NavItem("Find a person", "people:search"),
+            NavItem("Record a concern", "concerns:record"),
+        ]
+    if user.role in AUDIT_ROLES:
+        items.append(NavItem("Audit log", "audit:log"))
+    if user.role in ADMIN_ROLES:
+        items += [NavItem("Staff", "access:users"), NavItem("Agencies", "access:agencies")]
+    items.append(NavItem("Notifications", "notifications:list"))
+    return list(dict.fromkeys(items))
+
+
+def nav_for(user: User, current_path: str) -> list[dict[str, object]]:
+    entries = []
+    for item in items_for(user):
+        href = reverse(item.url_name)
+        current = current_path == href if href == "/" else current_path.startswith(href)
+        entries.append({"text": item.text, "href": href, "current": current})
+    return entries

@@ -1,0 +1,127 @@
+"""The one path for GOV.UK markup: form fields, error summaries and buttons render from the
+templates in web/templates/govuk/, never from hand-written component HTML in pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+def _first_error(bound: forms.BoundField) -> str:
+    return str(bound.errors[0]) if bound.errors else ""
+
+
+def _kind(bound: forms.BoundField) -> str:
+    widget = bound.field.widget
+    if getattr(widget, "is_govuk_date", False):
+        return "date"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    return "input"
+
+
+def field_anchor(bound: forms.BoundField) -> str:
+    """The id an error summary links to: the first input of the field."""
+    kind = _kind(bound)
+    if kind == "date":
+        return f"{bound.auto_id}_0"
+    if kind in {"radios", "checkboxes"}:
+        return f"{bound.auto_id}_0"
+    return str(bound.auto_id)
+
+
+@register.simple_tag
+def govuk_field(
+    bound: forms.BoundField,
+    label_size: str = "",
+    width: str = "",
+    autocomplete: str = "",
+    is_page_heading: bool = False,
+    input_type: str = "",
+) -> SafeString:
+    kind = _kind(bound)
+    value = bound.value()
+    context: dict[str, Any] = {
+        "field": bound,
+        "id": bound.auto_id,
+        "name": bound.html_name,
+        "label": bound.label,
+        "hint": bound.help_text,
+        "error": _first_error(bound),
+        "required": bound.field.required,
+        "label_size": label_size,
+        "width": width,
+        "autocomplete": autocomplete,
+        "is_page_heading": is_page_heading,
+        "value": "" if value is None else value,
+        "input_type": input_type or getattr(bound.field.widget, "input_type", "text"),
+        "attrs": bound.field.widget.attrs,
+    }
+    if kind in {"radios", "select", "checkboxes"}:
+        selected = value if isinstance(value, list) else [value]
+        selected = [str(item) for item in selected if item is not None]
+        context["options"] = [
+            {
+                "value": str(option_value),
+                "label": option_label,
+                "id": f"{bound.auto_id}_{index}",
+                "selected": str(option_value) in selected,
+            }
+            for index, (option_value, option_label) in enumerate(bound.field.choices)
+        ]
+    if kind == "date":
+        parts = bound.field.widget.decompress(value) if not isinstance(value, list) else value
+        parts = [*(parts or []), None, None, None][:3]
+        context["parts"] = [
+            {"suffix": suffix, "label": label, "value": part or "", "width": width_class}
+            for suffix, label, part, width_class in zip(
+                ("0", "1", "2"), ("Day", "Month", "Year"), parts, ("2", "2", "4"), strict=True
+            )
+        ]
+    return render_to_string(f"govuk/{kind}.html", context)
+
+
+@register.simple_tag
+def govuk_error_summary(*forms_: forms.Form) -> SafeString:
+    items = []
+    for form in forms_:
+        if form is None or not form.is_bound:
+            continue
+        for error in form.non_field_errors():
+            items.append({"text": str(error), "href": ""})
+        for name in form.errors:
+            if name == forms.forms.NON_FIELD_ERRORS:
+                continue
+            bound = form[name]
+            items.append({"text": _first_error(bound), "href": "#" + field_anchor(bound)})
+    return render_to_string("govuk/error_summary.html", {"items": items})
+
+
+@register.simple_tag
+def govuk_button(
+    text: str, *, secondary: bool = False, warning: bool = False, name: str = "", value: str = ""
+) -> SafeString:
+    return render_to_string(
+        "govuk/button.html",
+        {"text": text, "secondary": secondary, "warning": warning, "name": name, "value": value},
+    )
+
+
+@register.filter
+def govuk_tag_colour(category: str) -> str:
+    """Colour for a concern category tag: exploitation and abuse stand out."""
+    urgent = {"cse", "cce", "sexual-abuse", "online-abuse", "physical-abuse"}
+    return "govuk-tag--red" if category in urgent else "govuk-tag--grey"
