@@ -176,18 +176,28 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
-EMAIL_BACKEND = os.environ.get(
+# Email (Django 6.1 mailers). Development writes messages to var/outbox/ instead of sending.
+_EMAIL_BACKEND = os.environ.get(
     "SAFEGUARDING_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
     else "django.core.mail.backends.filebased.EmailBackend",
 )
-EMAIL_FILE_PATH = VAR_DIR / "outbox"
-EMAIL_HOST = os.environ.get("SAFEGUARDING_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("SAFEGUARDING_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("SAFEGUARDING_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("SAFEGUARDING_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("SAFEGUARDING_EMAIL_TLS", default=PRODUCTION)
+_EMAIL_OPTIONS: dict[str, object] = (
+    {
+        "host": os.environ.get("SAFEGUARDING_EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("SAFEGUARDING_EMAIL_PORT", "25")),
+        "username": os.environ.get("SAFEGUARDING_EMAIL_USER", ""),
+        "password": os.environ.get("SAFEGUARDING_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("SAFEGUARDING_EMAIL_TLS", default=PRODUCTION),
+        "timeout": 10,
+    }
+    if _EMAIL_BACKEND.endswith("smtp.EmailBackend")
+    else {"file_path": str(VAR_DIR / "outbox")}
+    if _EMAIL_BACKEND.endswith("filebased.EmailBackend")
+    else {}
+)
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = os.environ.get("SAFEGUARDING_EMAIL_FROM", "no-reply@safeguarding-hub.invalid")
 
 SERVICE_NAME = "Safeguarding Hub"
