@@ -215,3 +215,6 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# Only test settings turn this on: it lets a test database be emptied between tests.
+AUDIT_ALLOW_PURGE = False

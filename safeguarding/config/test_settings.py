@@ -1,0 +1,13 @@
+"""Settings for the test suite: the production settings, plus what emptying a test
+database between tests needs."""
+
+from safeguarding.config.settings import *  # noqa: F403
+
+AUDIT_ALLOW_PURGE = True
+
+# Each test run gets its own PostgreSQL test database, so that runs in parallel (several
+# developers' checks on one server) never drop each other's database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    import os
+
+    DATABASES["default"]["TEST"] = {"NAME": f"test_safeguarding_{os.getpid()}"}  # noqa: F405
