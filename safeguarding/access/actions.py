@@ -23,7 +23,7 @@ from safeguarding.access.models import (
     User,
 )
 from safeguarding.access.policy import may_break_glass
-from safeguarding.access.roles import ADMIN_ROLES, MANAGER_ROLES, Role
+from safeguarding.access.roles import ADMIN_ROLES, BREAK_GLASS_NOTIFIED_ROLES, Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 
@@ -220,6 +220,7 @@ def deactivate_user(*, actor: User | None, user: User) -> None:
 def grant_break_glass(*, actor: User, person_id: object, reason: str) -> BreakGlassGrant:
     """Open a person's record outside need-to-know, for a stated reason. Audited, and
     every agency holding a record on the person is told."""
+    from safeguarding.concerns.models import ConcernPerson
     from safeguarding.notifications.actions import notify_users
     from safeguarding.people.models import AgencyRecord, Person
 
@@ -249,9 +250,16 @@ def grant_break_glass(*, actor: User, person_id: object, reason: str) -> BreakGl
             reason=reason,
             payload={"grant": str(grant.pk), "expires_at": grant.expires_at.isoformat()},
         )
-        owning_agencies = AgencyRecord.objects.filter(person=person).values("agency_id")
+        # The agencies holding a record, and the authorities whose MASH received concerns
+        # about the person, are told; within them, those accountable for safeguarding.
+        holders = set(AgencyRecord.objects.filter(person=person).values_list("agency_id", flat=True))
+        holders |= set(
+            ConcernPerson.objects.filter(person=person).values_list(
+                "concern__local_authority_id", flat=True
+            )
+        )
         managers = User.objects.filter(
-            agency_id__in=owning_agencies, role__in=MANAGER_ROLES, is_active=True
+            agency_id__in=holders, role__in=BREAK_GLASS_NOTIFIED_ROLES, is_active=True
         ).exclude(pk=actor.pk)
         notify_users(
             managers,

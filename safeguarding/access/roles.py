@@ -32,5 +32,5 @@ BREAK_GLASS_ROLES = CASE_WORK_ROLES - {Role.SYSTEM_INTEGRATION}
 AGGREGATE_ONLY_ROLES = frozenset({Role.TASKFORCE_ANALYST})
 AUDIT_ROLES = frozenset({Role.AUDITOR})
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMINISTRATOR})
-# Managers are told about break-glass access to records their agency holds.
-MANAGER_ROLES = frozenset({Role.TEAM_MANAGER})
+# Told about break-glass access to records their agency holds.
+BREAK_GLASS_NOTIFIED_ROLES = frozenset({Role.TEAM_MANAGER, Role.DESIGNATED_SAFEGUARDING_LEAD})

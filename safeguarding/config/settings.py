@@ -161,6 +161,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 FRONTEND_MODULES = PROJECT_ROOT / "frontend" / "node_modules"
 STATICFILES_DIRS = [
     ("govuk", FRONTEND_MODULES / "govuk-frontend" / "dist" / "govuk"),

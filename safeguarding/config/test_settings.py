@@ -11,3 +11,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     import os
 
     DATABASES["default"]["TEST"] = {"NAME": f"test_safeguarding_{os.getpid()}"}  # noqa: F405
+
+PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
