@@ -70,7 +70,6 @@ def second_factor_step(request: HttpRequest) -> HttpResponse:
         user.refresh_from_db()
         if user.is_locked():
             request.session.pop(PENDING_USER_KEY, None)
-            form = SecondFactorForm()
             form.add_error(None, LOCKED)
             return render(request, "access/second_factor.html",
                           {"form": form, "has_errors": True}, status=403)

@@ -24,4 +24,6 @@ class SecurityHeadersMiddleware:
         )
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.headers.setdefault("X-Permitted-Cross-Domain-Policies", "none")
+        # Static files are served before the clickjacking middleware sees them.
+        response.headers.setdefault("X-Frame-Options", "DENY")
         return response
