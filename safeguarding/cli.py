@@ -43,18 +43,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from safeguarding.demo.generator import DEMO_PASSWORD, build_demo
 
     if Agency.objects.filter(code="LA-NORTHBRIDGE").exists():
-        print("The demo area is already loaded. Use a fresh database to rebuild it.",
-              file=sys.stderr)
+        print(
+            "The demo area is already loaded. Use a fresh database to rebuild it.", file=sys.stderr
+        )
         return 1
     result = build_demo(seed=args.seed, scale=args.scale, progress=not args.quiet)
-    print(f"\nDemo area ready: {result.agencies} agencies, {result.children:,} children, "
-          f"{result.concerns:,} concerns.")
+    print(
+        f"\nDemo area ready: {result.agencies} agencies, {result.children:,} children, "
+        f"{result.concerns:,} concerns."
+    )
     print(f"\nSign in at http://127.0.0.1:8000/ with password '{DEMO_PASSWORD}' as:")
     for user, totp_secret in result.users:
         agency = f", {user.agency_code}" if user.agency_code else ""
         print(f"  {user.username:<16} {user.role}{agency}   authenticator key {totp_secret}")
-    print("\nFor the security code, add the key to an authenticator app, or run "
-          "`safeguarding totp USERNAME` (demo and development only).")
+    print(
+        "\nFor the security code, add the key to an authenticator app, or run "
+        "`safeguarding totp USERNAME` (demo and development only)."
+    )
     print(f"API token for the Northbridge Police records system: {result.api_token}")
     return 0
 
@@ -67,10 +72,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from safeguarding.config.wsgi import application
 
-    print(f"Serving Safeguarding Hub on http://{args.host}:{args.port}/ (Ctrl+C to stop)",
-          flush=True)
-    serve(application, host=args.host, port=args.port, threads=args.threads, ident="",
-          clear_untrusted_proxy_headers=True)
+    print(
+        f"Serving Safeguarding Hub on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True
+    )
+    serve(
+        application,
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        ident="",
+        clear_untrusted_proxy_headers=True,
+    )
     return 0
 
 
@@ -83,12 +95,16 @@ def cmd_verify_audit(args: argparse.Namespace) -> int:
 
     head = AuditHead.objects.filter(pk=1).first()
     total = head.last_sequence if head else 0
-    with tqdm(total=total, desc="Verifying audit log", unit="entry",
-              disable=args.quiet) as progress:
+    with tqdm(
+        total=total, desc="Verifying audit log", unit="entry", disable=args.quiet
+    ) as progress:
         result = verify_chain(progress=progress)
     if result.problem is not None:
-        print(f"FAILED: {result.problem.message}. {result.entries_checked:,} entries before it "
-              "verified.", file=sys.stderr)
+        print(
+            f"FAILED: {result.problem.message}. {result.entries_checked:,} entries before it "
+            "verified.",
+            file=sys.stderr,
+        )
         return 1
     print(f"OK: {result.entries_checked:,} audit entries verified, chain intact.")
     return 0
@@ -134,14 +150,22 @@ def cmd_create_user(args: argparse.Namespace) -> int:
         return 1
     password = os.environ.get("SAFEGUARDING_NEW_USER_PASSWORD") or getpass.getpass("Password: ")
     try:
-        user = create_user(actor=None, username=args.username, password=password, role=args.role,
-                           agency=agency, email=args.email or "")
+        user = create_user(
+            actor=None,
+            username=args.username,
+            password=password,
+            role=args.role,
+            agency=agency,
+            email=args.email or "",
+        )
     except ValidationError as error:
         for message in error.messages:
             print(f"error: {message}", file=sys.stderr)
         return 1
-    print(f"Created {user.username} ({user.get_role_display()}). They set up their security "
-          "code at first sign-in.")
+    print(
+        f"Created {user.username} ({user.get_role_display()}). They set up their security "
+        "code at first sign-in."
+    )
     return 0
 
 
@@ -173,58 +197,90 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str
-            ) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: Callable[[argparse.Namespace], int], help_text: str
+    ) -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=help_text, description=help_text)
         command.set_defaults(handler=handler)
         return command
 
     def demo_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--seed", type=int, default=2026,
-                             help="random seed; the same seed builds the same area (default 2026)")
-        command.add_argument("--scale", type=float, default=1.0,
-                             help="size multiplier: 1 is about 2,000 children and 10,000 "
-                                  "concerns (default 1)")
+        command.add_argument(
+            "--seed",
+            type=int,
+            default=2026,
+            help="random seed; the same seed builds the same area (default 2026)",
+        )
+        command.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="size multiplier: 1 is about 2,000 children and 10,000 concerns (default 1)",
+        )
         command.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    setup = add("setup", cmd_setup, "Create or upgrade the database; load the demo area "
-                                    "into an empty one.")
-    setup.add_argument("--no-demo", dest="demo", action="store_false",
-                       help="do not load demo data into an empty database")
+    setup = add(
+        "setup", cmd_setup, "Create or upgrade the database; load the demo area into an empty one."
+    )
+    setup.add_argument(
+        "--no-demo",
+        dest="demo",
+        action="store_false",
+        help="do not load demo data into an empty database",
+    )
     setup.add_argument("--verbose", action="store_true", help="list each migration")
     demo_options(setup)
 
     serve = add("serve", cmd_serve, "Serve the web application and API.")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
-    serve.add_argument("--no-migrate", dest="migrate", action="store_false",
-                       help="do not apply pending migrations first")
+    serve.add_argument(
+        "--no-migrate",
+        dest="migrate",
+        action="store_false",
+        help="do not apply pending migrations first",
+    )
 
     demo_options(add("demo", cmd_demo, "Build the fictional demo area with synthetic data."))
 
     importer = add("import", cmd_import, "Import concerns from a JSON Lines or CSV file.")
     importer.add_argument("file", help="the file to import (.jsonl or .csv)")
-    importer.add_argument("--agency", required=True,
-                          help="code of the agency whose records these are")
-    importer.add_argument("--format", choices=["jsonl", "csv"],
-                          help="file format (default: from the file's extension)")
-    importer.add_argument("--partial", action="store_true",
-                          help="import the good rows and write rejected rows to --rejects")
+    importer.add_argument(
+        "--agency", required=True, help="code of the agency whose records these are"
+    )
+    importer.add_argument(
+        "--format",
+        choices=["jsonl", "csv"],
+        help="file format (default: from the file's extension)",
+    )
+    importer.add_argument(
+        "--partial",
+        action="store_true",
+        help="import the good rows and write rejected rows to --rejects",
+    )
     importer.add_argument("--rejects", help="where --partial writes rejected rows and reasons")
     importer.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    verify = add("verify-audit", cmd_verify_audit,
-                 "Check the whole audit chain; exit 1 naming the first bad entry.")
+    verify = add(
+        "verify-audit",
+        cmd_verify_audit,
+        "Check the whole audit chain; exit 1 naming the first bad entry.",
+    )
     verify.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    totp = add("totp", cmd_totp, "Print a user's current security code (demo and development "
-                                 "only).")
+    totp = add(
+        "totp", cmd_totp, "Print a user's current security code (demo and development only)."
+    )
     totp.add_argument("username")
 
-    create = add("create-user", cmd_create_user,
-                 "Create a member of staff (password from SAFEGUARDING_NEW_USER_PASSWORD or a "
-                 "prompt).")
+    create = add(
+        "create-user",
+        cmd_create_user,
+        "Create a member of staff (password from SAFEGUARDING_NEW_USER_PASSWORD or a prompt).",
+    )
     create.add_argument("username")
     create.add_argument("--role", required=True, help="role code, e.g. system-admin")
     create.add_argument("--agency", help="agency code")

@@ -29,5 +29,3 @@ def client_for(db: None) -> Callable[[User], Client]:
         return client
 
     return make
-
-

@@ -22,42 +22,78 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _counter = itertools.count(1)
 
 
-def make_agency(kind: str = AgencyKind.LOCAL_AUTHORITY, *, code: str | None = None,
-                home_authority: Agency | None = None, name: str | None = None) -> Agency:
+def make_agency(
+    kind: str = AgencyKind.LOCAL_AUTHORITY,
+    *,
+    code: str | None = None,
+    home_authority: Agency | None = None,
+    name: str | None = None,
+) -> Agency:
     number = next(_counter)
     return access_actions.create_agency(
-        actor=None, code=code or f"{kind[:3].upper()}-{number}", name=name or f"{kind} {number}",
-        kind=kind, home_authority=home_authority,
+        actor=None,
+        code=code or f"{kind[:3].upper()}-{number}",
+        name=name or f"{kind} {number}",
+        kind=kind,
+        home_authority=home_authority,
     )
 
 
-def make_user(role: str, agency: Agency | None, *, username: str | None = None,
-              totp: bool = True, email: str = "") -> User:
+def make_user(
+    role: str,
+    agency: Agency | None,
+    *,
+    username: str | None = None,
+    totp: bool = True,
+    email: str = "",
+) -> User:
     return access_actions.create_user(
-        actor=None, username=username or f"{role}-{next(_counter)}", password=PASSWORD,
-        role=role, agency=agency, totp_secret=TOTP_SECRET if totp else None,
-        check_password_strength=False, email=email,
+        actor=None,
+        username=username or f"{role}-{next(_counter)}",
+        password=PASSWORD,
+        role=role,
+        agency=agency,
+        totp_secret=TOTP_SECRET if totp else None,
+        check_password_strength=False,
+        email=email,
     )
 
 
-def child_details(given: str = "Amelia", family: str = "Hartley", *,
-                  born: date | None = date(2014, 5, 17), nhs_number: str | None = None,
-                  **extra: object) -> PersonDetails:
+def child_details(
+    given: str = "Amelia",
+    family: str = "Hartley",
+    *,
+    born: date | None = date(2014, 5, 17),
+    nhs_number: str | None = None,
+    **extra: object,
+) -> PersonDetails:
     identifiers = [("nhs", nhs_number)] if nhs_number else []
-    return PersonDetails(given_name=given, family_name=family, kind=PersonKind.CHILD,
-                         date_of_birth=born, sex=Sex.FEMALE, identifiers=identifiers,
-                         **extra)  # type: ignore[arg-type]
+    return PersonDetails(
+        given_name=given,
+        family_name=family,
+        kind=PersonKind.CHILD,
+        date_of_birth=born,
+        sex=Sex.FEMALE,
+        identifiers=identifiers,
+        **extra,
+    )  # type: ignore[arg-type]
 
 
 def adult_details(given: str = "Darren", family: str = "Pike", **extra: object) -> PersonDetails:
-    return PersonDetails(given_name=given, family_name=family, kind=PersonKind.ADULT,
-                         **extra)  # type: ignore[arg-type]
+    return PersonDetails(given_name=given, family_name=family, kind=PersonKind.ADULT, **extra)  # type: ignore[arg-type]
 
 
-def make_concern(actor: User, *, local_authority: Agency, child: PersonDetails | Person,
-                 others: list[tuple[str, PersonDetails | Person]] | None = None,
-                 category: str = ConcernCategory.NEGLECT, summary: str = "Seen hungry at school.",
-                 recorded_at: datetime | None = None, agency_record_id: str = "") -> Concern:
+def make_concern(
+    actor: User,
+    *,
+    local_authority: Agency,
+    child: PersonDetails | Person,
+    others: list[tuple[str, PersonDetails | Person]] | None = None,
+    category: str = ConcernCategory.NEGLECT,
+    summary: str = "Seen hungry at school.",
+    recorded_at: datetime | None = None,
+    agency_record_id: str = "",
+) -> Concern:
     def named(role: str, who: PersonDetails | Person) -> NamedPerson:
         if isinstance(who, Person):
             return NamedPerson(role=role, person_id=who.pk)
@@ -65,11 +101,17 @@ def make_concern(actor: User, *, local_authority: Agency, child: PersonDetails |
 
     persons = [named(PersonRole.CHILD, child)]
     persons += [named(role, who) for role, who in (others or [])]
-    return record_concern(actor=actor, details=ConcernDetails(
-        category=category, summary=summary, recorded_at=recorded_at or timezone.now(),
-        local_authority_code=local_authority.code, persons=persons,
-        agency_record_id=agency_record_id,
-    ))
+    return record_concern(
+        actor=actor,
+        details=ConcernDetails(
+            category=category,
+            summary=summary,
+            recorded_at=recorded_at or timezone.now(),
+            local_authority_code=local_authority.code,
+            persons=persons,
+            agency_record_id=agency_record_id,
+        ),
+    )
 
 
 @dataclass
@@ -99,9 +141,11 @@ class Area:
 
     def child_known_to_school(self, **kwargs: object) -> Person:
         """A child recorded by the school (so the school, and the MASH, see them)."""
-        concern = make_concern(self.dsl, local_authority=self.council,
-                               child=child_details(nhs_number=test_range_nhs_number_for(1),
-                                                   **kwargs))  # type: ignore[arg-type]
+        concern = make_concern(
+            self.dsl,
+            local_authority=self.council,
+            child=child_details(nhs_number=test_range_nhs_number_for(1), **kwargs),
+        )  # type: ignore[arg-type]
         return concern.involvements.get(role=PersonRole.CHILD).person
 
 
@@ -113,19 +157,28 @@ def test_range_nhs_number_for(seed: int) -> str:
 
 def build_area() -> Area:
     council = make_agency(AgencyKind.LOCAL_AUTHORITY, code="LA-TEST", name="Testshire Council")
-    other_council = make_agency(AgencyKind.LOCAL_AUTHORITY, code="LA-OTHER", name="Otherton Council")
+    other_council = make_agency(
+        AgencyKind.LOCAL_AUTHORITY, code="LA-OTHER", name="Otherton Council"
+    )
     police = make_agency(AgencyKind.POLICE_FORCE, code="POL-TEST", home_authority=council)
-    other_police = make_agency(AgencyKind.POLICE_FORCE, code="POL-OTHER",
-                               home_authority=other_council)
+    other_police = make_agency(
+        AgencyKind.POLICE_FORCE, code="POL-OTHER", home_authority=other_council
+    )
     school = make_agency(AgencyKind.SCHOOL, code="SCH-TEST", home_authority=council)
     nhs = make_agency(AgencyKind.NHS_BODY, code="NHS-TEST", home_authority=council)
     taskforce = make_agency(AgencyKind.NATIONAL_BODY, code="NAT-TF")
     return Area(
-        council=council, other_council=other_council, police=police, other_police=other_police,
-        school=school, nhs=nhs, taskforce=taskforce,
+        council=council,
+        other_council=other_council,
+        police=police,
+        other_police=other_police,
+        school=school,
+        nhs=nhs,
+        taskforce=taskforce,
         practitioner=make_user(Role.PRACTITIONER, council, username="practitioner"),
-        manager=make_user(Role.TEAM_MANAGER, council, username="manager",
-                          email="manager@testshire.example"),
+        manager=make_user(
+            Role.TEAM_MANAGER, council, username="manager", email="manager@testshire.example"
+        ),
         mash=make_user(Role.MASH_TRIAGE, council, username="mash"),
         other_mash=make_user(Role.MASH_TRIAGE, other_council, username="other-mash"),
         dsl=make_user(Role.DESIGNATED_SAFEGUARDING_LEAD, school, username="dsl"),

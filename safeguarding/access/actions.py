@@ -131,8 +131,12 @@ def check_password_step(username: str, password: str) -> PasswordCheck:
     user = User.objects.filter(username=username.strip().lower(), is_active=True).first()
     if user is None:
         make_password(password)
-        record(AuditVerb.SIGN_IN_FAILED, actor=None, actor_label="unknown-user",
-               payload={"step": "password"})
+        record(
+            AuditVerb.SIGN_IN_FAILED,
+            actor=None,
+            actor_label="unknown-user",
+            payload={"step": "password"},
+        )
         return PasswordCheck(None)
     if user.is_locked():
         record(AuditVerb.SIGN_IN_FAILED, actor=user, payload={"step": "password", "locked": True})
@@ -157,8 +161,12 @@ def register_failure(user: User, *, step: str) -> bool:
         locked_user.save(update_fields=["failed_sign_ins", "locked_until"])
         record(AuditVerb.SIGN_IN_FAILED, actor=locked_user, payload={"step": step})
         if locked:
-            record(AuditVerb.ACCOUNT_LOCKED, actor=locked_user, target_type="user",
-                   target_id=locked_user.pk)
+            record(
+                AuditVerb.ACCOUNT_LOCKED,
+                actor=locked_user,
+                target_type="user",
+                target_id=locked_user.pk,
+            )
     return locked
 
 
@@ -192,7 +200,10 @@ def confirm_second_factor(user: User, totp_secret: str, code: str) -> bool:
         user.failed_sign_ins = 0
         user.save(
             update_fields=[
-                "totp_secret_encrypted", "totp_confirmed", "totp_last_step", "failed_sign_ins"
+                "totp_secret_encrypted",
+                "totp_confirmed",
+                "totp_last_step",
+                "failed_sign_ins",
             ]
         )
         record(AuditVerb.SECOND_FACTOR_ENROLLED, actor=user, target_type="user", target_id=user.pk)
@@ -229,8 +240,12 @@ def grant_break_glass(*, actor: User, person_id: object, reason: str) -> BreakGl
     reason = (reason or "").strip()
     if len(reason) < BREAK_GLASS_REASON_MIN_LENGTH:
         raise ValidationError(
-            {"reason": [f"Explain why you need access, in at least "
-                        f"{BREAK_GLASS_REASON_MIN_LENGTH} characters"]}
+            {
+                "reason": [
+                    f"Explain why you need access, in at least "
+                    f"{BREAK_GLASS_REASON_MIN_LENGTH} characters"
+                ]
+            }
         )
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
@@ -252,7 +267,9 @@ def grant_break_glass(*, actor: User, person_id: object, reason: str) -> BreakGl
         )
         # The agencies holding a record, and the authorities whose MASH received concerns
         # about the person, are told; within them, those accountable for safeguarding.
-        holders = set(AgencyRecord.objects.filter(person=person).values_list("agency_id", flat=True))
+        holders = set(
+            AgencyRecord.objects.filter(person=person).values_list("agency_id", flat=True)
+        )
         holders |= set(
             ConcernPerson.objects.filter(person=person).values_list(
                 "concern__local_authority_id", flat=True
@@ -282,9 +299,7 @@ def assign_case_role(*, actor: User, user: User, person_id: object, kind: str) -
     if kind not in CaseRole.Kind.values:
         raise ValidationError({"kind": ["Choose the case role"]})
     with transaction.atomic():
-        role, _ = CaseRole.objects.get_or_create(
-            user=user, person=person, kind=kind, ended_at=None
-        )
+        role, _ = CaseRole.objects.get_or_create(user=user, person=person, kind=kind, ended_at=None)
         record(
             AuditVerb.CASE_ROLE_ASSIGNED,
             actor=actor,
@@ -323,7 +338,9 @@ def user_for_api_token(token: str) -> User | None:
     if not token.startswith(API_TOKEN_PREFIX):
         return None
     digest = hashlib.sha256(token.encode()).hexdigest()
-    api_token = ApiToken.objects.select_related("user", "user__agency").filter(digest=digest).first()
+    api_token = (
+        ApiToken.objects.select_related("user", "user__agency").filter(digest=digest).first()
+    )
     if api_token is None or not api_token.is_usable() or not api_token.user.is_active:
         return None
     ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())

@@ -7,10 +7,15 @@ from safeguarding.access.roles import Role
 
 
 class SignInForm(forms.Form):
-    username = forms.CharField(label="Username", max_length=150,
-                               error_messages={"required": "Enter your username"})
-    password = forms.CharField(label="Password", widget=forms.PasswordInput, max_length=256,
-                               error_messages={"required": "Enter your password"})
+    username = forms.CharField(
+        label="Username", max_length=150, error_messages={"required": "Enter your username"}
+    )
+    password = forms.CharField(
+        label="Password",
+        widget=forms.PasswordInput,
+        max_length=256,
+        error_messages={"required": "Enter your password"},
+    )
 
 
 class SecondFactorForm(forms.Form):
@@ -24,38 +29,67 @@ class SecondFactorForm(forms.Form):
 
 
 class UserForm(forms.Form):
-    username = forms.SlugField(label="Username", max_length=150,
-                               error_messages={"required": "Enter a username",
-                                               "invalid": "Username can only contain letters, "
-                                                          "numbers, hyphens and underscores"})
-    given_name = forms.CharField(label="Given name", max_length=150,
-                                 error_messages={"required": "Enter their given name"})
-    family_name = forms.CharField(label="Family name", max_length=150,
-                                  error_messages={"required": "Enter their family name"})
-    email = forms.EmailField(label="Email address", error_messages={
-        "required": "Enter their email address",
-        "invalid": "Enter an email address in the correct format, like name@example.org"})
-    role = forms.ChoiceField(label="Role", choices=Role.choices, widget=forms.RadioSelect,
-                             error_messages={"required": "Choose their role"})
-    agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.all(), required=False,
-                                    empty_label="None (auditors and administrators only)")
+    username = forms.SlugField(
+        label="Username",
+        max_length=150,
+        error_messages={
+            "required": "Enter a username",
+            "invalid": "Username can only contain letters, numbers, hyphens and underscores",
+        },
+    )
+    given_name = forms.CharField(
+        label="Given name", max_length=150, error_messages={"required": "Enter their given name"}
+    )
+    family_name = forms.CharField(
+        label="Family name", max_length=150, error_messages={"required": "Enter their family name"}
+    )
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose their role"},
+    )
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Agency.objects.all(),
+        required=False,
+        empty_label="None (auditors and administrators only)",
+    )
     password = forms.CharField(
         label="Temporary password",
         help_text="At least 12 characters. They will set up their security code at first sign-in.",
-        widget=forms.PasswordInput, error_messages={"required": "Enter a temporary password"})
+        widget=forms.PasswordInput,
+        error_messages={"required": "Enter a temporary password"},
+    )
 
 
 class AgencyForm(forms.Form):
-    code = forms.SlugField(label="Agency code", max_length=32,
-                           help_text="A short unique code, like LA-NORTHBRIDGE",
-                           error_messages={"required": "Enter a code for the agency"})
-    name = forms.CharField(label="Name", max_length=200,
-                           error_messages={"required": "Enter the agency's name"})
-    kind = forms.ChoiceField(label="Kind of agency", choices=AgencyKind.choices,
-                             widget=forms.RadioSelect,
-                             error_messages={"required": "Choose the kind of agency"})
+    code = forms.SlugField(
+        label="Agency code",
+        max_length=32,
+        help_text="A short unique code, like LA-NORTHBRIDGE",
+        error_messages={"required": "Enter a code for the agency"},
+    )
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter the agency's name"}
+    )
+    kind = forms.ChoiceField(
+        label="Kind of agency",
+        choices=AgencyKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of agency"},
+    )
     area_name = forms.CharField(label="Area", max_length=200, required=False)
     home_authority = forms.ModelChoiceField(
         label="Local authority whose MASH receives its concerns",
-        queryset=Agency.objects.filter(kind=AgencyKind.LOCAL_AUTHORITY), required=False,
-        empty_label="None")
+        queryset=Agency.objects.filter(kind=AgencyKind.LOCAL_AUTHORITY),
+        required=False,
+        empty_label="None",
+    )

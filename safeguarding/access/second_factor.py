@@ -66,4 +66,3 @@ def matching_step(totp_secret: str, code: str, at: float | None = None) -> int |
 
 def current_code(totp_secret: str) -> str:
     return pyotp.TOTP(totp_secret).now()
-

@@ -21,8 +21,10 @@ from safeguarding.audit.verbs import AuditVerb
 PENDING_USER_KEY = "pending_user_id"
 PENDING_SECRET_KEY = "pending_totp_secret"
 SIGN_IN_FAILED = "Enter a correct username and password"
-LOCKED = ("Your account is locked after too many failed attempts. Try again later, "
-          "or ask your system administrator to unlock it.")
+LOCKED = (
+    "Your account is locked after too many failed attempts. Try again later, "
+    "or ask your system administrator to unlock it."
+)
 
 
 def _pending_user(request: HttpRequest) -> User | None:
@@ -36,8 +38,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect("web:home")
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        check = actions.check_password_step(form.cleaned_data["username"],
-                                            form.cleaned_data["password"])
+        check = actions.check_password_step(
+            form.cleaned_data["username"], form.cleaned_data["password"]
+        )
         if check.user is None:
             form.add_error(None, LOCKED if check.locked else SIGN_IN_FAILED)
         else:
@@ -71,11 +74,13 @@ def second_factor_step(request: HttpRequest) -> HttpResponse:
         if user.is_locked():
             request.session.pop(PENDING_USER_KEY, None)
             form.add_error(None, LOCKED)
-            return render(request, "access/second_factor.html",
-                          {"form": form, "has_errors": True}, status=403)
+            return render(
+                request, "access/second_factor.html", {"form": form, "has_errors": True}, status=403
+            )
         form.add_error("code", "The security code is not correct or has already been used")
-    return render(request, "access/second_factor.html",
-                  {"form": form, "has_errors": bool(form.errors)})
+    return render(
+        request, "access/second_factor.html", {"form": form, "has_errors": bool(form.errors)}
+    )
 
 
 @public
@@ -91,11 +96,18 @@ def enrol(request: HttpRequest) -> HttpResponse:
             return _complete_sign_in(request, user)
         form.add_error("code", "The security code is not correct. Check your app and try again")
     uri = second_factor.provisioning_uri(user, totp_secret)
-    return render(request, "access/enrol.html", {
-        "form": form, "has_errors": bool(form.errors),
-        "qr_code": second_factor.qr_code_data_uri(uri),
-        "secret_groups": " ".join(totp_secret[i:i + 4] for i in range(0, len(totp_secret), 4)),
-    })
+    return render(
+        request,
+        "access/enrol.html",
+        {
+            "form": form,
+            "has_errors": bool(form.errors),
+            "qr_code": second_factor.qr_code_data_uri(uri),
+            "secret_groups": " ".join(
+                totp_secret[i : i + 4] for i in range(0, len(totp_secret), 4)
+            ),
+        },
+    )
 
 
 @public
@@ -130,9 +142,14 @@ def user_create(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 actions.create_user(
-                    actor=admin, username=data["username"], password=data["password"],
-                    role=data["role"], agency=data["agency"], given_name=data["given_name"],
-                    family_name=data["family_name"], email=data["email"],
+                    actor=admin,
+                    username=data["username"],
+                    password=data["password"],
+                    role=data["role"],
+                    agency=data["agency"],
+                    given_name=data["given_name"],
+                    family_name=data["family_name"],
+                    email=data["email"],
                 )
             except ValidationError as error:
                 for field, messages in error.message_dict.items():
@@ -160,8 +177,11 @@ def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
 
 def agencies(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
-    return render(request, "access/agencies.html",
-                  {"agencies": Agency.objects.select_related("home_authority")})
+    return render(
+        request,
+        "access/agencies.html",
+        {"agencies": Agency.objects.select_related("home_authority")},
+    )
 
 
 def agency_create(request: HttpRequest) -> HttpResponse:
@@ -172,9 +192,15 @@ def agency_create(request: HttpRequest) -> HttpResponse:
         if Agency.objects.filter(code=data["code"].upper()).exists():
             form.add_error("code", "An agency with that code already exists")
         else:
-            actions.create_agency(actor=admin, code=data["code"], name=data["name"],
-                                  kind=data["kind"], area_name=data["area_name"],
-                                  home_authority=data["home_authority"])
+            actions.create_agency(
+                actor=admin,
+                code=data["code"],
+                name=data["name"],
+                kind=data["kind"],
+                area_name=data["area_name"],
+                home_authority=data["home_authority"],
+            )
             return redirect("access:agencies")
-    return render(request, "access/agency_form.html",
-                  {"form": form, "has_errors": bool(form.errors)})
+    return render(
+        request, "access/agency_form.html", {"form": form, "has_errors": bool(form.errors)}
+    )

@@ -40,7 +40,9 @@ class AuditEntry(models.Model):
         )
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.actor_label} {self.verb} {self.target_type}:{self.target_id}"
+        return (
+            f"#{self.sequence} {self.actor_label} {self.verb} {self.target_type}:{self.target_id}"
+        )
 
 
 class AuditHead(models.Model):

@@ -29,7 +29,14 @@ def log(request: HttpRequest) -> HttpResponse:
     if actor:
         entries = entries.filter(actor_label=actor.lower())
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    record(AuditVerb.AUDIT_LOG_VIEWED, actor=user, target_type="audit-log",
-           payload={"target": target, "actor": actor, "page": page.number})
-    return render(request, "audit/log.html",
-                  {"page": page, "target": target, "actor": actor, "verbs": dict(AuditVerb.choices)})
+    record(
+        AuditVerb.AUDIT_LOG_VIEWED,
+        actor=user,
+        target_type="audit-log",
+        payload={"target": target, "actor": actor, "page": page.number},
+    )
+    return render(
+        request,
+        "audit/log.html",
+        {"page": page, "target": target, "actor": actor, "verbs": dict(AuditVerb.choices)},
+    )

@@ -85,9 +85,7 @@ def _validate(details: ConcernDetails) -> dict[str, list[str]]:
 
 
 def _local_authority(code: str) -> Agency | None:
-    return Agency.objects.filter(
-        code=code, kind=AgencyKind.LOCAL_AUTHORITY, is_active=True
-    ).first()
+    return Agency.objects.filter(code=code, kind=AgencyKind.LOCAL_AUTHORITY, is_active=True).first()
 
 
 # A national identifier alone does not attach a concern to an existing record: the name

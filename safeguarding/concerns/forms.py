@@ -11,49 +11,75 @@ from safeguarding.people.models import Sex
 from safeguarding.web.forms import GovukDateField
 
 CATEGORY_CHOICES = [("", "Choose a category"), *ConcernCategory.choices]
-OTHER_ROLE_CHOICES = [(value, label) for value, label in PersonRole.choices
-                      if value != PersonRole.CHILD]
+OTHER_ROLE_CHOICES = [
+    (value, label) for value, label in PersonRole.choices if value != PersonRole.CHILD
+]
 
 
 class ConcernForm(forms.Form):
-    category = forms.ChoiceField(label="Category of concern", choices=CATEGORY_CHOICES,
-                                 error_messages={"required": "Choose the category of concern"})
+    category = forms.ChoiceField(
+        label="Category of concern",
+        choices=CATEGORY_CHOICES,
+        error_messages={"required": "Choose the category of concern"},
+    )
     summary = forms.CharField(
         label="What happened?",
         help_text="Say what you saw, heard or were told, and by whom. Use the child's own words "
-                  "where you can.",
-        widget=forms.Textarea(attrs={"rows": 8}), max_length=10_000,
-        error_messages={"required": "Enter what happened",
-                        "max_length": "What happened must be 10,000 characters or fewer"})
-    recorded_on = GovukDateField(label="Date of the concern",
-                                 error_messages={"required": "Enter the date of the concern"})
+        "where you can.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=10_000,
+        error_messages={
+            "required": "Enter what happened",
+            "max_length": "What happened must be 10,000 characters or fewer",
+        },
+    )
+    recorded_on = GovukDateField(
+        label="Date of the concern", error_messages={"required": "Enter the date of the concern"}
+    )
     local_authority = forms.ModelChoiceField(
         label="Local authority for the child's home area",
         queryset=Agency.objects.filter(kind=AgencyKind.LOCAL_AUTHORITY, is_active=True),
         empty_label=None,
-        error_messages={"required": "Choose the local authority for the child's home area"})
-    agency_record_id = forms.CharField(label="Your agency's reference (optional)", max_length=64,
-                                       required=False)
+        error_messages={"required": "Choose the local authority for the child's home area"},
+    )
+    agency_record_id = forms.CharField(
+        label="Your agency's reference (optional)", max_length=64, required=False
+    )
 
 
 class ChildForm(forms.Form):
     """The child the concern is about, when not already known to the user."""
 
     prefix = "child"
-    given_name = forms.CharField(label="Child's given name", max_length=100,
-                                 error_messages={"required": "Enter the child's given name"})
-    family_name = forms.CharField(label="Child's family name", max_length=100,
-                                  error_messages={"required": "Enter the child's family name"})
-    date_of_birth = GovukDateField(label="Child's date of birth", required=False,
-                                   help_text="Leave blank if not known")
-    sex = forms.ChoiceField(label="Child's sex", choices=Sex.choices, widget=forms.RadioSelect,
-                            initial=Sex.UNKNOWN,
-                            error_messages={"required": "Choose the child's sex, or not known"})
-    nhs_number = forms.CharField(label="NHS number (optional)", max_length=14, required=False,
-                                 widget=forms.TextInput(attrs={"inputmode": "numeric",
-                                                               "spellcheck": "false"}))
-    unique_pupil_number = forms.CharField(label="Unique pupil number (optional)", max_length=16,
-                                          required=False)
+    given_name = forms.CharField(
+        label="Child's given name",
+        max_length=100,
+        error_messages={"required": "Enter the child's given name"},
+    )
+    family_name = forms.CharField(
+        label="Child's family name",
+        max_length=100,
+        error_messages={"required": "Enter the child's family name"},
+    )
+    date_of_birth = GovukDateField(
+        label="Child's date of birth", required=False, help_text="Leave blank if not known"
+    )
+    sex = forms.ChoiceField(
+        label="Child's sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        initial=Sex.UNKNOWN,
+        error_messages={"required": "Choose the child's sex, or not known"},
+    )
+    nhs_number = forms.CharField(
+        label="NHS number (optional)",
+        max_length=14,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+    )
+    unique_pupil_number = forms.CharField(
+        label="Unique pupil number (optional)", max_length=16, required=False
+    )
 
     def clean_nhs_number(self) -> str:
         value = self.cleaned_data["nhs_number"]
@@ -70,11 +96,13 @@ class OtherPersonForm(forms.Form):
     prefix = "other"
     given_name = forms.CharField(label="Given name", max_length=100, required=False)
     family_name = forms.CharField(label="Family name", max_length=100, required=False)
-    role = forms.ChoiceField(label="Their role", choices=OTHER_ROLE_CHOICES, required=False,
-                             widget=forms.RadioSelect)
+    role = forms.ChoiceField(
+        label="Their role", choices=OTHER_ROLE_CHOICES, required=False, widget=forms.RadioSelect
+    )
     phone = forms.CharField(label="Phone number (optional)", max_length=30, required=False)
-    vehicle = forms.CharField(label="Vehicle registration (optional)", max_length=12,
-                              required=False)
+    vehicle = forms.CharField(
+        label="Vehicle registration (optional)", max_length=12, required=False
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

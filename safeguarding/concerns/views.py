@@ -36,15 +36,21 @@ def _child_details(form: ChildForm) -> PersonDetails:
     if data["unique_pupil_number"]:
         identifiers.append((IdentifierScheme.UNIQUE_PUPIL_NUMBER, data["unique_pupil_number"]))
     return PersonDetails(
-        given_name=data["given_name"], family_name=data["family_name"], kind=PersonKind.CHILD,
-        date_of_birth=data["date_of_birth"], sex=data["sex"], identifiers=identifiers,
+        given_name=data["given_name"],
+        family_name=data["family_name"],
+        kind=PersonKind.CHILD,
+        date_of_birth=data["date_of_birth"],
+        sex=data["sex"],
+        identifiers=identifiers,
     )
 
 
 def _other_details(form: OtherPersonForm) -> PersonDetails:
     data = form.cleaned_data
     return PersonDetails(
-        given_name=data["given_name"], family_name=data["family_name"], kind=PersonKind.ADULT,
+        given_name=data["given_name"],
+        family_name=data["family_name"],
+        kind=PersonKind.ADULT,
         phones=[data["phone"]] if data["phone"] else [],
         vehicles=[data["vehicle"]] if data["vehicle"] else [],
     )
@@ -77,20 +83,25 @@ def record(request: HttpRequest) -> HttpResponse:
             person = None
     data = request.POST or None
     initial_authority = user.agency.home_authority or user.agency if user.agency else None
-    concern_form = ConcernForm(data, initial={"recorded_on": timezone.localdate(),
-                                              "local_authority": initial_authority})
+    concern_form = ConcernForm(
+        data, initial={"recorded_on": timezone.localdate(), "local_authority": initial_authority}
+    )
     child_form = ChildForm(data) if person is None else None
     other_form = OtherPersonForm(data)
     forms = [form for form in (concern_form, child_form, other_form) if form is not None]
-    if request.method == "POST" and all([form.is_valid() for form in forms]):
+    # A list, not a generator: every form validates so that every error is shown at once.
+    if request.method == "POST" and all([form.is_valid() for form in forms]):  # noqa: C419
         persons = [
             NamedPerson(role=PersonRole.CHILD, person_id=person.pk)
             if person is not None
             else NamedPerson(role=PersonRole.CHILD, details=_child_details(child_form))  # type: ignore[arg-type]
         ]
         if other_form.is_used():
-            persons.append(NamedPerson(role=other_form.cleaned_data["role"],
-                                       details=_other_details(other_form)))
+            persons.append(
+                NamedPerson(
+                    role=other_form.cleaned_data["role"], details=_other_details(other_form)
+                )
+            )
         details = ConcernDetails(
             category=concern_form.cleaned_data["category"],
             summary=concern_form.cleaned_data["summary"],
@@ -107,7 +118,14 @@ def record(request: HttpRequest) -> HttpResponse:
             child = concern.involvements.filter(role=PersonRole.CHILD).first()
             assert child is not None
             return redirect("people:detail", person_id=child.person_id)
-    return render(request, "concerns/record.html", {
-        "concern_form": concern_form, "child_form": child_form, "other_form": other_form,
-        "person": person, "has_errors": any(form.errors for form in forms),
-    })
+    return render(
+        request,
+        "concerns/record.html",
+        {
+            "concern_form": concern_form,
+            "child_form": child_form,
+            "other_form": other_form,
+            "person": person,
+            "has_errors": any(form.errors for form in forms),
+        },
+    )

@@ -33,10 +33,12 @@ AGENCIES = [
     DemoAgency("SCH-DENHOLME", "Denholme High School", AgencyKind.SCHOOL, 5),
     DemoAgency("SCH-ELMSTEAD", "Elmstead Church of England School", AgencyKind.SCHOOL, 5),
     DemoAgency("SCH-FERNLEA", "Fernlea Pupil Referral Unit", AgencyKind.SCHOOL, 3),
-    DemoAgency("NHS-NORTHBRIDGE", "Northbridge Teaching Hospitals NHS Trust", AgencyKind.NHS_BODY,
-               17),
-    DemoAgency("VOL-HARBOUR", "Harbour Young People's Trust", AgencyKind.VOLUNTARY_ORGANISATION,
-               10),
+    DemoAgency(
+        "NHS-NORTHBRIDGE", "Northbridge Teaching Hospitals NHS Trust", AgencyKind.NHS_BODY, 17
+    ),
+    DemoAgency(
+        "VOL-HARBOUR", "Harbour Young People's Trust", AgencyKind.VOLUNTARY_ORGANISATION, 10
+    ),
     DemoAgency("NAT-TASKFORCE", "Child Sexual Abuse Taskforce", AgencyKind.NATIONAL_BODY, 0),
 ]
 
@@ -64,5 +66,10 @@ USERS = [
     DemoUser("admin", "Chris", "Doyle", Role.SYSTEM_ADMINISTRATOR, None),
 ]
 # The account an agency's own case-management system uses to call the API.
-SYSTEM_USER = DemoUser("northbridge-police-system", "Northbridge Police", "records system",
-                       Role.SYSTEM_INTEGRATION, "POL-NORTHBRIDGE")
+SYSTEM_USER = DemoUser(
+    "northbridge-police-system",
+    "Northbridge Police",
+    "records system",
+    Role.SYSTEM_INTEGRATION,
+    "POL-NORTHBRIDGE",
+)

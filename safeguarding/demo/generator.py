@@ -23,25 +23,31 @@ from safeguarding.people.actions import PersonDetails
 from safeguarding.people.identifiers import IdentifierScheme, upn_check_letter
 from safeguarding.people.models import PersonKind, Sex
 
-DEMO_PASSWORD = "northbridge-demo-2026"  # noqa: S105 - published demo credential, fictional data
+DEMO_PASSWORD = "northbridge-demo-2026"
 CHILDREN_PER_SCALE = 2000
 CONCERNS_PER_SCALE = 10000
 HISTORY_DAYS = 730
 CATEGORY_WEIGHTS = {
-    ConcernCategory.NEGLECT: 22, ConcernCategory.EMOTIONAL_ABUSE: 14,
-    ConcernCategory.DOMESTIC_ABUSE: 16, ConcernCategory.PHYSICAL_ABUSE: 9,
-    ConcernCategory.SEXUAL_ABUSE: 5, ConcernCategory.SEXUAL_EXPLOITATION: 4,
-    ConcernCategory.CRIMINAL_EXPLOITATION: 4, ConcernCategory.ONLINE_ABUSE: 4,
-    ConcernCategory.MISSING: 7, ConcernCategory.MENTAL_HEALTH: 9,
-    ConcernCategory.RADICALISATION: 1, ConcernCategory.OTHER: 5,
+    ConcernCategory.NEGLECT: 22,
+    ConcernCategory.EMOTIONAL_ABUSE: 14,
+    ConcernCategory.DOMESTIC_ABUSE: 16,
+    ConcernCategory.PHYSICAL_ABUSE: 9,
+    ConcernCategory.SEXUAL_ABUSE: 5,
+    ConcernCategory.SEXUAL_EXPLOITATION: 4,
+    ConcernCategory.CRIMINAL_EXPLOITATION: 4,
+    ConcernCategory.ONLINE_ABUSE: 4,
+    ConcernCategory.MISSING: 7,
+    ConcernCategory.MENTAL_HEALTH: 9,
+    ConcernCategory.RADICALISATION: 1,
+    ConcernCategory.OTHER: 5,
 }
 SUMMARIES = {
-    ConcernCategory.NEGLECT: "{child} arrived hungry and in unwashed clothes for the third day running.",
+    ConcernCategory.NEGLECT: "{child} arrived hungry and in unwashed clothes again.",
     ConcernCategory.EMOTIONAL_ABUSE: "{child} said they are shouted at and called names at home.",
-    ConcernCategory.DOMESTIC_ABUSE: "Police attended a domestic incident at {child}'s home overnight.",
-    ConcernCategory.PHYSICAL_ABUSE: "Bruising seen on {child}'s upper arm; explanation inconsistent.",
+    ConcernCategory.DOMESTIC_ABUSE: "Police attended a domestic incident at {child}'s home.",
+    ConcernCategory.PHYSICAL_ABUSE: "Bruising seen on {child}'s arm; explanation inconsistent.",
     ConcernCategory.SEXUAL_ABUSE: "{child} made a disclosure to a member of staff.",
-    ConcernCategory.SEXUAL_EXPLOITATION: "{child} seen getting into a car with an older male after school.",
+    ConcernCategory.SEXUAL_EXPLOITATION: "{child} seen getting into a car with an older male.",
     ConcernCategory.CRIMINAL_EXPLOITATION: "{child} found with cash and two phones far from home.",
     ConcernCategory.ONLINE_ABUSE: "{child} is receiving messages from an adult asking for images.",
     ConcernCategory.MISSING: "{child} reported missing overnight, returned the next morning.",
@@ -69,8 +75,12 @@ def test_range_nhs_number(rng: random.Random) -> str:
 
 
 def fictional_upn(rng: random.Random) -> str:
-    body = "999" + f"{rng.randrange(10000):04d}" + f"{rng.randrange(10, 26):02d}" + \
-        f"{rng.randrange(1000):03d}"
+    body = (
+        "999"
+        + f"{rng.randrange(10000):04d}"
+        + f"{rng.randrange(10, 26):02d}"
+        + f"{rng.randrange(1000):03d}"
+    )
     return upn_check_letter(body) + body
 
 
@@ -80,8 +90,12 @@ def drama_phone(rng: random.Random) -> str:
 
 def registration(rng: random.Random) -> str:
     letters = "ABCDEFGHJKLMNOPRSTUVWXY"
-    return (rng.choice(letters) + rng.choice(letters) + f"{rng.randrange(10, 75):02d} "
-            + "".join(rng.choice(letters) for _ in range(3)))
+    return (
+        rng.choice(letters)
+        + rng.choice(letters)
+        + f"{rng.randrange(10, 75):02d} "
+        + "".join(rng.choice(letters) for _ in range(3))
+    )
 
 
 @dataclass
@@ -104,7 +118,10 @@ def _agencies() -> dict[str, Agency]:
     local_authority = None
     for demo in AGENCIES:
         agency = Agency.objects.filter(code=demo.code).first() or access_actions.create_agency(
-            actor=None, code=demo.code, name=demo.name, kind=demo.kind,
+            actor=None,
+            code=demo.code,
+            name=demo.name,
+            kind=demo.kind,
             area_name="Northbridge" if demo.code != "POL-EASTMOOR" else "Eastmoor",
             home_authority=local_authority if demo.kind != AgencyKind.NATIONAL_BODY else None,
         )
@@ -125,10 +142,17 @@ def _users(agencies: dict[str, Agency], seed: int) -> dict[str, User]:
         agency = agencies[demo.agency_code] if demo.agency_code else None
         manager = users.get(managers.get(demo.agency_code or "", ""))
         users[demo.username] = access_actions.create_user(
-            actor=None, username=demo.username, password=DEMO_PASSWORD, role=demo.role,
-            agency=agency, given_name=demo.given_name, family_name=demo.family_name,
-            email=f"{demo.username}@northbridge.example", manager=manager,
-            totp_secret=demo_totp_secret(demo.username, seed), check_password_strength=False,
+            actor=None,
+            username=demo.username,
+            password=DEMO_PASSWORD,
+            role=demo.role,
+            agency=agency,
+            given_name=demo.given_name,
+            family_name=demo.family_name,
+            email=f"{demo.username}@northbridge.example",
+            manager=manager,
+            totp_secret=demo_totp_secret(demo.username, seed),
+            check_password_strength=False,
         )
     return users
 
@@ -147,18 +171,30 @@ def _children(fake: Faker, rng: random.Random, count: int) -> list[DemoChild]:
         if born < today - timedelta(days=365 * 4) and rng.random() < 0.8:
             identifiers.append((IdentifierScheme.UNIQUE_PUPIL_NUMBER, fictional_upn(rng)))
         address = (fake.street_address().replace("\n", ", "), "Northbridge", fake.postcode())
-        child = DemoChild(PersonDetails(
-            given_name=given, family_name=family, kind=PersonKind.CHILD, date_of_birth=born,
-            sex=sex, identifiers=identifiers, addresses=[address],
-        ))
+        child = DemoChild(
+            PersonDetails(
+                given_name=given,
+                family_name=family,
+                kind=PersonKind.CHILD,
+                date_of_birth=born,
+                sex=sex,
+                identifiers=identifiers,
+                addresses=[address],
+            )
+        )
         if rng.random() < 0.15:
             child.details.other_names.append(("nickname", given[:3] + "z"))
         for _ in range(rng.choice([1, 1, 2])):
-            child.parents.append(PersonDetails(
-                given_name=fake.first_name(), family_name=family, kind=PersonKind.ADULT,
-                date_of_birth=born - timedelta(days=rng.randrange(365 * 18, 365 * 40)),
-                phones=[drama_phone(rng)] if rng.random() < 0.6 else [], addresses=[address],
-            ))
+            child.parents.append(
+                PersonDetails(
+                    given_name=fake.first_name(),
+                    family_name=family,
+                    kind=PersonKind.ADULT,
+                    date_of_birth=born - timedelta(days=rng.randrange(365 * 18, 365 * 40)),
+                    phones=[drama_phone(rng)] if rng.random() < 0.6 else [],
+                    addresses=[address],
+                )
+            )
         children.append(child)
     return children
 
@@ -166,10 +202,14 @@ def _children(fake: Faker, rng: random.Random, count: int) -> list[DemoChild]:
 def _adults_of_concern(fake: Faker, rng: random.Random, count: int) -> list[PersonDetails]:
     return [
         PersonDetails(
-            given_name=fake.first_name_male(), family_name=fake.last_name(), kind=PersonKind.ADULT,
+            given_name=fake.first_name_male(),
+            family_name=fake.last_name(),
+            kind=PersonKind.ADULT,
             date_of_birth=date(1970, 1, 1) + timedelta(days=rng.randrange(365 * 30)),
-            date_of_birth_is_estimated=rng.random() < 0.5, sex=Sex.MALE,
-            phones=[drama_phone(rng)], vehicles=[registration(rng)] if rng.random() < 0.7 else [],
+            date_of_birth_is_estimated=rng.random() < 0.5,
+            sex=Sex.MALE,
+            phones=[drama_phone(rng)],
+            vehicles=[registration(rng)] if rng.random() < 0.7 else [],
             other_names=[("alias", fake.first_name_male())] if rng.random() < 0.4 else [],
         )
         for _ in range(count)
@@ -178,26 +218,37 @@ def _adults_of_concern(fake: Faker, rng: random.Random, count: int) -> list[Pers
 
 def _copy(details: PersonDetails) -> PersonDetails:
     return PersonDetails(
-        given_name=details.given_name, family_name=details.family_name, kind=details.kind,
+        given_name=details.given_name,
+        family_name=details.family_name,
+        kind=details.kind,
         date_of_birth=details.date_of_birth,
-        date_of_birth_is_estimated=details.date_of_birth_is_estimated, sex=details.sex,
-        identifiers=list(details.identifiers), other_names=list(details.other_names),
-        addresses=list(details.addresses), phones=list(details.phones),
+        date_of_birth_is_estimated=details.date_of_birth_is_estimated,
+        sex=details.sex,
+        identifiers=list(details.identifiers),
+        other_names=list(details.other_names),
+        addresses=list(details.addresses),
+        phones=list(details.phones),
         vehicles=list(details.vehicles),
     )
 
 
 def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -> DemoResult:
     """Create the demo area. Deterministic for a given seed and scale."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     fake = Faker("en_GB")
     fake.seed_instance(seed)
     with transaction.atomic():
         agencies = _agencies()
         users = _users(agencies, seed)
     recorders = {
-        code: next((u for u in users.values() if u.agency_id == agency.pk
-                    and u.role not in {"taskforce-analyst"}), None)
+        code: next(
+            (
+                u
+                for u in users.values()
+                if u.agency_id == agency.pk and u.role not in {"taskforce-analyst"}
+            ),
+            None,
+        )
         for code, agency in agencies.items()
     }
     weighted = [demo.code for demo in AGENCIES if demo.weight for _ in range(demo.weight)]
@@ -210,8 +261,7 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
     start = timezone.make_aware(datetime.combine(date(2024, 11, 1), time(9, 0)))
     # Each child's concerns cluster: a few children attract many concerns.
     child_weights = [rng.paretovariate(1.5) for _ in children]
-    bar = tqdm(total=concern_count, desc="Recording concerns", unit="concern",
-               disable=not progress)
+    bar = tqdm(total=concern_count, desc="Recording concerns", unit="concern", disable=not progress)
     recorded = 0
     batch = 500
     known: dict[tuple[str, tuple[object, ...]], uuid.UUID] = {}
@@ -223,28 +273,38 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
                 actor = recorders.get(code) or users["practitioner"]
                 category = rng.choices(categories, weights=weights)[0]
                 chosen: list[tuple[tuple[object, ...], str, PersonDetails]] = [
-                    (("child", id(child)), PersonRole.CHILD, child.details)]
+                    (("child", id(child)), PersonRole.CHILD, child.details)
+                ]
                 if child.parents and rng.random() < 0.6:
                     parent = rng.choice(child.parents)
                     chosen.append((("adult", id(parent)), PersonRole.PARENT, parent))
-                if category in {ConcernCategory.SEXUAL_EXPLOITATION,
-                                ConcernCategory.CRIMINAL_EXPLOITATION} and rng.random() < 0.7:
+                if (
+                    category
+                    in {ConcernCategory.SEXUAL_EXPLOITATION, ConcernCategory.CRIMINAL_EXPLOITATION}
+                    and rng.random() < 0.7
+                ):
                     adult = rng.choice(adults)
                     chosen.append((("adult", id(adult)), PersonRole.ADULT_OF_CONCERN, adult))
                 # An agency names people it already holds by its own record; other
                 # agencies send details, as their systems would.
                 persons = [
                     NamedPerson(role=role, person_id=known[(code, key)])
-                    if (code, key) in known else NamedPerson(role=role, details=_copy(details))
+                    if (code, key) in known
+                    else NamedPerson(role=role, details=_copy(details))
                     for key, role, details in chosen
                 ]
                 when = start + timedelta(minutes=rng.randrange(HISTORY_DAYS * 24 * 60))
-                concern = record_concern(actor=actor, details=ConcernDetails(
-                    category=category,
-                    summary=SUMMARIES[category].format(child=child.details.given_name),
-                    recorded_at=when, local_authority_code=LOCAL_AUTHORITY[0],
-                    persons=persons, agency_record_id=f"{code}-{seed}-{recorded:07d}",
-                ))
+                concern = record_concern(
+                    actor=actor,
+                    details=ConcernDetails(
+                        category=category,
+                        summary=SUMMARIES[category].format(child=child.details.given_name),
+                        recorded_at=when,
+                        local_authority_code=LOCAL_AUTHORITY[0],
+                        persons=persons,
+                        agency_record_id=f"{code}-{seed}-{recorded:07d}",
+                    ),
+                )
                 involved = {(i.role, i.person_id) for i in concern.involvements.all()}
                 for key, role, _ in chosen:
                     person_id = next(pid for r, pid in sorted(involved, key=str) if r == role)
@@ -252,10 +312,13 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
                 recorded += 1
                 bar.update(1)
     bar.close()
-    token = access_actions.issue_api_token(actor=None, user=users[SYSTEM_USER.username],
-                                           name="demo records system", days_valid=90)
+    token = access_actions.issue_api_token(
+        actor=None, user=users[SYSTEM_USER.username], name="demo records system", days_valid=90
+    )
     return DemoResult(
         agencies=len(agencies),
         users=[(demo, demo_totp_secret(demo.username, seed)) for demo in USERS],
-        children=child_count, concerns=recorded, api_token=token,
+        children=child_count,
+        concerns=recorded,
+        api_token=token,
     )

@@ -18,6 +18,8 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    ids = Notification.objects.filter(recipient=user, read_at__isnull=True).values_list("pk", flat=True)
+    ids = Notification.objects.filter(recipient=user, read_at__isnull=True).values_list(
+        "pk", flat=True
+    )
     mark_read(actor=user, notification_ids=ids)
     return redirect("notifications:list")

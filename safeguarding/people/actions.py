@@ -155,9 +155,7 @@ def ensure_agency_record(person: Person, agency: Agency, agency_record_id: str =
     )
 
 
-def register_person(
-    *, actor: User, details: PersonDetails, agency_record_id: str = ""
-) -> Person:
+def register_person(*, actor: User, details: PersonDetails, agency_record_id: str = "") -> Person:
     """Create a person record held by the actor's agency."""
     agency = _require_case_work(actor)
     details.validate()

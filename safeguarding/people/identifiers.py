@@ -54,7 +54,9 @@ def normalise_upn(value: str) -> str:
             code="upn_format",
         )
     if upn[12].isalpha() and upn[12] not in UPN_CHECK_LETTERS:
-        raise ValidationError("The unique pupil number has an invalid last letter", code="upn_format")
+        raise ValidationError(
+            "The unique pupil number has an invalid last letter", code="upn_format"
+        )
     if upn_check_letter(upn[1:]) != upn[0]:
         raise ValidationError(
             "The unique pupil number is not valid: its check letter does not match",

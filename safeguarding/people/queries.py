@@ -3,20 +3,22 @@ the read to the audit log. Views, the API and the CLI never query Person directl
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from rapidfuzz import fuzz
 
-from safeguarding.access.models import User
-from safeguarding.access.policy import visible_person_condition
+from safeguarding.access.models import Agency, User
+from safeguarding.access.policy import may_break_glass, visible_person_condition
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.people.identifiers import IdentifierScheme, normalise_identifier
-from safeguarding.people.models import Identifier, Person, PersonSearchKey
+from safeguarding.people.models import AgencyRecord, Identifier, Person, PersonSearchKey
 from safeguarding.people.names import fold, phonetic_keys
 
 # Search results below this score (0-100) are dropped as noise.
@@ -48,6 +50,16 @@ def access_person(user: User, person_id: uuid.UUID | str, *, purpose: str) -> Pe
         legal_basis="UK GDPR Art 6(1)(e); DPA 2018 Sch 1 para 18",
     )
     return person
+
+
+def agencies_involved(person: Person) -> list[Agency]:
+    """The agencies holding a record on ``person`` (already passed through access_person)."""
+    return [
+        held.agency
+        for held in AgencyRecord.objects.filter(person=person)
+        .select_related("agency")
+        .order_by("agency__name")
+    ]
 
 
 @dataclass(frozen=True)
@@ -82,7 +94,7 @@ def _identifier_values(raw: str) -> list[str]:
     for scheme in IdentifierScheme.values:
         try:
             values.add(normalise_identifier(scheme, raw))
-        except Exception:  # noqa: BLE001, S112 - a value invalid in one scheme may fit another
+        except Exception:  # noqa: S112 - a value invalid in one scheme may fit another
             continue
     return sorted(values)
 
@@ -92,6 +104,17 @@ def _name_score(query: str, person: Person) -> int:
     names += [other.name for other in person.other_names.all()]
     folded = fold(query)
     return max(int(fuzz.token_sort_ratio(folded, fold(name))) for name in names)
+
+
+def search_persons_break_glass(
+    user: User, criteria: SearchCriteria, *, reason: str
+) -> list[SearchResult]:
+    """Search every agency's records, for break-glass. The search and its reason are
+    audited; opening a result needs safeguarding.access.actions.grant_break_glass."""
+    if not may_break_glass(user):
+        raise PermissionDenied("Your role cannot use break-glass access")
+    record(AuditVerb.BREAK_GLASS_SEARCHED, actor=user, target_type="person-search", reason=reason)
+    return search_persons(user, criteria, base=Person.objects.all())
 
 
 def search_persons(
@@ -121,10 +144,8 @@ def search_persons(
         dob = criteria.date_of_birth
         swapped = [dob]
         if dob.day <= 12:
-            try:
+            with contextlib.suppress(ValueError):
                 swapped.append(dob.replace(month=dob.day, day=dob.month))
-            except ValueError:
-                pass
         candidates = candidates.filter(date_of_birth__in=swapped)
 
     results: list[SearchResult] = []

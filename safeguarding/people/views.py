@@ -10,12 +10,15 @@ from django.views.decorators.http import require_POST
 from safeguarding.access import actions as access_actions
 from safeguarding.access.models import User
 from safeguarding.access.policy import does_case_work, may_break_glass
-from safeguarding.audit.chain import record
-from safeguarding.audit.verbs import AuditVerb
 from safeguarding.concerns.queries import concerns_about
 from safeguarding.people.forms import BreakGlassForm, PersonSearchForm
-from safeguarding.people.models import AgencyRecord, Person
-from safeguarding.people.queries import SearchCriteria, access_person, search_persons
+from safeguarding.people.queries import (
+    SearchCriteria,
+    access_person,
+    agencies_involved,
+    search_persons,
+    search_persons_break_glass,
+)
 
 BREAK_GLASS_REASON_SESSION_KEY = "break_glass_reason"
 
@@ -42,10 +45,16 @@ def search(request: HttpRequest) -> HttpResponse:
     results = None
     if request.method == "POST" and form.is_valid():
         results = search_persons(user, _criteria(form))
-    return render(request, "people/search.html", {
-        "form": form, "results": results, "has_errors": bool(form.errors),
-        "may_break_glass": may_break_glass(user),
-    })
+    return render(
+        request,
+        "people/search.html",
+        {
+            "form": form,
+            "results": results,
+            "has_errors": bool(form.errors),
+            "may_break_glass": may_break_glass(user),
+        },
+    )
 
 
 def break_glass_search(request: HttpRequest) -> HttpResponse:
@@ -57,11 +66,12 @@ def break_glass_search(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
         request.session[BREAK_GLASS_REASON_SESSION_KEY] = reason
-        record(AuditVerb.BREAK_GLASS_SEARCHED, actor=user, target_type="person-search",
-               reason=reason)
-        results = search_persons(user, _criteria(form), base=Person.objects.all())
-    return render(request, "people/break_glass.html",
-                  {"form": form, "results": results, "has_errors": bool(form.errors)})
+        results = search_persons_break_glass(user, _criteria(form), reason=reason)
+    return render(
+        request,
+        "people/break_glass.html",
+        {"form": form, "results": results, "has_errors": bool(form.errors)},
+    )
 
 
 @require_POST
@@ -79,14 +89,17 @@ def detail(request: HttpRequest, person_id: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     person = access_person(user, person_id, purpose="view person record")
     concerns = list(concerns_about(user, person))
-    agencies = AgencyRecord.objects.filter(person=person).select_related("agency")
-    return render(request, "people/detail.html", {
-        "person": person,
-        "concerns": concerns,
-        "agencies": [record.agency for record in agencies],
-        "identifiers": person.identifiers.all(),
-        "other_names": person.other_names.all(),
-        "addresses": person.addresses.all(),
-        "phones": person.phones.all(),
-        "vehicles": person.vehicles.all(),
-    })
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "concerns": concerns,
+            "agencies": agencies_involved(person),
+            "identifiers": person.identifiers.all(),
+            "other_names": person.other_names.all(),
+            "addresses": person.addresses.all(),
+            "phones": person.phones.all(),
+            "vehicles": person.vehicles.all(),
+        },
+    )

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from safeguarding.access.models import User
-from safeguarding.access.roles import ADMIN_ROLES, AUDIT_ROLES
 from safeguarding.access.policy import does_case_work
+from safeguarding.access.roles import ADMIN_ROLES, AUDIT_ROLES
 
 
 @dataclass(frozen=True)

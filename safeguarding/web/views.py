@@ -49,7 +49,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+    except Exception:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
@@ -66,29 +66,44 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @public
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "web/error.html", {
-        "title": "Your form could not be sent",
-        "message": "This can happen if the page was open for a long time or you signed in "
-                   "again in another tab. Go back, reload the page and try again.",
-    }, status=403)
+    return render(
+        request,
+        "web/error.html",
+        {
+            "title": "Your form could not be sent",
+            "message": "This can happen if the page was open for a long time or you signed in "
+            "again in another tab. Go back, reload the page and try again.",
+        },
+        status=403,
+    )
 
 
 def error_page(status: int, title: str, message: str):  # type: ignore[no-untyped-def]
     @public
     def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-        return render(request, "web/error.html", {"title": title, "message": message},
-                      status=status)
+        return render(
+            request, "web/error.html", {"title": title, "message": message}, status=status
+        )
 
     return view
 
 
-bad_request = error_page(400, "Sorry, there is a problem with that request",
-                         "Check what you entered and try again.")
-permission_denied = error_page(403, "You cannot do that",
-                               "Your role does not allow this. Contact your team manager if "
-                               "you think it should.")
-page_not_found = error_page(404, "Page not found",
-                            "If you typed the web address, check it is correct. The record may "
-                            "also not exist, or not be one your agency is involved with.")
-server_error = error_page(500, "Sorry, there is a problem with the service",
-                          "Try again later. Nothing you entered has been half-saved.")
+bad_request = error_page(
+    400, "Sorry, there is a problem with that request", "Check what you entered and try again."
+)
+permission_denied = error_page(
+    403,
+    "You cannot do that",
+    "Your role does not allow this. Contact your team manager if you think it should.",
+)
+page_not_found = error_page(
+    404,
+    "Page not found",
+    "If you typed the web address, check it is correct. The record may "
+    "also not exist, or not be one your agency is involved with.",
+)
+server_error = error_page(
+    500,
+    "Sorry, there is a problem with the service",
+    "Try again later. Nothing you entered has been half-saved.",
+)

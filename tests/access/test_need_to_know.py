@@ -22,8 +22,17 @@ pytestmark = pytest.mark.django_db
 # Testshire's MASH. Everyone else gets 404.
 SEES_SCHOOL_CHILD = {"dsl": True, "mash": True}
 ROLES = [
-    "practitioner", "manager", "mash", "other_mash", "dsl", "police_analyst",
-    "other_police_analyst", "health", "taskforce_analyst", "auditor", "admin",
+    "practitioner",
+    "manager",
+    "mash",
+    "other_mash",
+    "dsl",
+    "police_analyst",
+    "other_police_analyst",
+    "health",
+    "taskforce_analyst",
+    "auditor",
+    "admin",
 ]
 
 
@@ -42,7 +51,8 @@ def test_person_page_for_every_role(area: Area, client_for, role):
         assert child.full_name not in response.content.decode()
         # The refusal looks exactly like a record that does not exist.
         missing = client_for(user).get(
-            reverse("people:detail", args=["00000000-0000-4000-8000-000000000000"]))
+            reverse("people:detail", args=["00000000-0000-4000-8000-000000000000"])
+        )
         assert missing.status_code == 404
         assert _without_csrf(missing.content) == _without_csrf(response.content)
 
@@ -84,9 +94,12 @@ def test_home_page_lists_only_visible_concerns(area: Area, client_for, role):
 
 
 def test_agency_record_gives_sight_and_other_agencies_stay_blind(area: Area):
-    concern = make_concern(area.police_analyst, local_authority=area.council,
-                           child=child_details("Kai", "Morton"),
-                           others=[("adult-of-concern", adult_details())])
+    concern = make_concern(
+        area.police_analyst,
+        local_authority=area.council,
+        child=child_details("Kai", "Morton"),
+        others=[("adult-of-concern", adult_details())],
+    )
     child = concern.involvements.get(role="child").person
     assert visible_persons(area.police_analyst).filter(pk=child.pk).exists()
     assert not visible_persons(area.other_police_analyst).filter(pk=child.pk).exists()
@@ -96,16 +109,20 @@ def test_agency_record_gives_sight_and_other_agencies_stay_blind(area: Area):
 def test_case_role_gives_sight_until_it_ends(area: Area):
     child = area.child_known_to_school()
     assert not visible_persons(area.health).filter(pk=child.pk).exists()
-    role = actions.assign_case_role(actor=area.mash, user=area.health, person_id=child.pk,
-                                    kind=CaseRole.Kind.CORE_GROUP)
+    role = actions.assign_case_role(
+        actor=area.mash, user=area.health, person_id=child.pk, kind=CaseRole.Kind.CORE_GROUP
+    )
     assert visible_persons(area.health).filter(pk=child.pk).exists()
     CaseRole.objects.filter(pk=role.pk).update(ended_at=role.started_at)
     assert not visible_persons(area.health).filter(pk=child.pk).exists()
 
 
 def test_mash_sees_concerns_sent_to_it_not_to_another_authority(area: Area):
-    concern = make_concern(area.police_analyst, local_authority=area.other_council,
-                           child=child_details("Maya", "Quinn"))
+    concern = make_concern(
+        area.police_analyst,
+        local_authority=area.other_council,
+        child=child_details("Maya", "Quinn"),
+    )
     child = concern.involvements.get(role="child").person
     assert visible_persons(area.other_mash).filter(pk=child.pk).exists()
     assert not visible_persons(area.mash).filter(pk=child.pk).exists()
@@ -114,8 +131,9 @@ def test_mash_sees_concerns_sent_to_it_not_to_another_authority(area: Area):
 def test_every_person_page_view_is_audited(area: Area, client_for):
     child = area.child_known_to_school()
     client = client_for(area.dsl)
-    before = AuditEntry.objects.filter(verb=AuditVerb.PERSON_VIEWED,
-                                       target_id=str(child.pk)).count()
+    before = AuditEntry.objects.filter(
+        verb=AuditVerb.PERSON_VIEWED, target_id=str(child.pk)
+    ).count()
     for _ in range(3):
         assert client.get(reverse("people:detail", args=[child.pk])).status_code == 200
     entries = AuditEntry.objects.filter(verb=AuditVerb.PERSON_VIEWED, target_id=str(child.pk))
@@ -124,7 +142,8 @@ def test_every_person_page_view_is_audited(area: Area, client_for):
 
 
 def test_break_glass_needs_a_reason_is_audited_and_tells_the_owning_agency(
-        area: Area, client_for, django_capture_on_commit_callbacks):
+    area: Area, client_for, django_capture_on_commit_callbacks
+):
     child = area.child_known_to_school()
     nurse = area.health
     client = client_for(nurse)

@@ -144,8 +144,9 @@ def test_idle_sessions_expire(settings):
 
 def test_csrf_is_enforced(area: Area):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(reverse("access:sign-in"),
-                           {"username": "practitioner", "password": PASSWORD})
+    response = client.post(
+        reverse("access:sign-in"), {"username": "practitioner", "password": PASSWORD}
+    )
     assert response.status_code == 403
     assert "Your form could not be sent" in response.content.decode()
 
@@ -156,8 +157,18 @@ def test_sign_out_ends_the_session(area: Area, client_for):
     assert client.get("/").status_code == 302
 
 
-@pytest.mark.parametrize("path", ["/", "/sign-in/", "/healthz", "/people/", "/no-such-page/",
-                                  "/static/build/app.css", "/api/v1/openapi.json"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/sign-in/",
+        "/healthz",
+        "/people/",
+        "/no-such-page/",
+        "/static/build/app.css",
+        "/api/v1/openapi.json",
+    ],
+)
 def test_security_headers_on_every_response(area: Area, client_for, path):
     response = client_for(area.practitioner).get(path)
     csp = response.headers["Content-Security-Policy"]

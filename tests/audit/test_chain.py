@@ -16,8 +16,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _write_entries(count: int = 5) -> list[AuditEntry]:
     return [
-        record(AuditVerb.PERSON_VIEWED, actor=None, target_type="person", target_id=f"p{i}",
-               reason="test")
+        record(
+            AuditVerb.PERSON_VIEWED,
+            actor=None,
+            target_type="person",
+            target_id=f"p{i}",
+            reason="test",
+        )
         for i in range(count)
     ]
 
@@ -78,8 +83,9 @@ def test_the_database_refuses_update_and_delete(settings):
 def test_an_edited_entry_is_detected():
     entries = _write_entries(5)
     with TamperingAsDatabaseOwner() as db:
-        db.execute("UPDATE audit_auditentry SET reason = %s WHERE id = %s",
-                   ["innocent", entries[2].pk])
+        db.execute(
+            "UPDATE audit_auditentry SET reason = %s WHERE id = %s", ["innocent", entries[2].pk]
+        )
     result = verify_chain()
     assert not result.ok
     assert result.problem is not None
@@ -112,10 +118,12 @@ def test_reordered_entries_are_detected():
     with TamperingAsDatabaseOwner() as db:
         # Swap the contents of two entries, keeping each one's own hash: the order is wrong.
         db.execute("UPDATE audit_auditentry SET sequence = %s WHERE id = %s", [10**12, first.pk])
-        db.execute("UPDATE audit_auditentry SET sequence = %s WHERE id = %s",
-                   [first.sequence, second.pk])
-        db.execute("UPDATE audit_auditentry SET sequence = %s WHERE id = %s",
-                   [second.sequence, first.pk])
+        db.execute(
+            "UPDATE audit_auditentry SET sequence = %s WHERE id = %s", [first.sequence, second.pk]
+        )
+        db.execute(
+            "UPDATE audit_auditentry SET sequence = %s WHERE id = %s", [second.sequence, first.pk]
+        )
     result = verify_chain()
     assert result.problem is not None
     assert result.problem.sequence == first.sequence
@@ -128,8 +136,10 @@ def test_an_inserted_entry_is_detected_even_with_a_plausible_hash():
         # Make room after entry 2 and insert a forged entry whose hash is computed with the
         # wrong key, as someone without the HMAC key would have to.
         for entry in reversed(entries[2:]):
-            db.execute("UPDATE audit_auditentry SET sequence = %s WHERE id = %s",
-                       [entry.sequence + 1, entry.pk])
+            db.execute(
+                "UPDATE audit_auditentry SET sequence = %s WHERE id = %s",
+                [entry.sequence + 1, entry.pk],
+            )
         db.execute(
             "INSERT INTO audit_auditentry (sequence, occurred_at, actor_id, actor_label, "
             "agency_code, verb, target_type, target_id, reason, legal_basis, payload, "
@@ -144,11 +154,18 @@ def test_an_inserted_entry_is_detected_even_with_a_plausible_hash():
 
 def test_hashes_depend_on_the_secret_key(settings):
     entry = _write_entries(1)[0]
-    fields = dict(
-        previous_hash=entry.previous_hash, sequence=entry.sequence,
-        occurred_at=entry.occurred_at, actor_id=entry.actor_id, actor_label=entry.actor_label,
-        agency_code=entry.agency_code, verb=entry.verb, target_type=entry.target_type,
-        target_id=entry.target_id, reason=entry.reason, legal_basis=entry.legal_basis,
+    fields = dict(  # noqa: C408 - keyword arguments, as compute_hash takes them
+        previous_hash=entry.previous_hash,
+        sequence=entry.sequence,
+        occurred_at=entry.occurred_at,
+        actor_id=entry.actor_id,
+        actor_label=entry.actor_label,
+        agency_code=entry.agency_code,
+        verb=entry.verb,
+        target_type=entry.target_type,
+        target_id=entry.target_id,
+        reason=entry.reason,
+        legal_basis=entry.legal_basis,
         payload=entry.payload,
     )
     assert compute_hash(**fields) == entry.entry_hash
@@ -161,8 +178,10 @@ def test_verify_audit_command_exit_codes(capsys):
     assert main(["verify-audit", "--quiet"]) == 0
     assert "3 audit entries verified" in capsys.readouterr().out
     with TamperingAsDatabaseOwner() as db:
-        db.execute("UPDATE audit_auditentry SET actor_label = %s WHERE id = %s",
-                   ["someone-else", entries[1].pk])
+        db.execute(
+            "UPDATE audit_auditentry SET actor_label = %s WHERE id = %s",
+            ["someone-else", entries[1].pk],
+        )
     assert main(["verify-audit", "--quiet"]) == 1
     err = capsys.readouterr().err
     assert f"entry #{entries[1].sequence} was altered" in err

@@ -6,41 +6,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('access', '0001_initial'),
-        ('people', '0001_initial'),
+        ("access", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='breakglassgrant',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass_grants', to='people.person'),
+            model_name="breakglassgrant",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="break_glass_grants",
+                to="people.person",
+            ),
         ),
         migrations.AddField(
-            model_name='breakglassgrant',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass_grants', to=settings.AUTH_USER_MODEL),
+            model_name="breakglassgrant",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="break_glass_grants",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='caserole',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_roles', to='people.person'),
+            model_name="caserole",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="case_roles",
+                to="people.person",
+            ),
         ),
         migrations.AddField(
-            model_name='caserole',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_roles', to=settings.AUTH_USER_MODEL),
+            model_name="caserole",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="case_roles",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='breakglassgrant',
-            index=models.Index(fields=['user', 'person', 'expires_at'], name='break_glass_idx'),
+            model_name="breakglassgrant",
+            index=models.Index(fields=["user", "person", "expires_at"], name="break_glass_idx"),
         ),
         migrations.AddConstraint(
-            model_name='caserole',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('user', 'person', 'kind'), name='one_open_case_role_per_kind'),
+            model_name="caserole",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=("user", "person", "kind"),
+                name="one_open_case_role_per_kind",
+            ),
         ),
     ]
