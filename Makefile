@@ -1,0 +1,50 @@
+# Safeguarding Hub. `make run` sets everything up and serves the demo; `make test` runs
+# every test on SQLite and on PostgreSQL. Both install what they need first.
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test install frontend lint typecheck test-sqlite test-postgres demo-clean bench
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -c constraints.txt -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed frontend
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+safeguarding/web/static/build/app.css: frontend/node_modules/.installed frontend/app.scss
+	cd frontend && npm run --silent build
+
+frontend: safeguarding/web/static/build/app.css
+
+run: install
+	$(VENV)/bin/safeguarding setup
+	$(VENV)/bin/safeguarding serve
+
+lint: install
+	$(VENV)/bin/ruff check safeguarding tests
+	$(VENV)/bin/ruff format --check safeguarding
+
+typecheck: install
+	$(VENV)/bin/mypy safeguarding
+
+test-sqlite: install
+	scripts/ensure-system-packages
+	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+test-postgres: install
+	scripts/ensure-system-packages
+	scripts/ensure-postgres
+	DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest -q -p no:cacheprovider
+
+test: lint test-sqlite test-postgres
+
+bench: install
+	$(VENV)/bin/python -m bench
