@@ -113,18 +113,19 @@ def _find_by_national_identifier(details: PersonDetails) -> Person | None:
     return None
 
 
-def _resolve_person(actor: User, named: NamedPerson, agency: Agency) -> Person:
+def _resolve_person(actor: User, named: NamedPerson, agency: Agency) -> tuple[Person, bool]:
+    """The person ``named`` refers to, and whether it was created just now."""
     if named.person_id is not None:
         person = visible_persons(actor).filter(pk=named.person_id).first()
         if person is None:
             raise ValidationError({"persons": ["A named person could not be found"]})
-        return person
+        return person, False
     assert named.details is not None
     held = _find_by_national_identifier(named.details)
     if held is not None:
         add_person_details(held, named.details, agency=agency)
-        return held
-    return register_person(actor=actor, details=named.details)
+        return held, False
+    return register_person(actor=actor, details=named.details, validated=True), True
 
 
 def record_concern(*, actor: User, details: ConcernDetails) -> Concern:
@@ -158,8 +159,9 @@ def record_concern(*, actor: User, details: ConcernDetails) -> Concern:
             concern.involvements.all().delete()
         persons = []
         for named in details.persons:
-            person = _resolve_person(actor, named, agency)
-            ensure_agency_record(person, agency)
+            person, created_now = _resolve_person(actor, named, agency)
+            if not created_now:
+                ensure_agency_record(person, agency)
             persons.append((person, named.role))
         ConcernPerson.objects.bulk_create(
             ConcernPerson(concern=concern, person=person, role=role)

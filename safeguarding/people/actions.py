@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -98,19 +100,35 @@ def _require_case_work(actor: User) -> Agency:
     return actor.agency
 
 
-def refresh_search_keys(person: Person) -> None:
-    keys = phonetic_keys(person.given_name) | phonetic_keys(person.family_name)
-    for other in person.other_names.all():
-        keys |= phonetic_keys(other.name)
-    existing = set(person.search_keys.values_list("key", flat=True))
+def refresh_search_keys(person: Person, new_details: PersonDetails | None = None) -> None:
+    """Index every name of ``person`` phonetically. ``new_details`` gives the names of a
+    person created in this transaction, saving a query."""
+    names = [person.given_name, person.family_name]
+    if new_details is not None:
+        names += [name for _, name in new_details.other_names]
+        existing: set[str] = set()
+    else:
+        names += list(person.other_names.values_list("name", flat=True))
+        existing = set(person.search_keys.values_list("key", flat=True))
+    keys: set[str] = set()
+    for name in names:
+        keys |= phonetic_keys(name)
     PersonSearchKey.objects.bulk_create(
         PersonSearchKey(person=person, key=key) for key in sorted(keys - existing)
     )
 
 
-def add_person_details(person: Person, details: PersonDetails, *, agency: Agency) -> None:
-    """Attach the identifiers, names and contacts in ``details`` that ``person`` lacks."""
-    have = set(person.identifiers.values_list("scheme", "value"))
+def add_person_details(
+    person: Person, details: PersonDetails, *, agency: Agency, is_new: bool = False
+) -> None:
+    """Attach the identifiers, names and contacts in ``details`` that ``person`` lacks.
+    For a person created in this transaction there is nothing to compare against, so the
+    look-ups are skipped (this is the hot path of bulk imports)."""
+
+    def existing(values: Iterable[Any]) -> set[Any]:
+        return set() if is_new else set(values)
+
+    have = existing(person.identifiers.values_list("scheme", "value"))
     Identifier.objects.bulk_create(
         Identifier(
             person=person,
@@ -123,30 +141,31 @@ def add_person_details(person: Person, details: PersonDetails, *, agency: Agency
         for scheme, value in dict.fromkeys(details.identifiers)
         if (scheme, value) not in have
     )
-    names = set(person.other_names.values_list("name", flat=True))
+    names = existing(person.other_names.values_list("name", flat=True))
     PersonName.objects.bulk_create(
         PersonName(person=person, kind=kind, name=name.strip())
         for kind, name in details.other_names
         if name.strip() and name.strip() not in names
     )
+    addresses = existing(person.addresses.values_list("line_1", "postcode"))
     Address.objects.bulk_create(
         Address(person=person, line_1=line_1, town=town, postcode=postcode, recorded_by=agency)
         for line_1, town, postcode in details.addresses
-        if not person.addresses.filter(postcode=postcode, line_1=line_1).exists()
+        if (line_1, postcode) not in addresses
     )
-    phones = set(person.phones.values_list("number", flat=True))
+    phones = existing(person.phones.values_list("number", flat=True))
     Phone.objects.bulk_create(
         Phone(person=person, number=number, recorded_by=agency)
         for number in dict.fromkeys(details.phones)
         if number not in phones
     )
-    vehicles = set(person.vehicles.values_list("registration", flat=True))
+    vehicles = existing(person.vehicles.values_list("registration", flat=True))
     Vehicle.objects.bulk_create(
         Vehicle(person=person, registration=registration, recorded_by=agency)
         for registration in dict.fromkeys(details.vehicles)
         if registration not in vehicles
     )
-    refresh_search_keys(person)
+    refresh_search_keys(person, details if is_new else None)
 
 
 def ensure_agency_record(person: Person, agency: Agency, agency_record_id: str = "") -> None:
@@ -155,10 +174,14 @@ def ensure_agency_record(person: Person, agency: Agency, agency_record_id: str =
     )
 
 
-def register_person(*, actor: User, details: PersonDetails, agency_record_id: str = "") -> Person:
-    """Create a person record held by the actor's agency."""
+def register_person(
+    *, actor: User, details: PersonDetails, agency_record_id: str = "", validated: bool = False
+) -> Person:
+    """Create a person record held by the actor's agency. ``validated`` says the caller has
+    already run ``details.validate()`` in this request."""
     agency = _require_case_work(actor)
-    details.validate()
+    if not validated:
+        details.validate()
     with transaction.atomic():
         person = Person.objects.create(
             kind=details.kind,
@@ -168,8 +191,8 @@ def register_person(*, actor: User, details: PersonDetails, agency_record_id: st
             date_of_birth_is_estimated=details.date_of_birth_is_estimated,
             sex=details.sex,
         )
-        add_person_details(person, details, agency=agency)
-        ensure_agency_record(person, agency, agency_record_id)
+        add_person_details(person, details, agency=agency, is_new=True)
+        AgencyRecord.objects.create(agency=agency, person=person, agency_record_id=agency_record_id)
         record(
             AuditVerb.PERSON_CREATED,
             actor=actor,
