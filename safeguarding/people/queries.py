@@ -101,7 +101,9 @@ def _identifier_values(raw: str) -> list[str]:
 
 def _name_score(query: str, person: Person) -> int:
     names = [person.full_name, f"{person.family_name} {person.given_name}"]
-    names += [other.name for other in person.other_names.all()]
+    for other in person.other_names.all():
+        # A nickname is usually a given name only: try it with the family name too.
+        names += [other.name, f"{other.name} {person.family_name}"]
     folded = fold(query)
     return max(int(fuzz.token_sort_ratio(folded, fold(name))) for name in names)
 
