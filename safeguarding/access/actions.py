@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -228,7 +229,7 @@ def deactivate_user(*, actor: User | None, user: User) -> None:
         record(AuditVerb.USER_DEACTIVATED, actor=actor, target_type="user", target_id=user.pk)
 
 
-def grant_break_glass(*, actor: User, person_id: object, reason: str) -> BreakGlassGrant:
+def grant_break_glass(*, actor: User, person_id: uuid.UUID | str, reason: str) -> BreakGlassGrant:
     """Open a person's record outside need-to-know, for a stated reason. Audited, and
     every agency holding a record on the person is told."""
     from safeguarding.concerns.models import ConcernPerson

@@ -33,7 +33,7 @@ def visible_person_condition(user: User) -> Q:
     from safeguarding.concerns.models import ConcernPerson
     from safeguarding.people.models import AgencyRecord
 
-    if not does_case_work(user):
+    if not does_case_work(user) or user.agency_id is None:
         return Q(pk__in=[])
     agency_holds = Exists(
         AgencyRecord.objects.filter(person=OuterRef("pk"), agency_id=user.agency_id)

@@ -105,7 +105,9 @@ def record(
             occurred_at=timezone.now(),
             actor_id=actor.pk if actor is not None else None,
             actor_label=actor_label or (actor.get_username() if actor is not None else "system"),
-            agency_code=(actor.agency.code if actor is not None and actor.agency_id else ""),
+            agency_code=(
+                actor.agency.code if actor is not None and actor.agency is not None else ""
+            ),
             verb=str(verb),
             target_type=target_type,
             target_id=str(target_id),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -60,7 +60,7 @@ def _validate(details: ConcernDetails) -> dict[str, list[str]]:
         errors["summary"] = [f"Summary must be {SUMMARY_MAX_LENGTH:,} characters or fewer"]
     if details.recorded_at is None:
         errors["recorded_at"] = ["Enter when the concern was recorded"]
-    elif details.recorded_at > timezone.now() + timezone.timedelta(minutes=5):
+    elif details.recorded_at > timezone.now() + timedelta(minutes=5):
         errors["recorded_at"] = ["The date the concern was recorded must be today or in the past"]
     if len(details.agency_record_id) > 64:
         errors["agency_record_id"] = ["The agency's record id must be 64 characters or fewer"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,7 +31,7 @@ def _recorded_at(day: dt.date) -> dt.datetime:
 
 def _child_details(form: ChildForm) -> PersonDetails:
     data = form.cleaned_data
-    identifiers = []
+    identifiers: list[tuple[str, str]] = []
     if data["nhs_number"]:
         identifiers.append((IdentifierScheme.NHS_NUMBER, data["nhs_number"]))
     if data["unique_pupil_number"]:
@@ -56,18 +57,21 @@ def _other_details(form: OtherPersonForm) -> PersonDetails:
     )
 
 
-def _apply_errors(error: ValidationError, forms_by_prefix: dict[str, object]) -> None:
-    """Put an action's field errors back on the form fields they came from."""
-    concern_form = forms_by_prefix["concern"]
+def _apply_errors(
+    error: ValidationError, concern_form: forms.Form, person_forms: list[forms.Form | None]
+) -> None:
+    """Put an action's field errors back on the forms they came from: "persons.N.field"
+    belongs to the Nth person's form (the child first), anything else to the concern."""
     for key, messages in error.message_dict.items():
-        target, field = concern_form, key
+        form: forms.Form = concern_form
+        field = key
         if key.startswith("persons."):
-            _, _, field = key.split(".", 2)
-            target = forms_by_prefix["other"]
-        form = target  # type: ignore[assignment]
-        name = field if field in form.fields else None  # type: ignore[attr-defined]
+            _, index, field = key.split(".", 2)
+            person_form = person_forms[int(index) - 1] if int(index) <= len(person_forms) else None
+            form = person_form or concern_form
+        name = field if field in form.fields else None
         for message in messages:
-            form.add_error(name, message)  # type: ignore[attr-defined]
+            form.add_error(name, message)
 
 
 def record(request: HttpRequest) -> HttpResponse:
@@ -113,7 +117,7 @@ def record(request: HttpRequest) -> HttpResponse:
         try:
             concern = record_concern(actor=user, details=details)
         except ValidationError as error:
-            _apply_errors(error, {"concern": concern_form, "other": other_form})
+            _apply_errors(error, concern_form, [child_form, other_form])
         else:
             child = concern.involvements.filter(role=PersonRole.CHILD).first()
             assert child is not None

@@ -165,7 +165,7 @@ def _children(fake: Faker, rng: random.Random, count: int) -> list[DemoChild]:
         given = fake.first_name_female() if sex == Sex.FEMALE else fake.first_name_male()
         family = fake.last_name()
         born = today - timedelta(days=rng.randrange(365 * 1, 365 * 17))
-        identifiers = []
+        identifiers: list[tuple[str, str]] = []
         if rng.random() < 0.9:
             identifiers.append((IdentifierScheme.NHS_NUMBER, test_range_nhs_number(rng)))
         if born < today - timedelta(days=365 * 4) and rng.random() < 0.8:

@@ -44,7 +44,7 @@ class BreakGlassForm(PersonSearchForm):
     field_order = ["reason", "name", "date_of_birth", "identifier"]
 
     def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
+        reason = str(self.cleaned_data["reason"]).strip()
         if len(reason) < BREAK_GLASS_REASON_MIN_LENGTH:
             raise forms.ValidationError(
                 "Explain why you need access, in at least "

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms, template
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
@@ -80,7 +81,7 @@ def govuk_field(
                 "id": f"{bound.auto_id}_{index}",
                 "selected": str(option_value) in selected,
             }
-            for index, (option_value, option_label) in enumerate(bound.field.choices)
+            for index, (option_value, option_label) in enumerate(bound.field.choices)  # type: ignore[attr-defined]
         ]
     if kind == "date":
         parts = bound.field.widget.decompress(value) if not isinstance(value, list) else value
@@ -103,7 +104,7 @@ def govuk_error_summary(*forms_: forms.Form) -> SafeString:
         for error in form.non_field_errors():
             items.append({"text": str(error), "href": ""})
         for name in form.errors:
-            if name == forms.forms.NON_FIELD_ERRORS:
+            if name == NON_FIELD_ERRORS:
                 continue
             bound = form[name]
             items.append({"text": _first_error(bound), "href": "#" + field_anchor(bound)})
