@@ -182,6 +182,80 @@ def cmd_issue_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_clocks_deadline(args: argparse.Namespace) -> int:
+    _django()
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from safeguarding.access.models import Agency
+    from safeguarding.clocks.actions import deadline, limit_for
+    from safeguarding.clocks.rules import ClockType
+
+    try:
+        start = date.fromisoformat(args.start)
+    except ValueError:
+        print(f"error: START must be a date like 2026-11-30, not '{args.start}'", file=sys.stderr)
+        return 2
+    authority = None
+    if args.authority:
+        authority = Agency.objects.filter(code=args.authority.upper()).first()
+        if authority is None:
+            print(f"error: no agency with code '{args.authority}'", file=sys.stderr)
+            return 2
+    try:
+        due = deadline(args.clock, start, authority)
+    except ValidationError:
+        names = ", ".join(ClockType.values)
+        print(f"error: unknown clock '{args.clock}'. Clocks: {names}", file=sys.stderr)
+        return 2
+    if args.explain:
+        limit = limit_for(authority, args.clock)
+        print(
+            f"{ClockType(args.clock).label}: {limit.describe()} from {start:%A %-d %B %Y} "
+            f"(day 0) is due {due:%A %-d %B %Y}"
+        )
+    else:
+        print(due.isoformat())
+    return 0
+
+
+def cmd_clocks_escalate(args: argparse.Namespace) -> int:
+    _django()
+    from safeguarding.clocks.actions import escalate_clocks
+
+    result = escalate_clocks()
+    print(f"{result.reminded} reminder(s) sent, {result.escalated} missed clock(s) escalated.")
+    return 0
+
+
+def cmd_clocks_set_limit(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.exceptions import ValidationError
+
+    from safeguarding.access.models import Agency
+    from safeguarding.clocks.actions import set_clock_limit
+
+    authority = Agency.objects.filter(code=args.authority.upper()).first()
+    if authority is None:
+        print(f"error: no agency with code '{args.authority}'", file=sys.stderr)
+        return 2
+    try:
+        result = set_clock_limit(
+            actor=None,
+            authority=authority,
+            clock_type=args.clock,
+            amount=args.amount,
+            unit=args.unit,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            print(f"error: {message}", file=sys.stderr)
+        return 2
+    print(f"Limit set. {result.clocks_updated:,} open clock(s) recomputed.")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -290,6 +364,38 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("username")
     token.add_argument("--name", default="api token", help="what the token is for")
     token.add_argument("--days", type=int, default=365, help="days until it expires (default 365)")
+
+    clocks = sub.add_parser(
+        "clocks",
+        help="Statutory clocks: due dates, escalation, limits.",
+        description="Statutory clocks: due dates, escalation, limits.",
+    )
+    clock_sub = clocks.add_subparsers(dest="clocks_command", required=True, metavar="ACTION")
+    due = clock_sub.add_parser(
+        "deadline",
+        help="Print the due date of a clock started on START.",
+        description="Print the due date of a clock started on START "
+        "(day 0), using the authority's limit if it has one.",
+    )
+    due.set_defaults(handler=cmd_clocks_deadline)
+    due.add_argument("clock", help="clock type, e.g. referral-decision, initial-conference")
+    due.add_argument("start", help="start date, e.g. 2026-12-24")
+    due.add_argument("--authority", help="local authority code, for its own limits")
+    due.add_argument("--explain", action="store_true", help="say how the date was reached")
+    escalate = clock_sub.add_parser(
+        "escalate", help="Send reminders and escalate missed clocks (run every morning)."
+    )
+    escalate.set_defaults(handler=cmd_clocks_escalate)
+    set_limit = clock_sub.add_parser(
+        "set-limit", help="Set an authority's limit for a clock and recompute its open clocks."
+    )
+    set_limit.set_defaults(handler=cmd_clocks_set_limit)
+    set_limit.add_argument("clock")
+    set_limit.add_argument("amount", type=int)
+    set_limit.add_argument(
+        "unit", choices=["working-days", "days", "weeks", "months", "school-days"]
+    )
+    set_limit.add_argument("--authority", required=True)
 
     manage = add("manage", cmd_manage, "Run a Django management command (for operators).")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

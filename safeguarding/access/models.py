@@ -37,6 +37,10 @@ class Agency(models.Model):
         limit_choices_to={"kind": AgencyKind.LOCAL_AUTHORITY},
     )
     is_active = models.BooleanField(default=True)
+    # The senior manager told when a statutory clock is missed (local authorities).
+    designated_senior_manager = models.ForeignKey(
+        "access.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ("name",)

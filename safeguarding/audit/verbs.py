@@ -30,6 +30,14 @@ class AuditVerb(models.TextChoices):
     BREAK_GLASS_SEARCHED = "break-glass-searched", "Break-glass search"
     BREAK_GLASS_GRANTED = "break-glass-granted", "Break-glass access granted"
     DATA_IMPORTED = "data-imported", "Data imported"
+    # Statutory clocks
+    CLOCK_STARTED = "clock-started", "Clock started"
+    CLOCK_MET = "clock-met", "Clock met"
+    CLOCK_STOPPED = "clock-stopped", "Clock stopped"
+    CLOCK_LIMIT_CHANGED = "clock-limit-changed", "Clock limit changed"
+    CLOCK_REMINDER_SENT = "clock-reminder-sent", "Clock reminder sent"
+    CLOCK_ESCALATED = "clock-escalated", "Missed clock escalated"
+    CLOCK_DELAY_EXPLAINED = "clock-delay-explained", "Reason for delay recorded"
     # The log itself
     AUDIT_LOG_VIEWED = "audit-log-viewed", "Audit log viewed"
     AUDIT_LOG_VERIFIED = "audit-log-verified", "Audit log verified"

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "safeguarding.notifications",
     "safeguarding.people",
     "safeguarding.concerns",
+    "safeguarding.clocks",
     "safeguarding.api",
 ]
 

@@ -1,0 +1,256 @@
+"""Starting, meeting and escalating clocks, and changing a local authority's limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from safeguarding.access.models import Agency, User
+from safeguarding.access.roles import ADMIN_ROLES, Role
+from safeguarding.audit.chain import record
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.clocks.calendar import add_working_days, previous_working_day
+from safeguarding.clocks.models import Clock, ClockLimit
+from safeguarding.clocks.rules import DEFAULT_LIMITS, Limit, Unit
+from safeguarding.notifications.actions import notify_users
+from safeguarding.people.models import Person
+
+DELAY_REASON_MIN_LENGTH = 10
+
+
+def limit_for(authority: Agency | None, clock_type: str) -> Limit:
+    """The authority's own limit for ``clock_type``, or the national default."""
+    if clock_type not in DEFAULT_LIMITS:
+        raise ValidationError({"clock_type": [f"Unknown clock '{clock_type}'"]})
+    if authority is not None:
+        local = ClockLimit.objects.filter(authority=authority, clock_type=clock_type).first()
+        if local is not None:
+            return Limit(local.amount, local.unit)
+    return DEFAULT_LIMITS[clock_type]
+
+
+def deadline(clock_type: str, start: date, authority: Agency | None = None) -> date:
+    return limit_for(authority, clock_type).due(start)
+
+
+def start_clock(
+    *,
+    clock_type: str,
+    authority: Agency,
+    subject: str,
+    started_on: date,
+    accountable: User | None,
+    person: Person | None = None,
+    actor: User | None = None,
+) -> Clock:
+    """Start a clock in the caller's transaction. Called by the actions that record the
+    events that start clocks (a referral, a strategy discussion...)."""
+    clock = Clock.objects.create(
+        clock_type=clock_type,
+        authority=authority,
+        subject=subject,
+        person=person,
+        started_on=started_on,
+        due_on=deadline(clock_type, started_on, authority),
+        accountable=accountable,
+    )
+    record(
+        AuditVerb.CLOCK_STARTED,
+        actor=actor,
+        target_type="clock",
+        target_id=clock.pk,
+        payload={"type": clock_type, "subject": subject, "due_on": clock.due_on.isoformat()},
+    )
+    return clock
+
+
+def meet_clock(*, clock: Clock, met_on: date, actor: User | None = None) -> Clock:
+    """Stop a clock because the work was done, on ``met_on``."""
+    if not clock.is_open:
+        return clock
+    if met_on < clock.started_on:
+        raise ValidationError({"met_on": ["The clock cannot be met before it started"]})
+    Clock.objects.filter(pk=clock.pk).update(met_on=met_on)
+    clock.met_on = met_on
+    record(
+        AuditVerb.CLOCK_MET,
+        actor=actor,
+        target_type="clock",
+        target_id=clock.pk,
+        payload={"met_on": met_on.isoformat(), "late": met_on > clock.due_on},
+    )
+    return clock
+
+
+def meet_clocks_for(*, subject: str, clock_type: str, met_on: date, actor: User | None) -> int:
+    clocks = list(
+        Clock.objects.filter(
+            subject=subject, clock_type=clock_type, met_on__isnull=True, cancelled_on__isnull=True
+        )
+    )
+    for clock in clocks:
+        meet_clock(clock=clock, met_on=met_on, actor=actor)
+    return len(clocks)
+
+
+def stop_clock(*, clock: Clock, on: date, actor: User | None, reason: str) -> Clock:
+    """Stop a clock that no longer applies (the work was closed another way)."""
+    if not clock.is_open:
+        return clock
+    Clock.objects.filter(pk=clock.pk).update(cancelled_on=on)
+    clock.cancelled_on = on
+    record(
+        AuditVerb.CLOCK_STOPPED, actor=actor, target_type="clock", target_id=clock.pk, reason=reason
+    )
+    return clock
+
+
+@dataclass(frozen=True)
+class RecomputeResult:
+    clocks_updated: int
+    start_dates: int
+
+
+def set_clock_limit(
+    *, actor: User | None, authority: Agency, clock_type: str, amount: int, unit: str
+) -> RecomputeResult:
+    """Set an authority's limit and recompute the due date of every open clock of that type.
+
+    A due date depends only on the start date, so open clocks are updated one start date at
+    a time: a million clocks started over a few years need a few thousand UPDATEs, not a
+    million."""
+    if actor is not None and actor.role not in ADMIN_ROLES | {Role.TEAM_MANAGER}:
+        raise PermissionDenied("Only an administrator or team manager can change clock limits")
+    if clock_type not in DEFAULT_LIMITS:
+        raise ValidationError({"clock_type": [f"Unknown clock '{clock_type}'"]})
+    if unit not in Unit.values:
+        raise ValidationError({"unit": ["Choose working days, days, weeks or months"]})
+    if amount < 0 or amount > 3650:
+        raise ValidationError({"amount": ["Enter a limit between 0 and 3,650"]})
+    limit = Limit(amount, unit)
+    with transaction.atomic():
+        ClockLimit.objects.update_or_create(
+            authority=authority,
+            clock_type=clock_type,
+            defaults={"amount": amount, "unit": unit, "changed_at": timezone.now()},
+        )
+        open_clocks = Clock.objects.filter(
+            authority=authority,
+            clock_type=clock_type,
+            met_on__isnull=True,
+            cancelled_on__isnull=True,
+        )
+        starts = list(open_clocks.values_list("started_on", flat=True).distinct())
+        updated = 0
+        for start in starts:
+            updated += open_clocks.filter(started_on=start).update(due_on=limit.due(start))
+        record(
+            AuditVerb.CLOCK_LIMIT_CHANGED,
+            actor=actor,
+            target_type="agency",
+            target_id=authority.code,
+            payload={
+                "type": clock_type,
+                "amount": amount,
+                "unit": unit,
+                "clocks_recomputed": updated,
+            },
+        )
+    return RecomputeResult(clocks_updated=updated, start_dates=len(starts))
+
+
+def explain_delay(*, actor: User, clock: Clock, reason: str) -> Clock:
+    """Record why a clock was missed: asked of the accountable professional."""
+    reason = reason.strip()
+    if len(reason) < DELAY_REASON_MIN_LENGTH:
+        raise ValidationError(
+            {"reason": [f"Explain the delay in at least {DELAY_REASON_MIN_LENGTH} characters"]}
+        )
+    if actor.pk != clock.accountable_id and actor.role not in {Role.TEAM_MANAGER}:
+        raise PermissionDenied("Only the accountable professional or a manager can explain")
+    Clock.objects.filter(pk=clock.pk).update(delay_reason=reason)
+    clock.delay_reason = reason
+    record(
+        AuditVerb.CLOCK_DELAY_EXPLAINED,
+        actor=actor,
+        target_type="clock",
+        target_id=clock.pk,
+        reason=reason,
+    )
+    return clock
+
+
+@dataclass(frozen=True)
+class EscalationResult:
+    reminded: int
+    escalated: int
+
+
+def escalate_clocks(today: date | None = None) -> EscalationResult:
+    """Remind the accountable professional one working day before a clock is due; when it is
+    missed, tell their manager and the authority's designated senior manager and ask for a
+    reason. Idempotent: each clock is reminded and escalated once. Run it every morning."""
+    today = today or timezone.localdate()
+    open_clocks = Clock.objects.filter(met_on__isnull=True, cancelled_on__isnull=True)
+    reminded = escalated = 0
+    due_by = add_working_days(today, 1)
+    for clock in open_clocks.filter(
+        reminded_at__isnull=True, due_on__lte=due_by, due_on__gte=today
+    ).select_related("accountable"):
+        if today < previous_working_day(clock.due_on):
+            continue
+        with transaction.atomic():
+            if clock.accountable is not None:
+                notify_users(
+                    [clock.accountable],
+                    subject=f"{clock.get_clock_type_display()} due {clock.due_on:%-d %B %Y}",
+                    body=f"The {clock.get_clock_type_display().lower()} you are accountable "
+                    f"for is due on {clock.due_on:%A %-d %B %Y}.",
+                    link=f"/clocks/{clock.pk}/",
+                )
+            Clock.objects.filter(pk=clock.pk).update(reminded_at=timezone.now())
+            record(
+                AuditVerb.CLOCK_REMINDER_SENT, actor=None, target_type="clock", target_id=clock.pk
+            )
+        reminded += 1
+    for clock in open_clocks.filter(escalated_at__isnull=True, due_on__lt=today).select_related(
+        "accountable__manager", "authority__designated_senior_manager"
+    ):
+        recipients = [
+            user
+            for user in (
+                clock.accountable,
+                clock.accountable.manager if clock.accountable else None,
+                clock.authority.designated_senior_manager,
+            )
+            if user is not None
+        ]
+        with transaction.atomic():
+            notify_users(
+                list(dict.fromkeys(recipients)),
+                subject=f"Missed: {clock.get_clock_type_display()} was due "
+                f"{clock.due_on:%-d %B %Y}",
+                body=f"A {clock.get_clock_type_display().lower()} was due on "
+                f"{clock.due_on:%A %-d %B %Y} and has not been met. The accountable "
+                "professional is asked to record the reason for the delay.",
+                link=f"/clocks/{clock.pk}/",
+            )
+            Clock.objects.filter(pk=clock.pk).update(escalated_at=timezone.now())
+            record(
+                AuditVerb.CLOCK_ESCALATED,
+                actor=None,
+                target_type="clock",
+                target_id=clock.pk,
+                payload={"told": [u.pk for u in recipients]},
+            )
+        escalated += 1
+    return EscalationResult(reminded=reminded, escalated=escalated)
+
+
+def open_clocks_q() -> Q:
+    return Q(met_on__isnull=True, cancelled_on__isnull=True)

@@ -1,0 +1,149 @@
+"""Clocks: state, local limits that recompute open clocks, reminders and escalation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from safeguarding.access.models import Agency
+from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.cli import main
+from safeguarding.clocks.actions import (
+    escalate_clocks,
+    explain_delay,
+    meet_clock,
+    set_clock_limit,
+    start_clock,
+)
+from safeguarding.clocks.models import Clock, ClockState
+from safeguarding.clocks.rules import ClockType
+from safeguarding.notifications.models import Notification
+from tests.factories import Area, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _clock(area: Area, start: date, clock_type: str = ClockType.REFERRAL_DECISION) -> Clock:
+    return start_clock(
+        clock_type=clock_type,
+        authority=area.council,
+        subject="test:1",
+        started_on=start,
+        accountable=area.practitioner,
+    )
+
+
+def test_clock_states_through_its_life(area: Area):
+    clock = _clock(area, date(2026, 12, 14), ClockType.INITIAL_CONFERENCE)
+    assert clock.due_on == date(2027, 1, 7)
+    assert clock.state(date(2026, 12, 20)) == ClockState.DUE
+    assert clock.state(date(2027, 1, 6)) == ClockState.DUE_SOON
+    assert clock.state(date(2027, 1, 7)) == ClockState.DUE_SOON
+    assert clock.state(date(2027, 1, 8)) == ClockState.OVERDUE
+    meet_clock(clock=clock, met_on=date(2027, 1, 6))
+    assert clock.state(date(2027, 2, 1)) == ClockState.MET
+
+
+def test_meeting_late_is_recorded_as_late(area: Area):
+    clock = _clock(area, date(2026, 12, 24))
+    meet_clock(clock=clock, met_on=date(2026, 12, 30))
+    assert clock.state() == ClockState.MET_LATE
+    entry = AuditEntry.objects.get(verb=AuditVerb.CLOCK_MET, target_id=str(clock.pk))
+    assert entry.payload["late"] is True
+
+
+def test_a_local_limit_recomputes_open_clocks_only(area: Area):
+    open_one = _clock(area, date(2026, 3, 2), ClockType.ASSESSMENT)
+    met_one = _clock(area, date(2026, 3, 2), ClockType.ASSESSMENT)
+    meet_clock(clock=met_one, met_on=date(2026, 3, 20))
+    other_authority = start_clock(
+        clock_type=ClockType.ASSESSMENT,
+        authority=area.other_council,
+        subject="x:1",
+        started_on=date(2026, 3, 2),
+        accountable=None,
+    )
+    assert open_one.due_on == date(2026, 5, 7)
+    result = set_clock_limit(
+        actor=None,
+        authority=area.council,
+        clock_type=ClockType.ASSESSMENT,
+        amount=35,
+        unit="working-days",
+    )
+    assert result.clocks_updated == 1
+    open_one.refresh_from_db()
+    met_one.refresh_from_db()
+    other_authority.refresh_from_db()
+    # 35 working days from 2 March 2026, across Easter: 22 April.
+    assert open_one.due_on == date(2026, 4, 22)
+    assert met_one.due_on == date(2026, 5, 7)
+    assert other_authority.due_on == date(2026, 5, 7)
+    # New clocks use the local limit too.
+    assert _clock(area, date(2026, 3, 2), ClockType.ASSESSMENT).due_on == date(2026, 4, 22)
+
+
+def test_invalid_limits_are_refused(area: Area):
+    with pytest.raises(ValidationError):
+        set_clock_limit(
+            actor=None, authority=area.council, clock_type="nope", amount=1, unit="working-days"
+        )
+    with pytest.raises(ValidationError):
+        set_clock_limit(
+            actor=None,
+            authority=area.council,
+            clock_type="assessment",
+            amount=-1,
+            unit="working-days",
+        )
+
+
+def test_reminder_the_working_day_before_then_escalation(area: Area):
+    senior = make_user("team-manager", area.council, username="director")
+    Agency.objects.filter(pk=area.council.pk).update(designated_senior_manager=senior)
+    area.practitioner.manager = area.manager
+    area.practitioner.save()
+    clock = _clock(area, date(2026, 12, 14), ClockType.INITIAL_CONFERENCE)  # due 7 Jan 2027
+
+    assert escalate_clocks(today=date(2027, 1, 5)).reminded == 0
+    assert escalate_clocks(today=date(2027, 1, 6)).reminded == 1
+    assert escalate_clocks(today=date(2027, 1, 6)).reminded == 0  # once only
+    reminder = Notification.objects.get(recipient=area.practitioner)
+    assert "due 7 January 2027" in reminder.subject
+
+    assert escalate_clocks(today=date(2027, 1, 7)).escalated == 0
+    assert escalate_clocks(today=date(2027, 1, 8)).escalated == 1
+    assert escalate_clocks(today=date(2027, 1, 9)).escalated == 0
+    missed = Notification.objects.filter(subject__startswith="Missed")
+    assert {n.recipient for n in missed} == {area.practitioner, area.manager, senior}
+
+    with pytest.raises(ValidationError):
+        explain_delay(actor=area.practitioner, clock=clock, reason="late")
+    explain_delay(
+        actor=area.practitioner,
+        clock=clock,
+        reason="Conference chair was ill; rearranged for 12 January",
+    )
+    clock.refresh_from_db()
+    assert clock.delay_reason.startswith("Conference chair")
+
+
+def test_deadline_command(capsys):
+    assert main(["clocks", "deadline", "referral-decision", "2025-12-24"]) == 0
+    assert capsys.readouterr().out.strip() == "2025-12-29"
+    assert main(["clocks", "deadline", "first-review-conference", "2027-11-30"]) == 0
+    assert capsys.readouterr().out.strip() == "2028-02-29"
+    assert main(["clocks", "deadline", "no-such-clock", "2026-01-01"]) == 2
+    assert "unknown clock" in capsys.readouterr().err
+    assert main(["clocks", "deadline", "assessment", "not-a-date"]) == 2
+
+
+def test_deadline_command_uses_the_authority_limit(area: Area, capsys):
+    set_clock_limit(
+        actor=None, authority=area.council, clock_type="assessment", amount=35, unit="working-days"
+    )
+    assert main(["clocks", "deadline", "assessment", "2026-03-02", "--authority", "LA-TEST"]) == 0
+    assert capsys.readouterr().out.strip() == "2026-04-22"
