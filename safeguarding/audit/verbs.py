@@ -30,6 +30,14 @@ class AuditVerb(models.TextChoices):
     BREAK_GLASS_SEARCHED = "break-glass-searched", "Break-glass search"
     BREAK_GLASS_GRANTED = "break-glass-granted", "Break-glass access granted"
     DATA_IMPORTED = "data-imported", "Data imported"
+    # MASH triage
+    CONTACT_RATED = "contact-rated", "Contact rated"
+    CONTACT_ALLOCATED = "contact-allocated", "Contact allocated"
+    CONTACT_DECIDED = "contact-decided", "Threshold decision made"
+    CONTACT_VIEWED = "contact-viewed", "Contact viewed"
+    TRIAGE_QUEUE_VIEWED = "triage-queue-viewed", "Triage queue viewed"
+    INFORMATION_REQUESTED = "information-requested", "Information requested from a partner"
+    INFORMATION_SHARED = "information-shared", "Information shared with the MASH"
     # Statutory clocks
     CLOCK_STARTED = "clock-started", "Clock started"
     CLOCK_MET = "clock-met", "Clock met"

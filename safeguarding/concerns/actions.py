@@ -48,6 +48,8 @@ class ConcernDetails:
     local_authority_code: str
     persons: list[NamedPerson] = field(default_factory=list)
     agency_record_id: str = ""
+    # When the hub received it: now, except when loading an agency's history.
+    received_at: datetime | None = None
 
 
 def _validate(details: ConcernDetails) -> dict[str, list[str]]:
@@ -62,6 +64,8 @@ def _validate(details: ConcernDetails) -> dict[str, list[str]]:
         errors["recorded_at"] = ["Enter when the concern was recorded"]
     elif details.recorded_at > timezone.now() + timedelta(minutes=5):
         errors["recorded_at"] = ["The date the concern was recorded must be today or in the past"]
+    if details.received_at is not None and details.received_at > timezone.now():
+        errors["received_at"] = ["The date the concern was received must be in the past"]
     if len(details.agency_record_id) > 64:
         errors["agency_record_id"] = ["The agency's record id must be 64 characters or fewer"]
     if not details.persons:
@@ -150,6 +154,8 @@ def record_concern(*, actor: User, details: ConcernDetails) -> Concern:
         created = concern is None
         if concern is None:
             concern = Concern(agency=agency, agency_record_id=record_id, recorded_by=actor)
+            if details.received_at is not None:
+                concern.received_at = details.received_at
         concern.local_authority = local_authority
         concern.recorded_at = details.recorded_at
         concern.category = details.category
@@ -167,6 +173,11 @@ def record_concern(*, actor: User, details: ConcernDetails) -> Concern:
             ConcernPerson(concern=concern, person=person, role=role)
             for person, role in dict.fromkeys(persons)
         )
+        if created:
+            # Every new concern reaches its authority's MASH as a contact to decide.
+            from safeguarding.mash.actions import open_contact
+
+            open_contact(concern)
         record(
             AuditVerb.CONCERN_RECORDED if created else AuditVerb.CONCERN_UPDATED,
             actor=actor,

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "safeguarding.people",
     "safeguarding.concerns",
     "safeguarding.clocks",
+    "safeguarding.mash",
     "safeguarding.api",
 ]
 

@@ -1,0 +1,119 @@
+"""Reads for the MASH: its queue, one contact, and partners' information requests. Each
+read of personal data is audited."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http import Http404
+
+from safeguarding.access.models import User
+from safeguarding.audit.chain import record
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.mash.actions import TRIAGE_ROLES
+from safeguarding.mash.models import Contact, InformationRequest, Rag
+
+RAG_ORDER = Case(
+    When(rag=Rag.RED, then=Value(0)),
+    When(rag=Rag.UNRATED, then=Value(1)),
+    When(rag=Rag.AMBER, then=Value(2)),
+    When(rag=Rag.GREEN, then=Value(3)),
+    output_field=IntegerField(),
+)
+
+
+def is_triage_officer(user: User) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.role in TRIAGE_ROLES
+        and user.agency_id
+        and user.agency is not None
+        and user.agency.is_local_authority
+    )
+
+
+def triage_queue(user: User, *, limit: int = 200) -> list[Contact]:
+    """Contacts awaiting a decision at the user's MASH: red first, then oldest first."""
+    if not is_triage_officer(user):
+        return []
+    contacts: list[Contact] = list(
+        Contact.objects.filter(authority_id=user.agency_id, decision="")
+        .select_related("concern__agency", "allocated_to")
+        .prefetch_related("concern__involvements__person")
+        .annotate(rag_order=RAG_ORDER)
+        .order_by("rag_order", "received_at")[:limit]
+    )
+    record(
+        AuditVerb.TRIAGE_QUEUE_VIEWED,
+        actor=user,
+        target_type="contact-list",
+        payload={"contacts": [str(c.pk) for c in contacts]},
+    )
+    return contacts
+
+
+def recent_decisions(user: User, *, limit: int = 20) -> QuerySet[Contact]:
+    return (
+        Contact.objects.filter(authority_id=user.agency_id)
+        .exclude(decision="")
+        .select_related("decided_by")
+        .order_by("-decided_at")[:limit]
+    )
+
+
+def access_contact(user: User, contact_id: uuid.UUID | str) -> Contact:
+    """One contact, for its authority's MASH only; 404 for anyone else."""
+    try:
+        key = uuid.UUID(str(contact_id))
+    except ValueError as error:
+        raise Http404 from error
+    if not is_triage_officer(user):
+        raise Http404
+    contact = (
+        Contact.objects.filter(pk=key, authority_id=user.agency_id)
+        .select_related("concern__agency", "allocated_to", "decided_by")
+        .first()
+    )
+    if contact is None:
+        raise Http404
+    record(AuditVerb.CONTACT_VIEWED, actor=user, target_type="contact", target_id=contact.pk)
+    return contact
+
+
+def information_inbox(user: User) -> QuerySet[InformationRequest]:
+    """Requests addressed to the user's agency, unanswered first."""
+    if not user.is_authenticated or user.agency_id is None:
+        return InformationRequest.objects.none()
+    return (
+        InformationRequest.objects.filter(to_agency_id=user.agency_id)
+        .select_related("contact__authority")
+        .order_by("answered_at", "due_on")
+    )
+
+
+def access_information_request(user: User, request_id: uuid.UUID | str) -> InformationRequest:
+    """A request, for the agency asked or the asking MASH; it names the child so that the
+    partner can look in its own records (a share under DPA 2018 Sch 1 para 18, audited)."""
+    try:
+        key = uuid.UUID(str(request_id))
+    except ValueError as error:
+        raise Http404 from error
+    request = (
+        InformationRequest.objects.filter(pk=key)
+        .select_related("contact__concern", "contact__authority", "to_agency")
+        .first()
+    )
+    if request is None or user.agency_id not in (
+        request.to_agency_id,
+        request.contact.authority_id,
+    ):
+        raise Http404
+    record(
+        AuditVerb.CONTACT_VIEWED,
+        actor=user,
+        target_type="contact",
+        target_id=request.contact_id,
+        payload={"request": str(request.pk)},
+    )
+    return request
