@@ -38,6 +38,8 @@ class AuditVerb(models.TextChoices):
     TRIAGE_QUEUE_VIEWED = "triage-queue-viewed", "Triage queue viewed"
     INFORMATION_REQUESTED = "information-requested", "Information requested from a partner"
     INFORMATION_SHARED = "information-shared", "Information shared with the MASH"
+    # Statutory pathway
+    PATHWAY_EVENT_RECORDED = "pathway-event-recorded", "Pathway event recorded"
     # Statutory clocks
     CLOCK_STARTED = "clock-started", "Clock started"
     CLOCK_MET = "clock-met", "Clock met"

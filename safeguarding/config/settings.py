@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "safeguarding.concerns",
     "safeguarding.clocks",
     "safeguarding.mash",
+    "safeguarding.pathway",
     "safeguarding.api",
 ]
 
