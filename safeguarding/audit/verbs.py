@@ -40,6 +40,11 @@ class AuditVerb(models.TextChoices):
     INFORMATION_SHARED = "information-shared", "Information shared with the MASH"
     # Statutory pathway
     PATHWAY_EVENT_RECORDED = "pathway-event-recorded", "Pathway event recorded"
+    # Chronologies and reports
+    CHRONOLOGY_VIEWED = "chronology-viewed", "Chronology viewed"
+    CHRONOLOGY_MARKED = "chronology-marked", "Chronology entry marked"
+    CHRONOLOGY_EXPORTED = "chronology-exported", "Chronology exported"
+    KNOWLEDGE_REPORT_EXPORTED = "knowledge-report-exported", "Who-knew-what report exported"
     # Statutory clocks
     CLOCK_STARTED = "clock-started", "Clock started"
     CLOCK_MET = "clock-met", "Clock met"

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "safeguarding.clocks",
     "safeguarding.mash",
     "safeguarding.pathway",
+    "safeguarding.chronology",
     "safeguarding.api",
 ]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("", include("safeguarding.access.urls")),
     path("people/", include("safeguarding.people.urls")),
+    path("people/", include("safeguarding.chronology.urls")),
     path("concerns/", include("safeguarding.concerns.urls")),
     path("audit/", include("safeguarding.audit.urls")),
     path("notifications/", include("safeguarding.notifications.urls")),

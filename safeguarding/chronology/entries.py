@@ -1,0 +1,110 @@
+"""The automatic chronology: every event about a child from every agency, in date order,
+with its source shown. Assembled when read, so it is never out of date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from safeguarding.chronology.models import ChronologyMark
+from safeguarding.clocks.models import Clock, ClockState
+from safeguarding.concerns.models import Concern
+from safeguarding.mash.models import Contact
+from safeguarding.pathway.models import PathwayEvent
+from safeguarding.people.models import Person
+
+
+@dataclass
+class Entry:
+    ref: str
+    when: datetime
+    source: str
+    kind: str
+    title: str
+    detail: str
+    significant: bool = False
+    analysis: str = ""
+
+    @property
+    def day(self) -> date:
+        return timezone.localdate(self.when)
+
+
+def _at_noon(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 12, 0, tzinfo=timezone.get_current_timezone())
+
+
+def build_chronology(person: Person) -> list[Entry]:
+    """Every entry about ``person``. The caller has passed ``person`` through access_person."""
+    entries: list[Entry] = []
+    concerns = (
+        Concern.objects.filter(involvements__person=person).distinct().select_related("agency")
+    )
+    for concern in concerns:
+        entries.append(
+            Entry(
+                ref=f"concern:{concern.pk}",
+                when=concern.recorded_at,
+                source=concern.agency.name,
+                kind="Concern",
+                title=concern.get_category_display(),
+                detail=concern.summary,
+            )
+        )
+    for contact in (
+        Contact.objects.filter(concern__in=concerns)
+        .exclude(decision="")
+        .select_related("authority", "decided_by")
+    ):
+        assert contact.decided_at is not None
+        entries.append(
+            Entry(
+                ref=f"decision:{contact.pk}",
+                when=contact.decided_at,
+                source=contact.authority.name,
+                kind="MASH decision",
+                title=contact.get_decision_display(),
+                detail=contact.rationale,
+            )
+        )
+    for event in PathwayEvent.objects.filter(person=person).select_related("authority"):
+        title = event.get_event_type_display()
+        if event.outcome:
+            title += f": {event.get_outcome_display().lower()}"
+        entries.append(
+            Entry(
+                ref=f"event:{event.pk}",
+                when=_at_noon(event.occurred_on),
+                source=event.authority.name,
+                kind="Pathway",
+                title=title,
+                detail=event.notes,
+            )
+        )
+    today = timezone.localdate()
+    for clock in Clock.objects.filter(person=person).select_related("authority"):
+        state = clock.state(today)
+        if state in (ClockState.OVERDUE, ClockState.MET_LATE):
+            entries.append(
+                Entry(
+                    ref=f"clock:{clock.pk}",
+                    when=_at_noon(clock.due_on),
+                    source=clock.authority.name,
+                    kind="Missed deadline",
+                    title=f"{clock.get_clock_type_display()} was due",
+                    detail=clock.delay_reason or "No reason for the delay has been recorded.",
+                )
+            )
+    marks = {mark.entry_ref: mark for mark in ChronologyMark.objects.filter(person=person)}
+    for entry in entries:
+        mark = marks.get(entry.ref)
+        if mark is not None:
+            entry.significant, entry.analysis = mark.significant, mark.analysis
+    entries.sort(key=lambda entry: (entry.when, entry.ref))
+    return entries
+
+
+def curated(entries: list[Entry]) -> list[Entry]:
+    return [entry for entry in entries if entry.significant]

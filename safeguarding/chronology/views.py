@@ -1,0 +1,99 @@
+"""A child's chronology on screen, its marks, and its CSV and PDF exports; and the "who
+knew what, when" report."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from safeguarding.access.models import User
+from safeguarding.access.policy import does_case_work
+from safeguarding.audit.chain import record
+from safeguarding.audit.knowledge import open_knowledge_report, who_knew_what
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.chronology.actions import mark_entry
+from safeguarding.chronology.entries import build_chronology, curated
+from safeguarding.chronology.exports import chronology_csv, chronology_pdf, render_pdf
+from safeguarding.people.queries import access_person
+
+
+def _case_worker(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not does_case_work(user):
+        raise PermissionDenied
+    return user
+
+
+def chronology(request: HttpRequest, person_id: str) -> HttpResponse:
+    user = _case_worker(request)
+    person = access_person(user, person_id, purpose="view chronology")
+    entries = build_chronology(person)
+    show_curated = request.GET.get("view") == "curated"
+    record(AuditVerb.CHRONOLOGY_VIEWED, actor=user, target_type="person", target_id=person.pk)
+    return render(
+        request,
+        "chronology/chronology.html",
+        {
+            "person": person,
+            "entries": curated(entries) if show_curated else entries,
+            "show_curated": show_curated,
+            "error": request.GET.get("error") == "1",
+        },
+    )
+
+
+@require_POST
+def mark(request: HttpRequest, person_id: str) -> HttpResponse:
+    user = _case_worker(request)
+    try:
+        mark_entry(
+            actor=user,
+            person_id=person_id,
+            entry_ref=request.POST.get("entry", ""),
+            significant=request.POST.get("significant") == "on",
+            analysis=request.POST.get("analysis", ""),
+        )
+    except ValidationError:
+        return redirect(f"/people/{person_id}/chronology/?error=1")
+    return redirect(f"/people/{person_id}/chronology/#entry-{request.POST.get('entry', '')}")
+
+
+def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def chronology_export(request: HttpRequest, person_id: str, fmt: str) -> HttpResponse:
+    user = _case_worker(request)
+    person = access_person(user, person_id, purpose="export chronology")
+    entries = build_chronology(person)
+    only_curated = request.GET.get("curated") == "1"
+    if only_curated:
+        entries = curated(entries)
+    record(
+        AuditVerb.CHRONOLOGY_EXPORTED,
+        actor=user,
+        target_type="person",
+        target_id=person.pk,
+        payload={"format": fmt, "curated": only_curated},
+    )
+    # File names carry the record id, never the child's name.
+    name = f"chronology-{person.pk}{'-curated' if only_curated else ''}"
+    if fmt == "csv":
+        return _attachment(chronology_csv(entries), "text/csv; charset=utf-8", f"{name}.csv")
+    return _attachment(
+        chronology_pdf(person, entries, curated=only_curated), "application/pdf", f"{name}.pdf"
+    )
+
+
+def knowledge_report(request: HttpRequest, person_id: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    person = open_knowledge_report(user, person_id)
+    pdf = render_pdf(
+        "audit/who_knew_print.html",
+        {"person": person, "rows": who_knew_what(person), "produced_by": user.display_name},
+    )
+    return _attachment(pdf, "application/pdf", f"who-knew-what-{person.pk}.pdf")

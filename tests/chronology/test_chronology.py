@@ -1,0 +1,108 @@
+"""Chronologies from every agency, curated marks, CSV and PDF, and who knew what when."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.chronology.actions import mark_entry
+from safeguarding.chronology.entries import build_chronology, curated
+from safeguarding.chronology.exports import chronology_csv
+from safeguarding.mash.actions import decide_contact
+from safeguarding.pathway.actions import EventDetails, record_event
+from safeguarding.people.models import Person
+from tests.factories import Area, child_details, make_concern, nhs_number_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def child(area: Area) -> Person:
+    nhs = nhs_number_for(21)
+    first = make_concern(area.dsl, local_authority=area.council,
+                         child=child_details(nhs_number=nhs), summary="=HYPERLINK(bad)",
+                         recorded_at=timezone.now() - timedelta(days=10))
+    make_concern(area.police_analyst, local_authority=area.council,
+                 child=child_details(nhs_number=nhs), category="domestic-abuse",
+                 summary="Police called to the home.", recorded_at=timezone.now() - timedelta(days=5))
+    decide_contact(actor=area.mash, contact=first.contact, decision="assessment",
+                   rationale="Two agencies report concerns; assessment needed.")
+    person = first.involvements.get(role="child").person
+    return person
+
+
+def test_chronology_has_every_agency_in_date_order(area: Area, child: Person):
+    entries = build_chronology(child)
+    assert [e.kind for e in entries] == ["Concern", "Concern", "MASH decision"]
+    assert [e.source for e in entries][:2] == [area.school.name, area.police.name]
+    assert entries == sorted(entries, key=lambda e: e.when)
+
+
+def test_pathway_events_and_missed_deadlines_appear(area: Area, child: Person):
+    record_event(actor=area.mash, details=EventDetails(
+        person_id=child.pk, event_type="strategy-discussion",
+        occurred_on=date(2025, 12, 15), outcome="s47"))
+    kinds = [e.kind for e in build_chronology(child)]
+    assert "Pathway" in kinds
+    # The conference clock from December 2025 is long overdue.
+    assert "Missed deadline" in kinds
+
+
+def test_marking_curates_and_is_audited(area: Area, child: Person):
+    entry = build_chronology(child)[1]
+    mark_entry(actor=area.dsl, person_id=child.pk, entry_ref=entry.ref, significant=True,
+               analysis="Second agency with a concern within a week.")
+    chosen = curated(build_chronology(child))
+    assert [e.ref for e in chosen] == [entry.ref]
+    assert chosen[0].analysis.startswith("Second agency")
+    assert AuditEntry.objects.filter(verb=AuditVerb.CHRONOLOGY_MARKED).count() == 1
+
+
+def test_csv_neutralises_formulas(area: Area, child: Person):
+    rows = list(csv.reader(io.StringIO(chronology_csv(build_chronology(child)))))
+    assert rows[0][:4] == ["date", "time", "source", "kind"]
+    details = [row[5] for row in rows[1:]]
+    assert "'=HYPERLINK(bad)" in details
+
+
+def test_exports_over_http_are_audited_and_named_by_id(area: Area, child: Person, client_for):
+    client = client_for(area.dsl)
+    page = client.get(reverse("chronology:view", args=[child.pk]))
+    assert page.status_code == 200
+    assert "Police called to the home." in page.content.decode()
+    csv_response = client.get(reverse("chronology:csv", args=[child.pk]))
+    assert csv_response["Content-Type"].startswith("text/csv")
+    assert child.family_name not in csv_response["Content-Disposition"]
+    pdf = client.get(reverse("chronology:pdf", args=[child.pk]) + "?curated=1")
+    assert pdf.content.startswith(b"%PDF")
+    assert AuditEntry.objects.filter(verb=AuditVerb.CHRONOLOGY_EXPORTED).count() == 2
+
+
+def test_chronology_is_need_to_know(area: Area, child: Person, client_for):
+    assert client_for(area.health).get(
+        reverse("chronology:view", args=[child.pk])).status_code == 404
+    assert client_for(area.auditor).get(
+        reverse("chronology:view", args=[child.pk])).status_code == 403
+
+
+def test_who_knew_what_report(area: Area, child: Person, client_for):
+    client_for(area.dsl).get(reverse("people:detail", args=[child.pk]))
+    from safeguarding.audit.knowledge import who_knew_what
+
+    rows = who_knew_what(child)
+    whats = {row.what for row in rows}
+    assert {"Concern recorded", "Threshold decision made", "Person record viewed"} <= whats
+    assert [r.sequence for r in rows] == sorted(r.sequence for r in rows)
+    for user, status in ((area.manager, 404), (area.mash, 200), (area.auditor, 200),
+                         (area.dsl, 404), (area.admin, 404)):
+        response = client_for(user).get(reverse("chronology:who-knew-what", args=[child.pk]))
+        assert response.status_code == status, user.username
+        if status == 200:
+            assert response.content.startswith(b"%PDF")
