@@ -8,8 +8,11 @@ urlpatterns = [
     path("", include("safeguarding.access.urls")),
     path("people/", include("safeguarding.people.urls")),
     path("people/", include("safeguarding.chronology.urls")),
+    path("people/", include("safeguarding.pathway.urls")),
     path("concerns/", include("safeguarding.concerns.urls")),
     path("audit/", include("safeguarding.audit.urls")),
+    path("mash/", include("safeguarding.mash.urls")),
+    path("clocks/", include("safeguarding.clocks.urls")),
     path("notifications/", include("safeguarding.notifications.urls")),
     path("api/v1/", include("safeguarding.api.urls")),
 ]

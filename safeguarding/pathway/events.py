@@ -63,8 +63,16 @@ LAC_CLOCKS: list[str] = [
     ClockType.LAC_VISIT_FIRST_YEAR,
     ClockType.LAC_VISIT,
 ]
-LAC_REVIEWS: list[str] = [ClockType.FIRST_LAC_REVIEW, ClockType.SECOND_LAC_REVIEW, ClockType.LATER_LAC_REVIEW]
-LAC_VISITS: list[str] = [ClockType.FIRST_LAC_VISIT, ClockType.LAC_VISIT_FIRST_YEAR, ClockType.LAC_VISIT]
+LAC_REVIEWS: list[str] = [
+    ClockType.FIRST_LAC_REVIEW,
+    ClockType.SECOND_LAC_REVIEW,
+    ClockType.LATER_LAC_REVIEW,
+]
+LAC_VISITS: list[str] = [
+    ClockType.FIRST_LAC_VISIT,
+    ClockType.LAC_VISIT_FIRST_YEAR,
+    ClockType.LAC_VISIT,
+]
 
 
 @dataclass(frozen=True)

@@ -126,3 +126,27 @@ def govuk_tag_colour(category: str) -> str:
     """Colour for a concern category tag: exploitation and abuse stand out."""
     urgent = {"cse", "cce", "sexual-abuse", "online-abuse", "physical-abuse"}
     return "govuk-tag--red" if category in urgent else "govuk-tag--grey"
+
+
+@register.filter
+def rag_colour(rag: str) -> str:
+    return {"red": "govuk-tag--red", "amber": "govuk-tag--orange",
+            "green": "govuk-tag--green"}.get(rag, "govuk-tag--grey")
+
+
+@register.filter
+def clock_state(clock: Any) -> str:
+    return str(clock.state().label)
+
+
+@register.filter
+def clock_state_colour(clock: Any) -> str:
+    return {
+        "overdue": "govuk-tag--red", "due-soon": "govuk-tag--orange", "due": "govuk-tag--blue",
+        "met": "govuk-tag--green", "met-late": "govuk-tag--yellow", "cancelled": "govuk-tag--grey",
+    }.get(str(clock.state()), "govuk-tag--grey")
+
+
+@register.filter
+def lookup(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key, [])

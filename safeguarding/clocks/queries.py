@@ -1,0 +1,116 @@
+"""Reads of clocks: for a set of subjects, a person's, a worker's and a team's."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from safeguarding.access.models import User
+from safeguarding.clocks.calendar import add_working_days
+from safeguarding.clocks.models import Clock, ClockState
+from safeguarding.clocks.rules import ClockType
+
+
+def clocks_on(subjects: list[str]) -> dict[str, list[Clock]]:
+    """Clocks keyed by subject, for pages that show the clocks on their records."""
+    result: dict[str, list[Clock]] = {}
+    for clock in Clock.objects.filter(subject__in=subjects).order_by("due_on"):
+        result.setdefault(clock.subject, []).append(clock)
+    return result
+
+
+def my_open_clocks(user: User, *, today: date | None = None, limit: int = 20) -> list[Clock]:
+    """The user's open clocks due within the next working day, or overdue."""
+    today = today or timezone.localdate()
+    return list(
+        Clock.objects.filter(
+            accountable=user,
+            met_on__isnull=True,
+            cancelled_on__isnull=True,
+            due_on__lte=add_working_days(today, 1),
+        )
+        .select_related("person")
+        .order_by("due_on")[:limit]
+    )
+
+
+@dataclass
+class TeamRow:
+    label: str
+    overdue: int = 0
+    due_soon: int = 0
+    open: int = 0
+
+
+@dataclass
+class TeamDashboard:
+    by_type: list[TeamRow] = field(default_factory=list)
+    by_worker: list[TeamRow] = field(default_factory=list)
+    unallocated: TeamRow = field(default_factory=lambda: TeamRow("Not yet allocated"))
+
+
+def team_dashboard(user: User, *, today: date | None = None) -> TeamDashboard:
+    """Open work at the user's authority by clock type and by worker: counts only, so it
+    shows no child's details."""
+    today = today or timezone.localdate()
+    soon = add_working_days(today, 1)
+    rows = Clock.objects.filter(
+        authority=user.agency, met_on__isnull=True, cancelled_on__isnull=True
+    ).values_list("clock_type", "accountable_id", "due_on")
+    labels = dict(ClockType.choices)
+    names = {u.pk: u.display_name for u in User.objects.filter(agency=user.agency)}
+    by_type: dict[str, TeamRow] = {}
+    by_worker: dict[int, TeamRow] = {}
+    dashboard = TeamDashboard()
+    for clock_type, accountable_id, due_on in rows:
+        state = (
+            ClockState.OVERDUE
+            if due_on < today
+            else ClockState.DUE_SOON
+            if due_on <= soon
+            else ClockState.DUE
+        )
+        targets = [by_type.setdefault(clock_type, TeamRow(str(labels.get(clock_type, clock_type))))]
+        if accountable_id is None:
+            targets.append(dashboard.unallocated)
+        else:
+            targets.append(
+                by_worker.setdefault(
+                    accountable_id, TeamRow(names.get(accountable_id, "Another agency's worker"))
+                )
+            )
+        for row in targets:
+            row.open += 1
+            row.overdue += state == ClockState.OVERDUE
+            row.due_soon += state == ClockState.DUE_SOON
+    dashboard.by_type = sorted(by_type.values(), key=lambda r: (-r.overdue, r.label))
+    dashboard.by_worker = sorted(by_worker.values(), key=lambda r: (-r.overdue, r.label))
+    return dashboard
+
+
+def state_counts(clocks: list[Clock], today: date | None = None) -> Counter[str]:
+    return Counter(str(clock.state(today)) for clock in clocks)
+
+
+def access_clock(user: User, clock_id: int) -> Clock:
+    """A clock, for its accountable professional and the managers and MASH of its authority."""
+    from django.http import Http404
+
+    from safeguarding.access.roles import Role
+
+    clock = (
+        Clock.objects.filter(pk=clock_id)
+        .select_related("person", "accountable", "authority")
+        .first()
+    )
+    if clock is None:
+        raise Http404
+    allowed = clock.accountable_id == user.pk or (
+        user.agency_id == clock.authority_id and user.role in {Role.TEAM_MANAGER, Role.MASH_TRIAGE}
+    )
+    if not allowed:
+        raise Http404
+    return clock

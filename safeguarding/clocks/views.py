@@ -1,0 +1,51 @@
+"""Clocks on screen: the team dashboard, one clock, and the reason for a missed deadline."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from safeguarding.access.models import User
+from safeguarding.access.roles import Role
+from safeguarding.clocks.actions import explain_delay
+from safeguarding.clocks.forms import DelayReasonForm
+from safeguarding.clocks.models import ClockState
+from safeguarding.clocks.queries import access_clock, my_open_clocks, team_dashboard
+
+DASHBOARD_ROLES = {Role.TEAM_MANAGER, Role.MASH_TRIAGE, Role.PRACTITIONER}
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if (
+        user.role not in DASHBOARD_ROLES
+        or user.agency is None
+        or not user.agency.is_local_authority
+    ):
+        raise PermissionDenied
+    return render(
+        request,
+        "clocks/dashboard.html",
+        {"dashboard": team_dashboard(user), "mine": my_open_clocks(user)},
+    )
+
+
+def clock_detail(request: HttpRequest, clock_id: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    clock = access_clock(user, clock_id)
+    missed = clock.state() in (ClockState.OVERDUE, ClockState.MET_LATE)
+    form = DelayReasonForm(request.POST or None, initial={"reason": clock.delay_reason})
+    if request.method == "POST" and missed and form.is_valid():
+        try:
+            explain_delay(actor=user, clock=clock, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("reason", message)
+        else:
+            return redirect("clocks:detail", clock_id=clock.pk)
+    return render(
+        request,
+        "clocks/clock.html",
+        {"clock": clock, "missed": missed, "form": form, "has_errors": bool(form.errors)},
+    )

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django import forms
+
+from safeguarding.pathway.events import EventType, Outcome
+from safeguarding.web.forms import GovukDateField
+
+
+class EventForm(forms.Form):
+    event_type = forms.ChoiceField(
+        label="What happened?",
+        choices=[("", "Choose an event"), *EventType.choices],
+        error_messages={"required": "Choose what happened"},
+    )
+    occurred_on = GovukDateField(
+        label="When did it happen?",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date it happened"},
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[("", "Not applicable"), *[c for c in Outcome.choices if c[0]]],
+        required=False,
+        help_text="For strategy discussions and child protection conferences",
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        required=False,
+    )
