@@ -346,3 +346,19 @@ def user_for_api_token(token: str) -> User | None:
         return None
     ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
     return api_token.user
+
+
+def revoke_api_token(*, actor: User | None, token_id: int) -> None:
+    """Stop a token working at once (a system retired, or a token exposed)."""
+    _require_admin(actor)
+    with transaction.atomic():
+        revoked = ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if revoked:
+            record(
+                AuditVerb.API_TOKEN_REVOKED,
+                actor=actor,
+                target_type="api-token",
+                target_id=token_id,
+            )

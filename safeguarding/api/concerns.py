@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Path, Router, Status
 from pydantic import WithJsonSchema
 
 from safeguarding.api.auth import token_user
 from safeguarding.api.errors import responses
 from safeguarding.api.schemas import ConcernIn, ConcernOut
-from safeguarding.concerns.actions import record_concern
+from safeguarding.concerns.actions import save_concern
 from safeguarding.concerns.queries import access_concern
 
 router = Router(tags=["Concerns"])
@@ -43,18 +42,13 @@ _record_responses, _record_docs = responses(
     description="Record a concern about a child, for the agency the token belongs to, and "
     "send it to the named local authority's MASH. Each person is either one the token holder "
     "can already see (`person_id`) or new `details`. Sending the same `agency_record_id` "
-    "again updates that concern and its persons rather than recording another; name people "
-    "returned by the first send by their `person_id`, so that a person without an NHS number "
-    "or unique pupil number is not registered again. Audited.",
+    "again updates that concern and its persons rather than recording another: a person named "
+    "again in the same role, with agreeing name and date of birth, is the same person. Audited.",
 )
 def post_concern(request: HttpRequest, body: ConcernIn) -> Status[ConcernOut]:
     actor = token_user(request)
-    started = timezone.now()
-    concern = record_concern(actor=actor, details=body.to_details())
-    # received_at is set once, when the concern is first created: a concern received
-    # before this request began is one this request updated.
-    status = 201 if concern.received_at >= started else 200
-    return Status(status, ConcernOut.from_concern(concern))
+    outcome = save_concern(actor=actor, details=body.to_details())
+    return Status(201 if outcome.created else 200, ConcernOut.from_concern(outcome.concern))
 
 
 _concern_responses, _concern_docs = responses({200: (ConcernOut, "The concern")}, 404)

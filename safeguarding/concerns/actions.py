@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rapidfuzz import fuzz
 
@@ -108,22 +108,40 @@ def _find_by_national_identifier(details: PersonDetails) -> Person | None:
     if not national:
         return None
     matches = Identifier.objects.filter(value__in=national).values("person_id")
-    wanted = fold(f"{details.given_name} {details.family_name}")
     for person in Person.objects.filter(pk__in=matches)[:5]:
-        if details.date_of_birth and person.date_of_birth not in (None, details.date_of_birth):
-            continue
-        if fuzz.token_sort_ratio(wanted, fold(person.full_name)) >= NAME_AGREEMENT_THRESHOLD:
+        if _same_person(details, person):
             return person
     return None
 
 
-def _resolve_person(actor: User, named: NamedPerson, agency: Agency) -> tuple[Person, bool]:
-    """The person ``named`` refers to, and whether it was created just now."""
+def _same_person(details: PersonDetails, person: Person) -> bool:
+    """Whether ``details`` describe ``person``: the names agree closely and the dates of
+    birth do not disagree."""
+    if details.date_of_birth and person.date_of_birth not in (None, details.date_of_birth):
+        return False
+    wanted = fold(f"{details.given_name} {details.family_name}")
+    return fuzz.token_sort_ratio(wanted, fold(person.full_name)) >= NAME_AGREEMENT_THRESHOLD
+
+
+def _resolve_person(
+    actor: User,
+    named: NamedPerson,
+    agency: Agency,
+    previously_named: list[tuple[Person, str]] | None = None,
+) -> tuple[Person, bool]:
+    """The person ``named`` refers to, and whether it was created just now. On a re-sent
+    concern, a person named before in the same role is the same person, even without a
+    national identifier: re-sending must never duplicate people."""
+    if named.details is not None:
+        for person, role in previously_named or []:
+            if role == named.role and _same_person(named.details, person):
+                add_person_details(person, named.details, agency=agency)
+                return person, False
     if named.person_id is not None:
-        person = visible_persons(actor).filter(pk=named.person_id).first()
-        if person is None:
+        visible = visible_persons(actor).filter(pk=named.person_id).first()
+        if visible is None:
             raise ValidationError({"persons": ["A named person could not be found"]})
-        return person, False
+        return visible, False
     assert named.details is not None
     held = _find_by_national_identifier(named.details)
     if held is not None:
@@ -132,7 +150,18 @@ def _resolve_person(actor: User, named: NamedPerson, agency: Agency) -> tuple[Pe
     return register_person(actor=actor, details=named.details, validated=True), True
 
 
+@dataclass(frozen=True)
+class RecordedConcern:
+    concern: Concern
+    created: bool
+
+
 def record_concern(*, actor: User, details: ConcernDetails) -> Concern:
+    """Record (or, for an agency record id seen before, update) a concern. See save_concern."""
+    return save_concern(actor=actor, details=details).concern
+
+
+def save_concern(*, actor: User, details: ConcernDetails) -> RecordedConcern:
     """Record (or, for an agency record id seen before, update) a concern, in one
     transaction with its persons and audit entry. Raises ValidationError listing every
     problem, keyed by field."""
@@ -148,9 +177,13 @@ def record_concern(*, actor: User, details: ConcernDetails) -> Concern:
     if errors:
         raise ValidationError(errors)
     assert local_authority is not None
+    record_id = details.agency_record_id.strip() or f"SGH-{uuid.uuid4().hex[:12].upper()}"
     with transaction.atomic():
-        record_id = details.agency_record_id.strip() or f"SGH-{uuid.uuid4().hex[:12].upper()}"
-        concern = Concern.objects.filter(agency=agency, agency_record_id=record_id).first()
+        concern = (
+            Concern.objects.select_for_update()
+            .filter(agency=agency, agency_record_id=record_id)
+            .first()
+        )
         created = concern is None
         if concern is None:
             concern = Concern(agency=agency, agency_record_id=record_id, recorded_by=actor)
@@ -160,12 +193,34 @@ def record_concern(*, actor: User, details: ConcernDetails) -> Concern:
         concern.recorded_at = details.recorded_at
         concern.category = details.category
         concern.summary = details.summary.strip()
-        concern.save()
+        if created:
+            try:
+                # Two agencies' systems may send the same new record at once: the loser
+                # of the race updates the winner's concern instead of failing.
+                with transaction.atomic():
+                    concern.save(force_insert=True)
+            except IntegrityError:
+                concern = Concern.objects.select_for_update().get(
+                    agency=agency, agency_record_id=record_id
+                )
+                created = False
+                concern.local_authority = local_authority
+                concern.recorded_at = details.recorded_at
+                concern.category = details.category
+                concern.summary = details.summary.strip()
+                concern.save()
+        else:
+            concern.save()
+        previously_named: list[tuple[Person, str]] = []
         if not created:
+            previously_named = [
+                (involvement.person, involvement.role)
+                for involvement in concern.involvements.select_related("person")
+            ]
             concern.involvements.all().delete()
         persons = []
         for named in details.persons:
-            person, created_now = _resolve_person(actor, named, agency)
+            person, created_now = _resolve_person(actor, named, agency, previously_named)
             if not created_now:
                 ensure_agency_record(person, agency)
             persons.append((person, named.role))
@@ -189,4 +244,4 @@ def record_concern(*, actor: User, details: ConcernDetails) -> Concern:
                 "persons": [str(person.pk) for person, _ in dict.fromkeys(persons)],
             },
         )
-    return concern
+    return RecordedConcern(concern=concern, created=created)

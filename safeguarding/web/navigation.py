@@ -8,13 +8,17 @@ from django.urls import reverse
 
 from safeguarding.access.models import User
 from safeguarding.access.policy import does_case_work
-from safeguarding.access.roles import ADMIN_ROLES, AUDIT_ROLES
+from safeguarding.access.roles import ADMIN_ROLES, AUDIT_ROLES, Role
 
 
 @dataclass(frozen=True)
 class NavItem:
     text: str
     url_name: str
+
+
+def _at_local_authority(user: User) -> bool:
+    return user.agency is not None and user.agency.is_local_authority
 
 
 def items_for(user: User) -> list[NavItem]:
@@ -24,6 +28,16 @@ def items_for(user: User) -> list[NavItem]:
             NavItem("Find a person", "people:search"),
             NavItem("Record a concern", "concerns:record"),
         ]
+        if user.role in {Role.MASH_TRIAGE, Role.TEAM_MANAGER} and _at_local_authority(user):
+            items.append(NavItem("Triage queue", "mash:queue"))
+        if user.role in {
+            Role.MASH_TRIAGE,
+            Role.TEAM_MANAGER,
+            Role.PRACTITIONER,
+        } and _at_local_authority(user):
+            items.append(NavItem("Deadlines", "clocks:dashboard"))
+        if not _at_local_authority(user):
+            items.append(NavItem("Information requests", "mash:inbox"))
     if user.role in AUDIT_ROLES:
         items.append(NavItem("Audit log", "audit:log"))
     if user.role in ADMIN_ROLES:

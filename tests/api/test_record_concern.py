@@ -275,10 +275,6 @@ def test_refused_reads_leave_no_record_of_disclosure(area: Area, api_as):
                                          actor_id=area.other_mash.pk).exists()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "record_concern re-registers, on every re-send, each person given by details without "
-    "an NHS number or unique pupil number: the concern is updated but the adult is duplicated"
-))
 def test_sending_the_same_record_again_does_not_duplicate_its_people(area: Area, api_as):
     api = api_as(area.system)
     first = api.post("/concerns", concern(area)).json()

@@ -52,6 +52,30 @@ def test_the_same_agency_record_id_updates_instead_of_duplicating(area: Area):
     assert AuditEntry.objects.filter(verb=AuditVerb.CONCERN_UPDATED).count() == 1
 
 
+def test_re_sending_does_not_duplicate_people_without_national_identifiers(area: Area):
+    first = make_concern(area.police_analyst, local_authority=area.council,
+                         child=child_details(), others=[("adult-of-concern", adult_details())],
+                         agency_record_id="POL-7")
+    again = make_concern(area.police_analyst, local_authority=area.council,
+                         child=child_details(), others=[("adult-of-concern", adult_details())],
+                         agency_record_id="POL-7")
+    assert {i.person_id for i in again.involvements.all()} == {
+        i.person_id for i in first.involvements.all()}
+    assert Person.objects.count() == 2
+
+
+def test_revoked_tokens_stop_working(area: Area):
+    from safeguarding.access.actions import issue_api_token, revoke_api_token, user_for_api_token
+    from safeguarding.access.models import ApiToken
+
+    token = issue_api_token(actor=None, user=area.system, name="records system")
+    assert user_for_api_token(token) == area.system
+    revoke_api_token(actor=area.admin, token_id=ApiToken.objects.get().pk)
+    assert user_for_api_token(token) is None
+    with pytest.raises(PermissionDenied):
+        revoke_api_token(actor=area.dsl, token_id=ApiToken.objects.get().pk)
+
+
 def test_the_same_record_id_from_another_agency_is_a_different_concern(area: Area):
     make_concern(area.dsl, local_authority=area.council, child=child_details(),
                  agency_record_id="REF-1")
