@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -59,8 +59,17 @@ OTHER_NAME_FIELDS: dict[str, str] = {
 CONCERN_FIELDS = ("agency", "record_id", "recorded_at", "category", "summary", "local_authority")
 REQUIRED_CONCERN_FIELDS = ("record_id", "recorded_at", "category", "summary", "local_authority")
 PERSON_FIELDS = (
-    "role", "kind", "given_name", "family_name", "date_of_birth", "date_of_birth_is_estimated",
-    "sex", *IDENTIFIER_FIELDS, *OTHER_NAME_FIELDS, "phones", "vehicles",
+    "role",
+    "kind",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "date_of_birth_is_estimated",
+    "sex",
+    *IDENTIFIER_FIELDS,
+    *OTHER_NAME_FIELDS,
+    "phones",
+    "vehicles",
 )
 PERSON_LIST_FIELDS = (*OTHER_NAME_FIELDS, "phones", "vehicles")
 ADDRESS_FIELDS = ("line_1", "town", "postcode")
@@ -120,14 +129,29 @@ class RowChecker:
         path = f"{self.prefix}{field}" if field else self.prefix.rstrip(".")
         self.problems.append(Problem(self.row, path, message))
 
-    def text(self, values: Mapping[str, object], field: str, *, max_length: int,
-             required: bool = False, multiline: bool = False) -> str:
+    def text(
+        self,
+        values: Mapping[str, object],
+        field: str,
+        *,
+        max_length: int,
+        required: bool = False,
+        multiline: bool = False,
+    ) -> str:
         """The stripped text of ``field``, or '' when it is absent or has a problem."""
-        return self.check_text(values.get(field), field, max_length=max_length,
-                               required=required, multiline=multiline)
+        return self.check_text(
+            values.get(field), field, max_length=max_length, required=required, multiline=multiline
+        )
 
-    def check_text(self, value: object, field: str, *, max_length: int, required: bool = False,
-                   multiline: bool = False) -> str:
+    def check_text(
+        self,
+        value: object,
+        field: str,
+        *,
+        max_length: int,
+        required: bool = False,
+        multiline: bool = False,
+    ) -> str:
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 self.add(field, "is required")
@@ -142,14 +166,24 @@ class RowChecker:
         forbidden = (_FORBIDDEN_IN_TEXT if multiline else _FORBIDDEN_IN_LINE).search(text)
         if forbidden:
             character = forbidden.group()
-            what = "a line break" if character in "\r\n" else f"the control character " \
-                f"U+{ord(character):04X}"
+            what = (
+                "a line break"
+                if character in "\r\n"
+                else f"the control character U+{ord(character):04X}"
+            )
             self.add(field, f"contains {what}, which is not allowed here")
             return ""
         return text
 
-    def choice(self, values: Mapping[str, object], field: str, allowed: Iterable[str], *,
-               required: bool = False, aliases: Mapping[str, str] | None = None) -> str:
+    def choice(
+        self,
+        values: Mapping[str, object],
+        field: str,
+        allowed: Iterable[str],
+        *,
+        required: bool = False,
+        aliases: Mapping[str, str] | None = None,
+    ) -> str:
         text = self.text(values, field, max_length=SHORT_VALUE_MAX_LENGTH, required=required)
         if not text:
             return ""
@@ -205,16 +239,19 @@ def parse_moment(text: str) -> datetime:
     except ValueError:
         pass
     else:
-        moment = timezone.make_aware(datetime.combine(day, time.min),
-                                     timezone.get_default_timezone())
+        moment = timezone.make_aware(
+            datetime.combine(day, time.min), timezone.get_default_timezone()
+        )
         return check_year(moment)
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{shorten(text)!r} is not an ISO 8601 date and time, {example}") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{shorten(text)!r} has no UTC offset: add one, like "
-                         "2026-03-01T14:30:00+00:00 or 2026-03-01T14:30:00Z, or give a date alone")
+        raise ValueError(
+            f"{shorten(text)!r} has no UTC offset: add one, like "
+            "2026-03-01T14:30:00+00:00 or 2026-03-01T14:30:00Z, or give a date alone"
+        )
     return check_year(moment)
 
 
@@ -266,11 +303,15 @@ def check_concern_fields(
     record_id = check.text(values, "record_id", max_length=RECORD_ID_MAX_LENGTH, required=True)
     agency = check.text(values, "agency", max_length=CODE_MAX_LENGTH)
     if agency and agency.upper() != agency_code.upper():
-        check.add("agency", f"is {shorten(agency)!r} but this import is for {agency_code!r} "
-                            "(--agency); an agency imports only its own records")
+        check.add(
+            "agency",
+            f"is {shorten(agency)!r} but this import is for {agency_code!r} "
+            "(--agency); an agency imports only its own records",
+        )
     recorded_at = None
-    recorded_text = check.text(values, "recorded_at", max_length=SHORT_VALUE_MAX_LENGTH,
-                               required=True)
+    recorded_text = check.text(
+        values, "recorded_at", max_length=SHORT_VALUE_MAX_LENGTH, required=True
+    )
     if recorded_text:
         try:
             recorded_at = parse_moment(recorded_text)
@@ -281,13 +322,16 @@ def check_concern_fields(
                 check.add("recorded_at", f"{recorded_text!r} is in the future")
                 recorded_at = None
     category = check.choice(values, "category", ConcernCategory.values, required=True)
-    summary = check.text(values, "summary", max_length=SUMMARY_MAX_LENGTH, required=True,
-                         multiline=True)
-    local_authority = check.text(values, "local_authority", max_length=CODE_MAX_LENGTH,
-                                 required=True).upper()
+    summary = check.text(
+        values, "summary", max_length=SUMMARY_MAX_LENGTH, required=True, multiline=True
+    )
+    local_authority = check.text(
+        values, "local_authority", max_length=CODE_MAX_LENGTH, required=True
+    ).upper()
     if local_authority and not local_authority_exists(local_authority):
-        check.add("local_authority", f"there is no active local authority with code "
-                                     f"{local_authority!r}")
+        check.add(
+            "local_authority", f"there is no active local authority with code {local_authority!r}"
+        )
     return ConcernFields(record_id, recorded_at, category, summary, local_authority)
 
 
@@ -295,13 +339,15 @@ def check_concern_fields(
 # A person named in the concern
 
 
-def check_person(values: Mapping[str, object], check: RowChecker, *,
-                 csv_address: bool = False) -> NamedPerson | None:
+def check_person(
+    values: Mapping[str, object], check: RowChecker, *, csv_address: bool = False
+) -> NamedPerson | None:
     """The person in ``values`` (JSON types; the CSV reader converts its text first)."""
     start = len(check.problems)
     role = check.choice(values, "role", PersonRole.values, required=True)
-    default_kind = PersonKind.CHILD if role in (PersonRole.CHILD, PersonRole.SIBLING) \
-        else PersonKind.ADULT
+    default_kind = (
+        PersonKind.CHILD if role in (PersonRole.CHILD, PersonRole.SIBLING) else PersonKind.ADULT
+    )
     kind = check.choice(values, "kind", PersonKind.values) or default_kind
     if role == PersonRole.CHILD and kind != PersonKind.CHILD:
         check.add("kind", "a person in the role 'child' must be of kind 'child'")
@@ -338,8 +384,9 @@ def check_person(values: Mapping[str, object], check: RowChecker, *,
     other_names = []
     for field, name_kind in OTHER_NAME_FIELDS.items():
         for index, item in enumerate(check.items(values, field), start=1):
-            name = check.check_text(item, f"{field}[{index}]", max_length=OTHER_NAME_MAX_LENGTH,
-                                    required=True)
+            name = check.check_text(
+                item, f"{field}[{index}]", max_length=OTHER_NAME_MAX_LENGTH, required=True
+            )
             if name:
                 other_names.append((name_kind, name))
     phones = _normalised_list(values, "phones", normalise_phone, check)
@@ -348,19 +395,31 @@ def check_person(values: Mapping[str, object], check: RowChecker, *,
 
     if len(check.problems) > start:
         return None
-    return NamedPerson(role=role, details=PersonDetails(
-        given_name=given_name, family_name=family_name, kind=kind, date_of_birth=date_of_birth,
-        date_of_birth_is_estimated=estimated, sex=sex, identifiers=identifiers,
-        other_names=other_names, addresses=addresses, phones=phones, vehicles=vehicles,
-    ))
+    return NamedPerson(
+        role=role,
+        details=PersonDetails(
+            given_name=given_name,
+            family_name=family_name,
+            kind=kind,
+            date_of_birth=date_of_birth,
+            date_of_birth_is_estimated=estimated,
+            sex=sex,
+            identifiers=identifiers,
+            other_names=other_names,
+            addresses=addresses,
+            phones=phones,
+            vehicles=vehicles,
+        ),
+    )
 
 
 def _has_problem(check: RowChecker, start: int, suffix: str) -> bool:
     return any(problem.field.endswith(suffix) for problem in check.problems[start:])
 
 
-def _normalised_list(values: Mapping[str, object], field: str,
-                     normaliser: Callable[[str], str], check: RowChecker) -> list[str]:
+def _normalised_list(
+    values: Mapping[str, object], field: str, normaliser: Callable[[str], str], check: RowChecker
+) -> list[str]:
     result = []
     for index, item in enumerate(check.items(values, field), start=1):
         path = f"{field}[{index}]"
@@ -373,8 +432,9 @@ def _normalised_list(values: Mapping[str, object], field: str,
     return result
 
 
-def _addresses(values: Mapping[str, object], check: RowChecker, *,
-               csv_address: bool) -> list[tuple[str, str, str]]:
+def _addresses(
+    values: Mapping[str, object], check: RowChecker, *, csv_address: bool
+) -> list[tuple[str, str, str]]:
     result = []
     for index, item in enumerate(check.items(values, "addresses"), start=1):
         # CSV problems name the column the sender wrote; JSON ones the path in the object.
@@ -386,11 +446,16 @@ def _addresses(values: Mapping[str, object], check: RowChecker, *,
         for key in item:
             if key not in ADDRESS_FIELDS:
                 inner.add("", unknown_field_message(str(key), ADDRESS_FIELDS))
-        line_1 = inner.check_text(item.get("line_1"), names["line_1"],
-                                  max_length=ADDRESS_LINE_MAX_LENGTH, required=True)
+        line_1 = inner.check_text(
+            item.get("line_1"), names["line_1"], max_length=ADDRESS_LINE_MAX_LENGTH, required=True
+        )
         town = inner.check_text(item.get("town"), names["town"], max_length=TOWN_MAX_LENGTH)
-        postcode_text = inner.check_text(item.get("postcode"), names["postcode"],
-                                         max_length=SHORT_VALUE_MAX_LENGTH, required=True)
+        postcode_text = inner.check_text(
+            item.get("postcode"),
+            names["postcode"],
+            max_length=SHORT_VALUE_MAX_LENGTH,
+            required=True,
+        )
         if postcode_text:
             try:
                 postcode = normalise_postcode(postcode_text)
@@ -404,8 +469,9 @@ def _addresses(values: Mapping[str, object], check: RowChecker, *,
 
 def check_persons_together(persons: list[NamedPerson], check: RowChecker, field: str) -> None:
     if len(persons) > MAX_PERSONS:
-        check.add(field, f"a concern may name at most {MAX_PERSONS} people; this one names "
-                         f"{len(persons)}")
+        check.add(
+            field, f"a concern may name at most {MAX_PERSONS} people; this one names {len(persons)}"
+        )
     if persons and not any(named.role == PersonRole.CHILD for named in persons):
         check.add(field, "name the child the concern is about: no person has the role 'child'")
 
@@ -429,8 +495,9 @@ def check_jsonl_record(
     for key in record:
         if key not in JSONL_FIELDS:
             check.add("", unknown_field_message(key, JSONL_FIELDS))
-    fields = check_concern_fields(record, check, agency_code=agency_code,
-                                  local_authority_exists=local_authority_exists)
+    fields = check_concern_fields(
+        record, check, agency_code=agency_code, local_authority_exists=local_authority_exists
+    )
     persons: list[NamedPerson] = []
     raw_persons = record.get("persons")
     if raw_persons is None or raw_persons == []:
@@ -455,15 +522,22 @@ def check_jsonl_record(
     return _draft(fields, persons, problems), problems
 
 
-def _draft(fields: ConcernFields, persons: list[NamedPerson],
-           problems: list[Problem]) -> ConcernDraft | None:
+def _draft(
+    fields: ConcernFields, persons: list[NamedPerson], problems: list[Problem]
+) -> ConcernDraft | None:
     if problems or fields.recorded_at is None:
         return None
-    return ConcernDraft(fields.record_id, ConcernDetails(
-        category=fields.category, summary=fields.summary, recorded_at=fields.recorded_at,
-        local_authority_code=fields.local_authority, persons=persons,
-        agency_record_id=fields.record_id,
-    ))
+    return ConcernDraft(
+        fields.record_id,
+        ConcernDetails(
+            category=fields.category,
+            summary=fields.summary,
+            recorded_at=fields.recorded_at,
+            local_authority_code=fields.local_authority,
+            persons=persons,
+            agency_record_id=fields.record_id,
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -478,8 +552,11 @@ def check_csv_header(header: list[str]) -> tuple[list[str], list[Problem]]:
     if len(names) == 1:
         for separator, label in ((";", "semicolons"), ("\t", "tabs")):
             if separator in names[0]:
-                check.add("", f"the header has one column: the values seem to be separated by "
-                              f"{label}; separate them with commas")
+                check.add(
+                    "",
+                    f"the header has one column: the values seem to be separated by "
+                    f"{label}; separate them with commas",
+                )
                 return names, problems
     seen: dict[str, int] = {}
     for position, name in enumerate(names, start=1):
@@ -501,15 +578,18 @@ def csv_person_values(row: Mapping[str, str]) -> dict[str, object]:
     values: dict[str, object] = {field: row.get(field, "") for field in PERSON_FIELDS}
     for field in PERSON_LIST_FIELDS:
         text = row.get(field, "") or ""
-        values[field] = [part for part in text.split(CSV_LIST_SEPARATOR) if part.strip()] \
-            if text.strip() else []
+        values[field] = (
+            [part for part in text.split(CSV_LIST_SEPARATOR) if part.strip()]
+            if text.strip()
+            else []
+        )
     address = {part: row.get(f"address_{part}", "") for part in ADDRESS_FIELDS}
     values["addresses"] = [address] if any(value.strip() for value in address.values()) else []
     return values
 
 
 def check_csv_concern(
-    rows: list[tuple[int, Mapping[str, str]]],
+    rows: Sequence[tuple[int, Mapping[str, str]]],
     *,
     agency_code: str,
     local_authority_exists: Callable[[str], bool],
@@ -519,8 +599,9 @@ def check_csv_concern(
     rows may leave them blank but must not contradict them."""
     first_row, first = rows[0]
     check = RowChecker(first_row, problems)
-    fields = check_concern_fields(first, check, agency_code=agency_code,
-                                  local_authority_exists=local_authority_exists)
+    fields = check_concern_fields(
+        first, check, agency_code=agency_code, local_authority_exists=local_authority_exists
+    )
     persons = []
     all_valid = True
     for row, values in rows:
@@ -529,8 +610,11 @@ def check_csv_concern(
             for field in CONCERN_FIELDS:
                 value = (values.get(field) or "").strip()
                 if value and value != (first.get(field) or "").strip():
-                    row_check.add(field, f"differs from row {first_row}, this concern's first "
-                                         "row; repeat the same value or leave it blank")
+                    row_check.add(
+                        field,
+                        f"differs from row {first_row}, this concern's first "
+                        "row; repeat the same value or leave it blank",
+                    )
         named = check_person(csv_person_values(values), row_check, csv_address=True)
         if named is None:
             all_valid = False
