@@ -82,6 +82,7 @@ def create_user(
     manager: User | None = None,
     totp_secret: str | None = None,
     check_password_strength: bool = True,
+    password_hash: str | None = None,
 ) -> User:
     """Create a member of staff. ``totp_secret`` pre-enrols the second factor (demo and
     operator set-up); without it the user enrols at first sign-in."""
@@ -103,7 +104,9 @@ def create_user(
         from django.contrib.auth.password_validation import validate_password
 
         validate_password(password, user)
-    user.password = make_password(password)
+    # A precomputed hash lets the demo give its many accounts one published password
+    # without paying for an Argon2 hash per account.
+    user.password = password_hash or make_password(password)
     if totp_secret:
         second_factor.store_secret(user, totp_secret)
         user.totp_confirmed = True
@@ -362,3 +365,19 @@ def revoke_api_token(*, actor: User | None, token_id: int) -> None:
                 target_type="api-token",
                 target_id=token_id,
             )
+
+
+def set_designated_senior_manager(*, actor: User | None, agency: Agency, user: User) -> None:
+    """Name the senior manager told when the authority misses a statutory deadline."""
+    _require_admin(actor)
+    if user.agency_id != agency.pk:
+        raise ValidationError({"user": ["Choose a member of the authority's own staff"]})
+    with transaction.atomic():
+        Agency.objects.filter(pk=agency.pk).update(designated_senior_manager=user)
+        record(
+            AuditVerb.USER_UPDATED,
+            actor=actor,
+            target_type="agency",
+            target_id=agency.code,
+            payload={"designated_senior_manager": user.pk},
+        )

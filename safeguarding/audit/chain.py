@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from safeguarding.audit.models import AuditEntry, AuditHead
@@ -97,11 +97,16 @@ def record(
     payload: dict[str, Any] | None = None,
     actor_label: str | None = None,
 ) -> AuditEntry:
-    """Append one entry in the caller's transaction (or a new one)."""
-    with transaction.atomic():
-        head = _locked_head()
+    """Append one entry in the caller's transaction (or a new one). No savepoint: the entry
+    stands or falls with the change it records.
+
+    Every read and write of personal data comes through here, so it is written in three
+    plain SQL statements rather than through the ORM: locking the head row, inserting the
+    entry and moving the head (the ORM's query building cost more than the database work)."""
+    with transaction.atomic(savepoint=False):
+        previous_sequence, previous_hash = _locked_head()
         entry = AuditEntry(
-            sequence=head.last_sequence + 1,
+            sequence=previous_sequence + 1,
             occurred_at=timezone.now(),
             actor_id=actor.pk if actor is not None else None,
             actor_label=actor_label or (actor.get_username() if actor is not None else "system"),
@@ -114,19 +119,62 @@ def record(
             reason=reason,
             legal_basis=legal_basis,
             payload=_normalised_payload(payload),
-            previous_hash=head.last_hash,
+            previous_hash=previous_hash,
         )
-        entry.entry_hash = _entry_hash(entry, head.last_hash)
-        entry.save(force_insert=True)
-        AuditHead.objects.filter(pk=head.pk).update(
-            last_sequence=entry.sequence, last_hash=entry.entry_hash
-        )
+        entry.entry_hash = _entry_hash(entry, previous_hash)
+        ops = connection.ops
+        payload_value = ops.adapt_json_value(entry.payload, None)
+        placeholder = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # Table names are the models' own constants; every value is a parameter.
+                f"INSERT INTO {ENTRY_TABLE} (sequence, occurred_at, actor_id, actor_label, "  # noqa: S608
+                "agency_code, verb, target_type, target_id, reason, legal_basis, payload, "
+                f"previous_hash, entry_hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                f"{placeholder}, %s, %s) RETURNING id",
+                [
+                    entry.sequence,
+                    ops.adapt_datetimefield_value(entry.occurred_at),
+                    entry.actor_id,
+                    entry.actor_label,
+                    entry.agency_code,
+                    entry.verb,
+                    entry.target_type,
+                    entry.target_id,
+                    entry.reason,
+                    entry.legal_basis,
+                    payload_value,
+                    entry.previous_hash,
+                    entry.entry_hash,
+                ],
+            )
+            entry.pk = cursor.fetchone()[0]
+            cursor.execute(
+                f"UPDATE {HEAD_TABLE} SET last_sequence = %s, last_hash = %s WHERE id = 1",  # noqa: S608
+                [entry.sequence, entry.entry_hash],
+            )
+        entry._state.adding = False
         return entry
 
 
-def _locked_head() -> AuditHead:
-    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-    return head
+ENTRY_TABLE = AuditEntry._meta.db_table
+HEAD_TABLE = AuditHead._meta.db_table
+
+
+def _locked_head() -> tuple[int, str]:
+    """The last sequence and hash, with the head row locked until the transaction ends (on
+    SQLite, the IMMEDIATE transaction already holds the database's write lock)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_sequence, last_hash FROM {HEAD_TABLE} WHERE id = 1{lock}")  # noqa: S608
+        row = cursor.fetchone()
+        if row is None:
+            cursor.execute(
+                f"INSERT INTO {HEAD_TABLE} (id, last_sequence, last_hash) VALUES (1, 0, %s)",  # noqa: S608
+                [GENESIS_HASH],
+            )
+            return 0, GENESIS_HASH
+    return int(row[0]), str(row[1])
 
 
 @dataclass(frozen=True)

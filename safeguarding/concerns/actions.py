@@ -12,7 +12,7 @@ from django.utils import timezone
 from rapidfuzz import fuzz
 
 from safeguarding.access.models import Agency, AgencyKind, User
-from safeguarding.access.policy import does_case_work
+from safeguarding.access.policy import does_case_work, may_see_person
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.concerns.models import Concern, ConcernCategory, ConcernPerson, PersonRole
@@ -25,7 +25,6 @@ from safeguarding.people.actions import (
 from safeguarding.people.identifiers import IdentifierScheme
 from safeguarding.people.models import Identifier, Person
 from safeguarding.people.names import fold
-from safeguarding.people.queries import visible_persons
 
 SUMMARY_MAX_LENGTH = 10_000
 LEGAL_BASIS = "UK GDPR Art 6(1)(e), Art 9(2)(g); DPA 2018 Sch 1 para 18"
@@ -138,7 +137,11 @@ def _resolve_person(
                 add_person_details(person, named.details, agency=agency)
                 return person, False
     if named.person_id is not None:
-        visible = visible_persons(actor).filter(pk=named.person_id).first()
+        visible = (
+            Person.objects.filter(pk=named.person_id).first()
+            if may_see_person(actor, named.person_id)
+            else None
+        )
         if visible is None:
             raise ValidationError({"persons": ["A named person could not be found"]})
         return visible, False

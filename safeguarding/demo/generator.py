@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
@@ -16,9 +17,14 @@ from tqdm import tqdm
 
 from safeguarding.access import actions as access_actions
 from safeguarding.access.models import Agency, AgencyKind, User
+from safeguarding.clocks.calendar import add_working_days
 from safeguarding.concerns.actions import ConcernDetails, NamedPerson, record_concern
 from safeguarding.concerns.models import ConcernCategory, PersonRole
 from safeguarding.demo.area import AGENCIES, LOCAL_AUTHORITY, SYSTEM_USER, USERS, DemoUser
+from safeguarding.mash.actions import decide_contact, rate_contact
+from safeguarding.mash.models import Contact, Decision
+from safeguarding.pathway.actions import EventDetails, record_event
+from safeguarding.pathway.events import EventType, Outcome
 from safeguarding.people.actions import PersonDetails
 from safeguarding.people.identifiers import IdentifierScheme, upn_check_letter
 from safeguarding.people.models import PersonKind, Sex
@@ -133,6 +139,7 @@ def _agencies() -> dict[str, Agency]:
 
 def _users(agencies: dict[str, Agency], seed: int) -> dict[str, User]:
     users: dict[str, User] = {}
+    password_hash = make_password(DEMO_PASSWORD)
     managers = {"LA-NORTHBRIDGE": "manager", "NHS-NORTHBRIDGE": "health-manager"}
     for demo in [*USERS, SYSTEM_USER]:
         existing = User.objects.filter(username=demo.username).first()
@@ -153,6 +160,7 @@ def _users(agencies: dict[str, Agency], seed: int) -> dict[str, User]:
             manager=manager,
             totp_secret=demo_totp_secret(demo.username, seed),
             check_password_strength=False,
+            password_hash=password_hash,
         )
     return users
 
@@ -232,6 +240,90 @@ def _copy(details: PersonDetails) -> PersonDetails:
     )
 
 
+DECISION_WEIGHTS = {
+    Decision.NO_FURTHER_ACTION: 38,
+    Decision.EARLY_HELP: 30,
+    Decision.ASSESSMENT: 24,
+    Decision.STRATEGY_DISCUSSION: 6,
+    Decision.IMMEDIATE_PROTECTION: 2,
+}
+RATIONALES = {
+    Decision.NO_FURTHER_ACTION: "Checks with partners show no current safeguarding concern.",
+    Decision.EARLY_HELP: "Needs are below the threshold for social care; family agrees to "
+    "early help.",
+    Decision.ASSESSMENT: "Several agencies report concerns; a child and family assessment "
+    "is needed.",
+    Decision.STRATEGY_DISCUSSION: "Reasonable cause to suspect significant harm; strategy "
+    "discussion needed.",
+    Decision.IMMEDIATE_PROTECTION: "Child at immediate risk; police and social care acting now.",
+}
+# The newest contacts stay in the MASH queue for the demo's triage officers to decide.
+UNDECIDED_CONTACTS = 25
+
+
+def _triage_history(rng: random.Random, users: dict[str, User], *, progress: bool) -> None:
+    """Decide all but the newest contacts as the MASH would have, and take some children
+    through the statutory pathway, so that clocks, chronologies and dashboards have history."""
+    mash = users["mash"]
+    today = timezone.localdate()
+    contacts = list(
+        Contact.objects.filter(decision="").select_related("concern").order_by("received_at")
+    )
+    to_decide = contacts[:-UNDECIDED_CONTACTS] if len(contacts) > UNDECIDED_CONTACTS else []
+    decisions = list(DECISION_WEIGHTS)
+    weights = list(DECISION_WEIGHTS.values())
+    for contact in tqdm(to_decide, desc="Deciding contacts", unit="contact", disable=not progress):
+        decision = rng.choices(decisions, weights=weights)[0]
+        # Most decisions within the working day; a few late, as in life.
+        delay = timedelta(hours=rng.choice([1, 2, 3, 5, 20, 26, 70]))
+        decided_at = min(contact.received_at + delay, timezone.now())
+        with transaction.atomic():
+            decide_contact(
+                actor=mash,
+                contact=contact,
+                decision=decision,
+                rationale=RATIONALES[decision],
+                decided_at=decided_at,
+            )
+            child = contact.concern.involvements.filter(role=PersonRole.CHILD).first()
+            if child is None:
+                continue
+            start = timezone.localdate(contact.received_at)
+            _pathway(rng, mash, child.person_id, decision, start, today)
+    for contact in Contact.objects.filter(decision="")[:10]:
+        rate_contact(actor=mash, contact=contact, rag=rng.choice(["red", "amber", "green"]))
+
+
+def _pathway(
+    rng: random.Random, actor: User, person_id: uuid.UUID, decision: str, start: date, today: date
+) -> None:
+    def event(event_type: str, on: date, outcome: str = "") -> bool:
+        if on > today:
+            return False
+        record_event(
+            actor=actor,
+            details=EventDetails(
+                person_id=person_id, event_type=event_type, occurred_on=on, outcome=outcome
+            ),
+        )
+        return True
+
+    if decision == Decision.ASSESSMENT:
+        event(EventType.ASSESSMENT_COMPLETED, add_working_days(start, rng.randint(20, 52)))
+    elif decision in (Decision.STRATEGY_DISCUSSION, Decision.IMMEDIATE_PROTECTION):
+        held = add_working_days(start, rng.choice([0, 1, 1, 2]))
+        if not event(
+            EventType.STRATEGY_DISCUSSION,
+            held,
+            rng.choice([Outcome.S47, Outcome.S47, Outcome.NO_S47]),
+        ):
+            return
+        icpc = add_working_days(held, rng.randint(10, 18))
+        if event(EventType.INITIAL_CONFERENCE, icpc, rng.choice([Outcome.PLAN, Outcome.NO_PLAN])):
+            event(EventType.CORE_GROUP, add_working_days(icpc, rng.randint(5, 12)))
+            event(EventType.CP_VISIT, add_working_days(icpc, rng.randint(3, 11)))
+
+
 def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -> DemoResult:
     """Create the demo area. Deterministic for a given seed and scale."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
@@ -300,6 +392,7 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
                         category=category,
                         summary=SUMMARIES[category].format(child=child.details.given_name),
                         recorded_at=when,
+                        received_at=when,
                         local_authority_code=LOCAL_AUTHORITY[0],
                         persons=persons,
                         agency_record_id=f"{code}-{seed}-{recorded:07d}",
@@ -312,6 +405,10 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
                 recorded += 1
                 bar.update(1)
     bar.close()
+    access_actions.set_designated_senior_manager(
+        actor=None, agency=agencies[LOCAL_AUTHORITY[0]], user=users["manager"]
+    )
+    _triage_history(rng, users, progress=progress)
     token = access_actions.issue_api_token(
         actor=None, user=users[SYSTEM_USER.username], name="demo records system", days_valid=90
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -179,9 +181,17 @@ def answer_information_request(
     return request
 
 
-def decide_contact(*, actor: User, contact: Contact, decision: str, rationale: str) -> Contact:
+def decide_contact(
+    *,
+    actor: User,
+    contact: Contact,
+    decision: str,
+    rationale: str,
+    decided_at: datetime | None = None,
+) -> Contact:
     """Record the threshold decision and its rationale; meet the decision clock and start
-    the clocks the decision sets running."""
+    the clocks the decision sets running. ``decided_at`` is for loading an authority's
+    history; it defaults to now."""
     _require_triage(actor, contact)
     errors: dict[str, list[str]] = {}
     if decision not in Decision.values:
@@ -192,10 +202,12 @@ def decide_contact(*, actor: User, contact: Contact, decision: str, rationale: s
         ]
     if contact.is_decided:
         errors["decision"] = ["This contact has already been decided"]
+    if decided_at is not None and not contact.received_at <= decided_at <= timezone.now():
+        errors["decided_at"] = ["A decision must come after the contact and not in the future"]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        now = timezone.now()
+        now = decided_at or timezone.now()
         Contact.objects.filter(pk=contact.pk).update(
             decision=decision, rationale=rationale.strip(), decided_by=actor, decided_at=now
         )

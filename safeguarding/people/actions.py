@@ -182,7 +182,7 @@ def register_person(
     agency = _require_case_work(actor)
     if not validated:
         details.validate()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         person = Person.objects.create(
             kind=details.kind,
             given_name=details.given_name.strip(),

@@ -14,7 +14,11 @@ from django.http import Http404
 from rapidfuzz import fuzz
 
 from safeguarding.access.models import Agency, User
-from safeguarding.access.policy import may_break_glass, visible_person_condition
+from safeguarding.access.policy import (
+    may_break_glass,
+    may_see_person,
+    visible_person_condition,
+)
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.people.identifiers import IdentifierScheme, normalise_identifier
@@ -38,7 +42,7 @@ def access_person(user: User, person_id: uuid.UUID | str, *, purpose: str) -> Pe
         key = uuid.UUID(str(person_id))
     except ValueError as error:
         raise Http404 from error
-    person = visible_persons(user).filter(pk=key).first()
+    person = Person.objects.filter(pk=key).first() if may_see_person(user, key) else None
     if person is None:
         raise Http404
     record(
