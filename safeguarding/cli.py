@@ -256,6 +256,29 @@ def cmd_clocks_set_limit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the scheduled work: clock reminders and escalation, every --interval seconds.
+    Each pass is idempotent, so running two workers, or restarting one, is harmless."""
+    _django()
+    import signal
+    import threading
+
+    from django.db import close_old_connections
+
+    from safeguarding.clocks.actions import escalate_clocks
+
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    while True:
+        close_old_connections()
+        result = escalate_clocks()
+        print(
+            f"worker: {result.reminded} reminder(s), {result.escalated} escalation(s)", flush=True
+        )
+        if args.once or stopping.wait(args.interval):
+            return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -396,6 +419,12 @@ def build_parser() -> argparse.ArgumentParser:
         "unit", choices=["working-days", "days", "weeks", "months", "school-days"]
     )
     set_limit.add_argument("--authority", required=True)
+
+    worker = add("worker", cmd_worker, "Run scheduled work: clock reminders and escalation.")
+    worker.add_argument(
+        "--interval", type=int, default=300, help="seconds between passes (default 300)"
+    )
+    worker.add_argument("--once", action="store_true", help="run one pass and exit")
 
     manage = add("manage", cmd_manage, "Run a Django management command (for operators).")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

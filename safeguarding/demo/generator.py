@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from safeguarding.access import actions as access_actions
 from safeguarding.access.models import Agency, AgencyKind, User
+from safeguarding.clocks.actions import escalate_clocks
 from safeguarding.clocks.calendar import add_working_days
 from safeguarding.concerns.actions import ConcernDetails, NamedPerson, record_concern
 from safeguarding.concerns.models import ConcernCategory, PersonRole
@@ -409,6 +410,8 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
         actor=None, agency=agencies[LOCAL_AUTHORITY[0]], user=users["manager"]
     )
     _triage_history(rng, users, progress=progress)
+    # Tell staff about deadlines as the morning's worker run would have.
+    escalate_clocks()
     token = access_actions.issue_api_token(
         actor=None, user=users[SYSTEM_USER.username], name="demo records system", days_valid=90
     )

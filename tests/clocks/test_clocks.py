@@ -147,3 +147,13 @@ def test_deadline_command_uses_the_authority_limit(area: Area, capsys):
     )
     assert main(["clocks", "deadline", "assessment", "2026-03-02", "--authority", "LA-TEST"]) == 0
     assert capsys.readouterr().out.strip() == "2026-04-22"
+
+
+def test_worker_runs_one_idempotent_pass(area: Area, capsys):
+    clock = _clock(area, date(2025, 1, 6))
+    assert main(["worker", "--once"]) == 0
+    assert "1 escalation(s)" in capsys.readouterr().out
+    assert main(["worker", "--once"]) == 0
+    assert "0 escalation(s)" in capsys.readouterr().out
+    clock.refresh_from_db()
+    assert clock.escalated_at is not None
