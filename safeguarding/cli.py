@@ -24,13 +24,24 @@ def _migrate(verbosity: int = 0) -> None:
     call_command("migrate", interactive=False, verbosity=verbosity)
 
 
+def _collect_static() -> None:
+    """Gather the built stylesheet and the front-end packages' assets for WhiteNoise."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
 def cmd_setup(args: argparse.Namespace) -> int:
-    """Create or upgrade the database, and load the demo area into an empty one."""
+    """Create or upgrade the database, collect static files, and (outside production) load
+    the demo area into an empty database."""
     _django()
+    from safeguarding.config.environment import is_production
+
     _migrate(verbosity=1 if args.verbose else 0)
     from safeguarding.access.models import Agency
 
-    if args.demo and not Agency.objects.exists():
+    _collect_static()
+    if args.demo and not is_production() and not Agency.objects.exists():
         return cmd_demo(args)
     print("Database ready.")
     return 0
@@ -75,6 +86,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(
         f"Serving Safeguarding Hub on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True
     )
+    from django.conf import settings
+
+    proxy: dict[str, str] = {}
+    if settings.SAFEGUARDING_TRUSTED_PROXY:
+        # Behind a TLS-terminating proxy: believe its X-Forwarded-* headers, and no others'.
+        proxy = {
+            "trusted_proxy": settings.SAFEGUARDING_TRUSTED_PROXY,
+            "trusted_proxy_headers": "x-forwarded-proto x-forwarded-for x-forwarded-host",
+        }
     serve(
         application,
         host=args.host,
@@ -82,6 +102,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         threads=args.threads,
         ident="",
         clear_untrusted_proxy_headers=True,
+        **proxy,
     )
     return 0
 
@@ -99,6 +120,15 @@ def cmd_verify_audit(args: argparse.Namespace) -> int:
         total=total, desc="Verifying audit log", unit="entry", disable=args.quiet
     ) as progress:
         result = verify_chain(progress=progress)
+    from safeguarding.audit.chain import record
+    from safeguarding.audit.verbs import AuditVerb
+
+    record(
+        AuditVerb.AUDIT_LOG_VERIFIED,
+        actor=None,
+        actor_label="verify-audit",
+        payload={"entries_checked": result.entries_checked, "intact": result.ok},
+    )
     if result.problem is not None:
         print(
             f"FAILED: {result.problem.message}. {result.entries_checked:,} entries before it "

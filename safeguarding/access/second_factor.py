@@ -10,9 +10,9 @@ import time
 import pyotp
 import segno
 from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
 
 from safeguarding.access.models import User
-from safeguarding.config.environment import secret
 
 ISSUER = "Safeguarding Hub"
 # Accept the previous and next 30-second step to allow for clock drift.
@@ -20,7 +20,7 @@ VALID_WINDOW = 1
 
 
 def _fernet() -> Fernet:
-    material = hashlib.sha256(secret("SAFEGUARDING_FIELD_KEY").encode()).digest()
+    material = hashlib.sha256(settings.FIELD_KEY.encode()).digest()
     return Fernet(base64.urlsafe_b64encode(material))
 
 

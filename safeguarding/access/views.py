@@ -20,11 +20,13 @@ from safeguarding.audit.verbs import AuditVerb
 
 PENDING_USER_KEY = "pending_user_id"
 PENDING_SECRET_KEY = "pending_totp_secret"
-SIGN_IN_FAILED = "Enter a correct username and password"
-LOCKED = (
-    "Your account is locked after too many failed attempts. Try again later, "
-    "or ask your system administrator to unlock it."
+# One message for a wrong password, an unknown user and a locked account, so that sign-in
+# never tells a stranger which accounts exist.
+SIGN_IN_FAILED = (
+    "Enter a correct username and password. After several failed attempts an account is "
+    "locked for a while: try later, or ask your system administrator to unlock it"
 )
+LOCKED = SIGN_IN_FAILED
 
 
 def _pending_user(request: HttpRequest) -> User | None:

@@ -26,10 +26,15 @@ ConcernId = Annotated[
 _record_responses, _record_docs = responses(
     {
         201: (ConcernOut, "The concern was recorded"),
-        200: (ConcernOut, "The agency had sent this agency_record_id before: that concern "
-                          "was updated"),
+        200: (
+            ConcernOut,
+            "The agency had sent this agency_record_id before: that concern was updated",
+        ),
     },
-    400, 403, 413, 422,
+    400,
+    403,
+    413,
+    422,
 )
 
 

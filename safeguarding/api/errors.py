@@ -56,8 +56,9 @@ ERROR_RESPONSES: dict[int, dict[str, Any]] = {
     401: _described(ErrorOut, "No API token, or one that is wrong, revoked or expired"),
     403: _described(ErrorOut, "The token's role may not do this"),
     404: _described(
-        ErrorOut, "No such record, or one outside the token holder's need-to-know: the two "
-        "are indistinguishable by design"
+        ErrorOut,
+        "No such record, or one outside the token holder's need-to-know: the two "
+        "are indistinguishable by design",
     ),
     413: _described(ErrorOut, "The request body is too large"),
     422: _described(ValidationErrorOut, "The request is not valid: each problem is listed"),

@@ -29,8 +29,11 @@ PersonId = Annotated[
 ]
 
 _search_responses, _search_docs = responses(
-    {200: (list[SearchResultOut], "Matching people, best match first (at most 50)")}, 400, 403,
-    413, 422,
+    {200: (list[SearchResultOut], "Matching people, best match first (at most 50)")},
+    400,
+    403,
+    413,
+    422,
 )
 
 
@@ -99,7 +102,8 @@ def list_person_concerns(request: HttpRequest, id: PersonId) -> list[TimelineEnt
     )
     return [
         TimelineEntryOut.from_concern(
-            concern, [involvement.role for involvement in concern.roles_of_person]  # type: ignore[attr-defined]
+            concern,
+            [involvement.role for involvement in concern.roles_of_person],  # type: ignore[attr-defined]
         )
         for concern in concerns
     ]

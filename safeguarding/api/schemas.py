@@ -46,9 +46,8 @@ def _check_text(value: str, allowed_controls: frozenset[str]) -> str:
         if category == "Cc" and character not in allowed_controls:
             raise PydanticCustomError(
                 "text_control_character",
-                "Text must not contain control characters" + (
-                    " other than line breaks and tabs" if allowed_controls else ""
-                ),
+                "Text must not contain control characters"
+                + (" other than line breaks and tabs" if allowed_controls else ""),
             )
     return value
 
@@ -95,12 +94,8 @@ Summary = Annotated[
 Postcode = Annotated[str, Field(max_length=16), AfterValidator(_single_line)]
 PhoneNumber = Annotated[str, Field(max_length=32), AfterValidator(_single_line)]
 Registration = Annotated[str, Field(max_length=16), AfterValidator(_single_line)]
-BirthDate = Annotated[
-    date | None, BeforeValidator(_iso_text), AfterValidator(_not_before_1900)
-]
-Moment = Annotated[
-    AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_plausible_moment)
-]
+BirthDate = Annotated[date | None, BeforeValidator(_iso_text), AfterValidator(_not_before_1900)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_plausible_moment)]
 # PersonName.Kind would appear in the document as a bare "Kind": give it its own name.
 OtherNameKind = Annotated[
     PersonName.Kind,
@@ -254,8 +249,9 @@ class PersonOut(Schema):
                     if identifier.issuing_agency
                     else None,
                 )
-                for identifier in person.identifiers.select_related("issuing_agency")
-                .order_by("scheme", "value")
+                for identifier in person.identifiers.select_related("issuing_agency").order_by(
+                    "scheme", "value"
+                )
             ],
             other_names=[
                 OtherNameOut(kind=PersonName.Kind(other.kind), name=other.name)
@@ -269,8 +265,9 @@ class PersonOut(Schema):
                     recorded_by=address.recorded_by.code,
                     recorded_at=address.recorded_at,
                 )
-                for address in person.addresses.select_related("recorded_by")
-                .order_by("-recorded_at", "pk")
+                for address in person.addresses.select_related("recorded_by").order_by(
+                    "-recorded_at", "pk"
+                )
             ],
             phones=[
                 PhoneOut(number=phone.number, recorded_by=phone.recorded_by.code)
@@ -286,8 +283,7 @@ class PersonOut(Schema):
             ],
             agencies=[
                 AgencyRef.from_agency(held.agency)
-                for held in person.agency_records.select_related("agency")
-                .order_by("agency__name")
+                for held in person.agency_records.select_related("agency").order_by("agency__name")
             ],
         )
 
@@ -402,8 +398,9 @@ class NamedPersonIn(Input):
         None, description="A person the token holder can already see"
     )
     details: PersonDetailsIn | None = Field(
-        None, description="A person not yet known to the agency: matched by NHS number or "
-        "unique pupil number with agreeing name and date of birth, otherwise created"
+        None,
+        description="A person not yet known to the agency: matched by NHS number or "
+        "unique pupil number with agreeing name and date of birth, otherwise created",
     )
 
     @model_validator(mode="after")
@@ -433,8 +430,9 @@ class ConcernIn(Input):
         description="Code of the local authority responsible for the child's area"
     )
     agency_record_id: ShortText = Field(
-        "", description="The agency's own id for the record: sending it again updates the "
-        "concern instead of recording another"
+        "",
+        description="The agency's own id for the record: sending it again updates the "
+        "concern instead of recording another",
     )
     persons: list[NamedPersonIn] = Field(max_length=MAX_PERSONS_PER_CONCERN)
 

@@ -49,8 +49,9 @@ def _wrapped(patterns: list[Any]) -> list[Any]:
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
             wrap = _only_get if pattern.name == "openapi-json" else _json_method_not_allowed
-            pattern = URLPattern(pattern.pattern, wrap(pattern.callback),
-                                 pattern.default_args, pattern.name)
+            pattern = URLPattern(
+                pattern.pattern, wrap(pattern.callback), pattern.default_args, pattern.name
+            )
         wrapped.append(pattern)
     return wrapped
 

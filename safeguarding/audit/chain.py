@@ -193,10 +193,14 @@ class VerificationResult:
         return self.problem is None
 
 
-def _iter_entries(batch_size: int = 5000) -> Iterator[AuditEntry]:
+def _iter_entries(up_to: int, batch_size: int = 5000) -> Iterator[AuditEntry]:
     last = 0
     while True:
-        batch = list(AuditEntry.objects.filter(sequence__gt=last).order_by("sequence")[:batch_size])
+        batch = list(
+            AuditEntry.objects.filter(sequence__gt=last, sequence__lte=up_to).order_by("sequence")[
+                :batch_size
+            ]
+        )
         if not batch:
             return
         yield from batch
@@ -204,11 +208,26 @@ def _iter_entries(batch_size: int = 5000) -> Iterator[AuditEntry]:
 
 
 def verify_chain(progress: Any = None) -> VerificationResult:
-    """Check every entry from the first; stop at the first one that does not hold."""
+    """Check every entry from the first; stop at the first one that does not hold.
+
+    The head is read first: entries appended while the check runs are left for the next
+    check, and the log must reach the head exactly."""
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is None:
+        if AuditEntry.objects.exists():
+            return VerificationResult(
+                0,
+                ChainProblem(
+                    None,
+                    "the audit head is missing: the log's end cannot be "
+                    "checked, and entries may have been removed",
+                ),
+            )
+        return VerificationResult(0, None)
     expected_sequence = 1
     previous_hash = GENESIS_HASH
     checked = 0
-    for entry in _iter_entries():
+    for entry in _iter_entries(head.last_sequence):
         if entry.sequence != expected_sequence:
             return VerificationResult(
                 checked,
@@ -237,8 +256,7 @@ def verify_chain(progress: Any = None) -> VerificationResult:
         checked += 1
         if progress is not None:
             progress.update(1)
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_sequence, head.last_hash) != (checked, previous_hash):
+    if (head.last_sequence, head.last_hash) != (checked, previous_hash):
         return VerificationResult(
             checked,
             ChainProblem(

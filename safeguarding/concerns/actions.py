@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from rapidfuzz import fuzz
 
@@ -99,16 +100,21 @@ NAME_AGREEMENT_THRESHOLD = 80
 def _find_by_national_identifier(details: PersonDetails) -> Person | None:
     """The one person already recorded, by any agency, with the same NHS number or unique
     pupil number whose name and date of birth also agree (deterministic linkage)."""
-    national = [
-        value
-        for scheme, value in details.identifiers
-        if scheme in (IdentifierScheme.NHS_NUMBER, IdentifierScheme.UNIQUE_PUPIL_NUMBER)
-    ]
+    national = Q()
+    for scheme, value in details.identifiers:
+        if scheme in (IdentifierScheme.NHS_NUMBER, IdentifierScheme.UNIQUE_PUPIL_NUMBER):
+            national |= Q(scheme=scheme, value=value)
     if not national:
         return None
-    matches = Identifier.objects.filter(value__in=national).values("person_id")
+    matches = Identifier.objects.filter(national).values("person_id")
     for person in Person.objects.filter(pk__in=matches)[:5]:
-        if _same_person(details, person):
+        # Both dates of birth must be known and equal: an identifier and a name alone
+        # must not open a child's whole record to whoever sends them.
+        if (
+            details.date_of_birth
+            and person.date_of_birth == details.date_of_birth
+            and (_same_person(details, person))
+        ):
             return person
     return None
 

@@ -22,6 +22,9 @@ DEBUG = env_bool("SAFEGUARDING_DEBUG", default=False) and not PRODUCTION
 SECRET_KEY = secret("SAFEGUARDING_SECRET_KEY")
 # Keys the audit chain's HMAC; kept apart from SECRET_KEY so that rotating one leaves the other.
 AUDIT_HMAC_KEY = secret("SAFEGUARDING_AUDIT_KEY")
+# Encrypts second-factor secrets; read here so that a missing key stops start-up, not the
+# first sign-in.
+FIELD_KEY = secret("SAFEGUARDING_FIELD_KEY")
 ALLOWED_HOSTS = env_list("SAFEGUARDING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("SAFEGUARDING_CSRF_TRUSTED_ORIGINS", "")
 
@@ -139,6 +142,13 @@ SECURE_HSTS_SECONDS = 63072000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_SSL_REDIRECT = env_bool("SAFEGUARDING_SSL_REDIRECT", default=PRODUCTION)
+# The address of the reverse proxy whose X-Forwarded-* headers `safeguarding serve` trusts.
+SAFEGUARDING_TRUSTED_PROXY = os.environ.get(
+    "SAFEGUARDING_TRUSTED_PROXY",
+    "127.0.0.1" if env_bool("SAFEGUARDING_BEHIND_PROXY", default=False) else "",
+)
+# Load balancers check health over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https")
     if env_bool("SAFEGUARDING_BEHIND_PROXY", default=False)

@@ -46,9 +46,7 @@ class InformationRequestForm(forms.Form):
     def __init__(self, *args: object, authority: Agency, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["to_agency"].queryset = (  # type: ignore[attr-defined]
-            Agency.objects.filter(
-                is_active=True
-            )
+            Agency.objects.filter(is_active=True)
             .exclude(pk=authority.pk)
             .exclude(kind="national-body")
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from django.utils import timezone
 from safeguarding.access.models import User
 from safeguarding.notifications.models import Notification
 
+logger = logging.getLogger(__name__)
+
 
 def notify_users(recipients: Iterable[User], *, subject: str, body: str, link: str = "") -> int:
     """Create a notification for each recipient and email them once the transaction commits."""
@@ -21,16 +24,24 @@ def notify_users(recipients: Iterable[User], *, subject: str, body: str, link: s
     )
     addresses = [user.email for user in users if user.email]
     if addresses:
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=f"{settings.SERVICE_NAME}: {subject}",
-                message=f"{body}\n\nSign in to {settings.SERVICE_NAME} to see more.",
-                from_email=None,
-                recipient_list=addresses,
-                fail_silently=True,
-            )
-        )
+        transaction.on_commit(lambda: _send_email(subject, body, addresses))
     return len(users)
+
+
+def _send_email(subject: str, body: str, addresses: list[str]) -> None:
+    """Email is a second channel: the notification on the home page is already saved, so a
+    mail server failure is logged (without addresses or content) rather than raised."""
+    try:
+        send_mail(
+            subject=f"{settings.SERVICE_NAME}: {subject}",
+            message=f"{body}\n\nSign in to {settings.SERVICE_NAME} to see more.",
+            from_email=None,
+            recipient_list=addresses,
+        )
+    except Exception:
+        logger.warning(
+            "notification email to %d recipient(s) failed", len(addresses), exc_info=True
+        )
 
 
 def mark_read(*, actor: User, notification_ids: Iterable[int]) -> int:

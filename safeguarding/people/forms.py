@@ -35,7 +35,8 @@ class PersonSearchForm(forms.Form):
 class BreakGlassForm(PersonSearchForm):
     reason = forms.CharField(
         label="Why do you need to see records your agency is not involved with?",
-        help_text="This is recorded and shown to the agencies that hold the record.",
+        help_text="Your reason is recorded in the audit log, and the agencies that hold the "
+        "record are told that you opened it.",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         error_messages={"required": "Explain why you need break-glass access"},

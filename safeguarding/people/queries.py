@@ -8,8 +8,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from rapidfuzz import fuzz
 
@@ -92,15 +92,15 @@ class SearchResult:
     score: int
 
 
-def _identifier_values(raw: str) -> list[str]:
-    """Every normalised form the raw text could be, across identifier schemes."""
-    values = set()
+def _identifier_condition(raw: str) -> Q:
+    """(scheme, value) pairs the raw text could be, so that the identifier index is used."""
+    condition = Q()
     for scheme in IdentifierScheme.values:
         try:
-            values.add(normalise_identifier(scheme, raw))
-        except Exception:  # noqa: S112 - a value invalid in one scheme may fit another
-            continue
-    return sorted(values)
+            condition |= Q(scheme=scheme, value=normalise_identifier(scheme, raw))
+        except ValidationError:
+            continue  # a value invalid in one scheme may fit another
+    return condition
 
 
 def _name_score(query: str, person: Person) -> int:
@@ -136,10 +136,11 @@ def search_persons(
         return []
     people = base if base is not None else visible_persons(user)
     candidates = people
-    identifier_values = _identifier_values(criteria.identifier) if criteria.identifier else []
+    identifier_condition = _identifier_condition(criteria.identifier)
+    identifier_values = bool(criteria.identifier.strip()) and bool(identifier_condition)
     if identifier_values:
         candidates = candidates.filter(
-            pk__in=Identifier.objects.filter(value__in=identifier_values).values("person_id")
+            pk__in=Identifier.objects.filter(identifier_condition).values("person_id")
         )
     if criteria.name.strip():
         keys = phonetic_keys(criteria.name)

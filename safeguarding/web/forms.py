@@ -58,5 +58,5 @@ class GovukDateField(forms.MultiValueField):
         if self.past_only and value > date.today():  # noqa: DTZ011 - a calendar date
             raise forms.ValidationError(f"The {label} must be today or in the past")
         if value.year < 1900:
-            raise forms.ValidationError(f"The {label} must be after 1900")
+            raise forms.ValidationError(f"The {label} must be 1900 or later")
         return value

@@ -130,8 +130,9 @@ def govuk_tag_colour(category: str) -> str:
 
 @register.filter
 def rag_colour(rag: str) -> str:
-    return {"red": "govuk-tag--red", "amber": "govuk-tag--orange",
-            "green": "govuk-tag--green"}.get(rag, "govuk-tag--grey")
+    return {"red": "govuk-tag--red", "amber": "govuk-tag--orange", "green": "govuk-tag--green"}.get(
+        rag, "govuk-tag--grey"
+    )
 
 
 @register.filter
@@ -142,8 +143,12 @@ def clock_state(clock: Any) -> str:
 @register.filter
 def clock_state_colour(clock: Any) -> str:
     return {
-        "overdue": "govuk-tag--red", "due-soon": "govuk-tag--orange", "due": "govuk-tag--blue",
-        "met": "govuk-tag--green", "met-late": "govuk-tag--yellow", "cancelled": "govuk-tag--grey",
+        "overdue": "govuk-tag--red",
+        "due-soon": "govuk-tag--orange",
+        "due": "govuk-tag--blue",
+        "met": "govuk-tag--green",
+        "met-late": "govuk-tag--yellow",
+        "cancelled": "govuk-tag--grey",
     }.get(str(clock.state()), "govuk-tag--grey")
 
 
