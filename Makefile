@@ -44,7 +44,7 @@ test-postgres: install
 	scripts/ensure-postgres
 	DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest -q -p no:cacheprovider
 
-test: lint test-sqlite test-postgres
+test: lint typecheck test-sqlite test-postgres
 
 bench: install
 	$(VENV)/bin/python -m bench

@@ -178,7 +178,16 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     if args.agency and agency is None:
         print(f"No agency with code '{args.agency}'.", file=sys.stderr)
         return 1
-    password = os.environ.get("SAFEGUARDING_NEW_USER_PASSWORD") or getpass.getpass("Password: ")
+    from safeguarding.access.roles import Role
+
+    system_account = args.role == Role.SYSTEM_INTEGRATION
+    if system_account:
+        # Agency systems never sign in to the web: they use API tokens (issue-token).
+        import secrets
+
+        password = secrets.token_urlsafe(48)
+    else:
+        password = os.environ.get("SAFEGUARDING_NEW_USER_PASSWORD") or getpass.getpass("Password: ")
     try:
         user = create_user(
             actor=None,
@@ -187,15 +196,69 @@ def cmd_create_user(args: argparse.Namespace) -> int:
             role=args.role,
             agency=agency,
             email=args.email or "",
+            given_name=args.given_name or "",
+            family_name=args.family_name or "",
         )
     except ValidationError as error:
         for message in error.messages:
             print(f"error: {message}", file=sys.stderr)
         return 1
-    print(
-        f"Created {user.username} ({user.get_role_display()}). They set up their security "
-        "code at first sign-in."
-    )
+    if system_account:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        print(
+            f"Created system account {user.username}. Issue it a token with "
+            f"`safeguarding issue-token {user.username}`."
+        )
+    else:
+        print(
+            f"Created {user.username} ({user.get_role_display()}). They set up their security "
+            "code at first sign-in."
+        )
+    return 0
+
+
+def cmd_create_agency(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.exceptions import ValidationError
+
+    from safeguarding.access.actions import create_agency
+    from safeguarding.access.models import Agency
+
+    home = None
+    if args.home_authority:
+        home = Agency.objects.filter(code=args.home_authority.upper()).first()
+        if home is None:
+            print(f"error: no agency with code '{args.home_authority}'", file=sys.stderr)
+            return 1
+    try:
+        agency = create_agency(
+            actor=None,
+            code=args.code,
+            name=args.name,
+            kind=args.kind,
+            area_name=args.area or "",
+            home_authority=home,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            print(f"error: {message}", file=sys.stderr)
+        return 1
+    print(f"Created {agency.code}: {agency.name}.")
+    return 0
+
+
+def cmd_reset_second_factor(args: argparse.Namespace) -> int:
+    _django()
+    from safeguarding.access.actions import reset_second_factor
+    from safeguarding.access.models import User
+
+    user = User.objects.filter(username=args.username.lower()).first()
+    if user is None:
+        print(f"error: no user called '{args.username}'", file=sys.stderr)
+        return 1
+    reset_second_factor(actor=None, user=user)
+    print(f"{user.username} will set up a new security code at their next sign-in.")
     return 0
 
 
@@ -412,6 +475,26 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--role", required=True, help="role code, e.g. system-admin")
     create.add_argument("--agency", help="agency code")
     create.add_argument("--email")
+    create.add_argument("--given-name")
+    create.add_argument("--family-name")
+
+    from safeguarding.access.agency_kinds import AgencyKind
+
+    new_agency = add("create-agency", cmd_create_agency, "Create an agency.")
+    new_agency.add_argument("code", help="a short unique code, e.g. LA-NORTHBRIDGE")
+    new_agency.add_argument("name")
+    new_agency.add_argument("--kind", required=True, choices=AgencyKind.values)
+    new_agency.add_argument("--area", help="the area it serves")
+    new_agency.add_argument(
+        "--home-authority", help="code of the local authority whose MASH receives its concerns"
+    )
+
+    reset = add(
+        "reset-second-factor",
+        cmd_reset_second_factor,
+        "Make a user set up a new security code at next sign-in (lost phone).",
+    )
+    reset.add_argument("username")
 
     token = add("issue-token", cmd_issue_token, "Issue an API token for an agency system account.")
     token.add_argument("username")

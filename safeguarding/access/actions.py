@@ -215,6 +215,23 @@ def confirm_second_factor(user: User, totp_secret: str, code: str) -> bool:
     return True
 
 
+def reset_second_factor(*, actor: User | None, user: User) -> None:
+    """Forget a user's authenticator (a lost or replaced phone): they enrol again, after
+    their password, at the next sign-in."""
+    _require_admin(actor)
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(
+            totp_secret_encrypted="", totp_confirmed=False, totp_last_step=0
+        )
+        record(
+            AuditVerb.USER_UPDATED,
+            actor=actor,
+            target_type="user",
+            target_id=user.pk,
+            payload={"second_factor": "reset"},
+        )
+
+
 def unlock_user(*, actor: User | None, user: User) -> None:
     _require_admin(actor)
     with transaction.atomic():

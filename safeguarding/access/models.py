@@ -9,17 +9,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.roles import Role
 
-
-class AgencyKind(models.TextChoices):
-    LOCAL_AUTHORITY = "local-authority", "Local authority children's social care"
-    POLICE_FORCE = "police-force", "Police force"
-    SCHOOL = "school", "School"
-    NHS_BODY = "nhs-body", "NHS body"
-    VOLUNTARY_ORGANISATION = "voluntary", "Voluntary organisation"
-    NATIONAL_BODY = "national-body", "National body"
-    HELPLINE = "helpline", "Helpline"
+__all__ = ["Agency", "AgencyKind", "ApiToken", "BreakGlassGrant", "CaseRole", "User"]
 
 
 class Agency(models.Model):

@@ -37,6 +37,9 @@ class AuditEntry(models.Model):
         indexes = (
             models.Index(fields=("target_type", "target_id"), name="audit_target_idx"),
             models.Index(fields=("actor_id", "occurred_at"), name="audit_actor_idx"),
+            # The auditors' filters: by record id alone, and by username.
+            models.Index(fields=("target_id",), name="audit_target_id_idx"),
+            models.Index(fields=("actor_label", "sequence"), name="audit_actor_label_idx"),
         )
 
     def __str__(self) -> str:

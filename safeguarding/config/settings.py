@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "safeguarding.web.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "safeguarding.web.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -218,8 +219,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("SAFEGUARDING_EMAIL_FROM", "no-reply@safegua
 
 SERVICE_NAME = "Safeguarding Hub"
 
-# Request logs carry method, path and status only: paths hold opaque ids, never names,
-# and searches are POSTed so that nothing identifying reaches a log or a browser history.
+# Request logs (safeguarding.requests) carry method, path, status and duration only: paths
+# hold opaque ids, never names, and searches are POSTed so that nothing identifying reaches
+# a log or a browser history.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+request_logger = logging.getLogger("safeguarding.requests")
 
 
 class SecurityHeadersMiddleware:
@@ -26,4 +30,21 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("X-Permitted-Cross-Domain-Policies", "none")
         # Static files are served before the clickjacking middleware sees them.
         response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+
+class RequestLogMiddleware:
+    """One line per request: method, path, status and time taken. Never the query string,
+    the body, the user agent or the client's address: paths hold opaque ids only."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        request_logger.info(
+            "%s %s %d %.0fms", request.method, request.path, response.status_code, elapsed_ms
+        )
         return response

@@ -184,3 +184,15 @@ def test_security_headers_on_every_response(area: Area, client_for, path):
 
 def test_signed_in_pages_are_not_cached(area: Area, client_for):
     assert client_for(area.practitioner).get("/").headers["Cache-Control"] == "no-store"
+
+
+def test_request_log_has_no_query_string_or_client_details(area: Area, client_for, caplog):
+    import logging
+
+    client = client_for(area.practitioner)
+    with caplog.at_level(logging.INFO, logger="safeguarding.requests"):
+        client.get("/?secret-term=Hartley", HTTP_USER_AGENT="Known-Agent/1.0",
+                   REMOTE_ADDR="203.0.113.9")
+    lines = [r.getMessage() for r in caplog.records if r.name == "safeguarding.requests"]
+    assert lines and lines[0].startswith("GET / 200 ")
+    assert not any(term in " ".join(lines) for term in ("Hartley", "Known-Agent", "203.0.113.9"))
