@@ -26,14 +26,27 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def child(area: Area) -> Person:
     nhs = nhs_number_for(21)
-    first = make_concern(area.dsl, local_authority=area.council,
-                         child=child_details(nhs_number=nhs), summary="=HYPERLINK(bad)",
-                         recorded_at=timezone.now() - timedelta(days=10))
-    make_concern(area.police_analyst, local_authority=area.council,
-                 child=child_details(nhs_number=nhs), category="domestic-abuse",
-                 summary="Police called to the home.", recorded_at=timezone.now() - timedelta(days=5))
-    decide_contact(actor=area.mash, contact=first.contact, decision="assessment",
-                   rationale="Two agencies report concerns; assessment needed.")
+    first = make_concern(
+        area.dsl,
+        local_authority=area.council,
+        child=child_details(nhs_number=nhs),
+        summary="=HYPERLINK(bad)",
+        recorded_at=timezone.now() - timedelta(days=10),
+    )
+    make_concern(
+        area.police_analyst,
+        local_authority=area.council,
+        child=child_details(nhs_number=nhs),
+        category="domestic-abuse",
+        summary="Police called to the home.",
+        recorded_at=timezone.now() - timedelta(days=5),
+    )
+    decide_contact(
+        actor=area.mash,
+        contact=first.contact,
+        decision="assessment",
+        rationale="Two agencies report concerns; assessment needed.",
+    )
     person = first.involvements.get(role="child").person
     return person
 
@@ -46,9 +59,15 @@ def test_chronology_has_every_agency_in_date_order(area: Area, child: Person):
 
 
 def test_pathway_events_and_missed_deadlines_appear(area: Area, child: Person):
-    record_event(actor=area.mash, details=EventDetails(
-        person_id=child.pk, event_type="strategy-discussion",
-        occurred_on=date(2025, 12, 15), outcome="s47"))
+    record_event(
+        actor=area.mash,
+        details=EventDetails(
+            person_id=child.pk,
+            event_type="strategy-discussion",
+            occurred_on=date(2025, 12, 15),
+            outcome="s47",
+        ),
+    )
     kinds = [e.kind for e in build_chronology(child)]
     assert "Pathway" in kinds
     # The conference clock from December 2025 is long overdue.
@@ -57,8 +76,13 @@ def test_pathway_events_and_missed_deadlines_appear(area: Area, child: Person):
 
 def test_marking_curates_and_is_audited(area: Area, child: Person):
     entry = build_chronology(child)[1]
-    mark_entry(actor=area.dsl, person_id=child.pk, entry_ref=entry.ref, significant=True,
-               analysis="Second agency with a concern within a week.")
+    mark_entry(
+        actor=area.dsl,
+        person_id=child.pk,
+        entry_ref=entry.ref,
+        significant=True,
+        analysis="Second agency with a concern within a week.",
+    )
     chosen = curated(build_chronology(child))
     assert [e.ref for e in chosen] == [entry.ref]
     assert chosen[0].analysis.startswith("Second agency")
@@ -86,10 +110,12 @@ def test_exports_over_http_are_audited_and_named_by_id(area: Area, child: Person
 
 
 def test_chronology_is_need_to_know(area: Area, child: Person, client_for):
-    assert client_for(area.health).get(
-        reverse("chronology:view", args=[child.pk])).status_code == 404
-    assert client_for(area.auditor).get(
-        reverse("chronology:view", args=[child.pk])).status_code == 403
+    assert (
+        client_for(area.health).get(reverse("chronology:view", args=[child.pk])).status_code == 404
+    )
+    assert (
+        client_for(area.auditor).get(reverse("chronology:view", args=[child.pk])).status_code == 403
+    )
 
 
 def test_who_knew_what_report(area: Area, child: Person, client_for):
@@ -100,8 +126,13 @@ def test_who_knew_what_report(area: Area, child: Person, client_for):
     whats = {row.what for row in rows}
     assert {"Concern recorded", "Threshold decision made", "Person record viewed"} <= whats
     assert [r.sequence for r in rows] == sorted(r.sequence for r in rows)
-    for user, status in ((area.manager, 404), (area.mash, 200), (area.auditor, 200),
-                         (area.dsl, 404), (area.admin, 404)):
+    for user, status in (
+        (area.manager, 404),
+        (area.mash, 200),
+        (area.auditor, 200),
+        (area.dsl, 404),
+        (area.admin, 404),
+    ):
         response = client_for(user).get(reverse("chronology:who-knew-what", args=[child.pk]))
         assert response.status_code == status, user.username
         if status == 200:
