@@ -6,4 +6,5 @@ app_name = "clocks"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("<int:clock_id>/", views.clock_detail, name="detail"),
+    path("limits/", views.limits, name="limits"),
 ]

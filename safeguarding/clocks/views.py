@@ -8,10 +8,11 @@ from django.shortcuts import redirect, render
 
 from safeguarding.access.models import User
 from safeguarding.access.roles import Role
-from safeguarding.clocks.actions import explain_delay
-from safeguarding.clocks.forms import DelayReasonForm
+from safeguarding.clocks.actions import explain_delay, limit_for, set_clock_limit
+from safeguarding.clocks.forms import DelayReasonForm, LimitForm
 from safeguarding.clocks.models import ClockState
 from safeguarding.clocks.queries import access_clock, my_open_clocks, team_dashboard
+from safeguarding.clocks.rules import DEFAULT_LIMITS, ClockType
 
 DASHBOARD_ROLES = {Role.TEAM_MANAGER, Role.MASH_TRIAGE, Role.PRACTITIONER}
 
@@ -48,4 +49,47 @@ def clock_detail(request: HttpRequest, clock_id: int) -> HttpResponse:
         request,
         "clocks/clock.html",
         {"clock": clock, "missed": missed, "form": form, "has_errors": bool(form.errors)},
+    )
+
+
+def limits(request: HttpRequest) -> HttpResponse:
+    """An authority's deadlines, each its own or the national default, and a form to change
+    one. Changing a limit recomputes every open clock of that kind."""
+    user: User = request.user  # type: ignore[assignment]
+    if (
+        user.role not in {Role.TEAM_MANAGER}
+        or user.agency is None
+        or not user.agency.is_local_authority
+    ):
+        raise PermissionDenied
+    form = LimitForm(request.POST or None)
+    recomputed = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = set_clock_limit(
+                actor=user,
+                authority=user.agency,
+                clock_type=form.cleaned_data["clock_type"],
+                amount=form.cleaned_data["amount"],
+                unit=form.cleaned_data["unit"],
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            recomputed = result.clocks_updated
+            form = LimitForm()
+    rows = [
+        {
+            "label": label,
+            "limit": limit_for(user.agency, value).describe(),
+            "default": DEFAULT_LIMITS[value].describe(),
+        }
+        for value, label in ClockType.choices
+    ]
+    return render(
+        request,
+        "clocks/limits.html",
+        {"rows": rows, "form": form, "recomputed": recomputed, "has_errors": bool(form.errors)},
     )

@@ -36,6 +36,8 @@ def items_for(user: User) -> list[NavItem]:
             Role.PRACTITIONER,
         } and _at_local_authority(user):
             items.append(NavItem("Deadlines", "clocks:dashboard"))
+        if user.role == Role.TEAM_MANAGER and _at_local_authority(user):
+            items.append(NavItem("Deadline limits", "clocks:limits"))
         if not _at_local_authority(user):
             items.append(NavItem("Information requests", "mash:inbox"))
     if user.role in AUDIT_ROLES:

@@ -108,3 +108,21 @@ def test_record_a_pathway_event_through_the_form(area: Area, client_for, contact
         "event_type": "initial-conference", "occurred_on_0": "7", "occurred_on_1": "1",
         "occurred_on_2": "2026"})
     assert "Choose the outcome" in missing.content.decode()
+
+
+def test_team_manager_sets_a_local_limit_and_open_clocks_follow(area: Area, client_for,
+                                                                contact: Contact):
+    from safeguarding.clocks.calendar import add_working_days
+
+    client = client_for(area.manager)
+    page = client.get(reverse("clocks:limits")).content.decode()
+    assert "Referral decision" in page
+    response = client.post(reverse("clocks:limits"), {
+        "clock_type": "referral-decision", "amount": "0", "unit": "working-days"})
+    assert "1 open deadline recalculated" in response.content.decode()
+    clock = Clock.objects.get(subject=contact.subject)
+    assert clock.due_on == add_working_days(clock.started_on, 0)
+    bad = client.post(reverse("clocks:limits"), {"clock_type": "referral-decision",
+                                                 "amount": "lots", "unit": "weeks"})
+    assert "Enter the limit as a whole number" in bad.content.decode()
+    assert client_for(area.mash).get(reverse("clocks:limits")).status_code == 403
