@@ -49,9 +49,12 @@ def items_for(user: User) -> list[NavItem]:
 
 
 def nav_for(user: User, current_path: str) -> list[dict[str, object]]:
-    entries = []
-    for item in items_for(user):
-        href = reverse(item.url_name)
-        current = current_path == href if href == "/" else current_path.startswith(href)
-        entries.append({"text": item.text, "href": href, "current": current})
-    return entries
+    """The items, with the one whose address best matches the current page marked."""
+    hrefs = [(item, reverse(item.url_name)) for item in items_for(user)]
+    matches = [
+        href
+        for _, href in hrefs
+        if current_path == href or (href != "/" and current_path.startswith(href))
+    ]
+    best = max(matches, key=len, default=None)
+    return [{"text": item.text, "href": href, "current": href == best} for item, href in hrefs]
