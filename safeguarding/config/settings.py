@@ -44,6 +44,11 @@ INSTALLED_APPS = [
     "safeguarding.mash",
     "safeguarding.pathway",
     "safeguarding.chronology",
+    "safeguarding.exitpayments",
+    "safeguarding.fund",
+    "safeguarding.therapy",
+    "safeguarding.warningnotices",
+    "safeguarding.reportingduty",
     "safeguarding.api",
 ]
 

@@ -13,6 +13,11 @@ urlpatterns = [
     path("audit/", include("safeguarding.audit.urls")),
     path("mash/", include("safeguarding.mash.urls")),
     path("clocks/", include("safeguarding.clocks.urls")),
+    path("exit-payments/", include("safeguarding.exitpayments.urls")),
+    path("support-fund/", include("safeguarding.fund.urls")),
+    path("therapy/", include("safeguarding.therapy.urls")),
+    path("warning-notices/", include("safeguarding.warningnotices.urls")),
+    path("reporting-duty/", include("safeguarding.reportingduty.urls")),
     path("notifications/", include("safeguarding.notifications.urls")),
     path("api/v1/", include("safeguarding.api.urls")),
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ExitPaymentsConfig(AppConfig):
+    name = "safeguarding.exitpayments"
+    label = "exitpayments"
+    verbose_name = "Exit payments and claw-back"
