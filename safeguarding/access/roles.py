@@ -13,6 +13,8 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "Auditor"
     SYSTEM_ADMINISTRATOR = "system-admin", "System administrator"
     SYSTEM_INTEGRATION = "system-integration", "Agency system (API)"
+    HR_FINANCE = "hr-finance", "HR and finance officer"
+    FUND_ADMINISTRATOR = "fund-administrator", "Support fund administrator"
 
 
 # Roles that may read and write case content about people their agency is involved with.
