@@ -44,6 +44,9 @@ class ClockType(models.TextChoices):
     PARTNER_INFORMATION = "partner-information", "Information request to a partner agency"
     WHISTLEBLOWING_ACKNOWLEDGEMENT = "whistleblowing-ack", "Whistleblowing acknowledgement"
     WHISTLEBLOWING_FEEDBACK = "whistleblowing-feedback", "Whistleblowing feedback"
+    THERAPY_WAIT = "therapy-wait", "Wait for therapy to start"
+    ABUSE_REPORT = "abuse-report", "Report of child sexual abuse to police or local authority"
+    WARNING_NOTICE_REVIEW = "warning-notice-review", "Review of a child abduction warning notice"
 
 
 @dataclass(frozen=True)
@@ -90,4 +93,8 @@ DEFAULT_LIMITS: dict[str, Limit] = {
     ClockType.PARTNER_INFORMATION: Limit(1, Unit.WORKING_DAYS),
     ClockType.WHISTLEBLOWING_ACKNOWLEDGEMENT: Limit(7, Unit.CALENDAR_DAYS),
     ClockType.WHISTLEBLOWING_FEEDBACK: Limit(3, Unit.MONTHS),
+    ClockType.THERAPY_WAIT: Limit(4, Unit.WEEKS),
+    # "As soon as reasonably practicable": by the end of the next working day by default.
+    ClockType.ABUSE_REPORT: Limit(1, Unit.WORKING_DAYS),
+    ClockType.WARNING_NOTICE_REVIEW: Limit(6, Unit.MONTHS),
 }

@@ -242,6 +242,12 @@ def save_concern(*, actor: User, details: ConcernDetails) -> RecordedConcern:
             from safeguarding.mash.actions import open_contact
 
             open_contact(concern)
+        # Registers that watch every concern: warning notices and the duty to report.
+        from safeguarding.reportingduty.alerts import on_concern_recorded as duty_check
+        from safeguarding.warningnotices.alerts import on_concern_recorded as notice_check
+
+        notice_check(concern)
+        duty_check(concern)
         record(
             AuditVerb.CONCERN_RECORDED if created else AuditVerb.CONCERN_UPDATED,
             actor=actor,
