@@ -17,7 +17,7 @@ class Unit(models.TextChoices):
     WEEKS = "weeks", "weeks"
     MONTHS = "months", "months"
     # Schools' transfer limit is in school days; outside a term calendar, working days
-    # are the closest common measure (docs/users/clocks.md).
+    # are the closest common measure (docs/users/deadlines.md).
     SCHOOL_DAYS = "school-days", "school days"
 
 
