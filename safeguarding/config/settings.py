@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "safeguarding.therapy",
     "safeguarding.warningnotices",
     "safeguarding.reportingduty",
+    "safeguarding.helpline",
     "safeguarding.api",
 ]
 

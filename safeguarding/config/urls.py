@@ -18,6 +18,7 @@ urlpatterns = [
     path("therapy/", include("safeguarding.therapy.urls")),
     path("warning-notices/", include("safeguarding.warningnotices.urls")),
     path("reporting-duty/", include("safeguarding.reportingduty.urls")),
+    path("helpline/", include("safeguarding.helpline.urls")),
     path("notifications/", include("safeguarding.notifications.urls")),
     path("api/v1/", include("safeguarding.api.urls")),
 ]
