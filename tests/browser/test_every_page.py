@@ -16,7 +16,7 @@ from safeguarding.notifications.actions import notify_users
 from safeguarding.people.models import Person
 from safeguarding.people.queries import access_person
 from tests.browser.pages import Site
-from tests.factories import Area, adult_details, child_details, make_concern
+from tests.factories import Area, adult_details, child_details, make_concern, make_user
 from tests.factories import test_range_nhs_number_for as nhs_number_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -245,6 +245,28 @@ def test_administrator_pages(site: Site, area: Area) -> None:
     assert site.page.get_by_role("cell", name="Northbridge Academy", exact=True).is_visible()
 
     site.open("/people/", status=403)
+    _check_common_pages(site)
+    site.sign_out()
+
+
+# Roles walked above, and the API role, which has no web pages (see the next test).
+WALKED_ROLES = {
+    *CASE_WORKERS,
+    Role.TASKFORCE_ANALYST,
+    Role.AUDITOR,
+    Role.SYSTEM_ADMINISTRATOR,
+    Role.SYSTEM_INTEGRATION,
+}
+
+
+@pytest.mark.parametrize("role", [role for role in Role.values if role not in WALKED_ROLES])
+def test_pages_for_every_other_role(site: Site, area: Area, role: str) -> None:
+    """Roles added without pages of their own still get a home page and the shared pages."""
+    user = make_user(role, area.council)
+    _notify(user)
+    site.sign_in_with_session(user)
+    assert site.heading() == "Welcome"
+    assert site.page.get_by_role("region", name="Important").is_visible()
     _check_common_pages(site)
     site.sign_out()
 
