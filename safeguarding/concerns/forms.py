@@ -94,8 +94,10 @@ class OtherPersonForm(forms.Form):
     """One more person named in the concern (optional)."""
 
     prefix = "other"
-    given_name = forms.CharField(label="Given name", max_length=100, required=False)
-    family_name = forms.CharField(label="Family name", max_length=100, required=False)
+    given_name = forms.CharField(label="Other person's given name", max_length=100, required=False)
+    family_name = forms.CharField(
+        label="Other person's family name", max_length=100, required=False
+    )
     role = forms.ChoiceField(
         label="Their role", choices=OTHER_ROLE_CHOICES, required=False, widget=forms.RadioSelect
     )

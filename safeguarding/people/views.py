@@ -10,7 +10,9 @@ from django.views.decorators.http import require_POST
 from safeguarding.access import actions as access_actions
 from safeguarding.access.models import User
 from safeguarding.access.policy import does_case_work, may_break_glass
+from safeguarding.audit.knowledge import KNOWLEDGE_REPORT_ROLES
 from safeguarding.concerns.queries import concerns_about
+from safeguarding.pathway.queries import clocks_for
 from safeguarding.people.forms import BreakGlassForm, PersonSearchForm
 from safeguarding.people.queries import (
     SearchCriteria,
@@ -101,5 +103,7 @@ def detail(request: HttpRequest, person_id: str) -> HttpResponse:
             "addresses": person.addresses.all(),
             "phones": person.phones.all(),
             "vehicles": person.vehicles.all(),
+            "clocks": list(clocks_for(person)[:20]),
+            "may_see_knowledge_report": user.role in KNOWLEDGE_REPORT_ROLES,
         },
     )

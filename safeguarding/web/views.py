@@ -12,6 +12,7 @@ from safeguarding.access.models import Agency, User
 from safeguarding.access.policy import does_case_work
 from safeguarding.access.roles import ADMIN_ROLES, AGGREGATE_ONLY_ROLES, AUDIT_ROLES
 from safeguarding.audit.models import AuditHead
+from safeguarding.clocks.queries import my_open_clocks
 from safeguarding.concerns.queries import recent_concerns_for_home
 from safeguarding.notifications.models import Notification
 from safeguarding.web.statistics import concerns_by_area_and_category
@@ -24,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if does_case_work(user):
         context["concerns"] = recent_concerns_for_home(user)
+        context["my_clocks"] = my_open_clocks(user)
         template = "web/home_case_work.html"
     elif user.role in AGGREGATE_ONLY_ROLES:
         context["headings"], context["areas"] = concerns_by_area_and_category()

@@ -74,6 +74,10 @@ def govuk_field(
     if kind in {"radios", "select", "checkboxes"}:
         selected = value if isinstance(value, list) else [value]
         selected = [str(item) for item in selected if item is not None]
+        choices = list(bound.field.choices)  # type: ignore[attr-defined]
+        if kind == "radios":
+            # Radios never offer the blank choice, so that ids (and error links) start at _0.
+            choices = [choice for choice in choices if str(choice[0])]
         context["options"] = [
             {
                 "value": str(option_value),
@@ -81,7 +85,7 @@ def govuk_field(
                 "id": f"{bound.auto_id}_{index}",
                 "selected": str(option_value) in selected,
             }
-            for index, (option_value, option_label) in enumerate(bound.field.choices)  # type: ignore[attr-defined]
+            for index, (option_value, option_label) in enumerate(choices)
         ]
     if kind == "date":
         parts = bound.field.widget.decompress(value) if not isinstance(value, list) else value
@@ -101,8 +105,11 @@ def govuk_error_summary(*forms_: forms.Form) -> SafeString:
     for form in forms_:
         if form is None or not form.is_bound:
             continue
+        # Every item links somewhere: a form-wide error to the form's first field.
+        first_field = next(iter(form), None)
         for error in form.non_field_errors():
-            items.append({"text": str(error), "href": ""})
+            href = "#" + field_anchor(first_field) if first_field is not None else ""
+            items.append({"text": str(error), "href": href})
         for name in form.errors:
             if name == NON_FIELD_ERRORS:
                 continue
