@@ -125,7 +125,7 @@ def test_case_work_forms_with_errors(site: Site, area: Area) -> None:
     assert site.error_messages() == ["Choose the category of concern", "Enter what happened"]
 
     site.open("/concerns/new/")
-    site.fill("Given name", "Darren")  # Another person, but no role for them.
+    site.fill("Other person's given name", "Darren")  # Another person, but no role for them.
     site.fill_date("Date of the concern", 1, 1, 2999)
     site.submit("Record concern")
     assert site.error_messages() == [
