@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from safeguarding.access.models import User
@@ -16,6 +17,8 @@ from safeguarding.audit.verbs import AuditVerb
 from safeguarding.chronology.actions import mark_entry
 from safeguarding.chronology.entries import build_chronology, curated
 from safeguarding.chronology.exports import chronology_csv, chronology_pdf, render_pdf
+from safeguarding.chronology.forms import MarkForm
+from safeguarding.people.models import Person
 from safeguarding.people.queries import access_person
 
 
@@ -26,38 +29,81 @@ def _case_worker(request: HttpRequest) -> User:
     return user
 
 
-def chronology(request: HttpRequest, person_id: str) -> HttpResponse:
-    user = _case_worker(request)
-    person = access_person(user, person_id, purpose="view chronology")
+def _page(
+    request: HttpRequest,
+    user: User,
+    person: Person,
+    *,
+    failed: MarkForm | None = None,
+    failed_ref: str = "",
+) -> HttpResponse:
     entries = build_chronology(person)
     show_curated = request.GET.get("view") == "curated"
+    shown = curated(entries) if show_curated else entries
+    rows = []
+    for index, entry in enumerate(shown, start=1):
+        form = (
+            failed
+            if failed is not None and entry.ref == failed_ref
+            else MarkForm(
+                prefix=f"e{index}",
+                initial={
+                    "entry": entry.ref,
+                    "significant": entry.significant,
+                    "analysis": entry.analysis,
+                },
+            )
+        )
+        rows.append((entry, form))
     record(AuditVerb.CHRONOLOGY_VIEWED, actor=user, target_type="person", target_id=person.pk)
     return render(
         request,
         "chronology/chronology.html",
         {
             "person": person,
-            "entries": curated(entries) if show_curated else entries,
+            "rows": rows,
             "show_curated": show_curated,
-            "error": request.GET.get("error") == "1",
+            "failed": failed,
+            "has_errors": failed is not None,
         },
+        status=400 if failed is not None else 200,
     )
+
+
+def chronology(request: HttpRequest, person_id: str) -> HttpResponse:
+    user = _case_worker(request)
+    person = access_person(user, person_id, purpose="view chronology")
+    return _page(request, user, person)
 
 
 @require_POST
 def mark(request: HttpRequest, person_id: str) -> HttpResponse:
     user = _case_worker(request)
-    try:
-        mark_entry(
-            actor=user,
-            person_id=person_id,
-            entry_ref=request.POST.get("entry", ""),
-            significant=request.POST.get("significant") == "on",
-            analysis=request.POST.get("analysis", ""),
-        )
-    except ValidationError:
-        return redirect(f"/people/{person_id}/chronology/?error=1")
-    return redirect(f"/people/{person_id}/chronology/#entry-{request.POST.get('entry', '')}")
+    prefix = request.POST.get("prefix", "")
+    if not prefix.startswith("e") or not prefix[1:].isdigit():
+        return redirect("chronology:view", person_id=person_id)
+    form = MarkForm(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            mark_entry(
+                actor=user,
+                person_id=person_id,
+                entry_ref=form.cleaned_data["entry"],
+                significant=form.cleaned_data["significant"],
+                analysis=form.cleaned_data["analysis"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            return redirect(
+                reverse("chronology:view", args=[person_id])
+                + f"#entry-{form.cleaned_data['entry']}"
+            )
+    person = access_person(user, person_id, purpose="view chronology")
+    return _page(
+        request, user, person, failed=form, failed_ref=form.data.get(f"{prefix}-entry", "")
+    )
 
 
 def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
