@@ -17,6 +17,7 @@ from safeguarding.access.models import Agency, User
 from safeguarding.access.roles import ADMIN_ROLES
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.web.forms import add_action_errors
 
 PENDING_USER_KEY = "pending_user_id"
 PENDING_SECRET_KEY = "pending_totp_secret"
@@ -154,8 +155,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                     email=data["email"],
                 )
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    form.add_error(field if field in form.fields else "password", messages)
+                add_action_errors(form, error, fallback_field="password")
             else:
                 return redirect("access:users")
     return render(request, "access/user_form.html", {"form": form, "has_errors": bool(form.errors)})

@@ -13,6 +13,7 @@ from safeguarding.clocks.forms import DelayReasonForm, LimitForm
 from safeguarding.clocks.models import ClockState
 from safeguarding.clocks.queries import access_clock, my_open_clocks, team_dashboard
 from safeguarding.clocks.rules import DEFAULT_LIMITS, ClockType
+from safeguarding.web.forms import add_action_errors
 
 DASHBOARD_ROLES = {Role.TEAM_MANAGER, Role.MASH_TRIAGE, Role.PRACTITIONER}
 
@@ -74,9 +75,7 @@ def limits(request: HttpRequest) -> HttpResponse:
                 unit=form.cleaned_data["unit"],
             )
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    form.add_error(field if field in form.fields else None, message)
+            add_action_errors(form, error)
         else:
             recomputed = result.clocks_updated
             form = LimitForm()

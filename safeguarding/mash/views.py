@@ -26,6 +26,7 @@ from safeguarding.mash.queries import (
     recent_decisions,
     triage_queue,
 )
+from safeguarding.web.forms import add_action_errors
 
 
 def _triage_officer(request: HttpRequest) -> User:
@@ -75,12 +76,6 @@ def contact_detail(request: HttpRequest, contact_id: str) -> HttpResponse:
     return _contact_page(request, access_contact(user, contact_id))
 
 
-def _apply(form: object, error: ValidationError) -> None:
-    for field, messages in error.message_dict.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)  # type: ignore[attr-defined]
-
-
 @require_POST
 def rate(request: HttpRequest, contact_id: str) -> HttpResponse:
     user = _triage_officer(request)
@@ -117,7 +112,7 @@ def ask(request: HttpRequest, contact_id: str) -> HttpResponse:
                 question=form.cleaned_data["question"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("mash:contact", contact_id=contact.pk)
     return _contact_page(request, contact, request_form=form)
@@ -137,7 +132,7 @@ def decide(request: HttpRequest, contact_id: str) -> HttpResponse:
                 rationale=form.cleaned_data["rationale"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("mash:contact", contact_id=contact.pk)
     return _contact_page(request, contact, decision_form=form)
@@ -164,7 +159,7 @@ def answer(request: HttpRequest, request_id: str) -> HttpResponse:
                     actor=user, request=info_request, answer=form.cleaned_data["answer"]
                 )
             except ValidationError as error:
-                _apply(form, error)
+                add_action_errors(form, error)
             else:
                 return redirect("mash:inbox")
     child = (

@@ -11,6 +11,7 @@ from safeguarding.access.policy import does_case_work
 from safeguarding.pathway.actions import EventDetails, record_event
 from safeguarding.pathway.forms import EventForm
 from safeguarding.people.queries import access_person
+from safeguarding.web.forms import add_action_errors
 
 
 def new_event(request: HttpRequest, person_id: str) -> HttpResponse:
@@ -33,9 +34,7 @@ def new_event(request: HttpRequest, person_id: str) -> HttpResponse:
                 ),
             )
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    form.add_error(field if field in form.fields else None, message)
+            add_action_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class GovukDateInput(forms.MultiWidget):
@@ -60,3 +61,14 @@ class GovukDateField(forms.MultiValueField):
         if value.year < 1900:
             raise forms.ValidationError(f"The {label} must be 1900 or later")
         return value
+
+
+def add_action_errors(
+    form: forms.Form, error: ValidationError, *, fallback_field: str | None = None
+) -> None:
+    """Put a domain action's ValidationError back on the form that fed it: each message on
+    the field of the same name, or on ``fallback_field`` (the form as a whole by default)."""
+    for field, messages in error.message_dict.items():
+        target = field if field in form.fields else fallback_field
+        for message in messages:
+            form.add_error(target, message)
