@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     SYSTEM_INTEGRATION = "system-integration", "Agency system (API)"
     HR_FINANCE = "hr-finance", "HR and finance officer"
     FUND_ADMINISTRATOR = "fund-administrator", "Support fund administrator"
+    HELPLINE_STAFF = "helpline-staff", "Helpline caseworker"
 
 
 # Roles that may read and write case content about people their agency is involved with.
@@ -36,3 +37,5 @@ AUDIT_ROLES = frozenset({Role.AUDITOR})
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMINISTRATOR})
 # Told about break-glass access to records their agency holds.
 BREAK_GLASS_NOTIFIED_ROLES = frozenset({Role.TEAM_MANAGER, Role.DESIGNATED_SAFEGUARDING_LEAD})
+# Read and answer reports to the helpline, at an agency of kind "helpline" only.
+HELPLINE_ROLES = frozenset({Role.HELPLINE_STAFF})

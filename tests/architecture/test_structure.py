@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[2] / "safeguarding"
 # Views reachable without signing in. Adding one is a deliberate, reviewed change.
 PUBLIC_VIEWS = {
     "healthz", "sign-in", "second-factor", "enrol", "sign-out", "privacy", "accessibility",
+    "helpline-start", "helpline-report", "helpline-known-as", "helpline-receipt-saved",
+    "helpline-return", "helpline-conversation",
 }
 
 

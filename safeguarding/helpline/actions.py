@@ -1,0 +1,664 @@
+"""Every write to the helpline: reports and receipts, keys, triage, replies and referrals.
+
+A reporter's own actions (submitting, adding information) write no audit entry and nothing
+with a time of day: the audit log's timestamps would otherwise date the visit to the
+second. The report is taken into the audit log, and its clocks are started, by the next
+batch (start_pending_clocks), which runs when staff open the queue and from the
+helpline_clocks command.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from safeguarding.access.agency_kinds import AgencyKind
+from safeguarding.access.models import Agency, User
+from safeguarding.access.roles import ADMIN_ROLES, Role
+from safeguarding.audit.chain import record
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.clocks.actions import deadline, meet_clocks_for, start_clock
+from safeguarding.clocks.models import Clock
+from safeguarding.clocks.rules import ClockType, Limit, Unit
+from safeguarding.helpline import crypto, receipts
+from safeguarding.helpline.models import (
+    Category,
+    KnownAs,
+    Message,
+    RecoveryKey,
+    Report,
+    ReportKey,
+    RoutedReferral,
+    StaffKey,
+    Status,
+)
+from safeguarding.helpline.queries import can_see, is_assigned, is_helpline_staff
+from safeguarding.notifications.actions import notify_users
+
+EXTENDED_FEEDBACK_LIMIT = Limit(6, Unit.MONTHS)
+REASON_MIN_LENGTH = 10
+# Fields of a report that can be chosen for a routed referral, with their labels.
+SHAREABLE_FIELDS = {
+    "what_happened": "What happened",
+    "organisations": "Organisations named",
+    "who": "People involved",
+    "when": "When it happened",
+}
+
+
+@dataclass(frozen=True)
+class ReportDetails:
+    what_happened: str
+    organisations: str
+    named_agencies: list[Agency]
+    area: Agency | None
+    who: str
+    when: str
+    known_as: str
+    name: str = ""
+    contact: str = ""
+    suspected_spam: bool = False
+
+
+@dataclass(frozen=True)
+class Submitted:
+    report: Report
+    receipt: str
+
+
+@dataclass(frozen=True)
+class OpenReport:
+    """A report with its key, after access has been checked."""
+
+    report: Report
+    key: bytes = field(repr=False)
+
+    def content(self) -> dict[str, str]:
+        plaintext = crypto.decrypt(
+            self.key, bytes(self.report.content), context=self.report.id.bytes
+        )
+        loaded: dict[str, str] = json.loads(plaintext)
+        return loaded
+
+    def message_text(self, message: Message) -> str:
+        return crypto.decrypt(self.key, bytes(message.content), context=message.id.bytes).decode()
+
+
+def _helpline() -> Agency:
+    agency = Agency.objects.filter(kind=AgencyKind.HELPLINE, is_active=True).order_by("pk").first()
+    if agency is None:
+        raise ValidationError("No helpline agency is set up to receive reports.")
+    return agency
+
+
+def _eligible_staff_keys(report: Report) -> list[StaffKey]:
+    named = set(report.named_agencies.values_list("pk", flat=True))
+    if report.helpline_id in named:
+        return []
+    excluded = set(report.excluded_users.values_list("pk", flat=True))
+    return [
+        staff_key
+        for staff_key in StaffKey.objects.filter(
+            user__agency=report.helpline, user__role=Role.HELPLINE_STAFF, user__is_active=True
+        ).select_related("user")
+        if staff_key.user_id not in excluded
+    ]
+
+
+def submit_report(details: ReportDetails, *, today: date | None = None) -> Submitted:
+    """A report from a member of the public: no actor, no audit entry, the day only."""
+    today = today or timezone.localdate()
+    if details.known_as not in KnownAs.values:
+        raise ValidationError({"known_as": ["Choose how you want to be known"]})
+    helpline = _helpline()
+    key = crypto.new_key()
+    receipt = receipts.new_receipt()
+    salt = crypto.new_salt()
+    content: dict[str, str] = {
+        "what_happened": details.what_happened,
+        "organisations": details.organisations,
+        "who": details.who,
+        "when": details.when,
+    }
+    if details.known_as != KnownAs.ANONYMOUS:
+        content["name"] = details.name
+        content["contact"] = details.contact
+    with transaction.atomic():
+        report = Report(
+            helpline=helpline,
+            received_on=today,
+            known_as=details.known_as,
+            area=details.area,
+            receipt_tag=receipts.tag(receipt),
+            receipt_hash=receipts.hash_receipt(receipt),
+            receipt_salt=salt,
+            status=Status.QUARANTINED if details.suspected_spam else Status.NEW,
+        )
+        context = report.id.bytes
+        report.receipt_wrapped_key = crypto.encrypt(
+            receipts.wrapping_key(receipt, salt), key, context=context
+        )
+        recovery = RecoveryKey.objects.filter(helpline=helpline).first()
+        report.recovery_wrapped_key = (
+            crypto.seal(bytes(recovery.public_key), key) if recovery is not None else b""
+        )
+        report.content = crypto.encrypt(key, json.dumps(content).encode(), context=context)
+        report.save()
+        report.named_agencies.set(details.named_agencies)
+        ReportKey.objects.bulk_create(
+            ReportKey(
+                report=report,
+                user_id=staff_key.user_id,
+                sealed_key=crypto.seal(bytes(staff_key.public_key), key),
+            )
+            for staff_key in _eligible_staff_keys(report)
+        )
+    return Submitted(report=report, receipt=receipt)
+
+
+def open_with_receipt(receipt_text: str) -> OpenReport | None:
+    """The report a receipt opens, or None. Every row with the tag is checked, and a miss
+    costs one hash, so timing says nothing about which receipts exist."""
+    receipt = receipts.normalise(receipt_text)
+    if not receipts.is_well_formed(receipt):
+        receipts.burn_time(receipt)
+        return None
+    candidates = list(Report.objects.filter(receipt_tag=receipts.tag(receipt)))
+    if not candidates:
+        receipts.burn_time(receipt)
+    for report in candidates:
+        if receipts.matches(receipt, report.receipt_hash):
+            wrapping = receipts.wrapping_key(receipt, bytes(report.receipt_salt))
+            key = crypto.decrypt(
+                wrapping, bytes(report.receipt_wrapped_key), context=report.id.bytes
+            )
+            return OpenReport(report=report, key=key)
+    return None
+
+
+def _next_position(report: Report) -> int:
+    last = report.messages.aggregate(last=Max("position"))["last"]
+    return (last or 0) + 1
+
+
+def _add_message(
+    opened: OpenReport, *, sender: str, text: str, author: User | None, today: date
+) -> Message:
+    message = Message(
+        report=opened.report,
+        sender=sender,
+        position=_next_position(opened.report),
+        sent_on=today,
+        author=author,
+    )
+    message.content = crypto.encrypt(opened.key, text.encode(), context=message.id.bytes)
+    message.save()
+    return message
+
+
+def add_information(opened: OpenReport, *, text: str, today: date | None = None) -> Message:
+    """The reporter adds to their report (after opening it with the receipt)."""
+    if not text.strip():
+        raise ValidationError({"text": ["Enter the information you want to add"]})
+    with transaction.atomic():
+        return _add_message(
+            opened,
+            sender=Message.Sender.REPORTER,
+            text=text.strip(),
+            author=None,
+            today=today or timezone.localdate(),
+        )
+
+
+def hear_by(report: Report) -> date:
+    """The date the reporter will hear by: the acknowledgement, then feedback."""
+    if report.acknowledged_on is None:
+        return deadline(ClockType.WHISTLEBLOWING_ACKNOWLEDGEMENT, report.received_on)
+    if report.feedback_extension_reason:
+        return EXTENDED_FEEDBACK_LIMIT.due(report.received_on)
+    return deadline(ClockType.WHISTLEBLOWING_FEEDBACK, report.received_on)
+
+
+# Staff keys -------------------------------------------------------------------------------
+
+
+def unlock_staff_key(*, actor: User, password: str) -> bytes:
+    """The actor's private key, opened with their password; a key pair is made on first use.
+    Reports already received are shared with a newcomer by an assigned colleague."""
+    if not is_helpline_staff(actor):
+        raise PermissionDenied
+    if not actor.check_password(password):
+        raise ValidationError({"password": ["Enter your correct password"]})
+    with transaction.atomic():
+        staff_key = StaffKey.objects.select_for_update().filter(user=actor).first()
+        if staff_key is None:
+            private, public = crypto.new_key_pair()
+            salt = crypto.new_salt()
+            wrapping = crypto.derive_key(password.encode(), salt)
+            StaffKey.objects.create(
+                user=actor,
+                public_key=public,
+                salt=salt,
+                wrapped_private_key=crypto.encrypt(wrapping, private, context=b"staff-key"),
+            )
+        else:
+            wrapping = crypto.derive_key(password.encode(), bytes(staff_key.salt))
+            private = crypto.decrypt(
+                wrapping, bytes(staff_key.wrapped_private_key), context=b"staff-key"
+            )
+        record(AuditVerb.HELPLINE_KEY_UNLOCKED, actor=actor, target_type="user", target_id=actor.pk)
+    return private
+
+
+def rewrap_staff_key(*, user: User, old_password: str, new_password: str) -> None:
+    """Re-encrypt the private key under a new password (called when a password changes)."""
+    staff_key = StaffKey.objects.filter(user=user).first()
+    if staff_key is None:
+        return
+    private = crypto.decrypt(
+        crypto.derive_key(old_password.encode(), bytes(staff_key.salt)),
+        bytes(staff_key.wrapped_private_key),
+        context=b"staff-key",
+    )
+    salt = crypto.new_salt()
+    staff_key.salt = salt
+    staff_key.wrapped_private_key = crypto.encrypt(
+        crypto.derive_key(new_password.encode(), salt), private, context=b"staff-key"
+    )
+    staff_key.save(update_fields=["salt", "wrapped_private_key"])
+
+
+def open_report(*, actor: User, report: Report, private_key: bytes) -> OpenReport:
+    """Open a report for an assigned member of staff. Access is checked first."""
+    if not is_assigned(actor, report):
+        raise PermissionDenied
+    sealed = ReportKey.objects.get(report=report, user=actor).sealed_key
+    return OpenReport(report=report, key=crypto.unseal(private_key, bytes(sealed)))
+
+
+def _require_assigned(actor: User, opened: OpenReport) -> None:
+    if not is_assigned(actor, opened.report):
+        raise PermissionDenied
+
+
+# Clocks and triage ------------------------------------------------------------------------
+
+
+def start_pending_clocks(*, actor: User | None) -> int:
+    """Take newly received reports into the audit log and start their clocks (7 days for a
+    human acknowledgement, 3 months for feedback), counted from the day received."""
+    with transaction.atomic():
+        pending = list(
+            Report.objects.select_for_update()
+            .filter(clocks_started=False)
+            .exclude(status=Status.QUARANTINED)
+            .select_related("helpline")
+        )
+        for report in pending:
+            for clock_type in (
+                ClockType.WHISTLEBLOWING_ACKNOWLEDGEMENT,
+                ClockType.WHISTLEBLOWING_FEEDBACK,
+            ):
+                start_clock(
+                    clock_type=clock_type,
+                    authority=report.helpline,
+                    subject=report.subject,
+                    started_on=report.received_on,
+                    accountable=None,
+                    actor=actor,
+                )
+        if pending:
+            Report.objects.filter(pk__in=[r.pk for r in pending]).update(clocks_started=True)
+            record(
+                AuditVerb.HELPLINE_REPORTS_RECEIVED,
+                actor=actor,
+                payload={"reports": [str(r.pk) for r in pending]},
+            )
+    return len(pending)
+
+
+def categorise_report(*, actor: User, report: Report, category: str) -> Report:
+    if not can_see(actor, report):
+        raise PermissionDenied
+    if category not in Category.values or category == Category.UNCATEGORISED:
+        raise ValidationError({"category": ["Choose a category"]})
+    Report.objects.filter(pk=report.pk).update(category=category)
+    report.category = category
+    record(
+        AuditVerb.HELPLINE_REPORT_CATEGORISED,
+        actor=actor,
+        target_type="helpline-report",
+        target_id=report.pk,
+        payload={"category": category},
+    )
+    return report
+
+
+def _not_named(report: Report, users: list[User]) -> list[User]:
+    named = set(report.named_agencies.values_list("pk", flat=True))
+    excluded = set(report.excluded_users.values_list("pk", flat=True))
+    return [u for u in users if u.agency_id not in named and u.pk not in excluded]
+
+
+def mark_child_in_danger(*, actor: User, report: Report, summary: str) -> int:
+    """The urgent path: tell the area's MASH and its police analysts today, with the
+    summary the member of staff wrote (never the reporter's identity). Staff of agencies the
+    report names are never told."""
+    if not can_see(actor, report):
+        raise PermissionDenied
+    if report.area is None:
+        raise ValidationError({"summary": ["Name the area first: the report has no area"]})
+    if len(summary.strip()) < REASON_MIN_LENGTH:
+        raise ValidationError({"summary": ["Enter what the MASH and police need to know now"]})
+    with transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(child_in_danger=True)
+        report.child_in_danger = True
+        recipients = list(
+            User.objects.filter(is_active=True, agency=report.area, role=Role.MASH_TRIAGE)
+        ) + list(
+            User.objects.filter(
+                is_active=True,
+                agency__home_authority=report.area,
+                agency__kind=AgencyKind.POLICE_FORCE,
+                role=Role.POLICE_ANALYST,
+            )
+        )
+        told = notify_users(
+            _not_named(report, recipients),
+            subject="Helpline: a child may be in danger now",
+            body=(
+                f"The helpline has a report (reference {report.reference}) that a child in "
+                f"{report.area.name} may be in danger now. Please act today.\n\n{summary.strip()}"
+            ),
+        )
+        record(
+            AuditVerb.HELPLINE_CHILD_IN_DANGER,
+            actor=actor,
+            target_type="helpline-report",
+            target_id=report.pk,
+            legal_basis=str(RoutedReferral.LegalBasis.PUBLIC_TASK),
+            payload={"area": report.area.code, "told": told},
+        )
+    return told
+
+
+def send_reply(
+    *, actor: User, opened: OpenReport, text: str, gives_feedback: bool = False
+) -> Message:
+    """A reply to the reporter. The first human reply acknowledges the report (meeting the
+    7-day clock); a reply marked as feedback meets the feedback clock."""
+    _require_assigned(actor, opened)
+    if not text.strip():
+        raise ValidationError({"text": ["Enter your reply"]})
+    today = timezone.localdate()
+    report = opened.report
+    with transaction.atomic():
+        message = _add_message(
+            opened, sender=Message.Sender.HELPLINE, text=text.strip(), author=actor, today=today
+        )
+        if report.acknowledged_on is None:
+            Report.objects.filter(pk=report.pk).update(
+                acknowledged_on=today, status=Status.ACKNOWLEDGED
+            )
+            report.acknowledged_on = today
+            report.status = Status.ACKNOWLEDGED
+            meet_clocks_for(
+                subject=report.subject,
+                clock_type=ClockType.WHISTLEBLOWING_ACKNOWLEDGEMENT,
+                met_on=today,
+                actor=actor,
+            )
+        if gives_feedback:
+            meet_clocks_for(
+                subject=report.subject,
+                clock_type=ClockType.WHISTLEBLOWING_FEEDBACK,
+                met_on=today,
+                actor=actor,
+            )
+        record(
+            AuditVerb.HELPLINE_REPLY_SENT,
+            actor=actor,
+            target_type="helpline-report",
+            target_id=report.pk,
+            payload={"feedback": gives_feedback},
+        )
+    return message
+
+
+def extend_feedback(*, actor: User, report: Report, reason: str) -> Report:
+    """Feedback may take up to 6 months, only with a recorded reason."""
+    if not can_see(actor, report):
+        raise PermissionDenied
+    if len(reason.strip()) < REASON_MIN_LENGTH:
+        raise ValidationError({"reason": ["Enter why feedback will take longer than 3 months"]})
+    due = EXTENDED_FEEDBACK_LIMIT.due(report.received_on)
+    with transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(feedback_extension_reason=reason.strip())
+        report.feedback_extension_reason = reason.strip()
+        Clock.objects.filter(
+            subject=report.subject,
+            clock_type=ClockType.WHISTLEBLOWING_FEEDBACK,
+            met_on__isnull=True,
+            cancelled_on__isnull=True,
+        ).update(due_on=due, delay_reason=reason.strip())
+        record(
+            AuditVerb.HELPLINE_FEEDBACK_EXTENDED,
+            actor=actor,
+            target_type="helpline-report",
+            target_id=report.pk,
+            reason=reason.strip(),
+            payload={"due_on": due.isoformat()},
+        )
+    return report
+
+
+def name_agency(*, actor: User, report: Report, agency: Agency) -> Report:
+    """Record that the report is about ``agency``: its staff lose sight of it at once, and
+    any keys they held are withdrawn."""
+    if not can_see(actor, report):
+        raise PermissionDenied
+    with transaction.atomic():
+        report.named_agencies.add(agency)
+        ReportKey.objects.filter(report=report, user__agency=agency).delete()
+        record(
+            AuditVerb.HELPLINE_AGENCY_NAMED,
+            actor=actor,
+            target_type="helpline-report",
+            target_id=report.pk,
+            payload={"agency": agency.code},
+        )
+    return report
+
+
+def assign_report(*, actor: User, opened: OpenReport, to: User) -> ReportKey:
+    """Share a report with a colleague: the report key is sealed to their public key."""
+    _require_assigned(actor, opened)
+    if not can_see(to, opened.report):
+        raise ValidationError({"to": ["That person cannot be given this report"]})
+    staff_key = StaffKey.objects.filter(user=to).first()
+    if staff_key is None:
+        raise ValidationError({"to": ["They must unlock the helpline once before being assigned"]})
+    with transaction.atomic():
+        report_key, _ = ReportKey.objects.update_or_create(
+            report=opened.report,
+            user=to,
+            defaults={"sealed_key": crypto.seal(bytes(staff_key.public_key), opened.key)},
+        )
+        record(
+            AuditVerb.HELPLINE_REPORT_ASSIGNED,
+            actor=actor,
+            target_type="helpline-report",
+            target_id=opened.report.pk,
+            payload={"to": to.pk},
+        )
+    return report_key
+
+
+def release_from_quarantine(*, actor: User, report: Report) -> Report:
+    if not can_see(actor, report):
+        raise PermissionDenied
+    if report.status != Status.QUARANTINED:
+        return report
+    Report.objects.filter(pk=report.pk).update(status=Status.NEW)
+    report.status = Status.NEW
+    record(
+        AuditVerb.HELPLINE_REPORT_RELEASED,
+        actor=actor,
+        target_type="helpline-report",
+        target_id=report.pk,
+    )
+    return report
+
+
+# Referrals --------------------------------------------------------------------------------
+
+
+def _referral_fernet() -> Fernet:
+    material = hashlib.sha256(b"helpline-referral:" + settings.FIELD_KEY.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(material))
+
+
+def referral_text(referral: RoutedReferral) -> str:
+    return _referral_fernet().decrypt(referral.content.encode()).decode()
+
+
+def route_referral(
+    *,
+    actor: User,
+    opened: OpenReport,
+    to_agency: Agency,
+    fields: list[str],
+    legal_basis: str,
+    include_identity: bool = False,
+    reporter_consented: bool = False,
+) -> RoutedReferral:
+    """Send the chosen fields of a report to an agency that can act on it, never to an
+    agency the report names, and never with the reporter's identity without consent."""
+    _require_assigned(actor, opened)
+    report = opened.report
+    errors: dict[str, list[str]] = {}
+    if report.named_agencies.filter(pk=to_agency.pk).exists():
+        errors["to_agency"] = ["The report names this organisation: it cannot receive it"]
+    if to_agency.kind not in (
+        AgencyKind.LOCAL_AUTHORITY,
+        AgencyKind.POLICE_FORCE,
+        AgencyKind.NATIONAL_BODY,
+    ):
+        errors["to_agency"] = ["Choose a local authority, police force, inspectorate or taskforce"]
+    chosen = [name for name in fields if name in SHAREABLE_FIELDS]
+    if not chosen:
+        errors["fields"] = ["Choose at least one part of the report to share"]
+    if legal_basis not in RoutedReferral.LegalBasis.values:
+        errors["legal_basis"] = ["Choose the legal basis for sharing"]
+    if include_identity and (report.known_as == KnownAs.ANONYMOUS or not reporter_consented):
+        errors["include_identity"] = [
+            "The reporter's identity can be shared only when they are known and have agreed"
+        ]
+    if errors:
+        raise ValidationError(errors)
+    content = opened.content()
+    parts = [f"{SHAREABLE_FIELDS[name]}:\n{content.get(name, '')}" for name in chosen]
+    if include_identity:
+        parts.append(f"Reporter:\n{content.get('name', '')}\n{content.get('contact', '')}")
+    with transaction.atomic():
+        referral = RoutedReferral.objects.create(
+            report=report,
+            to_agency=to_agency,
+            legal_basis=legal_basis,
+            fields_shared=chosen,
+            includes_identity=include_identity,
+            content=_referral_fernet().encrypt("\n\n".join(parts).encode()).decode(),
+            sent_by=actor,
+            sent_at=timezone.now(),
+        )
+        recipients = _not_named(
+            report,
+            list(
+                User.objects.filter(
+                    agency=to_agency,
+                    is_active=True,
+                    role__in=(
+                        Role.MASH_TRIAGE,
+                        Role.TEAM_MANAGER,
+                        Role.POLICE_ANALYST,
+                        Role.TASKFORCE_ANALYST,
+                    ),
+                )
+            ),
+        )
+        notify_users(
+            recipients,
+            subject="A referral from the helpline",
+            body=f"The helpline has sent {to_agency.name} a referral (reference "
+            f"{report.reference}).",
+            link=f"/helpline/referrals/{referral.pk}/",
+        )
+        record(
+            AuditVerb.HELPLINE_REFERRAL_ROUTED,
+            actor=actor,
+            target_type="helpline-report",
+            target_id=report.pk,
+            legal_basis=legal_basis,
+            payload={
+                "to": to_agency.code,
+                "fields": chosen,
+                "identity": include_identity,
+                "referral": str(referral.pk),
+            },
+        )
+    return referral
+
+
+# Recovery ---------------------------------------------------------------------------------
+
+
+def create_recovery_key(*, actor: User | None, helpline: Agency) -> crypto.RecoveryShares:
+    """Make the helpline's recovery key pair and return the private half as two shares, to
+    be given to two different administrators. Reports received from now on can be
+    recovered with both shares together."""
+    if actor is not None and actor.role not in ADMIN_ROLES:
+        raise PermissionDenied
+    private, public = crypto.new_key_pair()
+    RecoveryKey.objects.update_or_create(
+        helpline=helpline,
+        defaults={"public_key": public, "created_on": timezone.localdate()},
+    )
+    return crypto.split_recovery_key(private)
+
+
+def recover_report(
+    *, actor: User | None, report: Report, first_share: str, second_share: str, to: User
+) -> ReportKey:
+    """With both recovery shares, give ``to`` the report's key (for example after every
+    assigned member of staff has left). ``to`` must be allowed to see the report."""
+    if not can_see(to, report):
+        raise ValidationError({"to": ["That person cannot be given this report"]})
+    staff_key = StaffKey.objects.filter(user=to).first()
+    if staff_key is None or not report.recovery_wrapped_key:
+        raise ValidationError({"to": ["No key to recover with"]})
+    private = crypto.join_recovery_shares(first_share, second_share)
+    key = crypto.unseal(private, bytes(report.recovery_wrapped_key))
+    with transaction.atomic():
+        report_key, _ = ReportKey.objects.update_or_create(
+            report=report,
+            user=to,
+            defaults={"sealed_key": crypto.seal(bytes(staff_key.public_key), key)},
+        )
+        record(
+            AuditVerb.HELPLINE_KEY_RECOVERED,
+            actor=actor,
+            target_type="helpline-report",
+            target_id=report.pk,
+            payload={"to": to.pk},
+        )
+    return report_key

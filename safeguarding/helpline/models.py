@@ -1,0 +1,187 @@
+"""Reports of bad practice made to the helpline, their messages and their keys.
+
+What a reporter writes is stored only as ciphertext under a per-report key. The columns in
+clear are what the service must act on without anyone's key: which helpline receives the
+report, which agencies it names (to exclude their staff), the day it arrived, and the
+helpline's own triage (category, urgency, status). No column holds an address, a user agent
+or a time of day for anything a reporter does.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+class KnownAs(models.TextChoices):
+    ANONYMOUS = "anonymous", "Anonymous"
+    CONFIDENTIAL = "confidential", "Confidential (known to the helpline only)"
+    OPEN = "open", "Open (you give your name and contact details)"
+
+
+class Category(models.TextChoices):
+    UNCATEGORISED = "", "Not yet categorised"
+    IGNORED_DISCLOSURE = "ignored-disclosure", "Disclosure ignored"
+    REFERRAL_UNREAD = "referral-unread", "Referral left unread or not acted on"
+    FALSIFIED_RECORDS = "falsified-records", "Records falsified or destroyed"
+    CULTURE_OF_DENIAL = "culture-of-denial", "Culture of denial or cover-up"
+    ALLEGATION_AGAINST_STAFF = "allegation-against-staff", "Allegation against a member of staff"
+    OTHER = "other", "Other bad practice"
+
+
+class Status(models.TextChoices):
+    QUARANTINED = "quarantined", "Quarantined (suspected spam)"
+    NEW = "new", "New"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    CLOSED = "closed", "Closed"
+
+
+class Report(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    helpline = models.ForeignKey(
+        "access.Agency", on_delete=models.PROTECT, related_name="helpline_reports"
+    )
+    # The day only: never a time, which could be matched against network logs.
+    received_on = models.DateField()
+    known_as = models.CharField(max_length=16, choices=KnownAs.choices)
+    # The area the reporter chose (a local authority), for routing and the urgent path.
+    area = models.ForeignKey(
+        "access.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Agencies the report is about: their staff never see it, wherever they sit.
+    named_agencies = models.ManyToManyField("access.Agency", blank=True, related_name="+")
+    # Individual staff the helpline has excluded (named in the report, or conflicted).
+    excluded_users = models.ManyToManyField("access.User", blank=True, related_name="+")
+    # The receipt: a short HMAC tag narrows the search, the Argon2id hash decides.
+    receipt_tag = models.CharField(max_length=4, db_index=True)
+    receipt_hash = models.CharField(max_length=200)
+    receipt_salt = models.BinaryField()
+    receipt_wrapped_key = models.BinaryField()
+    recovery_wrapped_key = models.BinaryField()
+    content = models.BinaryField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    category = models.CharField(
+        max_length=32, choices=Category.choices, blank=True, default=Category.UNCATEGORISED
+    )
+    child_in_danger = models.BooleanField(default=False)
+    acknowledged_on = models.DateField(null=True, blank=True)
+    feedback_extension_reason = models.TextField(blank=True)
+    # Clocks start in a later batch, so that no audit entry carries the submission time.
+    clocks_started = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("-received_on",)
+        indexes = (models.Index(fields=("helpline", "status"), name="helpline_queue_idx"),)
+
+    def __str__(self) -> str:
+        return f"Helpline report {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        return self.id.hex[:8].upper()
+
+    @property
+    def subject(self) -> str:
+        return f"helpline-report:{self.pk}"
+
+
+class ReportKey(models.Model):
+    """The report key sealed to one assigned member of helpline staff. The row is the
+    assignment: access is decided from it and the exclusions before anything is opened."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="keys")
+    user = models.ForeignKey("access.User", on_delete=models.PROTECT, related_name="+")
+    sealed_key = models.BinaryField()
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("report", "user"), name="one_key_per_report_user"),
+        )
+
+    def __str__(self) -> str:
+        return f"key for {self.user_id} on {self.report_id}"
+
+
+class Message(models.Model):
+    class Sender(models.TextChoices):
+        REPORTER = "reporter", "You"
+        HELPLINE = "helpline", "The helpline"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    sender = models.CharField(max_length=16, choices=Sender.choices)
+    # Position in the conversation, and the day: never a time of day.
+    position = models.PositiveIntegerField()
+    sent_on = models.DateField()
+    author = models.ForeignKey(
+        "access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ("position",)
+        constraints = (
+            models.UniqueConstraint(fields=("report", "position"), name="one_message_per_position"),
+        )
+
+    def __str__(self) -> str:
+        return f"message {self.position} on {self.report_id}"
+
+
+class StaffKey(models.Model):
+    """A member of helpline staff's key pair; the private half is encrypted under a key
+    derived from their password and is opened only into their signed-in session."""
+
+    user = models.OneToOneField(
+        "access.User", on_delete=models.PROTECT, related_name="helpline_key"
+    )
+    public_key = models.BinaryField()
+    salt = models.BinaryField()
+    wrapped_private_key = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"helpline key for {self.user_id}"
+
+
+class RecoveryKey(models.Model):
+    """The helpline's recovery public key. Its private half exists only as two shares held
+    by two administrators (see the helpline_recovery_key command)."""
+
+    helpline = models.OneToOneField(
+        "access.Agency", on_delete=models.PROTECT, related_name="helpline_recovery_key"
+    )
+    public_key = models.BinaryField()
+    created_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"recovery key for {self.helpline_id}"
+
+
+class RoutedReferral(models.Model):
+    """A redacted referral sent on to an agency that can act: the chosen fields only,
+    encrypted with the field key, with the recorded legal basis."""
+
+    class LegalBasis(models.TextChoices):
+        PUBLIC_TASK = (
+            "public-task-safeguarding",
+            "UK GDPR Art 6(1)(e) and 9(2)(g), DPA 2018 Sch 1 para 18 (safeguarding children)",
+        )
+        LAW_ENFORCEMENT = (
+            "law-enforcement",
+            "DPA 2018 Part 3, Sch 8 para 4 (safeguarding children, law enforcement)",
+        )
+        CONSENT = "consent", "The reporter's consent"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="referrals")
+    to_agency = models.ForeignKey("access.Agency", on_delete=models.PROTECT, related_name="+")
+    legal_basis = models.CharField(max_length=32, choices=LegalBasis.choices)
+    fields_shared = models.JSONField(default=list)
+    includes_identity = models.BooleanField(default=False)
+    content = models.TextField()
+    sent_by = models.ForeignKey("access.User", on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"referral of {self.report_id} to {self.to_agency_id}"

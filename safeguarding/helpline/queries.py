@@ -1,0 +1,145 @@
+"""Every read of helpline reports goes through here. Access is decided from roles,
+agencies, exclusions and assignments alone, before any key is touched: a failed decryption
+is never what keeps someone out."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from safeguarding.access.agency_kinds import AgencyKind
+from safeguarding.access.models import Agency, User
+from safeguarding.access.roles import HELPLINE_ROLES, Role
+from safeguarding.audit.chain import record
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.helpline.models import Message, Report, ReportKey, RoutedReferral, Status
+
+
+def is_helpline_staff(user: User) -> bool:
+    return (
+        user.is_active
+        and user.role in HELPLINE_ROLES
+        and user.agency is not None
+        and user.agency.kind == AgencyKind.HELPLINE
+        and user.agency.is_active
+    )
+
+
+def _not_excluded(user: User) -> Q:
+    """Reports that neither name the user's agency nor exclude the user."""
+    return ~Q(named_agencies=user.agency_id) & ~Q(excluded_users=user.pk)
+
+
+def visible_reports(user: User) -> QuerySet[Report]:
+    """The reports a member of helpline staff may see in lists and searches."""
+    if not is_helpline_staff(user):
+        return Report.objects.none()
+    excluded = Report.objects.filter(Q(named_agencies=user.agency_id) | Q(excluded_users=user.pk))
+    return Report.objects.filter(helpline=user.agency_id).exclude(pk__in=excluded.values("pk"))
+
+
+def can_see(user: User, report: Report) -> bool:
+    return visible_reports(user).filter(pk=report.pk).exists()
+
+
+def is_assigned(user: User, report: Report) -> bool:
+    return can_see(user, report) and ReportKey.objects.filter(report=report, user=user).exists()
+
+
+def queue(user: User, *, quarantined: bool = False) -> list[Report]:
+    reports = visible_reports(user)
+    if quarantined:
+        reports = reports.filter(status=Status.QUARANTINED)
+    else:
+        reports = reports.exclude(status__in=(Status.QUARANTINED, Status.CLOSED))
+    found = list(reports.select_related("area").order_by("-child_in_danger", "received_on"))
+    record(
+        AuditVerb.HELPLINE_QUEUE_VIEWED,
+        actor=user,
+        payload={"count": len(found), "quarantined": quarantined},
+    )
+    return found
+
+
+def assigned_ids(user: User, reports: list[Report]) -> set[object]:
+    return set(
+        ReportKey.objects.filter(user=user, report__in=reports).values_list("report_id", flat=True)
+    )
+
+
+def access_report(user: User, report_id: str) -> Report:
+    """One report, if the user may see it (404 otherwise: its existence is not disclosed)."""
+    report = visible_reports(user).filter(pk=report_id).select_related("area", "helpline").first()
+    if report is None:
+        raise Http404
+    record(
+        AuditVerb.HELPLINE_REPORT_VIEWED,
+        actor=user,
+        target_type="helpline-report",
+        target_id=report.pk,
+    )
+    return report
+
+
+def report_key_for(user: User, report: Report) -> ReportKey | None:
+    if not can_see(user, report):
+        return None
+    return ReportKey.objects.filter(report=report, user=user).first()
+
+
+def messages_of(report: Report) -> list[Message]:
+    return list(report.messages.select_related("author").order_by("position"))
+
+
+def named_agencies_of(report: Report) -> list[Agency]:
+    return list(report.named_agencies.order_by("name"))
+
+
+def assignable_staff(report: Report) -> list[User]:
+    """Helpline staff who could be given the report: same helpline, not excluded, with a
+    key pair, not already assigned."""
+    candidates = User.objects.filter(
+        agency=report.helpline, role=Role.HELPLINE_STAFF, is_active=True, helpline_key__isnull=False
+    ).exclude(pk__in=report.excluded_users.values("pk"))
+    if report.named_agencies.filter(pk=report.helpline_id).exists():
+        return []
+    return list(candidates.exclude(pk__in=report.keys.values("user_id")).order_by("username"))
+
+
+def assigned_staff(report: Report) -> list[User]:
+    return list(User.objects.filter(pk__in=report.keys.values("user_id")).order_by("username"))
+
+
+def referral_recipients_q() -> Q:
+    return Q(
+        kind__in=(AgencyKind.LOCAL_AUTHORITY, AgencyKind.POLICE_FORCE, AgencyKind.NATIONAL_BODY),
+        is_active=True,
+    )
+
+
+def referrals_of(report: Report) -> list[RoutedReferral]:
+    return list(report.referrals.select_related("to_agency", "sent_by").order_by("sent_at"))
+
+
+def access_referral(user: User, referral_id: str) -> RoutedReferral:
+    """A routed referral, for staff of the receiving agency (never of a named agency)."""
+    referral = (
+        RoutedReferral.objects.filter(pk=referral_id, to_agency=user.agency_id)
+        .exclude(report__named_agencies=user.agency_id)
+        .select_related("to_agency", "report")
+        .first()
+    )
+    if user.agency_id is None or referral is None or not user.is_active:
+        raise Http404
+    record(
+        AuditVerb.HELPLINE_REPORT_VIEWED,
+        actor=user,
+        target_type="helpline-referral",
+        target_id=referral.pk,
+    )
+    return referral
+
+
+def report_for_reporter(report_id: str) -> Report | None:
+    """The report a reporter's sealed pass names (the pass itself proves the receipt)."""
+    return Report.objects.filter(pk=report_id).first()

@@ -1,0 +1,522 @@
+"""The helpline's pages: the public reporting and return journeys, and staff triage.
+
+The public pages set no cookie and use no session: the answers so far, the receipt until it
+is confirmed as saved, and the pass to a report travel in sealed hidden fields. They are
+exempt from CSRF checks because there is nothing to forge: no signed-in identity is used,
+and the pass that opens a report is itself the unguessable token a CSRF token would be.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from safeguarding.access.middleware import public
+from safeguarding.access.models import Agency, User
+from safeguarding.clocks.queries import clocks_on
+from safeguarding.helpline import actions, crypto, queries, receipts, spam, throttle, tokens
+from safeguarding.helpline.forms import (
+    AddInformationForm,
+    AssignForm,
+    CategoryForm,
+    DangerForm,
+    DetailsForm,
+    ExtendForm,
+    KnownAsForm,
+    NameAgencyForm,
+    ReceiptForm,
+    ReceiptSavedForm,
+    ReplyForm,
+    RouteForm,
+    UnlockForm,
+)
+from safeguarding.helpline.models import Report, Status
+
+# Staff: the private key is kept in the server-side session encrypted under a key that
+# lives only in a cookie scoped to /helpline/, so neither the session table nor the cookie
+# alone opens it; both end with the browser session or at sign-out.
+SESSION_KEY = "helpline_private_key"
+UNLOCK_COOKIE = "helpline_unlock"
+COOKIE_PATH = "/helpline/"
+
+
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], *forms: Any
+) -> HttpResponse:
+    has_errors = any(form is not None and form.is_bound and form.errors for form in forms)
+    context["has_errors"] = has_errors
+    return render(request, template, context, status=400 if has_errors else 200)
+
+
+def _apply(form: Any, error: ValidationError) -> None:
+    for name, messages in error.message_dict.items():
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+# Reporting --------------------------------------------------------------------------------
+
+
+@public
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    return render(request, "helpline/start.html")
+
+
+def _details_from_draft(draft: dict[str, Any]) -> DetailsForm:
+    return DetailsForm(
+        {
+            "what_happened": draft.get("what_happened", ""),
+            "named_agencies": draft.get("named_agencies", []),
+            "organisations": draft.get("organisations", ""),
+            "area": draft.get("area") or "",
+            "who": draft.get("who", ""),
+            "when": draft.get("when", ""),
+        }
+    )
+
+
+@public
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """The first question page: what happened, which organisations, where, who, when."""
+    if request.method == "GET":
+        form = DetailsForm()
+        return _page(request, "helpline/details.html", {"form": form, "trap": spam.new_trap()})
+    form = DetailsForm(request.POST)
+    if not form.is_valid():
+        return _page(
+            request,
+            "helpline/details.html",
+            {"form": form, "trap": spam.new_trap()},
+            form,
+        )
+    data = form.cleaned_data
+    draft = {
+        "what_happened": data["what_happened"],
+        "named_agencies": [agency.pk for agency in data["named_agencies"]],
+        "organisations": data["organisations"],
+        "area": data["area"].pk if data["area"] else None,
+        "who": data["who"],
+        "when": data["when"],
+        "suspect": spam.is_suspect(request.POST),
+    }
+    return _page(
+        request,
+        "helpline/known_as.html",
+        {"form": KnownAsForm(), "draft": tokens.seal("draft", draft, seconds=tokens.DRAFT_SECONDS)},
+    )
+
+
+@public
+@csrf_exempt
+@require_POST
+def known_as(request: HttpRequest) -> HttpResponse:
+    """The second question page, then the report is sent and the receipt shown once."""
+    token = request.POST.get("draft", "")
+    draft = tokens.unseal("draft", token)
+    if draft is None:
+        return render(request, "helpline/expired.html", status=400)
+    form = KnownAsForm(request.POST)
+    if not form.is_valid():
+        return _page(request, "helpline/known_as.html", {"form": form, "draft": token}, form)
+    details = _details_from_draft(draft)
+    if not details.is_valid():
+        return render(request, "helpline/expired.html", status=400)
+    cleaned = details.cleaned_data
+    submitted = actions.submit_report(
+        actions.ReportDetails(
+            what_happened=cleaned["what_happened"],
+            organisations=cleaned["organisations"],
+            named_agencies=list(cleaned["named_agencies"]),
+            area=cleaned["area"],
+            who=cleaned["who"],
+            when=cleaned["when"],
+            known_as=form.cleaned_data["known_as"],
+            name=form.cleaned_data["name"],
+            contact=form.cleaned_data["contact"],
+            suspected_spam=bool(draft.get("suspect")),
+        )
+    )
+    return _receipt_page(request, submitted.receipt, actions.hear_by(submitted.report))
+
+
+def _receipt_page(
+    request: HttpRequest, receipt: str, hear_by: date, form: ReceiptSavedForm | None = None
+) -> HttpResponse:
+    token = tokens.seal(
+        "receipt",
+        {"receipt": receipt, "hear_by": hear_by.isoformat()},
+        seconds=tokens.RECEIPT_SECONDS,
+    )
+    return _page(
+        request,
+        "helpline/receipt.html",
+        {
+            "receipt": receipts.display(receipt),
+            "hear_by": hear_by,
+            "token": token,
+            "form": form or ReceiptSavedForm(),
+        },
+        form,
+    )
+
+
+@public
+@csrf_exempt
+@require_POST
+def receipt_saved(request: HttpRequest) -> HttpResponse:
+    sealed = tokens.unseal("receipt", request.POST.get("token", ""))
+    if sealed is None:
+        return render(request, "helpline/expired.html", status=400)
+    hear_by = date.fromisoformat(sealed["hear_by"])
+    form = ReceiptSavedForm(request.POST)
+    if not form.is_valid():
+        return _receipt_page(request, sealed["receipt"], hear_by, form)
+    return render(request, "helpline/sent.html", {"hear_by": hear_by})
+
+
+# Returning with a receipt -----------------------------------------------------------------
+
+
+def _conversation(
+    request: HttpRequest,
+    opened: actions.OpenReport,
+    form: AddInformationForm | None = None,
+    *,
+    added: bool = False,
+) -> HttpResponse:
+    report = opened.report
+    messages = [
+        {
+            "sender": message.get_sender_display(),
+            "sent_on": message.sent_on,
+            "text": opened.message_text(message),
+        }
+        for message in queries.messages_of(report)
+    ]
+    pass_token = tokens.seal(
+        "pass",
+        {"report": str(report.pk), "key": opened.key.hex()},
+        seconds=tokens.PASS_SECONDS,
+    )
+    return _page(
+        request,
+        "helpline/conversation.html",
+        {
+            "report": report,
+            "content": opened.content(),
+            "messages": messages,
+            "hear_by": actions.hear_by(report),
+            "pass": pass_token,
+            "form": form or AddInformationForm(),
+            "added": added,
+        },
+        form,
+    )
+
+
+@public
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def return_with_receipt(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _page(request, "helpline/return.html", {"form": ReceiptForm()})
+    form = ReceiptForm(request.POST)
+    if not form.is_valid():
+        return _page(request, "helpline/return.html", {"form": form}, form)
+    if throttle.is_blocked(request):
+        form.add_error("receipt", "Too many receipts were tried. Wait an hour and try again")
+        response = _page(request, "helpline/return.html", {"form": form}, form)
+        response.status_code = 429
+        return response
+    opened = actions.open_with_receipt(form.cleaned_data["receipt"])
+    if opened is None:
+        throttle.note_failure(request)
+        form.add_error("receipt", "Check your receipt: it does not match a report")
+        return _page(request, "helpline/return.html", {"form": form}, form)
+    return _conversation(request, opened)
+
+
+def _open_from_pass(token: str) -> actions.OpenReport | None:
+    data = tokens.unseal("pass", token)
+    if data is None:
+        return None
+    report = queries.report_for_reporter(str(data.get("report", "")))
+    if report is None:
+        return None
+    return actions.OpenReport(report=report, key=bytes.fromhex(data["key"]))
+
+
+@public
+@csrf_exempt
+@require_POST
+def conversation(request: HttpRequest) -> HttpResponse:
+    opened = _open_from_pass(request.POST.get("pass", ""))
+    if opened is None:
+        return render(request, "helpline/expired.html", status=400)
+    form = AddInformationForm(request.POST)
+    if not form.is_valid():
+        return _conversation(request, opened, form)
+    actions.add_information(opened, text=form.cleaned_data["text"])
+    return _conversation(request, opened, added=True)
+
+
+# Staff ------------------------------------------------------------------------------------
+
+
+def _staff(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not queries.is_helpline_staff(user):
+        raise PermissionDenied
+    return user
+
+
+def _private_key(request: HttpRequest) -> bytes | None:
+    sealed = request.session.get(SESSION_KEY)
+    cookie = request.COOKIES.get(UNLOCK_COOKIE)
+    if not sealed or not cookie:
+        return None
+    try:
+        return crypto.decrypt(bytes.fromhex(cookie), bytes.fromhex(sealed), context=b"session")
+    except (ValueError, crypto.DecryptionError):
+        return None
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    actions.start_pending_clocks(actor=user)
+    reports = queries.queue(user)
+    return render(
+        request,
+        "helpline/queue.html",
+        {
+            "reports": reports,
+            "assigned": queries.assigned_ids(user, reports),
+            "clocks": clocks_on([report.subject for report in reports]),
+            "unlocked": _private_key(request) is not None,
+        },
+    )
+
+
+def quarantine(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    reports = queries.queue(user, quarantined=True)
+    return render(request, "helpline/quarantine.html", {"reports": reports})
+
+
+@require_http_methods(["GET", "POST"])
+def unlock(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    form = UnlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            private = actions.unlock_staff_key(actor=user, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            cookie_key = crypto.new_key()
+            request.session[SESSION_KEY] = crypto.encrypt(
+                cookie_key, private, context=b"session"
+            ).hex()
+            response = redirect("helpline:queue")
+            response.set_cookie(
+                UNLOCK_COOKIE,
+                cookie_key.hex(),
+                path=COOKIE_PATH,
+                httponly=True,
+                samesite="Strict",
+                secure=request.is_secure(),
+            )
+            return response
+    return _page(request, "helpline/unlock.html", {"form": form}, form)
+
+
+def _report_page(request: HttpRequest, report: Report, **forms: Any) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    private = _private_key(request)
+    assigned = queries.is_assigned(user, report)
+    opened = None
+    if assigned and private is not None:
+        opened = actions.open_report(actor=user, report=report, private_key=private)
+    named = queries.named_agencies_of(report)
+    context: dict[str, Any] = {
+        "report": report,
+        "assigned": assigned,
+        "unlocked": private is not None,
+        "content": opened.content() if opened else None,
+        "messages": [
+            {"message": m, "text": opened.message_text(m)} for m in queries.messages_of(report)
+        ]
+        if opened
+        else [],
+        "named": named,
+        "clocks": clocks_on([report.subject]).get(report.subject, []),
+        "referrals": queries.referrals_of(report),
+        "assigned_staff": queries.assigned_staff(report),
+        "category_form": forms.get("category_form")
+        or CategoryForm(initial={"category": report.category}),
+        "danger_form": forms.get("danger_form") or DangerForm(),
+        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "extend_form": forms.get("extend_form") or ExtendForm(),
+        "name_form": forms.get("name_form") or NameAgencyForm(),
+        "assign_form": forms.get("assign_form")
+        or AssignForm(candidates=queries.assignable_staff(report)),
+        "route_form": forms.get("route_form")
+        or RouteForm(excluded=[agency.pk for agency in named]),
+    }
+    return _page(request, "helpline/report.html", context, *forms.values())
+
+
+def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
+    user = _staff(request)
+    return _report_page(request, queries.access_report(user, report_id))
+
+
+def _opened(request: HttpRequest, report: Report) -> actions.OpenReport:
+    user: User = request.user  # type: ignore[assignment]
+    private = _private_key(request)
+    if private is None or not queries.is_assigned(user, report):
+        raise PermissionDenied
+    return actions.open_report(actor=user, report=report, private_key=private)
+
+
+@require_POST
+def categorise(request: HttpRequest, report_id: str) -> HttpResponse:
+    user = _staff(request)
+    report = queries.access_report(user, report_id)
+    form = CategoryForm(request.POST)
+    if form.is_valid():
+        actions.categorise_report(actor=user, report=report, category=form.cleaned_data["category"])
+        return redirect("helpline:report", report_id=report.pk)
+    return _report_page(request, report, category_form=form)
+
+
+@require_POST
+def child_in_danger(request: HttpRequest, report_id: str) -> HttpResponse:
+    user = _staff(request)
+    report = queries.access_report(user, report_id)
+    form = DangerForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.mark_child_in_danger(
+                actor=user, report=report, summary=form.cleaned_data["summary"]
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect("helpline:report", report_id=report.pk)
+    return _report_page(request, report, danger_form=form)
+
+
+@require_POST
+def reply(request: HttpRequest, report_id: str) -> HttpResponse:
+    user = _staff(request)
+    report = queries.access_report(user, report_id)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        actions.send_reply(
+            actor=user,
+            opened=_opened(request, report),
+            text=form.cleaned_data["text"],
+            gives_feedback=form.cleaned_data["gives_feedback"],
+        )
+        return redirect("helpline:report", report_id=report.pk)
+    return _report_page(request, report, reply_form=form)
+
+
+@require_POST
+def extend(request: HttpRequest, report_id: str) -> HttpResponse:
+    user = _staff(request)
+    report = queries.access_report(user, report_id)
+    form = ExtendForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.extend_feedback(actor=user, report=report, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect("helpline:report", report_id=report.pk)
+    return _report_page(request, report, extend_form=form)
+
+
+@require_POST
+def name_agency(request: HttpRequest, report_id: str) -> HttpResponse:
+    user = _staff(request)
+    report = queries.access_report(user, report_id)
+    form = NameAgencyForm(request.POST)
+    if form.is_valid():
+        agency: Agency = form.cleaned_data["agency"]
+        actions.name_agency(actor=user, report=report, agency=agency)
+        if agency.pk == user.agency_id:
+            return redirect("helpline:queue")
+        return redirect("helpline:report", report_id=report.pk)
+    return _report_page(request, report, name_form=form)
+
+
+@require_POST
+def assign(request: HttpRequest, report_id: str) -> HttpResponse:
+    user = _staff(request)
+    report = queries.access_report(user, report_id)
+    form = AssignForm(request.POST, candidates=queries.assignable_staff(report))
+    if form.is_valid():
+        try:
+            actions.assign_report(
+                actor=user, opened=_opened(request, report), to=form.cleaned_data["to"]
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect("helpline:report", report_id=report.pk)
+    return _report_page(request, report, assign_form=form)
+
+
+@require_POST
+def route(request: HttpRequest, report_id: str) -> HttpResponse:
+    user = _staff(request)
+    report = queries.access_report(user, report_id)
+    named = [agency.pk for agency in queries.named_agencies_of(report)]
+    form = RouteForm(request.POST, excluded=named)
+    if form.is_valid():
+        try:
+            actions.route_referral(
+                actor=user,
+                opened=_opened(request, report),
+                to_agency=form.cleaned_data["to_agency"],
+                fields=form.cleaned_data["shared_fields"],
+                legal_basis=form.cleaned_data["legal_basis"],
+                include_identity=form.cleaned_data["include_identity"],
+                reporter_consented=form.cleaned_data["reporter_consented"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect("helpline:report", report_id=report.pk)
+    return _report_page(request, report, route_form=form)
+
+
+@require_POST
+def release(request: HttpRequest, report_id: str) -> HttpResponse:
+    user = _staff(request)
+    report = queries.access_report(user, report_id)
+    if report.status == Status.QUARANTINED:
+        actions.release_from_quarantine(actor=user, report=report)
+    return redirect("helpline:report", report_id=report.pk)
+
+
+def referral(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """A routed referral, for staff of the agency it was sent to."""
+    user: User = request.user  # type: ignore[assignment]
+    routed = queries.access_referral(user, referral_id)
+    return render(
+        request,
+        "helpline/referral.html",
+        {"referral": routed, "text": actions.referral_text(routed)},
+    )
