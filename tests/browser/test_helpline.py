@@ -1,0 +1,91 @@
+"""The helpline in a real browser: a reporter sends a report, saves the receipt, comes
+back and reads a reply; a caseworker unlocks their key, reads and replies. Every page is
+checked by the page object (title, CSP console errors, axe WCAG 2.2 AA)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from safeguarding.access.models import AgencyKind
+from safeguarding.access.roles import Role
+from safeguarding.helpline import actions, spam, throttle
+from tests.browser.pages import Site
+from tests.factories import PASSWORD, Area, make_agency, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _fast_helpline(settings: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings.HELPLINE_KDF_TIME_COST = 1  # type: ignore[attr-defined]
+    settings.HELPLINE_KDF_MEMORY_KIB = 256  # type: ignore[attr-defined]
+    monkeypatch.setattr(spam, "MINIMUM_SECONDS", 0)
+    throttle.reset()
+
+
+def test_a_reporter_sends_saves_the_receipt_comes_back_and_reads_a_reply(
+    site: Site, new_site, area: Area
+) -> None:
+    helpline = make_agency(AgencyKind.HELPLINE, code="HELP", name="National helpline")
+    caseworker = make_user(Role.HELPLINE_STAFF, helpline, username="caseworker")
+    actions.create_recovery_key(actor=None, helpline=helpline)
+    actions.unlock_staff_key(actor=caseworker, password=PASSWORD)
+
+    # The reporter.
+    site.open("/helpline/")
+    assert site.heading() == "Report bad practice in protecting children"
+    site.follow("Start now", button=True)
+    site.submit("Continue", status=400)
+    assert site.error_messages() == ["Enter what happened", "Enter when it happened"]
+    site.fill("What happened?", "The DSL told a girl to stop making things up and logged nothing")
+    site.page.get_by_label("Testshire Council", exact=True).first.check()
+    site.field("Which area did it happen in? (optional)").select_option(label="Testshire Council")
+    site.fill("When did it happen?", "Last term")
+    site.submit("Continue")
+    assert site.heading() == "How do you want to be known?"
+    site.submit("Send report", status=400)
+    site.page.get_by_label("Anonymous", exact=True).check()
+    site.submit("Send report")
+    receipt = site.page.locator("[data-receipt]").inner_text().strip()
+    assert re.fullmatch(r"\d{4}( \d{4}){4}", receipt)
+    site.submit("Continue", status=400)
+    assert site.error_messages() == ["Confirm that you have saved your receipt"]
+    assert site.page.locator("[data-receipt]").inner_text().strip() == receipt
+    site.page.get_by_label("I have saved my receipt", exact=True).check()
+    site.submit("Continue")
+    assert site.heading() == "Your report has been sent"
+    assert site.page.context.cookies() == []
+
+    # The caseworker, in another browser.
+    staff = new_site({"width": 1280, "height": 900})
+    staff.sign_in_with_session(caseworker)
+    staff.open("/helpline/staff/")
+    staff.follow("Unlock your helpline key")
+    staff.fill("Your password", PASSWORD)
+    staff.submit("Unlock")
+    assert staff.heading() == "Helpline reports"
+    staff.page.locator("table a.govuk-link").first.click()
+    staff.page.wait_for_load_state()
+    staff.check()
+    assert "logged nothing" in staff.page.content()
+    staff.fill(
+        "Reply to the reporter", "Thank you. We have asked the local authority to look at this."
+    )
+    staff.submit("Send reply")
+
+    # The reporter comes back.
+    site.open("/helpline/return/")
+    site.submit("Continue", status=400)
+    site.fill("Your receipt", "0000 0000 0000 0000 0001")
+    site.submit("Continue", status=400)
+    assert site.error_messages() == ["Check your receipt: it does not match a report"]
+    site.fill("Your receipt", receipt)
+    site.submit("Continue")
+    assert site.heading() == "Your report"
+    assert "We have asked the local authority" in site.page.content()
+    site.fill("Add information or reply", "She told the school nurse as well")
+    site.submit("Send")
+    assert "Your information has been added to your report." in site.page.content()
+    assert site.page.context.cookies() == []
