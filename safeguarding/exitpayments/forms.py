@@ -17,6 +17,7 @@ from safeguarding.exitpayments.actions import (
     Employer,
     component_field,
 )
+from safeguarding.exitpayments.formfields import ErrorsInPageOrder, MoneyField
 from safeguarding.exitpayments.models import (
     COUNTABLE_KINDS,
     EXCLUDED_KINDS,
@@ -24,7 +25,6 @@ from safeguarding.exitpayments.models import (
     ComponentKind,
     RuleSet,
 )
-from safeguarding.exitpayments.money import MoneyField
 from safeguarding.exitpayments.ni_numbers import normalise_ni_number
 from safeguarding.exitpayments.queries import public_bodies
 from safeguarding.web.forms import GovukDateField
@@ -51,7 +51,7 @@ def hours_field(label: str, help_text: str = "") -> forms.DecimalField:
     )
 
 
-class PersonAndEmployerForm(forms.Form):
+class PersonAndEmployerForm(ErrorsInPageOrder):
     """The fields an exit payment and an appointment share."""
 
     employer_label = "Employer"
@@ -236,7 +236,7 @@ class AppointmentForm(PersonAndEmployerForm):
         )
 
 
-class AgreeForm(forms.Form):
+class AgreeForm(ErrorsInPageOrder):
     prefix = "agree"
 
     amount = MoneyField(
@@ -250,7 +250,7 @@ class AgreeForm(forms.Form):
     )
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(ErrorsInPageOrder):
     prefix = "payment"
 
     amount = MoneyField(
@@ -267,7 +267,7 @@ class PaymentForm(forms.Form):
     )
 
 
-class WaiverForm(forms.Form):
+class WaiverForm(ErrorsInPageOrder):
     prefix = "waiver"
 
     reason = forms.CharField(
@@ -289,7 +289,7 @@ class WaiverForm(forms.Form):
         return reason
 
 
-class RuleSetForm(forms.Form):
+class RuleSetForm(ErrorsInPageOrder):
     """A new version of a rule set: every parameter, typed."""
 
     code = forms.SlugField(

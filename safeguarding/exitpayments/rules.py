@@ -210,12 +210,13 @@ def evaluate(rules: Rules, exit_: Exit, return_: Return) -> Evaluation:
             result.step(component.label, f"{pounds(component.gross)} counted in full, before tax")
             counted.append((component.label, component.gross))
     base = sum((amount for _, amount in counted), ZERO)
-    result.step(
-        "Exit payment counted" + (", net of tax" if rules.net_of_tax else ""),
-        " + ".join(pounds(amount) for _, amount in counted) + f" = {pounds(base)}"
-        if counted
-        else f"Nothing this rule counts was paid: {pounds(ZERO)}",
-    )
+    if len(counted) > 1:
+        total = " + ".join(pounds(amount) for _, amount in counted) + f" = {pounds(base)}"
+    elif counted:
+        total = pounds(base)
+    else:
+        total = f"Nothing this rule counts was paid: {pounds(ZERO)}"
+    result.step("Exit payment counted" + (", net of tax" if rules.net_of_tax else ""), total)
     if base <= 0:
         return result.refuse("Nothing this rule counts was paid")
 
