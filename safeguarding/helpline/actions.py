@@ -47,6 +47,10 @@ from safeguarding.notifications.actions import notify_users
 
 EXTENDED_FEEDBACK_LIMIT = Limit(6, Unit.MONTHS)
 REASON_MIN_LENGTH = 10
+AUTOMATIC_ACKNOWLEDGEMENT = (
+    "Thank you for your report. It has been received by the helpline and only the "
+    "caseworkers looking at it can read it. A caseworker will reply within 7 days."
+)
 # Fields of a report that can be chosen for a routed referral, with their labels.
 SHAREABLE_FIELDS = {
     "what_happened": "What happened",
@@ -155,6 +159,14 @@ def submit_report(details: ReportDetails, *, today: date | None = None) -> Submi
         report.content = crypto.encrypt(key, json.dumps(content).encode(), context=context)
         report.save()
         report.named_agencies.set(details.named_agencies)
+        # The automatic acknowledgement, waiting for the reporter when they come back.
+        _add_message(
+            OpenReport(report=report, key=key),
+            sender=Message.Sender.HELPLINE,
+            text=AUTOMATIC_ACKNOWLEDGEMENT,
+            author=None,
+            today=today,
+        )
         ReportKey.objects.bulk_create(
             ReportKey(
                 report=report,

@@ -1,6 +1,7 @@
 """The helpline's pages: the public reporting and return journeys, and staff triage.
 
-The public pages set no cookie and use no session: the answers so far, the receipt until it
+The public pages set no cookie, use no session and are never cached (the receipt is shown
+once, so the back button must not show it again): the answers so far, the receipt until it
 is confirmed as saved, and the pass to a report travel in sealed hidden fields. They are
 exempt from CSRF checks because there is nothing to forge: no signed-in identity is used,
 and the pass that opens a report is itself the unguessable token a CSRF token would be.
@@ -14,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -64,6 +66,7 @@ def _apply(form: Any, error: ValidationError) -> None:
 
 
 @public
+@never_cache
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     return render(request, "helpline/start.html")
@@ -83,6 +86,7 @@ def _details_from_draft(draft: dict[str, Any]) -> DetailsForm:
 
 
 @public
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
@@ -116,6 +120,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @public
+@never_cache
 @csrf_exempt
 @require_POST
 def known_as(request: HttpRequest) -> HttpResponse:
@@ -170,6 +175,7 @@ def _receipt_page(
 
 
 @public
+@never_cache
 @csrf_exempt
 @require_POST
 def receipt_saved(request: HttpRequest) -> HttpResponse:
@@ -224,6 +230,7 @@ def _conversation(
 
 
 @public
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def return_with_receipt(request: HttpRequest) -> HttpResponse:
@@ -256,6 +263,7 @@ def _open_from_pass(token: str) -> actions.OpenReport | None:
 
 
 @public
+@never_cache
 @csrf_exempt
 @require_POST
 def conversation(request: HttpRequest) -> HttpResponse:

@@ -66,7 +66,7 @@ def test_an_anonymous_report_leaves_no_trace_of_the_reporter(
     client.post("/helpline/return/", {"receipt": "9" * 20})  # a wrong receipt, throttled
 
     assert Report.objects.count() == 1
-    assert Message.objects.count() == 1
+    assert Message.objects.count() == 2  # the automatic acknowledgement and the addition
     # No table holds the address or the user agent.
     rows = _every_row_as_text()
     assert ADDRESS not in rows

@@ -18,6 +18,26 @@ def test_receipts_carry_at_least_64_bits():
     assert len({receipts.new_receipt() for _ in range(1000)}) == 1000
 
 
+def test_the_receipt_page_is_never_cached(client: Client, helpline: Helpline, area: Area):
+    page = client.get("/helpline/report/")
+    details = client.post(
+        "/helpline/report/",
+        {"what_happened": "Nothing was done", "when": "May", "started": hidden(page, "started")},
+    )
+    receipt_page = client.post(
+        "/helpline/report/known-as/", {"draft": hidden(details, "draft"), "known_as": "anonymous"}
+    )
+    assert "no-store" in receipt_page["Cache-Control"]
+
+
+def test_the_automatic_acknowledgement_waits_for_the_reporter(
+    client: Client, helpline: Helpline, area: Area
+):
+    receipt = submit_through_pages(client, area)
+    page = client.post("/helpline/return/", {"receipt": receipt})
+    assert "Thank you for your report" in page.content.decode()
+
+
 def test_public_pages_need_no_sign_in_and_set_no_cookie(
     client: Client, helpline: Helpline, area: Area
 ):
