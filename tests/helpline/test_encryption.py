@@ -197,3 +197,35 @@ def test_naming_the_helpline_itself_shuts_its_own_staff_out(helpline: Helpline, 
     assert not queries.can_see(helpline.caseworker, submitted.report)
     # The reporter can still read it, and it can still be recovered with both shares.
     assert actions.open_with_receipt(submitted.receipt) is not None
+
+
+def test_who_may_see_what_does_not_depend_on_who_holds_keys(
+    helpline: Helpline, area: Area, client_for
+):
+    """The same access decisions with every sealed key removed ("encryption off") as with
+    them in place: keys only ever open what access already allows."""
+    reports = [
+        _submit(area).report,
+        _submit(area, named_agencies=[helpline.agency]).report,
+        _submit(area, named_agencies=[area.police]).report,
+    ]
+    reports[0].excluded_users.add(helpline.colleague)
+    police_caseworker = make_user(Role.HELPLINE_STAFF, area.police, username="police-caseworker")
+    users = [helpline.caseworker, helpline.colleague, police_caseworker, area.mash, area.admin]
+    clients = {user.pk: client_for(user) for user in users}
+
+    def decisions() -> list[tuple[str, str, bool, int]]:
+        return [
+            (
+                user.username,
+                report.reference,
+                queries.can_see(user, report),
+                _outcome(clients[user.pk], report),
+            )
+            for user in users
+            for report in reports
+        ]
+
+    with_keys = decisions()
+    ReportKey.objects.all().delete()
+    assert decisions() == with_keys
