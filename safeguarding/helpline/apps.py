@@ -1,7 +1,26 @@
+import logging
+
 from django.apps import AppConfig
+
+# The reporter's pages; staff pages (staff/, referrals/) are logged as usual.
+PUBLIC_PREFIX = "/helpline/"
+STAFF_PREFIXES = ("/helpline/staff/", "/helpline/referrals/")
+
+
+class WithoutReporterVisits(logging.Filter):
+    """Drops the request log's line for a reporter's page: its timestamp would date the
+    visit to the second, which is more than an anonymous report may keep (the day only)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        path = str(args[1]) if len(args) > 1 else ""
+        return not (path.startswith(PUBLIC_PREFIX) and not path.startswith(STAFF_PREFIXES))
 
 
 class HelplineConfig(AppConfig):
     name = "safeguarding.helpline"
     label = "helpline"
     verbose_name = "Helpline for reports of bad practice"
+
+    def ready(self) -> None:
+        logging.getLogger("safeguarding.requests").addFilter(WithoutReporterVisits())

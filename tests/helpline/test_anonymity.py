@@ -78,6 +78,8 @@ def test_an_anonymous_report_leaves_no_trace_of_the_reporter(
     )
     assert ADDRESS not in logged
     assert user_agent not in logged
+    # Not even the request log's line, whose timestamp would date the visit.
+    assert "/helpline/" not in logged
     # Nor does any file under the var directory.
     assert _files_containing([ADDRESS.encode(), user_agent.encode()]) == []
     # No tracking cookie was set, and no session was created.
