@@ -142,6 +142,14 @@ class AddInformationForm(forms.Form):
 # Staff ------------------------------------------------------------------------------------
 
 
+class SearchForm(forms.Form):
+    reference = forms.CharField(
+        label="Find a report by reference",
+        max_length=32,
+        error_messages={"required": "Enter a reference"},
+    )
+
+
 class UnlockForm(forms.Form):
     password = forms.CharField(
         label="Your password",

@@ -61,6 +61,23 @@ def queue(user: User, *, quarantined: bool = False) -> list[Report]:
     return found
 
 
+def find_reports(user: User, reference: str) -> list[Report]:
+    """Reports whose reference starts with ``reference``, among those the user may see."""
+    wanted = reference.strip().lower().replace("-", "")
+    if not wanted:
+        return []
+    ids = [
+        pk for pk in visible_reports(user).values_list("pk", flat=True) if pk.hex.startswith(wanted)
+    ]
+    found = list(Report.objects.filter(pk__in=ids).select_related("area"))
+    record(
+        AuditVerb.HELPLINE_QUEUE_VIEWED,
+        actor=user,
+        payload={"count": len(found), "search": True},
+    )
+    return found
+
+
 def assigned_ids(user: User, reports: list[Report]) -> set[object]:
     return set(
         ReportKey.objects.filter(user=user, report__in=reports).values_list("report_id", flat=True)

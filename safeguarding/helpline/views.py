@@ -36,6 +36,7 @@ from safeguarding.helpline.forms import (
     ReceiptSavedForm,
     ReplyForm,
     RouteForm,
+    SearchForm,
     UnlockForm,
 )
 from safeguarding.helpline.models import Report, Status
@@ -301,16 +302,23 @@ def _private_key(request: HttpRequest) -> bytes | None:
 def queue(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     actions.start_pending_clocks(actor=user)
-    reports = queries.queue(user)
-    return render(
+    search = SearchForm(request.GET) if "reference" in request.GET else SearchForm()
+    if search.is_bound and search.is_valid():
+        reports = queries.find_reports(user, search.cleaned_data["reference"])
+    else:
+        reports = queries.queue(user)
+    return _page(
         request,
         "helpline/queue.html",
         {
+            "search": search,
+            "searched": search.is_bound,
             "reports": reports,
             "assigned": queries.assigned_ids(user, reports),
             "clocks": clocks_on([report.subject for report in reports]),
             "unlocked": _private_key(request) is not None,
         },
+        search,
     )
 
 

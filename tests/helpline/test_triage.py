@@ -218,5 +218,31 @@ def test_staff_of_a_named_organisation_never_see_the_report(
     elif where == "page":
         assert client.get(f"/helpline/staff/reports/{report.pk}/").status_code == 404
     else:
+        found = client.get("/helpline/staff/", {"reference": report.reference}).content.decode()
+        assert "No report you can see has that reference." in found
         quarantined = client.get("/helpline/staff/quarantine/").content.decode()
         assert report.reference not in quarantined
+
+
+def test_search_by_reference(helpline: Helpline, area: Area, client_for: ClientFor):
+    report = _report(area)
+    other = _report(area)
+    body = (
+        client_for(helpline.caseworker)
+        .get("/helpline/staff/", {"reference": report.reference.lower()})
+        .content.decode()
+    )
+    assert report.reference in body
+    assert other.reference not in body
+
+
+def test_a_new_password_rewraps_the_staff_key(helpline: Helpline, area: Area):
+    report = _report(area)
+    actions.rewrap_staff_key(
+        user=helpline.caseworker, old_password=PASSWORD, new_password="a brand new passphrase"
+    )
+    helpline.caseworker.set_password("a brand new passphrase")
+    helpline.caseworker.save()
+    private = actions.unlock_staff_key(actor=helpline.caseworker, password="a brand new passphrase")
+    opened = actions.open_report(actor=helpline.caseworker, report=report, private_key=private)
+    assert "shredded" in opened.content()["what_happened"]
