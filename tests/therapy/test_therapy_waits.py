@@ -77,7 +77,10 @@ def test_a_referral_starts_a_four_week_wait_and_tells_the_provider(area: Area):
 
 def test_the_wait_follows_the_authoritys_own_limit(area: Area):
     set_clock_limit(
-        actor=None, authority=area.council, clock_type=ClockType.THERAPY_WAIT, amount=2,
+        actor=None,
+        authority=area.council,
+        clock_type=ClockType.THERAPY_WAIT,
+        amount=2,
         unit=Unit.WEEKS,
     )
     referral = _refer(area, _child(area), on=date(2026, 3, 2))
@@ -92,8 +95,11 @@ def test_only_a_child_the_referrer_may_see_can_be_referred(area: Area):
         refer_for_therapy(
             actor=area.other_mash,
             details=ReferralDetails(
-                person_id=child.pk, provider=area.nhs, service_type=ServiceType.CAMHS,
-                authority=area.council, referred_on=_today(),
+                person_id=child.pk,
+                provider=area.nhs,
+                service_type=ServiceType.CAMHS,
+                authority=area.council,
+                referred_on=_today(),
             ),
         )
     assert "person" in error.value.message_dict
@@ -106,15 +112,20 @@ def test_roles_without_case_work_cannot_refer(area: Area, role: str):
         refer_for_therapy(
             actor=getattr(area, role),
             details=ReferralDetails(
-                person_id=_child(area).pk, provider=area.nhs, service_type=ServiceType.CAMHS,
-                authority=area.council, referred_on=_today(),
+                person_id=_child(area).pk,
+                provider=area.nhs,
+                service_type=ServiceType.CAMHS,
+                authority=area.council,
+                referred_on=_today(),
             ),
         )
 
 
 def test_referral_rules(area: Area):
     concern = make_concern(
-        area.dsl, local_authority=area.council, child=child_details(),
+        area.dsl,
+        local_authority=area.council,
+        child=child_details(),
         others=[("parent", adult_details())],
     )
     adult = concern.involvements.get(role="parent").person
@@ -122,12 +133,19 @@ def test_referral_rules(area: Area):
         refer_for_therapy(
             actor=area.dsl,
             details=ReferralDetails(
-                person_id=adult.pk, provider=area.school, service_type="massage",
-                authority=area.police, referred_on=_today() + timedelta(days=1),
+                person_id=adult.pk,
+                provider=area.school,
+                service_type="massage",
+                authority=area.police,
+                referred_on=_today() + timedelta(days=1),
             ),
         )
     assert set(error.value.message_dict) == {
-        "person", "provider", "service_type", "authority", "referred_on",
+        "person",
+        "provider",
+        "service_type",
+        "authority",
+        "referred_on",
     }
 
 
@@ -210,12 +228,16 @@ def test_refer_page_errors(area: Area, client_for):
 
 def test_refer_page_is_need_to_know(area: Area, client_for):
     child = _child(area)
-    assert client_for(area.other_mash).get(
-        reverse("therapy:refer", args=[child.pk])
-    ).status_code == 404
-    assert client_for(area.taskforce_analyst).get(
-        reverse("therapy:refer", args=[child.pk])
-    ).status_code == 403
+    assert (
+        client_for(area.other_mash).get(reverse("therapy:refer", args=[child.pk])).status_code
+        == 404
+    )
+    assert (
+        client_for(area.taskforce_analyst)
+        .get(reverse("therapy:refer", args=[child.pk]))
+        .status_code
+        == 403
+    )
 
 
 def test_waiting_list_and_start_through_the_pages(area: Area, client_for):
@@ -243,8 +265,11 @@ def test_waiting_list_and_start_through_the_pages(area: Area, client_for):
     ).exists()
     response = provider.post(
         reverse("therapy:start", args=[referral.pk]),
-        {"started_on_0": _today().day, "started_on_1": _today().month,
-         "started_on_2": _today().year},
+        {
+            "started_on_0": _today().day,
+            "started_on_1": _today().month,
+            "started_on_2": _today().year,
+        },
     )
     assert response.status_code == 302
     referral.refresh_from_db()
@@ -272,9 +297,10 @@ def test_another_providers_staff_see_neither_list_nor_referral(area: Area, clien
 def test_the_referrer_cannot_record_the_start(area: Area, client_for):
     referral = _refer(area, _child(area))
     client = client_for(area.dsl)
-    assert "Record the start" not in client.get(
-        reverse("therapy:referral", args=[referral.pk])
-    ).content.decode()
+    assert (
+        "Record the start"
+        not in client.get(reverse("therapy:referral", args=[referral.pk])).content.decode()
+    )
     today = _today()
     response = client.post(
         reverse("therapy:start", args=[referral.pk]),
@@ -295,16 +321,16 @@ def test_breaches_are_overdue_waits_and_late_starts(area: Area):
     on_time = _refer(area, _child(area, 1), on=_today() - timedelta(days=10))
     record_therapy_start(actor=area.health, referral=on_time, started_on=_today())
     late = _refer(area, _child(area, 2), on=_today() - timedelta(weeks=6))
-    record_therapy_start(
-        actor=area.health, referral=late, started_on=_today() - timedelta(days=1)
-    )
+    record_therapy_start(actor=area.health, referral=late, started_on=_today() - timedelta(days=1))
     _refer(area, _child(area, 3), on=_today() - timedelta(weeks=5))  # still waiting, overdue
     _refer(area, _child(area, 4), on=_today() - timedelta(days=3))  # waiting, within limit
     from safeguarding.therapy.queries import breached
 
-    assert set(TherapyReferral.objects.filter(breached(_today())).values_list(
-        "person__family_name", flat=True
-    )) == {"Number2", "Number3"}
+    assert set(
+        TherapyReferral.objects.filter(breached(_today())).values_list(
+            "person__family_name", flat=True
+        )
+    ) == {"Number2", "Number3"}
 
 
 def test_figures_suppress_counts_under_five(area: Area):
@@ -322,7 +348,10 @@ def test_figures_suppress_counts_under_five(area: Area):
     assert (helping.referrals, helping.breaches, helping.rate) == ("7", "5", "71%")
     (council,) = figures.by_authority
     assert (council.name, council.referrals, council.breaches, council.rate) == (
-        area.council.name, "11", "9", "82%",
+        area.council.name,
+        "11",
+        "9",
+        "82%",
     )
 
 
