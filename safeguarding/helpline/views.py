@@ -137,7 +137,16 @@ def known_as(request: HttpRequest) -> HttpResponse:
     if not details.is_valid():
         return render(request, "helpline/expired.html", status=400)
     cleaned = details.cleaned_data
-    submitted = actions.submit_report(
+    try:
+        submitted = _submit(form, cleaned, suspect=bool(draft.get("suspect")))
+    except ValidationError:
+        # No helpline agency is set up: say so rather than fail, and keep nothing.
+        return render(request, "helpline/unavailable.html", status=503)
+    return _receipt_page(request, submitted.receipt, actions.hear_by(submitted.report))
+
+
+def _submit(form: KnownAsForm, cleaned: dict[str, Any], *, suspect: bool) -> actions.Submitted:
+    return actions.submit_report(
         actions.ReportDetails(
             what_happened=cleaned["what_happened"],
             organisations=cleaned["organisations"],
@@ -148,10 +157,9 @@ def known_as(request: HttpRequest) -> HttpResponse:
             known_as=form.cleaned_data["known_as"],
             name=form.cleaned_data["name"],
             contact=form.cleaned_data["contact"],
-            suspected_spam=bool(draft.get("suspect")),
+            suspected_spam=suspect,
         )
     )
-    return _receipt_page(request, submitted.receipt, actions.hear_by(submitted.report))
 
 
 def _receipt_page(

@@ -176,3 +176,19 @@ def test_an_expired_or_forged_pass_opens_nothing(client: Client, helpline: Helpl
     response = client.post(path, {"pass": "bm90IGEgcGFzcw==", "text": "hello"})
     assert response.status_code == 400
     assert not Message.objects.exists()
+
+
+def test_without_a_helpline_agency_the_reporter_is_told_and_nothing_is_kept(
+    client: Client, area: Area
+):
+    page = client.get("/helpline/report/")
+    details = client.post(
+        "/helpline/report/",
+        {"what_happened": "Nothing was done", "when": "May", "started": hidden(page, "started")},
+    )
+    response = client.post(
+        "/helpline/report/known-as/", {"draft": hidden(details, "draft"), "known_as": "anonymous"}
+    )
+    assert response.status_code == 503
+    assert "the helpline is unavailable" in response.content.decode()
+    assert not Report.objects.exists()
