@@ -12,13 +12,19 @@ from safeguarding.web.forms import GovukDateField
 MAX_CHILDREN = 10  # one ordinal word each, in ORDINALS
 
 
-class NoticeForm(forms.Form):
+class KindForm(forms.Form):
+    """The kind of notice, asked first: it sets the children's age limit. A form of its own
+    so that the error summary lists problems in the order of the page."""
+
     kind = forms.ChoiceField(
         label="Kind of notice",
         choices=NoticeKind.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the kind of notice"},
     )
+
+
+class NoticeForm(forms.Form):
     served_on = GovukDateField(
         label="Date served",
         help_text="For example, 27 3 2026",

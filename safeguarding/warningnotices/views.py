@@ -25,6 +25,7 @@ from safeguarding.warningnotices.forms import (
     BreachForm,
     CopyForm,
     EndForm,
+    KindForm,
     NoticeForm,
     PersonForm,
     ReviewForm,
@@ -106,6 +107,7 @@ def _child_count(request: HttpRequest, opened_child: Person | None) -> int:
 
 def _apply_notice_errors(
     error: ValidationError,
+    kind_form: KindForm,
     notice_form: NoticeForm,
     adult_form: PersonForm | None,
     child_forms: list[PersonForm],
@@ -118,7 +120,9 @@ def _apply_notice_errors(
         form: forms.Form | None = notice_form
         field: str | None = key
         parts = key.split(".")
-        if parts[0] == "adult":
+        if parts[0] == "kind":
+            form = kind_form
+        elif parts[0] == "adult":
             form, field = adult_form, parts[1] if len(parts) > 1 else "date_of_birth"
         elif parts[0] == "children" and len(parts) > 1:
             index = int(parts[1]) - 1 - offset
@@ -139,6 +143,7 @@ def issue(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     data = request.POST if posted else None
     count = _child_count(request, opened_child)
+    kind_form = KindForm(data)
     notice_form = NoticeForm(data, initial={"served_on": timezone.localdate()})
     adult_form = (
         PersonForm(data, prefix="adult", who="adult", dob_required=False) if adult is None else None
@@ -153,8 +158,9 @@ def issue(request: HttpRequest) -> HttpResponse:
         )
         for number in range(1, count + 1)
     ]
+    # In the order of the page, for the error summary.
     every_form: list[forms.Form] = [
-        form for form in (notice_form, adult_form, *child_forms) if form is not None
+        form for form in (kind_form, adult_form, *child_forms, notice_form) if form is not None
     ]
     submitted = posted and request.POST.get("action") != "add-child"
     # A list, not a generator: every form validates so that every error is shown at once.
@@ -171,7 +177,7 @@ def issue(request: HttpRequest) -> HttpResponse:
             notice = actions.issue_notice(
                 actor=user,
                 details=NoticeDetails(
-                    kind=cleaned["kind"],
+                    kind=kind_form.cleaned_data["kind"],
                     adult=NamedPerson(person_id=adult.pk)
                     if adult is not None
                     else NamedPerson(details=_details(adult_form, PersonKind.ADULT)),  # type: ignore[arg-type]
@@ -185,7 +191,7 @@ def issue(request: HttpRequest) -> HttpResponse:
                 ),
             )
         except ValidationError as error:
-            _apply_notice_errors(error, notice_form, adult_form, child_forms, offset)
+            _apply_notice_errors(error, kind_form, notice_form, adult_form, child_forms, offset)
         else:
             return redirect("warningnotices:notice", notice_id=notice.pk)
     has_errors = submitted and any(form.errors for form in every_form)
@@ -193,6 +199,7 @@ def issue(request: HttpRequest) -> HttpResponse:
         request,
         "warningnotices/issue.html",
         {
+            "kind_form": kind_form,
             "notice_form": notice_form,
             "adult": adult,
             "adult_form": adult_form,
