@@ -1,6 +1,8 @@
-"""An HR and finance officer records an exit payment, then the same person's new public
-appointment 100 days later, and reads the recovery with its working. Every page load,
-errors included, is checked by axe (see pages.Site.check)."""
+"""The accountability and support registers in a browser. An HR and finance officer
+records an exit payment, then the same person's new public appointment 100 days later, and
+reads the recovery with its working. The victim support fund's pages follow, for its
+administrator and a support organisation. Every page load, errors included, is checked by
+axe (see pages.Site.check)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from safeguarding.access.models import User
 from safeguarding.access.roles import Role
 from safeguarding.exitpayments.actions import publish_default_rule_sets
 from safeguarding.exitpayments.rules import MINUS, TIMES
+from safeguarding.fund.models import GrantApplication
 from tests.browser.pages import Site
 from tests.factories import Area, make_user
+from tests.fund.conftest import Setting, build_setting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -105,4 +109,97 @@ def test_exit_payment_then_appointment_opens_a_recovery(
     assert "Agreed" in site.page.locator(".govuk-summary-list").inner_text()
     site.open("/exit-payments/")
     site.follow("Gillian Marsh", within=site.page.get_by_role("region", name="Recoveries"))
+    site.sign_out()
+
+
+@pytest.fixture
+def setting(area: Area) -> Setting:
+    """The victim support fund, its administrator and a support organisation."""
+    return build_setting(area)
+
+
+def test_support_fund_apply_score_award_pay_and_report(site: Site, setting: Setting) -> None:
+    first = f"{setting.first_year} to {setting.second_year}"
+
+    site.sign_in_with_session(setting.applicant)
+    site.open("/support-fund/")
+    assert site.heading() == "Victim support fund"
+    site.follow("Apply to Round 1")
+    assert site.heading() == "Apply to Round 1"
+    site.submit("Send application", status=400)
+    assert site.error_messages() == [
+        "Enter the project's name",
+        "Describe the project",
+        "Choose the region the project serves",
+        "Enter how many survivors the project will support",
+        "Enter the amount requested for at least one year",
+    ]
+    site.fill("Name of the project", "Counselling for survivors")
+    site.fill("What will the project do?", "Weekly therapy and advocacy in Tyneside.")
+    site.page.get_by_label("North East", exact=True).check()
+    site.fill("Survivors to be supported", "120")
+    site.fill(f"Amount requested for {first}", "250,000")
+    site.submit("Send application")
+    assert site.heading() == "Counselling for survivors"
+    application = GrantApplication.objects.get()
+    site.sign_out()
+
+    site.sign_in_with_session(setting.administrator)
+    site.open("/support-fund/")
+    site.follow("Set up a fund", button=True)
+    site.submit("Set up fund", status=400)
+    assert site.error_messages() == [
+        "Enter the fund's name",
+        "Enter the fund's total",
+        "Enter the allocation for at least one financial year",
+    ]
+    site.open("/support-fund/")
+    site.follow("Victim support fund")
+    assert site.heading() == "Victim support fund"
+    site.submit("Open round", status=400)
+    assert "Enter the round's name" in site.error_messages()
+    site.follow("Round 1")
+    site.follow("Counselling for survivors")
+    site.submit("Save scores", status=400)
+    assert site.error_messages() == [
+        "Score need from 0 to 5",
+        "Score deliverability from 0 to 5",
+        "Score value for money from 0 to 5",
+        "Score reach from 0 to 5",
+    ]
+    for label, score in (
+        ("Need", "4"),
+        ("Deliverability", "3"),
+        ("Value for money", "5"),
+        ("Reach", "2"),
+    ):
+        site.page.get_by_label(label, exact=False).first.select_option(score)
+    site.submit("Save scores")
+    # 4 x 40 + 3 x 25 + 5 x 20 + 2 x 15 = 365 -> 3.65
+    assert site.page.get_by_role("table", name="Assessment: 3.65 out of 5").is_visible()
+    site.fill(f"Award for {first}", "300,000")
+    site.submit("Award grant", status=400)
+    assert site.error_messages() == [
+        f"The award for {first} cannot be more than the £250,000.00 requested"
+    ]
+    site.fill(f"Award for {first}", "200,000")
+    site.submit("Award grant")
+    site.submit(f"Record quarter 1 of {first} as paid today")
+    site.follow("Back to Round 1")
+    site.open(f"/support-fund/funds/{setting.fund.pk}/reports/")
+    assert site.heading() == "Reports"
+    site.sign_out()
+
+    site.sign_in_with_session(setting.applicant)
+    site.open(f"/support-fund/applications/{application.pk}/")
+    site.submit("Send outcome report", status=400)
+    site.field("Quarter").select_option(index=1)
+    site.fill("Survivors supported", "30")
+    site.fill("Therapy sessions given", "210")
+    site.fill("What happened this quarter?", "Two counsellors started; a waiting list opened.")
+    site.submit("Send outcome report")
+    assert (
+        "Two counsellors started"
+        in site.page.get_by_role("table", name="Outcomes reported").inner_text()
+    )
     site.sign_out()
