@@ -1,4 +1,13 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from safeguarding.reportingduty import views
 
 app_name = "reportingduty"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("<uuid:report_id>/", views.report_detail, name="report"),
+    path("<uuid:report_id>/disclosure/", views.disclosure, name="disclosure"),
+    path("<uuid:report_id>/delay/", views.delay, name="delay"),
+    path("<uuid:report_id>/notify/", views.notify, name="notify"),
+    path("<uuid:report_id>/obstruction/", views.obstruction, name="obstruction"),
+]
