@@ -31,8 +31,9 @@ class ComponentKind(models.TextChoices):
     TRIBUNAL_AWARD = "tribunal-award", "Employment tribunal award"
 
 
-# What a rule set may count. The rest are pay the person had earned, or were owed by law,
-# and are recorded but never recovered (draft regulations 2016, reg. 3 exclusions).
+# What a rule set may count. The rest are pay the person had earned or was owed by law
+# (notice, holiday pay, ill-health and tribunal awards): the 2016 draft regulations left
+# them out, so they are recorded but never recovered.
 COUNTABLE_KINDS = (
     ComponentKind.REDUNDANCY,
     ComponentKind.VOLUNTARY_EXIT,

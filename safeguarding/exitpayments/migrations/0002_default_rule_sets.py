@@ -13,10 +13,11 @@ SBEE_2016_DRAFT = {
     "label": "Public sector exit payment recovery (2016 draft regulations)",
     "status": "draft-policy",
     "source": (
-        "Small Business, Enterprise and Employment Act 2015 ss.154-157 (inserting ss.153A-153C "
-        "into the Enterprise and Regulatory Reform Act 2013); draft Public Sector Exit "
-        "Payments (Recovery) Regulations 2016, never brought into force. The taper by time "
-        "still to run is the service's reading: no exact taper was published."
+        "Small Business, Enterprise and Employment Act 2015 ss.154-157 (regulations may require "
+        "repayment of an exit payment on a return to the public sector within 12 months; a "
+        "waiver power in s.157); draft exit payment recovery regulations of 2016 (HM Treasury "
+        "consultation, December 2015), never brought into force. The taper by time still to "
+        "run is the service's reading: no exact taper was made law."
     ),
     "effective_from": datetime.date(2015, 3, 26),
     "salary_threshold": Decimal("80000.00"),
