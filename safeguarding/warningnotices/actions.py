@@ -268,7 +268,12 @@ def issue_notice(*, actor: User, details: NoticeDetails) -> WarningNotice:
             if child is not None:
                 _check_child(child, details.kind, details.served_on, f"children.{index}", errors)
     existing = [child.person.pk for child in children if child and child.person]
-    if len(existing) != len(set(existing)):
+    described = [
+        (child.name.casefold(), child.date_of_birth)
+        for child in children
+        if child is not None and child.person is None
+    ]
+    if len(existing) != len(set(existing)) or len(described) != len(set(described)):
         errors.setdefault("children", []).append("Name each child once")
     if adult is not None and adult.person is not None and adult.person.pk in existing:
         errors.setdefault("children", []).append("The adult served cannot also be a named child")

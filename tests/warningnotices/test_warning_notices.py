@@ -610,3 +610,8 @@ def test_views_read_notices_only_through_the_queries():
     assert [
         n.lineno for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "objects"
     ] == []
+
+
+def test_each_child_is_named_once(area: Area):
+    with pytest.raises(ValidationError, match="Name each child once"):
+        _issue(area, children=[_child(), _child("AMELIA", "Hartley")])
