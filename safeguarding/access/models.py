@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.roles import Role
+from safeguarding.vocabulary import VocabularyField
 
 __all__ = ["Agency", "AgencyKind", "ApiToken", "BreakGlassGrant", "CaseRole", "User"]
 
@@ -18,7 +19,7 @@ __all__ = ["Agency", "AgencyKind", "ApiToken", "BreakGlassGrant", "CaseRole", "U
 class Agency(models.Model):
     code = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=32, choices=AgencyKind.choices)
+    kind = VocabularyField(max_length=32, choices=AgencyKind.choices)
     area_name = models.CharField(max_length=200, blank=True)
     # The children's services authority whose MASH receives this agency's concerns.
     home_authority = models.ForeignKey(
@@ -51,7 +52,7 @@ class User(AbstractUser):
     """A member of staff (or an agency's system account) who signs in."""
 
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT)
-    role = models.CharField(max_length=32, choices=Role.choices)
+    role = VocabularyField(max_length=32, choices=Role.choices)
     manager = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )

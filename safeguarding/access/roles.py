@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     HR_FINANCE = "hr-finance", "HR and finance officer"
     FUND_ADMINISTRATOR = "fund-administrator", "Support fund administrator"
     HELPLINE_STAFF = "helpline-staff", "Helpline caseworker"
+    INSPECTOR = "inspector", "Inspector"
 
 
 # Roles that may read and write case content about people their agency is involved with.

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.vocabulary import VocabularyField
 
 
 class AuditEntry(models.Model):
@@ -22,7 +23,7 @@ class AuditEntry(models.Model):
     actor_id = models.BigIntegerField(null=True, blank=True)
     actor_label = models.CharField(max_length=150)
     agency_code = models.CharField(max_length=32, blank=True)
-    verb = models.CharField(max_length=40, choices=AuditVerb.choices)
+    verb = VocabularyField(max_length=40, choices=AuditVerb.choices)
     target_type = models.CharField(max_length=40, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     reason = models.TextField(blank=True)

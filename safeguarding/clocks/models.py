@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from safeguarding.clocks.calendar import previous_working_day
 from safeguarding.clocks.rules import ClockType, Unit
+from safeguarding.vocabulary import VocabularyField
 
 
 class ClockState(models.TextChoices):
@@ -26,7 +27,7 @@ class ClockLimit(models.Model):
     authority = models.ForeignKey(
         "access.Agency", on_delete=models.CASCADE, related_name="clock_limits"
     )
-    clock_type = models.CharField(max_length=32, choices=ClockType.choices)
+    clock_type = VocabularyField(max_length=32, choices=ClockType.choices)
     amount = models.PositiveIntegerField()
     unit = models.CharField(max_length=16, choices=Unit.choices)
     changed_at = models.DateTimeField(default=timezone.now)
@@ -44,7 +45,7 @@ class ClockLimit(models.Model):
 
 
 class Clock(models.Model):
-    clock_type = models.CharField(max_length=32, choices=ClockType.choices)
+    clock_type = VocabularyField(max_length=32, choices=ClockType.choices)
     authority = models.ForeignKey("access.Agency", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="clocks"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -52,9 +53,17 @@ class ConcernDetails:
     received_at: datetime | None = None
 
 
-def _validate(details: ConcernDetails) -> dict[str, list[str]]:
+# Read once: an enum's .values builds a new list on every use.
+_CATEGORIES = tuple(ConcernCategory.values)
+_ROLES = tuple(PersonRole.values)
+
+
+def _validate(details: ConcernDetails, *, persons_checked: bool = False) -> dict[str, list[str]]:
+    """Every problem with ``details``. ``persons_checked`` says the persons' details were
+    validated (and so normalised) already, as the import's checks do, and need not be
+    again."""
     errors: dict[str, list[str]] = {}
-    if details.category not in ConcernCategory.values:
+    if details.category not in _CATEGORIES:
         errors["category"] = ["Choose the category of concern"]
     if not details.summary.strip():
         errors["summary"] = ["Enter what happened"]
@@ -73,13 +82,13 @@ def _validate(details: ConcernDetails) -> dict[str, list[str]]:
     elif not any(named.role == PersonRole.CHILD for named in details.persons):
         errors["persons"] = ["Name the child the concern is about"]
     for index, named in enumerate(details.persons, start=1):
-        if named.role not in PersonRole.values:
+        if named.role not in _ROLES:
             errors.setdefault("persons", []).append(f"Person {index}: choose their role")
         if (named.person_id is None) == (named.details is None):
             errors.setdefault("persons", []).append(
                 f"Person {index}: give either an existing person or their details"
             )
-        if named.details is not None:
+        if named.details is not None and not persons_checked:
             try:
                 named.details.validate()
             except ValidationError as error:
@@ -95,19 +104,19 @@ def _local_authority(code: str) -> Agency | None:
 # A national identifier alone does not attach a concern to an existing record: the name
 # and date of birth must agree too, so that a mistyped or guessed number opens nothing.
 NAME_AGREEMENT_THRESHOLD = 80
+NATIONAL_SCHEMES = (IdentifierScheme.NHS_NUMBER, IdentifierScheme.UNIQUE_PUPIL_NUMBER)
+# How many holders of a national identifier are compared, in name order.
+NATIONAL_CANDIDATES = 5
 
 
-def _find_by_national_identifier(details: PersonDetails) -> Person | None:
-    """The one person already recorded, by any agency, with the same NHS number or unique
-    pupil number whose name and date of birth also agree (deterministic linkage)."""
-    national = Q()
-    for scheme, value in details.identifiers:
-        if scheme in (IdentifierScheme.NHS_NUMBER, IdentifierScheme.UNIQUE_PUPIL_NUMBER):
-            national |= Q(scheme=scheme, value=value)
-    if not national:
-        return None
-    matches = Identifier.objects.filter(national).values("person_id")
-    for person in Person.objects.filter(pk__in=matches)[:5]:
+def national_identifiers(details: PersonDetails) -> list[tuple[str, str]]:
+    return [(scheme, value) for scheme, value in details.identifiers if scheme in NATIONAL_SCHEMES]
+
+
+def national_match(details: PersonDetails, candidates: Iterable[Person]) -> Person | None:
+    """The first of ``candidates`` (holders of one of the national identifiers in
+    ``details``, in name order) whose date of birth and name agree with ``details``."""
+    for person in candidates:
         # Both dates of birth must be known and equal: an identifier and a name alone
         # must not open a child's whole record to whoever sends them.
         if (
@@ -117,6 +126,18 @@ def _find_by_national_identifier(details: PersonDetails) -> Person | None:
         ):
             return person
     return None
+
+
+def _find_by_national_identifier(details: PersonDetails) -> Person | None:
+    """The one person already recorded, by any agency, with the same NHS number or unique
+    pupil number whose name and date of birth also agree (deterministic linkage)."""
+    national = Q()
+    for scheme, value in national_identifiers(details):
+        national |= Q(scheme=scheme, value=value)
+    if not national:
+        return None
+    matches = Identifier.objects.filter(national).values("person_id")
+    return national_match(details, Person.objects.filter(pk__in=matches)[:NATIONAL_CANDIDATES])
 
 
 def _same_person(details: PersonDetails, person: Person) -> bool:
@@ -170,23 +191,57 @@ def record_concern(*, actor: User, details: ConcernDetails) -> Concern:
     return save_concern(actor=actor, details=details).concern
 
 
-def save_concern(*, actor: User, details: ConcernDetails) -> RecordedConcern:
-    """Record (or, for an agency record id seen before, update) a concern, in one
-    transaction with its persons and audit entry. Raises ValidationError listing every
-    problem, keyed by field."""
+def check_may_record(actor: User) -> Agency:
+    """The actor's agency; PermissionDenied unless the actor may record concerns."""
     if not does_case_work(actor) or actor.agency is None:
         raise PermissionDenied("Your role does not allow recording concerns")
-    agency = actor.agency
-    errors = _validate(details)
-    local_authority = _local_authority(details.local_authority_code)
+    return actor.agency
+
+
+def concern_errors(
+    details: ConcernDetails, local_authority: Agency | None, *, persons_checked: bool = False
+) -> dict[str, list[str]]:
+    """Every problem with ``details``, keyed by field; ``local_authority`` is the active
+    authority its code names, if any. See _validate for ``persons_checked``."""
+    errors = _validate(details, persons_checked=persons_checked)
     if local_authority is None:
         errors.setdefault("local_authority", []).append(
             "Choose the local authority responsible for the child's area"
         )
+    return errors
+
+
+def apply_concern_details(
+    concern: Concern, details: ConcernDetails, local_authority: Agency
+) -> None:
+    concern.local_authority = local_authority
+    concern.recorded_at = details.recorded_at
+    concern.category = details.category
+    concern.summary = details.summary.strip()
+
+
+def concern_record_id(details: ConcernDetails) -> str:
+    """The agency's record id, or a new one of the Hub's for a concern sent without."""
+    return details.agency_record_id.strip() or f"SGH-{uuid.uuid4().hex[:12].upper()}"
+
+
+def concern_audit_payload(record_id: str, persons: Iterable[Person]) -> dict[str, object]:
+    """The payload of a concern's recorded or updated entry: ``persons`` in the order of
+    the concern's involvements, a person named in two roles twice."""
+    return {"agency_record_id": record_id, "persons": [str(person.pk) for person in persons]}
+
+
+def save_concern(*, actor: User, details: ConcernDetails) -> RecordedConcern:
+    """Record (or, for an agency record id seen before, update) a concern, in one
+    transaction with its persons and audit entry. Raises ValidationError listing every
+    problem, keyed by field."""
+    agency = check_may_record(actor)
+    local_authority = _local_authority(details.local_authority_code)
+    errors = concern_errors(details, local_authority)
     if errors:
         raise ValidationError(errors)
     assert local_authority is not None
-    record_id = details.agency_record_id.strip() or f"SGH-{uuid.uuid4().hex[:12].upper()}"
+    record_id = concern_record_id(details)
     with transaction.atomic():
         concern = (
             Concern.objects.select_for_update()
@@ -198,10 +253,7 @@ def save_concern(*, actor: User, details: ConcernDetails) -> RecordedConcern:
             concern = Concern(agency=agency, agency_record_id=record_id, recorded_by=actor)
             if details.received_at is not None:
                 concern.received_at = details.received_at
-        concern.local_authority = local_authority
-        concern.recorded_at = details.recorded_at
-        concern.category = details.category
-        concern.summary = details.summary.strip()
+        apply_concern_details(concern, details, local_authority)
         if created:
             try:
                 # Two agencies' systems may send the same new record at once: the loser
@@ -213,10 +265,7 @@ def save_concern(*, actor: User, details: ConcernDetails) -> RecordedConcern:
                     agency=agency, agency_record_id=record_id
                 )
                 created = False
-                concern.local_authority = local_authority
-                concern.recorded_at = details.recorded_at
-                concern.category = details.category
-                concern.summary = details.summary.strip()
+                apply_concern_details(concern, details, local_authority)
                 concern.save()
         else:
             concern.save()
@@ -254,9 +303,8 @@ def save_concern(*, actor: User, details: ConcernDetails) -> RecordedConcern:
             target_type="concern",
             target_id=concern.pk,
             legal_basis=LEGAL_BASIS,
-            payload={
-                "agency_record_id": record_id,
-                "persons": [str(person.pk) for person, _ in dict.fromkeys(persons)],
-            },
+            payload=concern_audit_payload(
+                record_id, [person for person, _ in dict.fromkeys(persons)]
+            ),
         )
     return RecordedConcern(concern=concern, created=created)

@@ -2,10 +2,13 @@
 
 The format is in docs/users/import-format.md. An import runs in two passes. The first
 reads and checks every row without writing anything, so that a bad file is rejected whole
-with every problem listed by row. The second records each concern through record_concern
-as the agency's system account, so need-to-know, validation and the audit log apply as
-they do to the API. ``import_concerns`` does the work and returns an ImportReport, for the
-command line, the API or a task worker alike; ``run_import_command`` only formats it.
+with every problem listed by row. The second records the concerns as the agency's system
+account, with the same validation, linkage, need-to-know and audit entries as
+record_concern gives the API: a whole file a thousand concerns at a time in one
+transaction (concerns/bulk.py), with --partial one concern per transaction, so that each
+good one commits whatever becomes of the others. ``import_concerns`` does the work and
+returns an ImportReport, for the command line, the API or a task worker alike;
+``run_import_command`` only formats it.
 """
 
 from __future__ import annotations
@@ -17,26 +20,21 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from itertools import batched
 from pathlib import Path
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q
-from rapidfuzz import fuzz
 from tqdm import tqdm
 
 from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.access.roles import Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
-from safeguarding.concerns.actions import (
-    LEGAL_BASIS,
-    NAME_AGREEMENT_THRESHOLD,
-    NamedPerson,
-    record_concern,
-)
+from safeguarding.concerns.actions import LEGAL_BASIS
+from safeguarding.concerns.bulk import BATCH_SIZE, record_batch, save_imported
 from safeguarding.concerns.import_schema import (
     ConcernDraft,
     Problem,
@@ -44,12 +42,6 @@ from safeguarding.concerns.import_schema import (
     check_csv_header,
     check_jsonl_record,
 )
-from safeguarding.concerns.models import Concern
-from safeguarding.people.actions import PersonDetails, add_person_details
-from safeguarding.people.identifiers import IdentifierScheme
-from safeguarding.people.models import Identifier, Person
-from safeguarding.people.names import fold
-from safeguarding.people.queries import visible_persons
 
 FORMATS = ("jsonl", "csv")
 EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
@@ -59,8 +51,6 @@ MAX_LINE_BYTES = 1024 * 1024
 MAX_ENCODING_PROBLEMS = 20
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-AGENCY_REFERENCE_SCHEMES = (IdentifierScheme.POLICE_REFERENCE, IdentifierScheme.AGENCY_LOCAL)
-NATIONAL_SCHEMES = (IdentifierScheme.NHS_NUMBER, IdentifierScheme.UNIQUE_PUPIL_NUMBER)
 
 
 class ImportUsageError(Exception):
@@ -425,112 +415,31 @@ def _mark_duplicates(items: list[_Item], file_format: str) -> None:
 # Recording
 
 
-def _agrees(person: Person, details: PersonDetails) -> bool:
-    """The same rule record_concern applies to a national identifier: the name and date of
-    birth must agree too, so that a mistyped reference attaches nothing."""
-    if details.date_of_birth and person.date_of_birth not in (None, details.date_of_birth):
-        return False
-    wanted = fold(f"{details.given_name} {details.family_name}")
-    return fuzz.token_sort_ratio(wanted, fold(person.full_name)) >= NAME_AGREEMENT_THRESHOLD
-
-
-def _held_under_own_reference(actor: User, details: PersonDetails) -> Person | None:
-    """The person this agency already holds under the same police reference or local id:
-    the agency's own key for its own records links its rows across imports."""
-    references = Q()
-    for scheme, value in details.identifiers:
-        if scheme in AGENCY_REFERENCE_SCHEMES:
-            references |= Q(scheme=scheme, value=value)
-    if not references:
-        return None
-    # Look the few holders up by the indexed identifier first: as a subquery, the
-    # need-to-know filter would be evaluated for every person on record.
-    holders = list(
-        Identifier.objects.filter(references, issuing_agency=actor.agency_id).values_list(
-            "person_id", flat=True
-        )[:5]
-    )
-    if not holders:
-        return None
-    for person in visible_persons(actor).filter(pk__in=holders):
-        if _agrees(person, details):
-            return person
-    return None
-
-
-def _already_named(
-    details: PersonDetails, role: str, concern: Concern, taken: set[object]
-) -> Person | None:
-    """On re-import, the person the concern already names in the same role."""
-    national = {(s, v) for s, v in details.identifiers if s in NATIONAL_SCHEMES}
-    for involvement in concern.involvements.select_related("person"):
-        person = involvement.person
-        if involvement.role != role or person.pk in taken or not _agrees(person, details):
-            continue
-        held = {
-            (s, v)
-            for s, v in person.identifiers.filter(scheme__in=NATIONAL_SCHEMES).values_list(
-                "scheme", "value"
-            )
-        }
-        if any(scheme == s and value != v for s, v in held for scheme, value in national):
-            continue  # a different NHS number or UPN: a different person of the same name
-        return person
-    return None
-
-
-def _link_known_persons(
-    actor: User, persons: list[NamedPerson], existing: Concern | None
-) -> list[NamedPerson]:
-    """Name people the agency already holds by their record, adding any new details, so
-    that a re-sent record or a person in many records does not become many records.
-    (record_concern itself links only by NHS number or UPN.)"""
-    assert actor.agency is not None
-    linked = []
-    taken: set[object] = set()
-    for named in persons:
-        details = named.details
-        assert details is not None
-        person = _held_under_own_reference(actor, details)
-        if person is None and existing is not None:
-            person = _already_named(details, named.role, existing, taken)
-        if person is None or person.pk in taken:
-            linked.append(named)
-            continue
-        taken.add(person.pk)
-        add_person_details(person, details, agency=actor.agency)
-        linked.append(NamedPerson(role=named.role, person_id=person.pk))
-    return linked
-
-
-def _record_one(actor: User, item: _Item) -> bool | None:
-    """Record one concern in its own savepoint: True if new, False if updated, None (with
-    the reasons added to the item) if it failed."""
-    assert item.draft is not None
-    assert actor.agency is not None
-    draft = item.draft
-    try:
-        with transaction.atomic():
-            existing = Concern.objects.filter(
-                agency=actor.agency, agency_record_id=draft.record_id
-            ).first()
-            persons = _link_known_persons(actor, draft.details.persons, existing)
-            record_concern(actor=actor, details=replace(draft.details, persons=persons))
-    except ValidationError as error:
+def _add_error(item: _Item, error: Exception) -> None:
+    """Note why recording ``item`` failed, in the words of the check that refused it."""
+    if isinstance(error, ValidationError):
         if hasattr(error, "error_dict"):
             for key, messages in error.message_dict.items():
                 for message in messages:
                     item.problems.append(Problem(item.row, key, message))
         else:
             item.problems.extend(Problem(item.row, "", m) for m in error.messages)
-        return None
-    except PermissionDenied as error:
+    elif isinstance(error, PermissionDenied):
         item.problems.append(Problem(item.row, "", f"refused: {error}"))
-        return None
-    except DatabaseError as error:
+    else:
         item.problems.append(Problem(item.row, "", f"could not be saved: {error}"))
+
+
+def _record_one(actor: User, item: _Item) -> bool | None:
+    """Record one concern in its own savepoint: True if new, False if updated, None (with
+    the reasons added to the item) if it failed."""
+    assert item.draft is not None
+    try:
+        with transaction.atomic():
+            return save_imported(actor, item.draft.details).created
+    except (ValidationError, PermissionDenied, DatabaseError) as error:
+        _add_error(item, error)
         return None
-    return existing is None
 
 
 def _rejected(item: _Item) -> RejectedConcern:
@@ -543,7 +452,7 @@ def _import(actor: User, items: list[_Item], report: ImportReport, bar: tqdm[Any
     if report.rejected and not report.partial:
         return  # the whole file is rejected: nothing to write
 
-    def record_all() -> None:
+    def record_each() -> None:
         for item in good:
             created = _record_one(actor, item)
             if created is None:
@@ -553,6 +462,20 @@ def _import(actor: User, items: list[_Item], report: ImportReport, bar: tqdm[Any
             else:
                 report.updated += 1
             bar.update(1)
+
+    def record_in_batches() -> None:
+        # A constant number of queries per batch instead of dozens per concern.
+        for batch in batched(good, BATCH_SIZE):
+            drafts = [item.draft.details for item in batch if item.draft is not None]
+            for item, outcome in zip(batch, record_batch(actor, drafts), strict=True):
+                if outcome.error is not None:
+                    _add_error(item, outcome.error)
+                    report.rejected.append(_rejected(item))
+                elif outcome.created:
+                    report.created += 1
+                else:
+                    report.updated += 1
+            bar.update(len(batch))
 
     def record_import() -> None:
         record(
@@ -567,13 +490,13 @@ def _import(actor: User, items: list[_Item], report: ImportReport, bar: tqdm[Any
     if report.partial:
         # Each concern commits on its own, so that a long import does not hold the audit
         # log's head row (and so every other audited action) for its whole length.
-        record_all()
+        record_each()
         with transaction.atomic():
             record_import()
     else:
         try:
             with transaction.atomic():
-                record_all()
+                record_in_batches()
                 if report.rejected:
                     raise _RollBack
                 record_import()

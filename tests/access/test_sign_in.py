@@ -191,8 +191,9 @@ def test_request_log_has_no_query_string_or_client_details(area: Area, client_fo
 
     client = client_for(area.practitioner)
     with caplog.at_level(logging.INFO, logger="safeguarding.requests"):
-        client.get("/?secret-term=Hartley", HTTP_USER_AGENT="Known-Agent/1.0",
-                   REMOTE_ADDR="203.0.113.9")
+        client.get(
+            "/?secret-term=Hartley", HTTP_USER_AGENT="Known-Agent/1.0", REMOTE_ADDR="203.0.113.9"
+        )
     lines = [r.getMessage() for r in caplog.records if r.name == "safeguarding.requests"]
     assert lines
     assert lines[0].startswith("GET / 200 ")

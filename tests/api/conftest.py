@@ -23,8 +23,18 @@ DOCUMENT_URI = "urn:safeguarding-hub:openapi"
 MISSING_PERSON_ID = "00000000-0000-4000-8000-000000000000"
 # Every role in tests.factories.Area, each holding its own token.
 ALL_ROLES = [
-    "practitioner", "manager", "mash", "other_mash", "dsl", "police_analyst",
-    "other_police_analyst", "health", "taskforce_analyst", "auditor", "admin", "system",
+    "practitioner",
+    "manager",
+    "mash",
+    "other_mash",
+    "dsl",
+    "police_analyst",
+    "other_police_analyst",
+    "health",
+    "taskforce_analyst",
+    "auditor",
+    "admin",
+    "system",
 ]
 NO_CASE_WORK_ROLES = {"taskforce_analyst", "auditor", "admin"}
 
@@ -47,9 +57,16 @@ class OpenApiDocument:
             f"{method} {template} answered {status}, which the document does not list"
         )
         pointer = "/".join(
-            _pointer_part(part) for part in (
-                "paths", API + template, method.lower(), "responses", str(status), "content",
-                "application/json", "schema",
+            _pointer_part(part)
+            for part in (
+                "paths",
+                API + template,
+                method.lower(),
+                "responses",
+                str(status),
+                "content",
+                "application/json",
+                "schema",
             )
         )
         return Draft202012Validator(
@@ -75,15 +92,19 @@ class ApiClient:
     token: str | None
     client: Client
 
-    def call(self, method: str, template: str, body: object = None, **params: object
-             ) -> HttpResponse:
+    def call(
+        self, method: str, template: str, body: object = None, **params: object
+    ) -> HttpResponse:
         path = API + template.format(**params)
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         if body is None:
             response = self.client.generic(method, path, headers=headers)
         else:
             response = self.client.generic(
-                method, path, json.dumps(body), content_type="application/json",
+                method,
+                path,
+                json.dumps(body),
+                content_type="application/json",
                 headers=headers,
             )
         assert response.status_code != 500, response.content

@@ -62,8 +62,11 @@ def test_concern_endpoint_for_every_role(area: Area, api_as, role):
 def test_search_finds_only_visible_people(area: Area, api_as, role):
     child = area.child_known_to_school()
     api = api_as(getattr(area, role))
-    for criteria in ({"name": "Amelia Hartley"}, {"date_of_birth": "2014-05-17"},
-                     {"identifier": child.identifiers.get().value}):
+    for criteria in (
+        {"name": "Amelia Hartley"},
+        {"date_of_birth": "2014-05-17"},
+        {"identifier": child.identifiers.get().value},
+    ):
         response = api.post("/persons/search", criteria)
         if role in NO_CASE_WORK_ROLES:
             assert response.status_code == 403
@@ -100,7 +103,8 @@ def test_break_glass_opens_a_person_to_the_api(area: Area, api_as):
     api = api_as(area.police_analyst)
     assert api.get("/persons/{id}", id=child.pk).status_code == 404
     access_actions.grant_break_glass(
-        actor=area.police_analyst, person_id=child.pk,
+        actor=area.police_analyst,
+        person_id=child.pk,
         reason="Child reported missing overnight; checking who else knows them",
     )
     assert api.get("/persons/{id}", id=child.pk).status_code == 200
@@ -113,8 +117,12 @@ def test_case_role_opens_a_person_to_the_api(area: Area, api_as):
     child = area.child_known_to_school()
     api = api_as(area.police_analyst)
     assert api.get("/persons/{id}", id=child.pk).status_code == 404
-    access_actions.assign_case_role(actor=area.mash, user=area.police_analyst,
-                                    person_id=child.pk, kind=CaseRole.Kind.INVESTIGATING_OFFICER)
+    access_actions.assign_case_role(
+        actor=area.mash,
+        user=area.police_analyst,
+        person_id=child.pk,
+        kind=CaseRole.Kind.INVESTIGATING_OFFICER,
+    )
     assert api.get("/persons/{id}", id=child.pk).status_code == 200
 
 

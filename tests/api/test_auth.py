@@ -48,9 +48,16 @@ def test_wrong_token(area: Area, openapi, method, template, body):
     _refused(_call(api, method, template, body), "not valid")
 
 
-@pytest.mark.parametrize("header", [
-    "Basic ZGxzOnBhc3N3b3Jk", "Bearer", "Bearer    ", "sgh_abc", "Token sgh_abc",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Basic ZGxzOnBhc3N3b3Jk",
+        "Bearer",
+        "Bearer    ",
+        "sgh_abc",
+        "Token sgh_abc",
+    ],
+)
 def test_malformed_authorization_header(area: Area, header):
     response = Client().get(f"{API}/agencies", headers={"Authorization": header})
     assert response.status_code == 401
@@ -110,9 +117,12 @@ def test_token_requests_need_no_csrf_token(area: Area, tokens):
     """A system is not a browser: its POSTs carry a bearer token, not a CSRF cookie."""
     area.child_known_to_school()
     client = Client(enforce_csrf_checks=True)
-    response = client.post(f"{API}/persons/search", {"name": "Amelia Hartley"},
-                           content_type="application/json",
-                           headers={"Authorization": f"Bearer {tokens['dsl']}"})
+    response = client.post(
+        f"{API}/persons/search",
+        {"name": "Amelia Hartley"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {tokens['dsl']}"},
+    )
     assert response.status_code == 200
     assert len(response.json()) == 1
 

@@ -13,10 +13,13 @@ from tests.factories import Area
 pytestmark = pytest.mark.django_db
 
 VALID_CONCERN = {
-    "category": "neglect", "summary": "Seen hungry.", "recorded_at": "2025-01-06T09:00:00Z",
+    "category": "neglect",
+    "summary": "Seen hungry.",
+    "recorded_at": "2025-01-06T09:00:00Z",
     "local_authority": "LA-TEST",
-    "persons": [{"role": "child", "details": {"given_name": "A", "family_name": "B",
-                                              "kind": "child"}}],
+    "persons": [
+        {"role": "child", "details": {"given_name": "A", "family_name": "B", "kind": "child"}}
+    ],
 }
 
 
@@ -72,9 +75,20 @@ MALFORMED = [
     ("POST", "/concerns", _concern(persons=[None]), 422),
     ("POST", "/concerns", _concern(persons=VALID_CONCERN["persons"] * 1_000), 422),
     ("POST", "/concerns", _concern(persons=[{"role": "child", "person_id": "../../etc"}]), 422),
-    ("POST", "/concerns", _concern(persons=[{"role": "child", "person_id": MISSING_PERSON_ID,
-                                             "details": VALID_CONCERN["persons"][0]["details"]}]),  # type: ignore[index]
-     422),
+    (
+        "POST",
+        "/concerns",
+        _concern(
+            persons=[
+                {
+                    "role": "child",
+                    "person_id": MISSING_PERSON_ID,
+                    "details": VALID_CONCERN["persons"][0]["details"],
+                }
+            ]
+        ),  # type: ignore[index]
+        422,
+    ),
     ("POST", "/concerns", _person(kind="alien"), 422),
     ("POST", "/concerns", _person(sex="x"), 422),
     ("POST", "/concerns", _person(given_name="G" * 101), 422),
@@ -110,17 +124,22 @@ MALFORMED = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "body", "status"), MALFORMED,
-                         ids=[f"{m} {p[:40]} {i}" for i, (m, p, _, _) in enumerate(MALFORMED)])
-def test_malformed_request_gets_a_clear_client_error(area: Area, tokens, method, path, body,
-                                                     status):
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    MALFORMED,
+    ids=[f"{m} {p[:40]} {i}" for i, (m, p, _, _) in enumerate(MALFORMED)],
+)
+def test_malformed_request_gets_a_clear_client_error(
+    area: Area, tokens, method, path, body, status
+):
     client = Client(raise_request_exception=False)
     headers = {"Authorization": f"Bearer {tokens['dsl']}"}
     if body is None:
         response = client.generic(method, API + path, headers=headers)
     else:
-        response = client.generic(method, API + path, body, content_type="application/json",
-                                  headers=headers)
+        response = client.generic(
+            method, API + path, body, content_type="application/json", headers=headers
+        )
     assert response.status_code == status, response.content[:500]
     assert response["Content-Type"].startswith("application/json")
     detail = response.json()["detail"]

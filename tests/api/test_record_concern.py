@@ -24,8 +24,11 @@ CHILD_NHS_NUMBER = factories.test_range_nhs_number_for(7)
 
 def child(**changes: object) -> dict[str, object]:
     details: dict[str, object] = {
-        "given_name": "Leo", "family_name": "Marsh", "kind": "child",
-        "date_of_birth": "2012-09-03", "sex": "male",
+        "given_name": "Leo",
+        "family_name": "Marsh",
+        "kind": "child",
+        "date_of_birth": "2012-09-03",
+        "sex": "male",
         "identifiers": [{"scheme": "nhs", "value": CHILD_NHS_NUMBER}],
         "other_names": [{"kind": "nickname", "name": "Lee"}],
         "addresses": [{"line_1": "4 Quarry Lane", "town": "Testham", "postcode": "te1 4qq"}],
@@ -43,10 +46,16 @@ def concern(area: Area, **changes: object) -> dict[str, object]:
         "agency_record_id": "OP-2025-0001",
         "persons": [
             child(),
-            {"role": "adult-of-concern", "details": {
-                "given_name": "Darren", "family_name": "Pike", "kind": "adult",
-                "phones": ["07700 900982"], "vehicles": ["ab12 cde"],
-            }},
+            {
+                "role": "adult-of-concern",
+                "details": {
+                    "given_name": "Darren",
+                    "family_name": "Pike",
+                    "kind": "adult",
+                    "phones": ["07700 900982"],
+                    "vehicles": ["ab12 cde"],
+                },
+            },
         ],
     }
     body.update(changes)
@@ -86,9 +95,15 @@ def test_sending_the_same_record_again_updates_it(area: Area, api_as):
     api = api_as(area.system)
     first = api.post("/concerns", concern(area))
     assert first.status_code == 201
-    again = api.post("/concerns", concern(area, category="missing",
-                                          summary="Missing overnight; found next morning.",
-                                          persons=[child()]))
+    again = api.post(
+        "/concerns",
+        concern(
+            area,
+            category="missing",
+            summary="Missing overnight; found next morning.",
+            persons=[child()],
+        ),
+    )
     assert again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["category"] == "missing"
@@ -97,8 +112,11 @@ def test_sending_the_same_record_again_updates_it(area: Area, api_as):
     # The child was matched, not registered twice.
     child_ids = {p["person_id"] for p in first.json()["persons"] if p["role"] == "child"}
     assert {p["person_id"] for p in again.json()["persons"]} == child_ids
-    verbs = list(AuditEntry.objects.filter(target_type="concern", target_id=first.json()["id"])
-                 .values_list("verb", flat=True))
+    verbs = list(
+        AuditEntry.objects.filter(target_type="concern", target_id=first.json()["id"]).values_list(
+            "verb", flat=True
+        )
+    )
     assert verbs[:2] == [AuditVerb.CONCERN_RECORDED, AuditVerb.CONCERN_UPDATED]
 
 
@@ -114,10 +132,14 @@ def test_without_an_agency_record_id_each_send_is_a_new_concern(area: Area, api_
 def test_a_concern_about_a_person_already_visible(area: Area, api_as):
     known = area.child_known_to_school()
     api = api_as(area.dsl)
-    response = api.post("/concerns", concern(
-        area, agency_record_id="SCH-17",
-        persons=[{"role": "child", "person_id": str(known.pk)}],
-    ))
+    response = api.post(
+        "/concerns",
+        concern(
+            area,
+            agency_record_id="SCH-17",
+            persons=[{"role": "child", "person_id": str(known.pk)}],
+        ),
+    )
     assert response.status_code == 201
     assert response.json()["persons"] == [{"person_id": str(known.pk), "role": "child"}]
     timeline = api.get("/persons/{id}/concerns", id=known.pk).json()
@@ -131,10 +153,21 @@ def test_timeline_shows_every_agencys_concerns(area: Area, api_as):
     known = area.child_known_to_school()
     nhs_number = known.identifiers.get().value
     police = api_as(area.system)
-    sent = police.post("/concerns", concern(area, persons=[child(
-        given_name="Amelia", family_name="Hartley", date_of_birth="2014-05-17", sex="female",
-        identifiers=[{"scheme": "nhs", "value": nhs_number}],
-    )]))
+    sent = police.post(
+        "/concerns",
+        concern(
+            area,
+            persons=[
+                child(
+                    given_name="Amelia",
+                    family_name="Hartley",
+                    date_of_birth="2014-05-17",
+                    sex="female",
+                    identifiers=[{"scheme": "nhs", "value": nhs_number}],
+                )
+            ],
+        ),
+    )
     assert sent.status_code == 201
     assert sent.json()["persons"][0]["person_id"] == str(known.pk)
     timeline = api_as(area.dsl).get("/persons/{id}/concerns", id=known.pk).json()
@@ -151,11 +184,19 @@ def _problems(response) -> list[tuple[list[object], str]]:
 
 def test_bad_nhs_check_digit_is_named_precisely(area: Area, api_as):
     bad = CHILD_NHS_NUMBER[:9] + str((int(CHILD_NHS_NUMBER[9]) + 1) % 10)
-    response = api_as(area.system).post("/concerns", concern(area, persons=[
-        {"role": "adult-of-concern", "details": {"given_name": "Darren", "family_name": "Pike",
-                                                 "kind": "adult"}},
-        child(identifiers=[{"scheme": "nhs", "value": bad}]),
-    ]))
+    response = api_as(area.system).post(
+        "/concerns",
+        concern(
+            area,
+            persons=[
+                {
+                    "role": "adult-of-concern",
+                    "details": {"given_name": "Darren", "family_name": "Pike", "kind": "adult"},
+                },
+                child(identifiers=[{"scheme": "nhs", "value": bad}]),
+            ],
+        ),
+    )
     [(loc, msg)] = _problems(response)
     assert loc == ["body", "persons", 1, "details", "identifiers"]
     assert "check digit" in msg
@@ -163,16 +204,27 @@ def test_bad_nhs_check_digit_is_named_precisely(area: Area, api_as):
 
 
 def test_every_domain_problem_is_listed(area: Area, api_as):
-    response = api_as(area.system).post("/concerns", concern(
-        area,
-        local_authority="NO-SUCH-LA",
-        recorded_at=(timezone.now() + timedelta(days=2)).isoformat(),
-        persons=[{"role": "parent", "details": {
-            "given_name": "", "family_name": "", "kind": "adult",
-            "addresses": [{"line_1": "1 Road", "postcode": "not a postcode"}],
-            "phones": ["12"], "vehicles": ["A"],
-        }}],
-    ))
+    response = api_as(area.system).post(
+        "/concerns",
+        concern(
+            area,
+            local_authority="NO-SUCH-LA",
+            recorded_at=(timezone.now() + timedelta(days=2)).isoformat(),
+            persons=[
+                {
+                    "role": "parent",
+                    "details": {
+                        "given_name": "",
+                        "family_name": "",
+                        "kind": "adult",
+                        "addresses": [{"line_1": "1 Road", "postcode": "not a postcode"}],
+                        "phones": ["12"],
+                        "vehicles": ["A"],
+                    },
+                }
+            ],
+        ),
+    )
     problems = {tuple(loc): msg for loc, msg in _problems(response)}
     assert "local authority" in problems[("body", "local_authority")]
     assert "today or in the past" in problems[("body", "recorded_at")]
@@ -183,20 +235,29 @@ def test_every_domain_problem_is_listed(area: Area, api_as):
     assert "name" in problems[("body", "persons", 0, "details")]
 
 
-@pytest.mark.parametrize(("change", "where", "words"), [
-    ({"category": "bad-luck"}, ["body", "category"], "Input should be"),
-    ({"recorded_at": "2025-01-01T10:00:00"}, ["body", "recorded_at"], "timezone"),
-    ({"recorded_at": "yesterday"}, ["body", "recorded_at"], "datetime"),
-    ({"summary": ""}, ["body", "summary"], "at least 1"),
-    ({"summary": "x" * 10_001}, ["body", "summary"], "at most 10000"),
-    ({"persons": [{"role": "child"}]}, ["body", "persons", 0], "person_id or details"),
-    ({"persons": [{"role": "child", "person_id": "nope"}]}, ["body", "persons", 0, "person_id"],
-     "UUID"),
-    ({"persons": [{"role": "aunt", "person_id": MISSING_PERSON_ID}]},
-     ["body", "persons", 0, "role"], "Input should be"),
-    ({"local_authority": None}, ["body", "local_authority"], "string"),
-    ({"colour": "red"}, ["body", "colour"], "Extra inputs are not permitted"),
-])
+@pytest.mark.parametrize(
+    ("change", "where", "words"),
+    [
+        ({"category": "bad-luck"}, ["body", "category"], "Input should be"),
+        ({"recorded_at": "2025-01-01T10:00:00"}, ["body", "recorded_at"], "timezone"),
+        ({"recorded_at": "yesterday"}, ["body", "recorded_at"], "datetime"),
+        ({"summary": ""}, ["body", "summary"], "at least 1"),
+        ({"summary": "x" * 10_001}, ["body", "summary"], "at most 10000"),
+        ({"persons": [{"role": "child"}]}, ["body", "persons", 0], "person_id or details"),
+        (
+            {"persons": [{"role": "child", "person_id": "nope"}]},
+            ["body", "persons", 0, "person_id"],
+            "UUID",
+        ),
+        (
+            {"persons": [{"role": "aunt", "person_id": MISSING_PERSON_ID}]},
+            ["body", "persons", 0, "role"],
+            "Input should be",
+        ),
+        ({"local_authority": None}, ["body", "local_authority"], "string"),
+        ({"colour": "red"}, ["body", "colour"], "Extra inputs are not permitted"),
+    ],
+)
 def test_schema_problems_say_where_and_what(area: Area, api_as, change, where, words):
     problems = _problems(api_as(area.system).post("/concerns", concern(area, **change)))
     assert any(loc == where and words in msg for loc, msg in problems), problems
@@ -205,13 +266,17 @@ def test_schema_problems_say_where_and_what(area: Area, api_as, change, where, w
 def test_naming_an_unseen_person_looks_like_naming_a_missing_one(area: Area, api_as):
     unseen = area.child_known_to_school()
     api = api_as(area.system)
-    refused = api.post("/concerns", concern(area, persons=[
-        {"role": "child", "person_id": str(unseen.pk)}]))
-    missing = api.post("/concerns", concern(area, persons=[
-        {"role": "child", "person_id": MISSING_PERSON_ID}]))
-    assert _problems(refused) == _problems(missing) == [
-        (["body", "persons"], "A named person could not be found")
-    ]
+    refused = api.post(
+        "/concerns", concern(area, persons=[{"role": "child", "person_id": str(unseen.pk)}])
+    )
+    missing = api.post(
+        "/concerns", concern(area, persons=[{"role": "child", "person_id": MISSING_PERSON_ID}])
+    )
+    assert (
+        _problems(refused)
+        == _problems(missing)
+        == [(["body", "persons"], "A named person could not be found")]
+    )
     assert not AgencyRecord.objects.filter(person=unseen, agency=area.police).exists()
 
 
@@ -271,8 +336,9 @@ def test_refused_reads_leave_no_record_of_disclosure(area: Area, api_as):
     api_as(area.other_mash).get("/persons/{id}", id=child.pk)
     issued = 1  # the token issued for other_mash
     assert AuditEntry.objects.count() == before + issued
-    assert not AuditEntry.objects.filter(verb=AuditVerb.PERSON_VIEWED,
-                                         actor_id=area.other_mash.pk).exists()
+    assert not AuditEntry.objects.filter(
+        verb=AuditVerb.PERSON_VIEWED, actor_id=area.other_mash.pk
+    ).exists()
 
 
 def test_sending_the_same_record_again_does_not_duplicate_its_people(area: Area, api_as):

@@ -13,9 +13,19 @@ from django.urls import URLPattern, URLResolver, get_resolver
 ROOT = Path(__file__).resolve().parents[2] / "safeguarding"
 # Views reachable without signing in. Adding one is a deliberate, reviewed change.
 PUBLIC_VIEWS = {
-    "healthz", "sign-in", "second-factor", "enrol", "sign-out", "privacy", "accessibility",
-    "helpline-start", "helpline-report", "helpline-known-as", "helpline-receipt-saved",
-    "helpline-return", "helpline-conversation",
+    "healthz",
+    "sign-in",
+    "second-factor",
+    "enrol",
+    "sign-out",
+    "privacy",
+    "accessibility",
+    "helpline-start",
+    "helpline-report",
+    "helpline-known-as",
+    "helpline-receipt-saved",
+    "helpline-return",
+    "helpline-conversation",
 }
 
 
@@ -45,8 +55,11 @@ def test_every_non_public_page_redirects_to_sign_in():
     for route, pattern in _patterns(get_resolver()):
         if route.startswith("api/") or getattr(pattern.callback, "public", False):
             continue
-        path = "/" + re.sub(r"<uuid:[^>]+>", "00000000-0000-4000-8000-000000000000",
-                            re.sub(r"<int:[^>]+>", "1", route))
+        path = "/" + re.sub(
+            r"<uuid:[^>]+>",
+            "00000000-0000-4000-8000-000000000000",
+            re.sub(r"<int:[^>]+>", "1", route),
+        )
         for method in (client.get, client.post):
             response = method(path)
             assert response.status_code == 302, path
@@ -59,24 +72,41 @@ def _python_files(*folders: str) -> list[Path]:
     return [path for folder in folders for path in (ROOT / folder).rglob("*.py")]
 
 
-PERSONAL_DATA_MODELS = {"Person", "Concern", "ConcernPerson", "PersonName", "Identifier",
-                        "Contact", "InformationRequest", "Clock", "PathwayEvent",
-                        "ChronologyMark",
-                        "AgencyRecord", "CaseRole", "BreakGlassGrant",
-                        "Address", "Phone", "Vehicle"}
+PERSONAL_DATA_MODELS = {
+    "Person",
+    "Concern",
+    "ConcernPerson",
+    "PersonName",
+    "Identifier",
+    "Contact",
+    "InformationRequest",
+    "Clock",
+    "PathwayEvent",
+    "ChronologyMark",
+    "AgencyRecord",
+    "CaseRole",
+    "BreakGlassGrant",
+    "Address",
+    "Phone",
+    "Vehicle",
+}
 
 
 def test_views_and_the_api_read_personal_data_only_through_gatekeepers():
     """Person.objects and friends may appear in queries.py and actions.py, never in the
     modules that answer requests, which must go through the audited gatekeepers."""
     offenders = []
-    for path in [p for p in _python_files(".") if p.name in {"views.py", "api.py"}
-                 or "api" in p.parts]:
+    for path in [
+        p for p in _python_files(".") if p.name in {"views.py", "api.py"} or "api" in p.parts
+    ]:
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and node.attr == "objects"
-                    and isinstance(node.value, ast.Name)
-                    and node.value.id in PERSONAL_DATA_MODELS):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr == "objects"
+                and isinstance(node.value, ast.Name)
+                and node.value.id in PERSONAL_DATA_MODELS
+            ):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value.id}")
     assert offenders == []
 
@@ -87,8 +117,12 @@ def test_no_inline_script_or_style_in_templates():
         if template.name.endswith("_print.html"):
             continue  # rendered to PDF on the server, never served to a browser
         text = template.read_text()
-        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\sstyle=\"", text) \
-                or re.search(r"<style", text) or re.search(r"\son[a-z]+=\"", text):
+        if (
+            re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text)
+            or re.search(r"\sstyle=\"", text)
+            or re.search(r"<style", text)
+            or re.search(r"\son[a-z]+=\"", text)
+        ):
             offenders.append(str(template.relative_to(ROOT)))
     assert offenders == []
 
@@ -103,8 +137,9 @@ def test_every_noqa_and_type_ignore_names_its_code():
 
 
 def test_migrations_are_named():
-    unnamed = [path.name for path in ROOT.rglob("migrations/*.py")
-               if re.match(r"\d{4}_auto_", path.name)]
+    unnamed = [
+        path.name for path in ROOT.rglob("migrations/*.py") if re.match(r"\d{4}_auto_", path.name)
+    ]
     assert unnamed == []
 
 

@@ -142,13 +142,21 @@ def test_who_knew_what_report(area: Area, child: Person, client_for):
 def test_marking_through_the_page_and_errors_come_back(area: Area, child: Person, client_for):
     client = client_for(area.dsl)
     entry = build_chronology(child)[0]
-    response = client.post(reverse("chronology:mark", args=[child.pk]), {
-        "prefix": "e1", "e1-entry": entry.ref, "e1-significant": "on",
-        "e1-analysis": "First sign of neglect."})
+    response = client.post(
+        reverse("chronology:mark", args=[child.pk]),
+        {
+            "prefix": "e1",
+            "e1-entry": entry.ref,
+            "e1-significant": "on",
+            "e1-analysis": "First sign of neglect.",
+        },
+    )
     assert response.status_code == 302
     assert build_chronology(child)[0].significant
-    too_long = client.post(reverse("chronology:mark", args=[child.pk]), {
-        "prefix": "e1", "e1-entry": entry.ref, "e1-analysis": "x" * 5001})
+    too_long = client.post(
+        reverse("chronology:mark", args=[child.pk]),
+        {"prefix": "e1", "e1-entry": entry.ref, "e1-analysis": "x" * 5001},
+    )
     assert too_long.status_code == 400
     page = too_long.content.decode()
     assert "There is a problem" in page

@@ -42,10 +42,20 @@ def test_a_concern_is_recorded_with_its_people_and_audited(area: Area):
 
 
 def test_the_same_agency_record_id_updates_instead_of_duplicating(area: Area):
-    first = make_concern(area.dsl, local_authority=area.council, child=child_details(),
-                         agency_record_id="SCH-001", summary="First version")
-    again = make_concern(area.dsl, local_authority=area.council, child=child_details(),
-                         agency_record_id="SCH-001", summary="Corrected version")
+    first = make_concern(
+        area.dsl,
+        local_authority=area.council,
+        child=child_details(),
+        agency_record_id="SCH-001",
+        summary="First version",
+    )
+    again = make_concern(
+        area.dsl,
+        local_authority=area.council,
+        child=child_details(),
+        agency_record_id="SCH-001",
+        summary="Corrected version",
+    )
     assert again.pk == first.pk
     assert Concern.objects.filter(agency=area.school).count() == 1
     assert Concern.objects.get(pk=first.pk).summary == "Corrected version"
@@ -53,14 +63,23 @@ def test_the_same_agency_record_id_updates_instead_of_duplicating(area: Area):
 
 
 def test_re_sending_does_not_duplicate_people_without_national_identifiers(area: Area):
-    first = make_concern(area.police_analyst, local_authority=area.council,
-                         child=child_details(), others=[("adult-of-concern", adult_details())],
-                         agency_record_id="POL-7")
-    again = make_concern(area.police_analyst, local_authority=area.council,
-                         child=child_details(), others=[("adult-of-concern", adult_details())],
-                         agency_record_id="POL-7")
+    first = make_concern(
+        area.police_analyst,
+        local_authority=area.council,
+        child=child_details(),
+        others=[("adult-of-concern", adult_details())],
+        agency_record_id="POL-7",
+    )
+    again = make_concern(
+        area.police_analyst,
+        local_authority=area.council,
+        child=child_details(),
+        others=[("adult-of-concern", adult_details())],
+        agency_record_id="POL-7",
+    )
     assert {i.person_id for i in again.involvements.all()} == {
-        i.person_id for i in first.involvements.all()}
+        i.person_id for i in first.involvements.all()
+    }
     assert Person.objects.count() == 2
 
 
@@ -77,31 +96,42 @@ def test_revoked_tokens_stop_working(area: Area):
 
 
 def test_the_same_record_id_from_another_agency_is_a_different_concern(area: Area):
-    make_concern(area.dsl, local_authority=area.council, child=child_details(),
-                 agency_record_id="REF-1")
-    make_concern(area.health, local_authority=area.council, child=child_details(),
-                 agency_record_id="REF-1")
+    make_concern(
+        area.dsl, local_authority=area.council, child=child_details(), agency_record_id="REF-1"
+    )
+    make_concern(
+        area.health, local_authority=area.council, child=child_details(), agency_record_id="REF-1"
+    )
     assert Concern.objects.filter(agency_record_id="REF-1").count() == 2
 
 
 def test_an_nhs_number_with_name_and_birth_date_links_agencies_records(area: Area):
     nhs = nhs_number_for(7)
-    school = make_concern(area.dsl, local_authority=area.council,
-                          child=child_details(nhs_number=nhs))
-    police = make_concern(area.police_analyst, local_authority=area.council,
-                          child=child_details("Amelia", "Hartly", nhs_number=nhs))
+    school = make_concern(
+        area.dsl, local_authority=area.council, child=child_details(nhs_number=nhs)
+    )
+    police = make_concern(
+        area.police_analyst,
+        local_authority=area.council,
+        child=child_details("Amelia", "Hartly", nhs_number=nhs),
+    )
     child = school.involvements.get(role="child").person
     assert police.involvements.get(role="child").person == child
     # Both agencies now hold a record, so each sees the other's concern on the timeline.
     assert set(child.agency_records.values_list("agency__code", flat=True)) == {
-        "SCH-TEST", "POL-TEST"}
+        "SCH-TEST",
+        "POL-TEST",
+    }
 
 
 def test_an_nhs_number_alone_does_not_attach_to_someone_else(area: Area):
     nhs = nhs_number_for(8)
     make_concern(area.dsl, local_authority=area.council, child=child_details(nhs_number=nhs))
-    guessed = make_concern(area.police_analyst, local_authority=area.council,
-                           child=child_details("Zach", "Ingram", nhs_number=nhs))
+    guessed = make_concern(
+        area.police_analyst,
+        local_authority=area.council,
+        child=child_details("Zach", "Ingram", nhs_number=nhs),
+    )
     assert Person.objects.filter(identifiers__value=nhs).count() == 2
     assert guessed.involvements.get(role="child").person.given_name == "Zach"
 
@@ -139,10 +169,16 @@ def test_a_concern_must_name_a_child(area: Area):
     from safeguarding.concerns.actions import ConcernDetails, NamedPerson, record_concern
 
     with pytest.raises(ValidationError) as error:
-        record_concern(actor=area.dsl, details=ConcernDetails(
-            category="neglect", summary="x", recorded_at=timezone.now(),
-            local_authority_code="LA-TEST",
-            persons=[NamedPerson(role="parent", details=adult_details())]))
+        record_concern(
+            actor=area.dsl,
+            details=ConcernDetails(
+                category="neglect",
+                summary="x",
+                recorded_at=timezone.now(),
+                local_authority_code="LA-TEST",
+                persons=[NamedPerson(role="parent", details=adult_details())],
+            ),
+        )
     assert "Name the child the concern is about" in error.value.message_dict["persons"]
 
 
@@ -155,15 +191,28 @@ def test_roles_without_case_work_cannot_record(area: Area, role):
 def test_the_web_form_records_a_concern_for_a_new_child(area: Area, client_for):
     client = client_for(area.dsl)
     today = timezone.localdate()
-    response = client.post(reverse("concerns:record"), {
-        "child-given_name": "Ruby", "child-family_name": "Okoro", "child-sex": "female",
-        "child-date_of_birth_0": "3", "child-date_of_birth_1": "4", "child-date_of_birth_2": "2015",
-        "child-nhs_number": "", "child-unique_pupil_number": "",
-        "category": "neglect", "summary": "Ruby said there is no food at home.",
-        "recorded_on_0": today.day, "recorded_on_1": today.month, "recorded_on_2": today.year,
-        "local_authority": area.council.pk, "agency_record_id": "",
-        "other-given_name": "", "other-family_name": "",
-    })
+    response = client.post(
+        reverse("concerns:record"),
+        {
+            "child-given_name": "Ruby",
+            "child-family_name": "Okoro",
+            "child-sex": "female",
+            "child-date_of_birth_0": "3",
+            "child-date_of_birth_1": "4",
+            "child-date_of_birth_2": "2015",
+            "child-nhs_number": "",
+            "child-unique_pupil_number": "",
+            "category": "neglect",
+            "summary": "Ruby said there is no food at home.",
+            "recorded_on_0": today.day,
+            "recorded_on_1": today.month,
+            "recorded_on_2": today.year,
+            "local_authority": area.council.pk,
+            "agency_record_id": "",
+            "other-given_name": "",
+            "other-family_name": "",
+        },
+    )
     assert response.status_code == 302
     person = Person.objects.get(given_name="Ruby")
     assert response.url == reverse("people:detail", args=[person.pk])
@@ -172,16 +221,30 @@ def test_the_web_form_records_a_concern_for_a_new_child(area: Area, client_for):
 
 
 def test_the_web_form_shows_every_error_in_the_summary(area: Area, client_for):
-    response = client_for(area.dsl).post(reverse("concerns:record"), {
-        "child-given_name": "", "child-family_name": "", "child-nhs_number": "943 476 5918",
-        "category": "", "summary": "", "recorded_on_0": "31", "recorded_on_1": "2",
-        "recorded_on_2": "2025", "other-given_name": "Someone",
-    })
+    response = client_for(area.dsl).post(
+        reverse("concerns:record"),
+        {
+            "child-given_name": "",
+            "child-family_name": "",
+            "child-nhs_number": "943 476 5918",
+            "category": "",
+            "summary": "",
+            "recorded_on_0": "31",
+            "recorded_on_1": "2",
+            "recorded_on_2": "2025",
+            "other-given_name": "Someone",
+        },
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page
-    for message in ("Enter the child&#x27;s given name", "check digit",
-                    "Choose the category of concern", "Enter what happened",
-                    "must be a real date", "Choose the other person&#x27;s role"):
+    for message in (
+        "Enter the child&#x27;s given name",
+        "check digit",
+        "Choose the category of concern",
+        "Enter what happened",
+        "must be a real date",
+        "Choose the other person&#x27;s role",
+    ):
         assert message in page, message
     assert Concern.objects.count() == 0

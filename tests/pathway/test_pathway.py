@@ -19,20 +19,26 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def child(area: Area) -> Person:
-    concern = make_concern(area.practitioner, local_authority=area.council,
-                           child=child_details())
+    concern = make_concern(area.practitioner, local_authority=area.council, child=child_details())
     return concern.involvements.get(role="child").person
 
 
 def _event(area: Area, child: Person, event_type: str, on: date, outcome: str = ""):
-    return record_event(actor=area.practitioner, details=EventDetails(
-        person_id=child.pk, event_type=event_type, occurred_on=on, outcome=outcome))
+    return record_event(
+        actor=area.practitioner,
+        details=EventDetails(
+            person_id=child.pk, event_type=event_type, occurred_on=on, outcome=outcome
+        ),
+    )
 
 
 def _open(child: Person) -> dict[str, date]:
-    return {c.clock_type: c.due_on for c in Clock.objects.filter(
-        person=child, met_on__isnull=True, cancelled_on__isnull=True).exclude(
-        clock_type=ClockType.REFERRAL_DECISION)}
+    return {
+        c.clock_type: c.due_on
+        for c in Clock.objects.filter(
+            person=child, met_on__isnull=True, cancelled_on__isnull=True
+        ).exclude(clock_type=ClockType.REFERRAL_DECISION)
+    }
 
 
 def test_child_protection_pathway_clocks(area: Area, child: Person):
@@ -61,8 +67,10 @@ def test_child_protection_pathway_clocks(area: Area, child: Person):
 
 def test_looked_after_reviews_and_visits(area: Area, child: Person):
     _event(area, child, "became-looked-after", date(2025, 12, 1))
-    assert _open(child) == {ClockType.FIRST_LAC_REVIEW: date(2025, 12, 31),
-                            ClockType.FIRST_LAC_VISIT: date(2025, 12, 8)}
+    assert _open(child) == {
+        ClockType.FIRST_LAC_REVIEW: date(2025, 12, 31),
+        ClockType.FIRST_LAC_VISIT: date(2025, 12, 8),
+    }
     _event(area, child, "lac-visit", date(2025, 12, 7))
     assert _open(child)[ClockType.LAC_VISIT_FIRST_YEAR] == date(2026, 1, 18)
     _event(area, child, "lac-review", date(2025, 12, 22))
@@ -85,11 +93,19 @@ def test_outcome_is_required_where_the_event_has_one(area: Area, child: Person):
 
 def test_events_need_sight_of_the_child(area: Area, child: Person):
     with pytest.raises(Http404):
-        record_event(actor=area.health, details=EventDetails(
-            person_id=child.pk, event_type="cp-visit", occurred_on=date(2026, 11, 2)))
+        record_event(
+            actor=area.health,
+            details=EventDetails(
+                person_id=child.pk, event_type="cp-visit", occurred_on=date(2026, 11, 2)
+            ),
+        )
     with pytest.raises(PermissionDenied):
-        record_event(actor=area.auditor, details=EventDetails(
-            person_id=child.pk, event_type="cp-visit", occurred_on=date(2026, 11, 2)))
+        record_event(
+            actor=area.auditor,
+            details=EventDetails(
+                person_id=child.pk, event_type="cp-visit", occurred_on=date(2026, 11, 2)
+            ),
+        )
 
 
 def test_serious_incident_notification_then_rapid_review(area: Area, child: Person):

@@ -23,11 +23,17 @@ def known(area: Area):
         ("Oliwia", "Kowalczyk", date(2016, 11, 2), 13),
         ("Amelie", "Hart", date(2010, 3, 3), 14),
     ]:
-        concern = make_concern(area.dsl, local_authority=area.council,
-                               child=child_details(given, family, born=born,
-                                                   nhs_number=nhs_number_for(seed),
-                                                   other_names=[("nickname", "Lia")]
-                                                   if given == "Amelia" else []))
+        concern = make_concern(
+            area.dsl,
+            local_authority=area.council,
+            child=child_details(
+                given,
+                family,
+                born=born,
+                nhs_number=nhs_number_for(seed),
+                other_names=[("nickname", "Lia")] if given == "Amelia" else [],
+            ),
+        )
         people[given] = concern.involvements.get(role="child").person
     return people
 
@@ -36,8 +42,10 @@ def _names(results):
     return [result.person.given_name for result in results]
 
 
-@pytest.mark.parametrize("typed", ["Amelia Hartley", "amelia hartly", "Amelai Hartley",
-                                   "Hartley Amelia", "AMELIA HARTLEY"])
+@pytest.mark.parametrize(
+    "typed",
+    ["Amelia Hartley", "amelia hartly", "Amelai Hartley", "Hartley Amelia", "AMELIA HARTLEY"],
+)
 def test_typos_and_order_still_find_the_child_first(area: Area, known, typed):
     results = search_persons(area.dsl, SearchCriteria(name=typed))
     assert _names(results)[0] == "Amelia"
@@ -53,14 +61,16 @@ def test_phonetic_spelling_finds_the_child(area: Area, known):
 
 def test_date_of_birth_alone_and_with_day_and_month_swapped(area: Area, known):
     assert _names(search_persons(area.dsl, SearchCriteria(date_of_birth=date(2014, 5, 7)))) == [
-        "Amelia"]
+        "Amelia"
+    ]
     swapped = search_persons(area.dsl, SearchCriteria(date_of_birth=date(2014, 7, 5)))
     assert _names(swapped) == ["Amelia"]
 
 
 def test_date_of_birth_ranks_the_right_person_first(area: Area, known):
-    results = search_persons(area.dsl, SearchCriteria(name="Amelie Hart",
-                                                      date_of_birth=date(2014, 5, 7)))
+    results = search_persons(
+        area.dsl, SearchCriteria(name="Amelie Hart", date_of_birth=date(2014, 5, 7))
+    )
     assert _names(results)[0] == "Amelia"
 
 

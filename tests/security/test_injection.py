@@ -17,10 +17,12 @@ SQL = "Robert'); DROP TABLE people_person;--"
 
 def test_script_in_every_free_text_field_is_escaped(area: Area, client_for):
     concern = make_concern(
-        area.dsl, local_authority=area.council,
+        area.dsl,
+        local_authority=area.council,
         child=child_details(given=SCRIPT[:90], family="Hart", other_names=[("alias", SCRIPT)]),
         others=[("parent", adult_details(given="Jo", family=SCRIPT[:90]))],
-        summary=SCRIPT, agency_record_id="<b>REF</b>",
+        summary=SCRIPT,
+        agency_record_id="<b>REF</b>",
     )
     child = concern.involvements.get(role="child").person
     client = client_for(area.dsl)
@@ -53,9 +55,11 @@ def test_guessed_record_ids_answer_404_across_agencies(area: Area, client_for):
     child = area.child_known_to_school()
     concern = Concern.objects.get()
     outsider = client_for(area.other_police_analyst)
-    for url in (reverse("people:detail", args=[child.pk]),
-                reverse("chronology:view", args=[child.pk]),
-                reverse("chronology:csv", args=[child.pk]),
-                reverse("pathway:new-event", args=[child.pk]),
-                reverse("mash:contact", args=[concern.contact.pk])):
+    for url in (
+        reverse("people:detail", args=[child.pk]),
+        reverse("chronology:view", args=[child.pk]),
+        reverse("chronology:csv", args=[child.pk]),
+        reverse("pathway:new-event", args=[child.pk]),
+        reverse("mash:contact", args=[concern.contact.pk]),
+    ):
         assert outsider.get(url).status_code in {403, 404}, url

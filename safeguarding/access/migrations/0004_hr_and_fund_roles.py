@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0003_agency_designated_senior_manager'),
+        ("access", "0003_agency_designated_senior_manager"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('practitioner', 'Practitioner'), ('team-manager', 'Team manager'), ('mash-triage', 'MASH triage officer'), ('dsl', 'Designated safeguarding lead'), ('police-analyst', 'Police analyst'), ('taskforce-analyst', 'Taskforce analyst'), ('auditor', 'Auditor'), ('system-admin', 'System administrator'), ('system-integration', 'Agency system (API)'), ('hr-finance', 'HR and finance officer'), ('fund-administrator', 'Support fund administrator')], max_length=32),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("practitioner", "Practitioner"),
+                    ("team-manager", "Team manager"),
+                    ("mash-triage", "MASH triage officer"),
+                    ("dsl", "Designated safeguarding lead"),
+                    ("police-analyst", "Police analyst"),
+                    ("taskforce-analyst", "Taskforce analyst"),
+                    ("auditor", "Auditor"),
+                    ("system-admin", "System administrator"),
+                    ("system-integration", "Agency system (API)"),
+                    ("hr-finance", "HR and finance officer"),
+                    ("fund-administrator", "Support fund administrator"),
+                ],
+                max_length=32,
+            ),
         ),
     ]
