@@ -316,9 +316,15 @@ def cmd_clocks_deadline(args: argparse.Namespace) -> int:
 def cmd_clocks_escalate(args: argparse.Namespace) -> int:
     _django()
     from safeguarding.clocks.actions import escalate_clocks
+    from safeguarding.reportingduty.actions import flag_missed_deadlines
 
+    # Missed duty-to-report deadlines first: their own alert spares the clock's escalation.
+    flagged = flag_missed_deadlines()
     result = escalate_clocks()
-    print(f"{result.reminded} reminder(s) sent, {result.escalated} missed clock(s) escalated.")
+    print(
+        f"{result.reminded} reminder(s) sent, {result.escalated} missed clock(s) escalated, "
+        f"{flagged} missed duty-to-report deadline(s) flagged."
+    )
     return 0
 
 
@@ -350,24 +356,23 @@ def cmd_clocks_set_limit(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    """Run the scheduled work: clock reminders and escalation, every --interval seconds.
-    Each pass is idempotent, so running two workers, or restarting one, is harmless."""
+    """Run the scheduled work (safeguarding/scheduled.py: helpline clocks, missed reporting
+    deadlines, expired warning notices, clock reminders and escalation) every --interval
+    seconds. Each pass is idempotent, so running two workers, or restarting one, is harmless."""
     _django()
     import signal
     import threading
 
     from django.db import close_old_connections
 
-    from safeguarding.clocks.actions import escalate_clocks
+    from safeguarding.scheduled import run_pass
 
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     while True:
         close_old_connections()
-        result = escalate_clocks()
-        print(
-            f"worker: {result.reminded} reminder(s), {result.escalated} escalation(s)", flush=True
-        )
+        result = run_pass()
+        print(f"worker: {result.summary()}", flush=True)
         if args.once or stopping.wait(args.interval):
             return 0
 

@@ -8,12 +8,19 @@ role changes no schema and needs no migration that two branches could both write
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
 
-class VocabularyField(models.CharField):  # type: ignore[type-arg]
+    _CharField = models.CharField[str | int | Combinable, str]
+else:
+    _CharField = models.CharField
+
+
+class VocabularyField(_CharField):
     """A CharField whose choices (a TextChoices) are left out of migrations."""
 
     def deconstruct(self) -> Any:

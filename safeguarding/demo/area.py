@@ -40,6 +40,7 @@ AGENCIES = [
         "VOL-HARBOUR", "Harbour Young People's Trust", AgencyKind.VOLUNTARY_ORGANISATION, 10
     ),
     DemoAgency("NAT-TASKFORCE", "Child Sexual Abuse Taskforce", AgencyKind.NATIONAL_BODY, 0),
+    DemoAgency("NAT-HELPLINE", "Safeguarding Practice Helpline", AgencyKind.HELPLINE, 0),
 ]
 
 
@@ -64,6 +65,10 @@ USERS = [
     DemoUser("taskforce", "Imran", "Ali", Role.TASKFORCE_ANALYST, "NAT-TASKFORCE"),
     DemoUser("auditor", "Nia", "Evans", Role.AUDITOR, None),
     DemoUser("admin", "Chris", "Doyle", Role.SYSTEM_ADMINISTRATOR, None),
+    DemoUser("harbour", "Zara", "Ahmed", Role.PRACTITIONER, "VOL-HARBOUR"),
+    DemoUser("hr", "Margaret", "Quinn", Role.HR_FINANCE, LOCAL_AUTHORITY[0]),
+    DemoUser("fund", "Oliver", "Grant", Role.FUND_ADMINISTRATOR, "NAT-TASKFORCE"),
+    DemoUser("helpline", "Dev", "Patel", Role.HELPLINE_STAFF, "NAT-HELPLINE"),
 ]
 # The account an agency's own case-management system uses to call the API.
 SYSTEM_USER = DemoUser(

@@ -22,6 +22,8 @@ from safeguarding.clocks.calendar import add_working_days
 from safeguarding.concerns.actions import ConcernDetails, NamedPerson, record_concern
 from safeguarding.concerns.models import ConcernCategory, PersonRole
 from safeguarding.demo.area import AGENCIES, LOCAL_AUTHORITY, SYSTEM_USER, USERS, DemoUser
+from safeguarding.exitpayments.demo import build_demo_register
+from safeguarding.fund.demo import build_demo_fund
 from safeguarding.mash.actions import decide_contact, rate_contact
 from safeguarding.mash.models import Contact, Decision
 from safeguarding.pathway.actions import EventDetails, record_event
@@ -410,6 +412,8 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
         actor=None, agency=agencies[LOCAL_AUTHORITY[0]], user=users["manager"]
     )
     _triage_history(rng, users, progress=progress)
+    build_demo_register(officer=users["hr"], new_employer=agencies["NHS-NORTHBRIDGE"])
+    build_demo_fund(administrator=users["fund"], applicant=users["harbour"])
     # Tell staff about deadlines as the morning's worker run would have.
     escalate_clocks()
     token = access_actions.issue_api_token(

@@ -21,6 +21,7 @@ from safeguarding.people.queries import (
     search_persons,
     search_persons_break_glass,
 )
+from safeguarding.warningnotices.actions import is_police
 
 BREAK_GLASS_REASON_SESSION_KEY = "break_glass_reason"
 
@@ -105,5 +106,6 @@ def detail(request: HttpRequest, person_id: str) -> HttpResponse:
             "vehicles": person.vehicles.all(),
             "clocks": list(clocks_for(person)[:20]),
             "may_see_knowledge_report": user.role in KNOWLEDGE_REPORT_ROLES,
+            "may_issue_warning_notice": is_police(user),
         },
     )

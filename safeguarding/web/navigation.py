@@ -8,7 +8,16 @@ from django.urls import reverse
 
 from safeguarding.access.models import User
 from safeguarding.access.policy import does_case_work
-from safeguarding.access.roles import ADMIN_ROLES, AUDIT_ROLES, Role
+from safeguarding.access.roles import (
+    ADMIN_ROLES,
+    AGGREGATE_ONLY_ROLES,
+    AUDIT_ROLES,
+    HELPLINE_ROLES,
+    Role,
+)
+from safeguarding.exitpayments.policy import reads_register
+from safeguarding.fund.policy import uses_fund
+from safeguarding.therapy.actions import is_provider_staff
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,21 @@ def items_for(user: User) -> list[NavItem]:
             items.append(NavItem("Deadline limits", "clocks:limits"))
         if not _at_local_authority(user):
             items.append(NavItem("Information requests", "mash:inbox"))
+        items += [
+            NavItem("Therapy referrals", "therapy:referrals"),
+            NavItem("Warning notices", "warningnotices:register"),
+            NavItem("Duty to report", "reportingduty:list"),
+        ]
+        if is_provider_staff(user):
+            items.append(NavItem("Therapy waiting list", "therapy:waiting-list"))
+    if user.role in AGGREGATE_ONLY_ROLES:
+        items.append(NavItem("Therapy waits", "therapy:breaches"))
+    if user.role in HELPLINE_ROLES:
+        items.append(NavItem("Helpline reports", "helpline:queue"))
+    if reads_register(user):
+        items.append(NavItem("Exit payments", "exitpayments:register"))
+    if uses_fund(user):
+        items.append(NavItem("Support fund", "fund:home"))
     if user.role in AUDIT_ROLES:
         items.append(NavItem("Audit log", "audit:log"))
     if user.role in ADMIN_ROLES:

@@ -512,3 +512,19 @@ def test_views_read_records_only_through_the_queries():
     assert [
         n.lineno for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "objects"
     ] == []
+
+
+def test_the_worker_flags_a_missed_deadline_before_escalating_its_clock(
+    area: Area, reporter_with_manager: User, capsys
+):
+    from safeguarding.cli import main
+
+    report = _report(area, recorder=reporter_with_manager, days_ago=6)
+    assert main(["worker", "--once"]) == 0
+    assert "1 missed duty-to-report deadline(s)" in capsys.readouterr().out
+    report.refresh_from_db()
+    assert report.deadline_missed_at is not None
+    assert AuditEntry.objects.filter(verb=AuditVerb.REPORTING_DEADLINE_MISSED).count() == 1
+    assert not AuditEntry.objects.filter(
+        verb=AuditVerb.CLOCK_ESCALATED, target_id=str(report.clock_id)
+    ).exists()

@@ -615,3 +615,19 @@ def test_views_read_notices_only_through_the_queries():
 def test_each_child_is_named_once(area: Area):
     with pytest.raises(ValidationError, match="Name each child once"):
         _issue(area, children=[_child(), _child("AMELIA", "Hartley")])
+
+
+def test_the_person_page_offers_a_notice_to_the_police_only(
+    area: Area, client_for, known_child: Person
+):
+    url = reverse("people:detail", args=[known_child.pk])
+    issue = reverse("warningnotices:issue")
+    police_page = client_for(area.police_analyst).get(url).content.decode()
+    assert f"{issue}?child={known_child.pk}" in police_page
+    assert reverse("therapy:refer", args=[known_child.pk]) in police_page
+    council_page = client_for(area.practitioner).get(url).content.decode()
+    assert issue not in council_page
+    # The link opens the form with the child already named.
+    form = client_for(area.police_analyst).get(f"{issue}?child={known_child.pk}")
+    assert form.status_code == 200
+    assert known_child.given_name in form.content.decode()

@@ -1,0 +1,68 @@
+"""The scheduled work that `safeguarding worker` runs on every pass.
+
+Each job is idempotent, so a pass can be repeated, interrupted or run by two workers at
+once. The order matters where one job spares another: missed duty-to-report deadlines are
+flagged before the clocks' own escalation, which then leaves those clocks alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+
+@dataclass
+class PassResult:
+    """What one pass did: for each job, the count it reports."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return ", ".join(f"{count} {name}" for name, count in self.counts.items())
+
+
+def _helpline_clocks(today: date) -> int:
+    from safeguarding.helpline.actions import start_pending_clocks
+
+    return start_pending_clocks(actor=None)
+
+
+def _missed_reporting_deadlines(today: date) -> int:
+    from safeguarding.reportingduty.actions import flag_missed_deadlines
+
+    return flag_missed_deadlines(today)
+
+
+def _expired_warning_notices(today: date) -> int:
+    from safeguarding.warningnotices.actions import expire_notices
+
+    return expire_notices(today)
+
+
+def _clock_reminders_and_escalations(today: date) -> tuple[int, int]:
+    from safeguarding.clocks.actions import escalate_clocks
+
+    result = escalate_clocks(today)
+    return result.reminded, result.escalated
+
+
+# (name printed, job), run in this order.
+JOBS: list[tuple[str, Callable[[date], int]]] = [
+    ("helpline report(s) taken in", _helpline_clocks),
+    ("missed duty-to-report deadline(s)", _missed_reporting_deadlines),
+    ("warning notice(s) expired", _expired_warning_notices),
+]
+
+
+def run_pass(today: date | None = None) -> PassResult:
+    today = today or timezone.localdate()
+    result = PassResult()
+    for name, job in JOBS:
+        result.counts[name] = job(today)
+    reminded, escalated = _clock_reminders_and_escalations(today)
+    result.counts["reminder(s)"] = reminded
+    result.counts["escalation(s)"] = escalated
+    return result
