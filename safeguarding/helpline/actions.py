@@ -18,7 +18,7 @@ from datetime import date
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -72,6 +72,8 @@ class ReportDetails:
     name: str = ""
     contact: str = ""
     suspected_spam: bool = False
+    # The random id of this filling-in of the form: sending it again is the same report.
+    submission: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,13 +122,32 @@ def _eligible_staff_keys(report: Report) -> list[StaffKey]:
 
 
 def submit_report(details: ReportDetails, *, today: date | None = None) -> Submitted:
-    """A report from a member of the public: no actor, no audit entry, the day only."""
-    today = today or timezone.localdate()
+    """A report from a member of the public: no actor, no audit entry, the day only.
+
+    Idempotent on ``details.submission``: a send retried after a lost response (or a double
+    click) finds the report the first made and returns it with the same receipt."""
     if details.known_as not in KnownAs.values:
         raise ValidationError({"known_as": ["Choose how you want to be known"]})
+    if not details.submission:
+        return _make_report(details, receipt=receipts.new_receipt(), digest="", today=today)
+    digest = receipts.submission_digest(details.submission)
+    receipt = receipts.receipt_for_submission(details.submission)
+    earlier = Report.objects.filter(submission_digest=digest).first()
+    if earlier is not None:
+        return Submitted(report=earlier, receipt=receipt)
+    try:
+        return _make_report(details, receipt=receipt, digest=digest, today=today)
+    except IntegrityError:
+        # The same submission, sent twice at once: the other send made the report.
+        return Submitted(report=Report.objects.get(submission_digest=digest), receipt=receipt)
+
+
+def _make_report(
+    details: ReportDetails, *, receipt: str, digest: str, today: date | None
+) -> Submitted:
+    today = today or timezone.localdate()
     helpline = _helpline()
     key = crypto.new_key()
-    receipt = receipts.new_receipt()
     salt = crypto.new_salt()
     content: dict[str, str] = {
         "what_happened": details.what_happened,
@@ -147,6 +168,7 @@ def submit_report(details: ReportDetails, *, today: date | None = None) -> Submi
             receipt_hash=receipts.hash_receipt(receipt),
             receipt_salt=salt,
             status=Status.QUARANTINED if details.suspected_spam else Status.NEW,
+            submission_digest=digest,
         )
         context = report.id.bytes
         report.receipt_wrapped_key = crypto.encrypt(

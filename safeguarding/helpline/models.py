@@ -69,10 +69,21 @@ class Report(models.Model):
     feedback_extension_reason = models.TextField(blank=True)
     # Clocks start in a later batch, so that no audit entry carries the submission time.
     clocks_started = models.BooleanField(default=False)
+    # HMAC(pepper, the random submission id sealed in the reporter's form): a retried send
+    # finds the report already made instead of making another. Random, so it says nothing
+    # about the reporter or the time; empty for reports sent before it existed.
+    submission_digest = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ("-received_on",)
         indexes = (models.Index(fields=("helpline", "status"), name="helpline_queue_idx"),)
+        constraints = (
+            models.UniqueConstraint(
+                fields=("submission_digest",),
+                condition=~models.Q(submission_digest=""),
+                name="one_report_per_submission",
+            ),
+        )
 
     def __str__(self) -> str:
         return f"Helpline report {self.reference}"

@@ -25,6 +25,22 @@ def new_receipt() -> str:
     return f"{secrets.randbelow(10**RECEIPT_DIGITS):0{RECEIPT_DIGITS}d}"
 
 
+def new_submission() -> str:
+    """A random id for one filling-in of the report form, sealed in the reporter's page."""
+    return secrets.token_urlsafe(32)
+
+
+def submission_digest(submission: str) -> str:
+    return crypto.peppered("submission-digest", submission).hex()
+
+
+def receipt_for_submission(submission: str) -> str:
+    """The receipt of the report a submission makes: derived from the submission's random id
+    (256 bits) under the pepper, so that a retried send shows the same receipt again."""
+    number = int.from_bytes(crypto.peppered("submission-receipt", submission), "big")
+    return f"{number % 10**RECEIPT_DIGITS:0{RECEIPT_DIGITS}d}"
+
+
 def normalise(text: str) -> str:
     """Digits only, so that spaces, dashes and line breaks from copying do not matter."""
     return re.sub(r"\D", "", text)
