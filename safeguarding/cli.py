@@ -355,6 +355,33 @@ def cmd_clocks_set_limit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_networks(args: argparse.Namespace) -> int:
+    """List exploitation networks with their members and the evidence for each link;
+    --rebuild rebuilds them (and raises alerts) first. The listing is audited."""
+    _django()
+    from tqdm import tqdm
+
+    from safeguarding.networks.actions import rebuild_networks
+    from safeguarding.networks.export import as_csv, as_json
+    from safeguarding.networks.queries import export_networks
+
+    if args.rebuild:
+        with tqdm(total=4, desc="Building networks", unit="stage", disable=args.quiet) as bar:
+            result = rebuild_networks(force=True, step=lambda _stage: bar.update(1))
+        print(result.summary(), file=sys.stderr)
+        if args.format is None and args.output is None:
+            return 0
+    networks = export_networks(limit=args.limit)
+    text = as_csv(networks) if args.format == "csv" else as_json(networks)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        print(f"{len(networks):,} network(s) written to {args.output}.", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     """Run the scheduled work (safeguarding/scheduled.py: helpline clocks, missed reporting
     deadlines, expired warning notices, clock reminders and escalation) every --interval
@@ -543,6 +570,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--interval", type=int, default=300, help="seconds between passes (default 300)"
     )
     worker.add_argument("--once", action="store_true", help="run one pass and exit")
+
+    networks = add(
+        "networks",
+        cmd_networks,
+        "List exploitation networks, their members and the evidence for each link.",
+    )
+    networks.add_argument("--format", choices=["json", "csv"], help="output format (default json)")
+    networks.add_argument("--output", help="write to this file instead of the screen")
+    networks.add_argument(
+        "--rebuild", action="store_true", help="rebuild the networks and raise alerts first"
+    )
+    networks.add_argument("--limit", type=int, help="only the N highest-risk networks")
+    networks.add_argument("--quiet", action="store_true", help="no progress bar")
 
     manage = add("manage", cmd_manage, "Run a Django management command (for operators).")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -42,6 +42,12 @@ def _expired_warning_notices(today: date) -> int:
     return expire_notices(today)
 
 
+def _networks(today: date) -> int:
+    from safeguarding.networks.actions import rebuild_networks
+
+    return rebuild_networks().alerts_raised
+
+
 def _clock_reminders_and_escalations(today: date) -> tuple[int, int]:
     from safeguarding.clocks.actions import escalate_clocks
 
@@ -54,6 +60,7 @@ JOBS: list[tuple[str, Callable[[date], int]]] = [
     ("helpline report(s) taken in", _helpline_clocks),
     ("missed duty-to-report deadline(s)", _missed_reporting_deadlines),
     ("warning notice(s) expired", _expired_warning_notices),
+    ("network alert(s) raised", _networks),
 ]
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "safeguarding.fund",
     "safeguarding.therapy",
     "safeguarding.warningnotices",
+    "safeguarding.networks",
     "safeguarding.reportingduty",
     "safeguarding.helpline",
     "safeguarding.api",
@@ -141,6 +142,14 @@ CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "safeguarding.web.views.csrf_failure"
 # How long break-glass access lasts once granted.
 BREAK_GLASS_HOURS = int(os.environ.get("SAFEGUARDING_BREAK_GLASS_HOURS", "8"))
+# Networks: an alert when this many children, known to this many agencies, connect to
+# one adult, vehicle, phone or address (docs/operators/configuration.md).
+NETWORK_ALERT_MIN_CHILDREN = int(os.environ.get("SAFEGUARDING_NETWORK_ALERT_MIN_CHILDREN", "3"))
+NETWORK_ALERT_MIN_AGENCIES = int(os.environ.get("SAFEGUARDING_NETWORK_ALERT_MIN_AGENCIES", "2"))
+NETWORK_CLUSTER_MIN_CHILDREN = int(
+    os.environ.get("SAFEGUARDING_NETWORK_CLUSTER_MIN_CHILDREN", "2")
+)
+NETWORK_LOOKBACK_DAYS = int(os.environ.get("SAFEGUARDING_NETWORK_LOOKBACK_DAYS", "1095"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

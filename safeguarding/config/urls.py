@@ -17,6 +17,7 @@ urlpatterns = [
     path("support-fund/", include("safeguarding.fund.urls")),
     path("therapy/", include("safeguarding.therapy.urls")),
     path("warning-notices/", include("safeguarding.warningnotices.urls")),
+    path("networks/", include("safeguarding.networks.urls")),
     path("reporting-duty/", include("safeguarding.reportingduty.urls")),
     path("helpline/", include("safeguarding.helpline.urls")),
     path("notifications/", include("safeguarding.notifications.urls")),

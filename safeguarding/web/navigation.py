@@ -17,6 +17,7 @@ from safeguarding.access.roles import (
 )
 from safeguarding.exitpayments.policy import reads_register
 from safeguarding.fund.policy import uses_fund
+from safeguarding.networks.policy import uses_networks
 from safeguarding.therapy.actions import is_provider_staff
 
 
@@ -47,6 +48,8 @@ def items_for(user: User) -> list[NavItem]:
             items.append(NavItem("Deadlines", "clocks:dashboard"))
         if user.role == Role.TEAM_MANAGER and _at_local_authority(user):
             items.append(NavItem("Deadline limits", "clocks:limits"))
+        if uses_networks(user):
+            items.append(NavItem("Networks", "networks:list"))
         if not _at_local_authority(user):
             items.append(NavItem("Information requests", "mash:inbox"))
         items += [

@@ -1,0 +1,120 @@
+"""The network pages: who may open them, and need-to-know inside a network."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from safeguarding.access.models import User
+from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.networks.actions import rebuild_networks
+from safeguarding.networks.models import Cluster, NetworkAlert
+from tests.factories import Area
+from tests.networks.conftest import Sighting, plant
+
+pytestmark = pytest.mark.django_db
+ClientFor = Callable[[User], Client]
+
+
+@pytest.fixture
+def network(area: Area) -> Cluster:
+    """Amelia (seen by the school), Bethany (by the NHS) and Chloe (by the police), each
+    with the school's, the NHS's and the police's own record of the adult, and his car."""
+    plant(
+        [
+            Sighting(area.dsl, area.council),
+            Sighting(area.health, area.council, vehicle="A812 CDE"),
+            Sighting(area.police_analyst, area.council),
+        ]
+    )
+    rebuild_networks()
+    return Cluster.objects.get()
+
+
+def test_police_analyst_sees_only_the_people_they_may_see(
+    area: Area, network: Cluster, client_for: ClientFor
+) -> None:
+    client = client_for(area.police_analyst)
+    listing = client.get("/networks/")
+    assert listing.status_code == 200
+    assert f"/networks/{network.pk}/" in listing.content.decode()
+
+    page = client.get(f"/networks/{network.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Chloe Marsh" in html  # recorded by the analyst's force
+    assert "AB12 CDE" in html  # the car, recorded against a person the analyst sees
+    for hidden in ("Amelia", "Hartley", "Bethany", "Cole"):
+        assert hidden not in html
+    assert "A child known to a school" in html
+    assert "A child known to an NHS body" in html
+    assert "4 of the 7 people and things in this network are not named" in html
+
+    entry = AuditEntry.objects.filter(verb=AuditVerb.NETWORK_VIEWED, target_type="network").get()
+    assert entry.target_id == str(network.pk)
+    assert len(entry.payload["people_shown"]) == 2  # Chloe and the police's adult record
+    assert entry.payload["withheld"] == 4
+
+
+def test_mash_officer_sees_everyone_in_their_authoritys_concerns(
+    area: Area, network: Cluster, client_for: ClientFor
+) -> None:
+    html = client_for(area.mash).get(f"/networks/{network.pk}/").content.decode()
+    for name in ("Amelia Hartley", "Bethany Cole", "Chloe Marsh", "Darren Pike", "AB12 CDE"):
+        assert name in html
+    assert "are not named" not in html
+
+
+def test_team_manager_at_the_authority_sees_the_network_without_identities(
+    area: Area, network: Cluster, client_for: ClientFor
+) -> None:
+    page = client_for(area.manager).get(f"/networks/{network.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for name in ("Amelia", "Bethany", "Chloe", "Darren", "AB12"):
+        assert name not in html
+    assert "A vehicle known to an NHS body, a police force and a school" in html
+    # Evidence names the kind of agency, not the agency, on links it cannot identify.
+    assert "recorded by a school" in html
+
+
+def test_an_uninvolved_force_gets_404_and_an_empty_list(
+    area: Area, network: Cluster, client_for: ClientFor
+) -> None:
+    client = client_for(area.other_police_analyst)
+    assert str(network.pk) not in client.get("/networks/").content.decode()
+    assert client.get(f"/networks/{network.pk}/").status_code == 404
+    alert = NetworkAlert.objects.get()
+    assert client.get(f"/networks/alerts/{alert.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "who", ["dsl", "health", "practitioner", "taskforce_analyst", "auditor", "admin"]
+)
+def test_other_roles_may_not_use_networks(
+    area: Area, network: Cluster, client_for: ClientFor, who: str
+) -> None:
+    client = client_for(getattr(area, who))
+    assert client.get("/networks/").status_code == 403
+    assert client.get(f"/networks/{network.pk}/").status_code == 403
+
+
+def test_the_alert_leads_to_its_network(
+    area: Area, network: Cluster, client_for: ClientFor
+) -> None:
+    alert = NetworkAlert.objects.get()
+    response = client_for(area.police_analyst).get(f"/networks/alerts/{alert.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/networks/{network.pk}/"
+
+
+def test_the_graph_script_and_the_tables_are_served(
+    area: Area, network: Cluster, client_for: ClientFor
+) -> None:
+    html = client_for(area.mash).get(f"/networks/{network.pk}/").content.decode()
+    assert 'src="/static/networks/network-graph.mjs"' in html
+    assert 'id="network-members"' in html
+    assert html.count('data-source="') == 6  # three child-adult and three adult-car links
