@@ -198,6 +198,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
             email=args.email or "",
             given_name=args.given_name or "",
             family_name=args.family_name or "",
+            temporary_password=not system_account,
         )
     except ValidationError as error:
         for message in error.messages:

@@ -83,9 +83,11 @@ def create_user(
     totp_secret: str | None = None,
     check_password_strength: bool = True,
     password_hash: str | None = None,
+    temporary_password: bool = False,
 ) -> User:
     """Create a member of staff. ``totp_secret`` pre-enrols the second factor (demo and
-    operator set-up); without it the user enrols at first sign-in."""
+    operator set-up); without it the user enrols at first sign-in. A ``temporary_password``
+    (one an administrator chose) must be changed at the first sign-in."""
     _require_admin(actor)
     if role not in Role.values:
         raise ValidationError({"role": ["Choose a role"]})
@@ -99,6 +101,7 @@ def create_user(
         last_name=family_name,
         email=email,
         manager=manager,
+        must_change_password=temporary_password,
     )
     if check_password_strength:
         from django.contrib.auth.password_validation import validate_password
@@ -121,6 +124,33 @@ def create_user(
             payload={"role": role, "agency": agency.code if agency else ""},
         )
     return user
+
+
+def change_password(*, user: User, current_password: str, new_password: str) -> None:
+    """Change a member of staff's own password. A wrong current password counts towards
+    lock-out, as at sign-in. The helpline key the old password protected is re-wrapped
+    under the new one in the same transaction, so neither can be lost without the other."""
+    from django.contrib.auth.password_validation import validate_password
+
+    if not user.check_password(current_password):
+        register_failure(user, step="password-change")
+        raise ValidationError({"current_password": ["Your current password is not correct"]})
+    if new_password == current_password:
+        raise ValidationError(
+            {"new_password": ["Your new password must be different from your current one"]}
+        )
+    try:
+        validate_password(new_password, user)
+    except ValidationError as error:
+        raise ValidationError({"new_password": error.messages}) from error
+    from safeguarding.helpline.actions import rewrap_staff_key
+
+    with transaction.atomic():
+        rewrap_staff_key(user=user, old_password=current_password, new_password=new_password)
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        record(AuditVerb.PASSWORD_CHANGED, actor=user, target_type="user", target_id=user.pk)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,35 @@ class SecondFactorForm(forms.Form):
     )
 
 
+class ChangePasswordForm(forms.Form):
+    current_password = forms.CharField(
+        label="Current password",
+        widget=forms.PasswordInput,
+        max_length=256,
+        error_messages={"required": "Enter your current password"},
+    )
+    new_password = forms.CharField(
+        label="New password",
+        help_text="At least 12 characters. A few unrelated words make a strong password.",
+        widget=forms.PasswordInput,
+        max_length=256,
+        error_messages={"required": "Enter a new password"},
+    )
+    confirm_password = forms.CharField(
+        label="Confirm new password",
+        widget=forms.PasswordInput,
+        max_length=256,
+        error_messages={"required": "Enter your new password again"},
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        new, confirm = data.get("new_password"), data.get("confirm_password")
+        if new and confirm and new != confirm:
+            self.add_error("confirm_password", "The passwords do not match")
+        return data
+
+
 class UserForm(forms.Form):
     username = forms.SlugField(
         label="Username",
@@ -64,7 +93,10 @@ class UserForm(forms.Form):
     )
     password = forms.CharField(
         label="Temporary password",
-        help_text="At least 12 characters. They will set up their security code at first sign-in.",
+        help_text=(
+            "At least 12 characters. At first sign-in they set up their security code and "
+            "choose their own password."
+        ),
         widget=forms.PasswordInput,
         error_messages={"required": "Enter a temporary password"},
     )

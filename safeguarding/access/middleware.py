@@ -22,6 +22,10 @@ def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return view
 
 
+# The only pages open to someone whose password an administrator chose, until they change it.
+PASSWORD_CHANGE_VIEWS = frozenset({"access:change-password", "access:sign-out"})
+
+
 class StaffSessionMiddleware:
     """Requires a signed-in user for every view not marked @public, and ends sessions that
     have lasted longer than SESSION_MAX_HOURS however active they are."""
@@ -51,4 +55,10 @@ class StaffSessionMiddleware:
         if started is None or time.time() - started > settings.SESSION_MAX_HOURS * 3600:
             logout(request)
             return redirect(settings.LOGIN_URL)
+        if (
+            getattr(request.user, "must_change_password", False)
+            and request.resolver_match
+            and (request.resolver_match.view_name not in PASSWORD_CHANGE_VIEWS)
+        ):
+            return redirect("access:change-password")
         return None

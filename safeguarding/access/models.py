@@ -52,6 +52,8 @@ class User(AbstractUser):
     """A member of staff (or an agency's system account) who signs in."""
 
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT)
+    # Set when an administrator chose the password: it must be changed at the next sign-in.
+    must_change_password = models.BooleanField(default=False)
     role = VocabularyField(max_length=32, choices=Role.choices)
     manager = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"

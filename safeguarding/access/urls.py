@@ -8,6 +8,7 @@ urlpatterns = [
     path("sign-in/security-code/", views.second_factor_step, name="second-factor"),
     path("sign-in/set-up-security-code/", views.enrol, name="enrol"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("account/password/", views.change_password, name="change-password"),
     path("admin/staff/", views.users, name="users"),
     path("admin/staff/new/", views.user_create, name="user-create"),
     path("admin/staff/<int:user_id>/unlock/", views.user_unlock, name="user-unlock"),

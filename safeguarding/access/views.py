@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import time
 
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from safeguarding.access import actions, second_factor
-from safeguarding.access.forms import AgencyForm, SecondFactorForm, SignInForm, UserForm
+from safeguarding.access.forms import (
+    AgencyForm,
+    ChangePasswordForm,
+    SecondFactorForm,
+    SignInForm,
+    UserForm,
+)
 from safeguarding.access.middleware import SESSION_STARTED_KEY, public
 from safeguarding.access.models import Agency, User
 from safeguarding.access.roles import ADMIN_ROLES
@@ -122,6 +128,35 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return render(request, "access/signed_out.html")
 
 
+def change_password(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = ChangePasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_password(
+                user=user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error, fallback_field="new_password")
+        else:
+            # Keep this session (and only this one) signed in, under a fresh session id.
+            update_session_auth_hash(request, user)
+            request.session.cycle_key()
+            return render(request, "access/password_changed.html")
+    return render(
+        request,
+        "access/change_password.html",
+        {
+            "form": form,
+            "has_errors": bool(form.errors),
+            "must_change": user.must_change_password,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
 def _require_admin(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
     if user.role not in ADMIN_ROLES:
@@ -153,6 +188,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                     given_name=data["given_name"],
                     family_name=data["family_name"],
                     email=data["email"],
+                    temporary_password=True,
                 )
             except ValidationError as error:
                 add_action_errors(form, error, fallback_field="password")

@@ -10,6 +10,7 @@ class AuditVerb(models.TextChoices):
     ACCOUNT_LOCKED = "account-locked", "Account locked after repeated failures"
     ACCOUNT_UNLOCKED = "account-unlocked", "Account unlocked"
     SIGNED_OUT = "signed-out", "Signed out"
+    PASSWORD_CHANGED = "password-changed", "Password changed"
     SECOND_FACTOR_ENROLLED = "second-factor-enrolled", "Second factor enrolled"
     USER_CREATED = "user-created", "User created"
     USER_UPDATED = "user-updated", "User updated"

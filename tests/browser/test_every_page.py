@@ -13,6 +13,7 @@ from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.views import PAGE_SIZE
 from safeguarding.concerns.models import ConcernCategory, PersonRole
 from safeguarding.notifications.actions import notify_users
+from safeguarding.notifications.models import Notification
 from safeguarding.people.models import Person
 from safeguarding.people.queries import access_person
 from tests.browser.pages import Site
@@ -54,11 +55,19 @@ def _notify(user: User) -> None:
     )
 
 
-def _check_common_pages(site: Site) -> None:
+def _check_common_pages(site: Site, unread: int = 1) -> None:
     """Pages every signed-in member of staff can reach."""
     site.follow("Notifications", within=site.navigation())
     assert site.heading() == "Notifications"
-    assert site.page.locator(".govuk-tag", has_text="New").count() == 1
+    assert site.page.locator(".govuk-tag", has_text="New").count() == unread
+    site.follow("Change password", within=site.navigation())
+    assert site.heading() == "Change your password"
+    site.submit("Change password", status=400)
+    assert site.error_messages() == [
+        "Enter your current password",
+        "Enter a new password",
+        "Enter your new password again",
+    ]
     site.follow("Privacy and data protection")
     site.follow("Accessibility statement")
     site.open("/no-such-page/", status=404)
@@ -75,7 +84,12 @@ def test_case_worker_pages(site: Site, area: Area, role: str) -> None:
 
     site.sign_in_with_session(user)
     banner = site.page.get_by_role("region", name="Important")
-    assert "You have 1 unread notification." in banner.inner_text()
+    # A school recording sexual exploitation is also reminded of the duty to report.
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    assert unread == (2 if role == Role.DESIGNATED_SAFEGUARDING_LEAD else 1)
+    counted = "1 unread notification." if unread == 1 else f"{unread} unread notifications."
+    assert f"You have {counted}" in banner.inner_text()
+    assert "A concern was recorded about a child you work with" in banner.inner_text()
     assert site.page.get_by_role("table", name="Latest concerns").is_visible()
 
     site.follow("Find a person", within=site.navigation())
@@ -101,7 +115,7 @@ def test_case_worker_pages(site: Site, area: Area, role: str) -> None:
 
     site.open("/audit/", status=403)
     assert site.heading() == "You cannot do that"
-    _check_common_pages(site)
+    _check_common_pages(site, unread)
     site.sign_out()
 
 
@@ -156,10 +170,10 @@ def test_taskforce_analyst_pages(site: Site, area: Area) -> None:
     assert site.heading() == "National figures"
     table = site.page.get_by_role("table", name="Concerns by area")
     assert "Testshire Council" in table.inner_text()
-    assert [item.strip() for item in site.navigation().get_by_role("link").all_inner_texts()] == [
-        "Home",
-        "Notifications",
-    ]
+    offered = {item.strip() for item in site.navigation().get_by_role("link").all_inner_texts()}
+    assert {"Home", "Therapy waits", "Notifications", "Change password"} <= offered
+    assert not offered & {"Find a person", "Record a concern", "Audit log", "Staff"}
+    site.follow("Therapy waits", within=site.navigation())
     site.open("/people/", status=403)
     site.open("/concerns/new/", status=403)
     _check_common_pages(site)
