@@ -11,15 +11,18 @@ from safeguarding.access.models import Agency
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.cli import main
+from safeguarding.clocks import actions as clock_actions
 from safeguarding.clocks.actions import (
+    RecomputeResult,
     escalate_clocks,
     explain_delay,
     meet_clock,
     set_clock_limit,
     start_clock,
+    stop_clock,
 )
 from safeguarding.clocks.models import Clock, ClockState
-from safeguarding.clocks.rules import ClockType
+from safeguarding.clocks.rules import DEFAULT_LIMITS, ClockType, Limit
 from safeguarding.notifications.models import Notification
 from tests.factories import Area, make_user
 
@@ -84,6 +87,50 @@ def test_a_local_limit_recomputes_open_clocks_only(area: Area):
     assert other_authority.due_on == date(2026, 5, 7)
     # New clocks use the local limit too.
     assert _clock(area, date(2026, 3, 2), ClockType.ASSESSMENT).due_on == date(2026, 4, 22)
+
+
+def test_a_local_limit_recomputes_every_start_date_in_chunks(area: Area, monkeypatch):
+    # Three start dates per statement, so that seven start dates take three statements.
+    monkeypatch.setattr(clock_actions, "DUE_DATES_PER_UPDATE", 3)
+    starts = [
+        date(2026, 12, 18),
+        date(2026, 12, 21),
+        date(2026, 12, 24),
+        date(2026, 12, 31),
+        date(2027, 1, 29),
+        date(2027, 11, 30),
+        date(2028, 2, 29),
+    ]
+    reviews = [_clock(area, start, ClockType.FIRST_REVIEW_CONFERENCE) for start in starts]
+    twice = _clock(area, starts[0], ClockType.FIRST_REVIEW_CONFERENCE)
+    stopped = _clock(area, starts[1], ClockType.FIRST_REVIEW_CONFERENCE)
+    stop_clock(clock=stopped, on=starts[1], actor=None, reason="The plan ended")
+    visits = _clock(area, starts[2], ClockType.CP_VISIT)
+    result = set_clock_limit(
+        actor=None,
+        authority=area.council,
+        clock_type=ClockType.FIRST_REVIEW_CONFERENCE,
+        amount=2,
+        unit="months",
+    )
+    assert result == RecomputeResult(clocks_updated=8, start_dates=7)
+    for clock in [*reviews, twice, stopped, visits]:
+        clock.refresh_from_db()
+    # Two calendar months, month ends included: 31 December 2026 to 28 February 2027,
+    # 29 February 2028 to 29 April 2028.
+    assert [clock.due_on for clock in reviews] == [
+        date(2027, 2, 18),
+        date(2027, 2, 21),
+        date(2027, 2, 24),
+        date(2027, 2, 28),
+        date(2027, 3, 29),
+        date(2028, 1, 30),
+        date(2028, 4, 29),
+    ]
+    assert twice.due_on == date(2027, 2, 18)
+    # Stopped clocks and clocks of other types keep their due dates.
+    assert stopped.due_on == Limit(3, "months").due(starts[1])
+    assert visits.due_on == DEFAULT_LIMITS[ClockType.CP_VISIT].due(starts[2])
 
 
 def test_invalid_limits_are_refused(area: Area):
