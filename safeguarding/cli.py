@@ -405,6 +405,36 @@ def cmd_worker(args: argparse.Namespace) -> int:
             return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    _django()
+    from pathlib import Path
+
+    from safeguarding.backup import BackupError, backup
+
+    try:
+        result = backup(Path(args.file))
+    except BackupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"Backed up the {result.vendor} database to {result.path} ({result.size:,} bytes).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _django()
+    from pathlib import Path
+
+    from safeguarding.backup import BackupError, restore
+
+    try:
+        restore(Path(args.file))
+    except BackupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print("Restored. Check it with `safeguarding verify-audit` before serving from it.")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -584,6 +614,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     networks.add_argument("--limit", type=int, help="only the N highest-risk networks")
     networks.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    saved = add(
+        "backup", cmd_backup, "Copy the whole database to FILE (pg_dump, or SQLite's backup)."
+    )
+    saved.add_argument("file", help="the backup file to write; it must not exist")
+    restored = add(
+        "restore", cmd_restore, "Load a backup FILE into the configured, empty database."
+    )
+    restored.add_argument("file", help="a file written by `safeguarding backup`")
 
     manage = add("manage", cmd_manage, "Run a Django management command (for operators).")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
