@@ -383,6 +383,15 @@ def cmd_networks(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_inspection_actions_overdue(args: argparse.Namespace) -> int:
+    _django()
+    from safeguarding.inspections.actions import notify_overdue_actions
+
+    told = notify_overdue_actions()
+    print(f"{told} overdue inspection action(s) notified.")
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     """Run the scheduled work (safeguarding/scheduled.py: helpline clocks, missed reporting
     deadlines, expired warning notices, clock reminders and escalation) every --interval
@@ -564,6 +573,12 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--name", default="api token", help="what the token is for")
     token.add_argument("--days", type=int, default=365, help="days until it expires (default 365)")
 
+    add(
+        "inspection-actions-overdue",
+        cmd_inspection_actions_overdue,
+        "Tell the owners of overdue joint-inspection actions, their managers and the area's "
+        "senior manager, once for each action (run every morning).",
+    )
     clocks = sub.add_parser(
         "clocks",
         help="Statutory clocks: due dates, escalation, limits.",

@@ -47,6 +47,8 @@ class ClockType(models.TextChoices):
     THERAPY_WAIT = "therapy-wait", "Wait for therapy to start"
     ABUSE_REPORT = "abuse-report", "Report of child sexual abuse to police or local authority"
     WARNING_NOTICE_REVIEW = "warning-notice-review", "Review of a child abduction warning notice"
+    COLLABORATION_URGENT = "collaboration-urgent", "Urgent request from another police force"
+    COLLABORATION_ROUTINE = "collaboration-routine", "Request from another police force"
 
 
 @dataclass(frozen=True)
@@ -97,4 +99,7 @@ DEFAULT_LIMITS: dict[str, Limit] = {
     # "As soon as reasonably practicable": by the end of the next working day by default.
     ClockType.ABUSE_REPORT: Limit(1, Unit.WORKING_DAYS),
     ClockType.WARNING_NOTICE_REVIEW: Limit(6, Unit.MONTHS),
+    # Requests between police forces: a response (accept and answer, or decline) is due.
+    ClockType.COLLABORATION_URGENT: Limit(1, Unit.WORKING_DAYS),
+    ClockType.COLLABORATION_ROUTINE: Limit(5, Unit.WORKING_DAYS),
 }

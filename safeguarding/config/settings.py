@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "safeguarding.networks",
     "safeguarding.reportingduty",
     "safeguarding.helpline",
+    "safeguarding.collaboration",
+    "safeguarding.inspections",
     "safeguarding.api",
 ]
 

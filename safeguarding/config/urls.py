@@ -20,6 +20,8 @@ urlpatterns = [
     path("networks/", include("safeguarding.networks.urls")),
     path("reporting-duty/", include("safeguarding.reportingduty.urls")),
     path("helpline/", include("safeguarding.helpline.urls")),
+    path("collaboration/", include("safeguarding.collaboration.urls")),
+    path("inspections/", include("safeguarding.inspections.urls")),
     path("notifications/", include("safeguarding.notifications.urls")),
     path("api/v1/", include("safeguarding.api.urls")),
 ]

@@ -15,6 +15,8 @@ from safeguarding.access.roles import (
     HELPLINE_ROLES,
     Role,
 )
+from safeguarding.collaboration.policy import collaborates_in_browser
+from safeguarding.inspections.policy import INSPECTED_STAFF_ROLES, is_inspector
 from safeguarding.exitpayments.policy import reads_register
 from safeguarding.fund.policy import uses_fund
 from safeguarding.networks.policy import uses_networks
@@ -52,6 +54,8 @@ def items_for(user: User) -> list[NavItem]:
             items.append(NavItem("Networks", "networks:list"))
         if not _at_local_authority(user):
             items.append(NavItem("Information requests", "mash:inbox"))
+        if collaborates_in_browser(user):
+            items.append(NavItem("Requests between forces", "collaboration:requests"))
         items += [
             NavItem("Therapy referrals", "therapy:referrals"),
             NavItem("Warning notices", "warningnotices:register"),
@@ -67,6 +71,8 @@ def items_for(user: User) -> list[NavItem]:
         items.append(NavItem("Exit payments", "exitpayments:register"))
     if uses_fund(user):
         items.append(NavItem("Support fund", "fund:home"))
+    if is_inspector(user) or (does_case_work(user) and user.role in INSPECTED_STAFF_ROLES):
+        items.append(NavItem("Joint inspections", "inspections:list"))
     if user.role in AUDIT_ROLES:
         items.append(NavItem("Audit log", "audit:log"))
     if user.role in ADMIN_ROLES:

@@ -19,6 +19,11 @@ ROUTES = {
     ("get", "/persons/{id}/concerns"),
     ("post", "/concerns"),
     ("get", "/concerns/{id}"),
+    ("get", "/collaboration/inbox"),
+    ("get", "/collaboration/outbox"),
+    ("get", "/collaboration/requests/{id}"),
+    ("post", "/collaboration/requests/{id}/response"),
+    ("post", "/collaboration/requests/{id}/answer"),
 }
 
 

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from django import forms
+
+from safeguarding.access.models import Agency, AgencyKind, User
+from safeguarding.inspections.actions import TEXT_MAX_LENGTH
+from safeguarding.inspections.models import ActionStatus, FindingKind
+from safeguarding.web.forms import GovukDateField
+
+
+class ScheduleForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        help_text="For example, Joint targeted area inspection: the response to child sexual "
+        "abuse in the family",
+        max_length=200,
+        error_messages={"required": "Enter the inspection's title"},
+    )
+    area = forms.ModelChoiceField(
+        label="Local authority area",
+        queryset=Agency.objects.filter(kind=AgencyKind.LOCAL_AUTHORITY, is_active=True),
+        empty_label="Choose a local authority",
+        error_messages={"required": "Choose the local authority whose area is inspected"},
+    )
+    inspectorates = forms.ModelMultipleChoiceField(
+        label="Inspectorates taking part",
+        help_text="Every inspector of the inspectorates you choose joins the team.",
+        queryset=Agency.objects.filter(kind=AgencyKind.NATIONAL_BODY, is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose the inspectorates taking part"},
+    )
+    starts_on = GovukDateField(
+        label="First day",
+        past_only=False,
+        help_text="The team sees the area's records from this day. For example, 2 3 2027",
+        error_messages={"required": "Enter the first day of the inspection"},
+    )
+    ends_on = GovukDateField(
+        label="Last day",
+        past_only=False,
+        help_text="The team sees the area's records until the end of this day.",
+        error_messages={"required": "Enter the last day of the inspection"},
+    )
+    data_from = GovukDateField(
+        label="Data pack from (optional)",
+        past_only=False,
+        required=False,
+        help_text="The lists cover the area's work from this day. Leave empty for 6 months "
+        "before the first day.",
+    )
+
+
+class FindingForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of finding",
+        choices=FindingKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of finding"},
+    )
+    text = forms.CharField(
+        label="Finding",
+        help_text="Describe practice. Do not name children or families.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=TEXT_MAX_LENGTH,
+        error_messages={"required": "Enter the finding"},
+    )
+
+
+class OwnerField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name}, {obj.agency.name if obj.agency else ''}"
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(
+        label="What must be done",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_MAX_LENGTH,
+        error_messages={"required": "Enter what must be done"},
+    )
+    owner = OwnerField(
+        label="Owner",
+        help_text="A member of staff of one of the inspected agencies.",
+        queryset=User.objects.none(),
+        empty_label="Choose the owner",
+        error_messages={"required": "Choose a member of staff of one of the inspected agencies"},
+    )
+    due_on = GovukDateField(
+        label="Due by",
+        past_only=False,
+        help_text="For example, 30 6 2027",
+        error_messages={"required": "Enter the date the action is due"},
+    )
+
+    def __init__(self, *args: object, owners: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["owner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = owners  # type: ignore[assignment]
+
+
+class ActionUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=ActionStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the action's status"},
+    )
+    note = forms.CharField(
+        label="What has been done",
+        help_text="Needed when you mark the action done.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_MAX_LENGTH,
+        required=False,
+    )
