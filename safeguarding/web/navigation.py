@@ -16,9 +16,9 @@ from safeguarding.access.roles import (
     Role,
 )
 from safeguarding.collaboration.policy import collaborates_in_browser
-from safeguarding.inspections.policy import INSPECTED_STAFF_ROLES, is_inspector
 from safeguarding.exitpayments.policy import reads_register
 from safeguarding.fund.policy import uses_fund
+from safeguarding.inspections.policy import INSPECTED_STAFF_ROLES, is_inspector
 from safeguarding.networks.policy import uses_networks
 from safeguarding.therapy.actions import is_provider_staff
 
