@@ -86,6 +86,10 @@ class AuditVerb(models.TextChoices):
     HELPLINE_KEY_UNLOCKED = "helpline-key-unlocked", "Helpline key unlocked"
     HELPLINE_KEY_RECOVERED = "helpline-key-recovered", "Helpline report key recovered"
     HELPLINE_REPORT_RELEASED = "helpline-report-released", "Helpline report out of quarantine"
+    HELPLINE_STATISTICS_VIEWED = "helpline-statistics-viewed", "Helpline statistics viewed"
+    HELPLINE_ANNUAL_REPORT = "helpline-annual-report", "Helpline annual report produced"
+    HELPLINE_PHONE_REPORT_TAKEN = "helpline-phone-report-taken", "Helpline report taken by phone"
+    HELPLINE_KEYS_WITHDRAWN = "helpline-keys-withdrawn", "Helpline keys of a leaver withdrawn"
     # Linkage and networks
     LINKAGE_RUN = "linkage-run", "Records linked across agencies"
     LINKAGE_EXPORTED = "linkage-exported", "Linkage results exported"

@@ -33,6 +33,8 @@ from safeguarding.clocks.rules import ClockType, Limit, Unit
 from safeguarding.helpline import crypto, receipts
 from safeguarding.helpline.models import (
     Category,
+    Channel,
+    Disclosure,
     KnownAs,
     Message,
     RecoveryKey,
@@ -74,6 +76,7 @@ class ReportDetails:
     suspected_spam: bool = False
     # The random id of this filling-in of the form: sending it again is the same report.
     submission: str = ""
+    channel: str = Channel.ONLINE
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ def _make_report(
             receipt_hash=receipts.hash_receipt(receipt),
             receipt_salt=salt,
             status=Status.QUARANTINED if details.suspected_spam else Status.NEW,
+            channel=details.channel,
             submission_digest=digest,
         )
         context = report.id.bytes
@@ -325,12 +329,81 @@ def _require_assigned(actor: User, opened: OpenReport) -> None:
         raise PermissionDenied
 
 
+def take_phone_report(*, actor: User, details: ReportDetails) -> Submitted:
+    """A report a caseworker takes down during a call. The caller is given the receipt to
+    read replies and check the record of what they said. The audit entry names the
+    caseworker but not the report, so the log does not date the caller's report to the
+    minute; the report is taken into the log with the next batch, like any other."""
+    if not is_helpline_staff(actor):
+        raise PermissionDenied
+    submitted = submit_report(
+        ReportDetails(
+            what_happened=details.what_happened,
+            organisations=details.organisations,
+            named_agencies=details.named_agencies,
+            area=details.area,
+            who=details.who,
+            when=details.when,
+            known_as=details.known_as,
+            name=details.name,
+            contact=details.contact,
+            channel=Channel.PHONE,
+        )
+    )
+    record(AuditVerb.HELPLINE_PHONE_REPORT_TAKEN, actor=actor)
+    return submitted
+
+
+def withdraw_leavers_keys(*, actor: User | None) -> int:
+    """Withdraw every key held by helpline staff who have left (deactivated accounts): their
+    sealed copies of report keys and their own key pair, so that their old password opens
+    nothing even with a copy of the database. Reports then left with no active key holder
+    can be given to a caseworker only through recovery, with both shares. Returns how many
+    people's keys were withdrawn."""
+    with transaction.atomic():
+        leavers = list(
+            StaffKey.objects.select_for_update()
+            .filter(user__is_active=False)
+            .values_list("user_id", flat=True)
+        )
+        leavers += [
+            user_id
+            for user_id in ReportKey.objects.filter(user__is_active=False)
+            .values_list("user_id", flat=True)
+            .distinct()
+            if user_id not in leavers
+        ]
+        if not leavers:
+            return 0
+        held = set(
+            ReportKey.objects.filter(user_id__in=leavers).values_list("report_id", flat=True)
+        )
+        ReportKey.objects.filter(user_id__in=leavers).delete()
+        StaffKey.objects.filter(user_id__in=leavers).delete()
+        still_held = set(
+            ReportKey.objects.filter(report_id__in=held, user__is_active=True).values_list(
+                "report_id", flat=True
+            )
+        )
+        orphans = sorted(str(report_id) for report_id in held - still_held)
+        for user_id in leavers:
+            record(
+                AuditVerb.HELPLINE_KEYS_WITHDRAWN,
+                actor=actor,
+                target_type="user",
+                target_id=user_id,
+                payload={"needing_recovery": orphans},
+            )
+    return len(leavers)
+
+
 # Clocks and triage ------------------------------------------------------------------------
 
 
 def start_pending_clocks(*, actor: User | None) -> int:
     """Take newly received reports into the audit log and start their clocks (7 days for a
-    human acknowledgement, 3 months for feedback), counted from the day received."""
+    human acknowledgement, 3 months for feedback), counted from the day received. The same
+    batch withdraws the keys of staff who have left (withdraw_leavers_keys)."""
     with transaction.atomic():
         pending = list(
             Report.objects.select_for_update()
@@ -351,6 +424,7 @@ def start_pending_clocks(*, actor: User | None) -> int:
                     accountable=None,
                     actor=actor,
                 )
+        withdraw_leavers_keys(actor=actor)
         if pending:
             Report.objects.filter(pk__in=[r.pk for r in pending]).update(clocks_started=True)
             record(
@@ -361,19 +435,29 @@ def start_pending_clocks(*, actor: User | None) -> int:
     return len(pending)
 
 
-def categorise_report(*, actor: User, report: Report, category: str) -> Report:
+def categorise_report(
+    *, actor: User, report: Report, category: str, disclosure: str | None = None
+) -> Report:
+    """Record the report's category and, when given, whether it is a worker's qualifying
+    disclosure (counted in the annual report)."""
     if not can_see(actor, report):
         raise PermissionDenied
     if category not in Category.values or category == Category.UNCATEGORISED:
         raise ValidationError({"category": ["Choose a category"]})
-    Report.objects.filter(pk=report.pk).update(category=category)
-    report.category = category
+    if disclosure is not None and disclosure not in Disclosure.values:
+        raise ValidationError({"disclosure": ["Choose whether this is a qualifying disclosure"]})
+    changes = {"category": category}
+    if disclosure is not None:
+        changes["disclosure"] = disclosure
+    Report.objects.filter(pk=report.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(report, name, value)
     record(
         AuditVerb.HELPLINE_REPORT_CATEGORISED,
         actor=actor,
         target_type="helpline-report",
         target_id=report.pk,
-        payload={"category": category},
+        payload=changes,
     )
     return report
 

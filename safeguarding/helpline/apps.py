@@ -2,9 +2,9 @@ import logging
 
 from django.apps import AppConfig
 
-# The reporter's pages; staff pages (staff/, referrals/) are logged as usual.
+# The reporter's pages; staff pages (staff/, referrals/, statistics/) are logged as usual.
 PUBLIC_PREFIX = "/helpline/"
-STAFF_PREFIXES = ("/helpline/staff/", "/helpline/referrals/")
+STAFF_PREFIXES = ("/helpline/staff/", "/helpline/referrals/", "/helpline/statistics/")
 
 
 class WithoutReporterVisits(logging.Filter):

@@ -7,7 +7,7 @@ from django import forms
 from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import Agency, User
 from safeguarding.helpline.actions import SHAREABLE_FIELDS
-from safeguarding.helpline.models import Category, KnownAs, RoutedReferral
+from safeguarding.helpline.models import Category, Disclosure, KnownAs, RoutedReferral
 
 TEXT_LIMIT = 10_000
 
@@ -111,6 +111,22 @@ class KnownAsForm(forms.Form):
         return data
 
 
+class PhoneReportForm(DetailsForm, KnownAsForm):
+    """A report taken down by a caseworker during a call: the same questions on one page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["what_happened"].label = "What did the caller tell you happened?"
+        self.fields[
+            "what_happened"
+        ].help_text = "In the caller's words as far as you can. They can check this record later."
+        self.fields["named_agencies"].help_text = "Their staff will not see the report."
+        self.fields["known_as"].label = "How does the caller want to be known?"
+        self.fields["name"].label = "Caller's name (only if they are not anonymous)"
+        self.fields["contact"].label = "How can we contact them? (only if they are not anonymous)"
+        self.fields["contact"].help_text = "Do not record the number they called from."
+
+
 class ReceiptSavedForm(forms.Form):
     saved = forms.BooleanField(
         label="I have saved my receipt",
@@ -165,6 +181,17 @@ class CategoryForm(forms.Form):
         choices=[c for c in Category.choices if c[0]],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a category"},
+    )
+    disclosure = forms.ChoiceField(
+        label="Is this a worker's qualifying disclosure?",
+        help_text=(
+            "A worker (employee, agency worker, volunteer in some roles) who reasonably "
+            "believes the report is in the public interest and shows a failure the helpline "
+            "is prescribed for. Counted in the annual report."
+        ),
+        choices=Disclosure.choices,
+        widget=forms.RadioSelect,
+        required=False,
     )
 
 

@@ -30,6 +30,20 @@ class Category(models.TextChoices):
     OTHER = "other", "Other bad practice"
 
 
+class Disclosure(models.TextChoices):
+    """The helpline's view of a report under the Public Interest Disclosure rules, for the
+    annual report a prescribed person publishes."""
+
+    UNDECIDED = "", "Not yet decided"
+    QUALIFYING = "qualifying", "A worker's qualifying disclosure"
+    NOT_QUALIFYING = "not-qualifying", "Not a worker's qualifying disclosure"
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", "Online"
+    PHONE = "phone", "By phone"
+
+
 class Status(models.TextChoices):
     QUARANTINED = "quarantined", "Quarantined (suspected spam)"
     NEW = "new", "New"
@@ -65,6 +79,12 @@ class Report(models.Model):
         max_length=32, choices=Category.choices, blank=True, default=Category.UNCATEGORISED
     )
     child_in_danger = models.BooleanField(default=False)
+    disclosure = models.CharField(
+        max_length=16, choices=Disclosure.choices, blank=True, default=Disclosure.UNDECIDED
+    )
+    # How the report came: online, or taken down by a caseworker during a call (the
+    # caseworker is not recorded on the report, as nothing links a reporter to a time).
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.ONLINE)
     acknowledged_on = models.DateField(null=True, blank=True)
     feedback_extension_reason = models.TextField(blank=True)
     # Clocks start in a later batch, so that no audit entry carries the submission time.

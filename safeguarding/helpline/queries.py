@@ -9,7 +9,7 @@ from django.http import Http404
 
 from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import Agency, User
-from safeguarding.access.roles import HELPLINE_ROLES, Role
+from safeguarding.access.roles import AGGREGATE_ONLY_ROLES, HELPLINE_ROLES, Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.helpline.models import Message, Report, ReportKey, RoutedReferral, Status
@@ -23,6 +23,12 @@ def is_helpline_staff(user: User) -> bool:
         and user.agency.kind == AgencyKind.HELPLINE
         and user.agency.is_active
     )
+
+
+def reads_helpline_statistics(user: User) -> bool:
+    """Taskforce analysts read every helpline's counts (never a report); helpline staff
+    read their own helpline's."""
+    return user.is_active and (user.role in AGGREGATE_ONLY_ROLES or is_helpline_staff(user))
 
 
 def _not_excluded(user: User) -> Q:
@@ -155,6 +161,13 @@ def access_referral(user: User, referral_id: str) -> RoutedReferral:
         target_id=referral.pk,
     )
     return referral
+
+
+def reports_needing_recovery(user: User) -> list[Report]:
+    """Reports the user may see that no active member of staff holds a key to (everyone
+    assigned has left): only recovery, with both shares, can open them again."""
+    held = ReportKey.objects.filter(user__is_active=True).values("report_id")
+    return list(visible_reports(user).exclude(pk__in=held).order_by("received_on"))
 
 
 def report_for_reporter(report_id: str) -> Report | None:

@@ -1,56 +1,89 @@
-"""Throttling wrong receipts without storing who tried.
+"""Rate limits without storing who tried: wrong receipts, and reports sent from one address.
 
-Counters live in this process's memory only, keyed by HMAC(process key, client address,
-hour): the address itself is never kept, and the key is random per process, so even a
-memory dump cannot be reversed by hashing every IPv4 address. A restart clears the counts,
-which costs an attacker nothing they could not get by waiting an hour. Several server
-processes each count on their own; the limit is per process.
+Counters live in memory only: this process's own store, or the cache named "helpline" in
+settings.CACHES when one is configured for a deployment with several processes (an
+in-memory shared cache such as Redis without persistence; never the database cache, whose
+rows would carry the time of each count). Django's default cache is not used: it forgets
+entries after 300, which a flood would use to wipe the counters. Each counter is keyed by
+HMAC-SHA256 under ``SAFEGUARDING_HELPLINE_RATE_KEY`` (a secret from the environment) of the
+purpose, the hour and the client address, so the address itself is never kept, and the
+counter disappears after the hour. A restart of an in-memory cache clears the counts, which
+costs an attacker nothing they could not get by waiting an hour.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
-import secrets
-import threading
 import time
 
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
 
+from safeguarding.config import environment
+
 FAILURES_PER_HOUR = 10
-_KEY = secrets.token_bytes(32)
-_lock = threading.Lock()
-_failures: dict[bytes, int] = {}
-_hour_seen = 0
+# Reports from one address in an hour before the next ones are quarantined (not refused:
+# an office or a school behind one address may send several). A proof of work solved by
+# the reporter's browser buys a larger allowance.
+REPORTS_PER_HOUR = 5
+REPORTS_PER_HOUR_WITH_WORK = 20
+_PREFIX = "helpline-rate:"
+_SECONDS = 3600
+_LOCAL = LocMemCache(
+    "safeguarding-helpline", {"OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 10}}
+)
 
 
-def _bucket(request: HttpRequest) -> bytes:
+def store() -> BaseCache:
+    """Where counters and one-off markers are kept (memory only, see above)."""
+    return caches["helpline"] if "helpline" in settings.CACHES else _LOCAL
+
+
+@functools.cache
+def _key() -> bytes:
+    return environment.secret("SAFEGUARDING_HELPLINE_RATE_KEY").encode()
+
+
+def bucket(request: HttpRequest, purpose: str) -> str:
+    """The counter's name: a keyed hash of purpose, hour and address, never the address."""
     address = str(request.META.get("REMOTE_ADDR", ""))
-    hour = int(time.time() // 3600)
-    return hmac.new(_KEY, f"{hour}:{address}".encode(), hashlib.sha256).digest()
+    hour = int(time.time() // _SECONDS)
+    digest = hmac.new(_key(), f"{purpose}:{hour}:{address}".encode(), hashlib.sha256)
+    return _PREFIX + digest.hexdigest()
 
 
-def _forget_old_hours() -> None:
-    global _hour_seen  # one process-wide clock for the counters
-    hour = int(time.time() // 3600)
-    if hour != _hour_seen:
-        _failures.clear()
-        _hour_seen = hour
+def _count(name: str) -> int:
+    value = store().get(name, 0)
+    return value if isinstance(value, int) else 0
+
+
+def _add(name: str) -> int:
+    if store().add(name, 1, timeout=_SECONDS):
+        return 1
+    try:
+        return store().incr(name)
+    except ValueError:  # expired between add and incr
+        store().set(name, 1, timeout=_SECONDS)
+        return 1
 
 
 def is_blocked(request: HttpRequest) -> bool:
-    with _lock:
-        _forget_old_hours()
-        return _failures.get(_bucket(request), 0) >= FAILURES_PER_HOUR
+    return _count(bucket(request, "receipt")) >= FAILURES_PER_HOUR
 
 
 def note_failure(request: HttpRequest) -> None:
-    with _lock:
-        _forget_old_hours()
-        bucket = _bucket(request)
-        _failures[bucket] = _failures.get(bucket, 0) + 1
+    _add(bucket(request, "receipt"))
+
+
+def note_report(request: HttpRequest, *, with_work: bool) -> bool:
+    """Count a report from this address; True when it is over the hour's allowance."""
+    allowance = REPORTS_PER_HOUR_WITH_WORK if with_work else REPORTS_PER_HOUR
+    return _add(bucket(request, "report")) > allowance
 
 
 def reset() -> None:
-    with _lock:
-        _failures.clear()
+    store().clear()

@@ -14,6 +14,7 @@ urlpatterns = [
     # Helpline staff.
     path("staff/", views.queue, name="queue"),
     path("staff/quarantine/", views.quarantine, name="quarantine"),
+    path("staff/phone/", views.phone_report, name="phone"),
     path("staff/unlock/", views.unlock, name="unlock"),
     path("staff/reports/<uuid:report_id>/", views.report_detail, name="report"),
     path("staff/reports/<uuid:report_id>/categorise/", views.categorise, name="categorise"),
@@ -24,6 +25,14 @@ urlpatterns = [
     path("staff/reports/<uuid:report_id>/assign/", views.assign, name="assign"),
     path("staff/reports/<uuid:report_id>/route/", views.route, name="route"),
     path("staff/reports/<uuid:report_id>/release/", views.release, name="release"),
+    # Counts for helpline staff and the taskforce, and the annual report.
+    path("statistics/", views.statistics_page, name="statistics"),
+    path("statistics/annual-report/<int:year>/", views.annual_report, name="annual-report"),
+    path(
+        "statistics/annual-report/<int:year>/pdf/",
+        views.annual_report_pdf,
+        name="annual-report-pdf",
+    ),
     # Staff of an agency a referral was routed to.
     path("referrals/<uuid:referral_id>/", views.referral, name="referral"),
 ]

@@ -9,20 +9,34 @@ and the pass that opens a report is itself the unguessable token a CSRF token wo
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguarding.access.middleware import public
 from safeguarding.access.models import Agency, User
+from safeguarding.audit.chain import record
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.chronology.exports import render_pdf
 from safeguarding.clocks.queries import clocks_on
-from safeguarding.helpline import actions, crypto, queries, receipts, spam, throttle, tokens
+from safeguarding.helpline import (
+    actions,
+    crypto,
+    queries,
+    receipts,
+    spam,
+    statistics,
+    throttle,
+    tokens,
+)
 from safeguarding.helpline.forms import (
     AddInformationForm,
     AssignForm,
@@ -32,6 +46,7 @@ from safeguarding.helpline.forms import (
     ExtendForm,
     KnownAsForm,
     NameAgencyForm,
+    PhoneReportForm,
     ReceiptForm,
     ReceiptSavedForm,
     ReplyForm,
@@ -86,6 +101,16 @@ def _details_from_draft(draft: dict[str, Any]) -> DetailsForm:
     )
 
 
+def _details_page(request: HttpRequest, form: DetailsForm, trap: str) -> HttpResponse:
+    challenge = spam.new_challenge()
+    return _page(
+        request,
+        "helpline/details.html",
+        {"form": form, "trap": trap, "challenge": json.dumps(challenge)},
+        form,
+    )
+
+
 @public
 @never_cache
 @csrf_exempt
@@ -93,17 +118,14 @@ def _details_from_draft(draft: dict[str, Any]) -> DetailsForm:
 def report(request: HttpRequest) -> HttpResponse:
     """The first question page: what happened, which organisations, where, who, when."""
     if request.method == "GET":
-        form = DetailsForm()
-        return _page(request, "helpline/details.html", {"form": form, "trap": spam.new_trap()})
+        return _details_page(request, DetailsForm(), spam.new_trap())
     form = DetailsForm(request.POST)
     if not form.is_valid():
-        return _page(
-            request,
-            "helpline/details.html",
-            {"form": form, "trap": spam.new_trap()},
-            form,
-        )
+        return _details_page(request, form, spam.carried_trap(request.POST))
     data = form.cleaned_data
+    screening, work = spam.screen_details(
+        request.POST, [data["what_happened"], data["organisations"], data["who"], data["when"]]
+    )
     draft = {
         "what_happened": data["what_happened"],
         "named_agencies": [agency.pk for agency in data["named_agencies"]],
@@ -111,7 +133,10 @@ def report(request: HttpRequest) -> HttpResponse:
         "area": data["area"].pk if data["area"] else None,
         "who": data["who"],
         "when": data["when"],
-        "suspect": spam.is_suspect(request.POST),
+        "reasons": list(screening.reasons),
+        "work": work,
+        # One filling-in of the form: sending it again finds the same report.
+        "submission": receipts.new_submission(),
     }
     return _page(
         request,
@@ -137,15 +162,22 @@ def known_as(request: HttpRequest) -> HttpResponse:
     if not details.is_valid():
         return render(request, "helpline/expired.html", status=400)
     cleaned = details.cleaned_data
+    reasons = list(draft.get("reasons", []))
+    if throttle.note_report(request, with_work=bool(draft.get("work"))):
+        reasons.append(spam.RATE)
     try:
-        submitted = _submit(form, cleaned, suspect=bool(draft.get("suspect")))
+        submitted = _submit(
+            form, cleaned, suspect=bool(reasons), submission=str(draft.get("submission") or "")
+        )
     except ValidationError:
         # No helpline agency is set up: say so rather than fail, and keep nothing.
         return render(request, "helpline/unavailable.html", status=503)
     return _receipt_page(request, submitted.receipt, actions.hear_by(submitted.report))
 
 
-def _submit(form: KnownAsForm, cleaned: dict[str, Any], *, suspect: bool) -> actions.Submitted:
+def _submit(
+    form: KnownAsForm, cleaned: dict[str, Any], *, suspect: bool, submission: str
+) -> actions.Submitted:
     return actions.submit_report(
         actions.ReportDetails(
             what_happened=cleaned["what_happened"],
@@ -158,6 +190,7 @@ def _submit(form: KnownAsForm, cleaned: dict[str, Any], *, suspect: bool) -> act
             name=form.cleaned_data["name"],
             contact=form.cleaned_data["contact"],
             suspected_spam=suspect,
+            submission=submission,
         )
     )
 
@@ -325,9 +358,43 @@ def queue(request: HttpRequest) -> HttpResponse:
             "assigned": queries.assigned_ids(user, reports),
             "clocks": clocks_on([report.subject for report in reports]),
             "unlocked": _private_key(request) is not None,
+            "needing_recovery": queries.reports_needing_recovery(user),
         },
         search,
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def phone_report(request: HttpRequest) -> HttpResponse:
+    """Take a report during a call; the receipt is shown once, to read to the caller."""
+    user = _staff(request)
+    form = PhoneReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        submitted = actions.take_phone_report(
+            actor=user,
+            details=actions.ReportDetails(
+                what_happened=data["what_happened"],
+                organisations=data["organisations"],
+                named_agencies=list(data["named_agencies"]),
+                area=data["area"],
+                who=data["who"],
+                when=data["when"],
+                known_as=data["known_as"],
+                name=data["name"],
+                contact=data["contact"],
+            ),
+        )
+        return render(
+            request,
+            "helpline/phone_receipt.html",
+            {
+                "receipt": receipts.display(submitted.receipt),
+                "hear_by": actions.hear_by(submitted.report),
+            },
+        )
+    return _page(request, "helpline/phone.html", {"form": form}, form)
 
 
 def quarantine(request: HttpRequest) -> HttpResponse:
@@ -386,7 +453,7 @@ def _report_page(request: HttpRequest, report: Report, **forms: Any) -> HttpResp
         "referrals": queries.referrals_of(report),
         "assigned_staff": queries.assigned_staff(report),
         "category_form": forms.get("category_form")
-        or CategoryForm(initial={"category": report.category}),
+        or CategoryForm(initial={"category": report.category, "disclosure": report.disclosure}),
         "danger_form": forms.get("danger_form") or DangerForm(),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "extend_form": forms.get("extend_form") or ExtendForm(),
@@ -418,7 +485,12 @@ def categorise(request: HttpRequest, report_id: str) -> HttpResponse:
     report = queries.access_report(user, report_id)
     form = CategoryForm(request.POST)
     if form.is_valid():
-        actions.categorise_report(actor=user, report=report, category=form.cleaned_data["category"])
+        actions.categorise_report(
+            actor=user,
+            report=report,
+            category=form.cleaned_data["category"],
+            disclosure=form.cleaned_data["disclosure"],
+        )
         return redirect("helpline:report", report_id=report.pk)
     return _report_page(request, report, category_form=form)
 
@@ -544,3 +616,79 @@ def referral(request: HttpRequest, referral_id: str) -> HttpResponse:
         "helpline/referral.html",
         {"referral": routed, "text": actions.referral_text(routed)},
     )
+
+
+# Statistics and the annual report -----------------------------------------------------------
+
+
+def _statistics_reader(request: HttpRequest) -> tuple[User, Agency | None]:
+    """Helpline staff see their own helpline's figures; taskforce analysts every helpline's."""
+    user: User = request.user  # type: ignore[assignment]
+    if queries.is_helpline_staff(user):
+        return user, user.agency
+    if queries.reads_helpline_statistics(user):
+        return user, None
+    raise PermissionDenied
+
+
+def _year(request: HttpRequest, today: date) -> int:
+    raw = request.GET.get("year", "")
+    latest = statistics.year_of(today)
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= latest else latest
+
+
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    user, helpline = _statistics_reader(request)
+    today = timezone.localdate()
+    year = _year(request, today)
+    figures = statistics.figures(helpline, year, today=today)
+    record(AuditVerb.HELPLINE_STATISTICS_VIEWED, actor=user, payload={"year": year})
+    return render(
+        request,
+        "helpline/statistics.html",
+        {
+            "figures": figures,
+            "years": range(statistics.year_of(today), statistics.year_of(today) - 5, -1),
+            "report_year": statistics.last_complete_year(today),
+        },
+    )
+
+
+def _annual_context(request: HttpRequest, year: int) -> dict[str, Any]:
+    user, helpline = _statistics_reader(request)
+    today = timezone.localdate()
+    if year > statistics.year_of(today):
+        raise Http404
+    figures = statistics.figures(helpline, year, today=today)
+    return {
+        "user": user,
+        "figures": figures,
+        "helpline_name": helpline.name if helpline else "Every helpline",
+        "complete": year < statistics.year_of(today),
+    }
+
+
+def annual_report(request: HttpRequest, year: int) -> HttpResponse:
+    context = _annual_context(request, year)
+    record(
+        AuditVerb.HELPLINE_ANNUAL_REPORT,
+        actor=context["user"],
+        payload={"year": year, "format": "html"},
+    )
+    return render(request, "helpline/annual_report.html", context)
+
+
+def annual_report_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    context = _annual_context(request, year)
+    record(
+        AuditVerb.HELPLINE_ANNUAL_REPORT,
+        actor=context["user"],
+        payload={"year": year, "format": "pdf"},
+    )
+    pdf = render_pdf(
+        "helpline/annual_report_print.html",
+        {key: value for key, value in context.items() if key != "user"},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="helpline-annual-report-{year}.pdf"'
+    return response

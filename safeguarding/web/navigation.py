@@ -65,6 +65,7 @@ def items_for(user: User) -> list[NavItem]:
             items.append(NavItem("Therapy waiting list", "therapy:waiting-list"))
     if user.role in AGGREGATE_ONLY_ROLES:
         items.append(NavItem("Therapy waits", "therapy:breaches"))
+        items.append(NavItem("Helpline statistics", "helpline:statistics"))
     if user.role in HELPLINE_ROLES:
         items.append(NavItem("Helpline reports", "helpline:queue"))
     if reads_register(user):

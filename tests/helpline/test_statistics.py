@@ -1,0 +1,120 @@
+"""Helpline statistics for the taskforce and the prescribed person's annual report: counts
+only, small counts suppressed, one click to HTML and PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from safeguarding.access.models import User
+from safeguarding.audit.models import AuditEntry
+from safeguarding.helpline import actions, statistics
+from safeguarding.helpline.models import Disclosure, Report
+from tests.factories import PASSWORD, Area
+from tests.helpline.conftest import Helpline, details
+
+ClientFor = Callable[[User], Client]
+SECRET = "The deputy head rewrote the safeguarding log on a Sunday"
+
+
+def _reports(helpline: Helpline, area: Area) -> list[Report]:
+    """Seven reports in the year from 1 April 2025: six qualifying disclosures, two of them
+    referred on, one urgent; one from a member of the public."""
+    made = [
+        actions.submit_report(
+            details(area, what_happened=SECRET), today=date(2025, 4 + index, 3)
+        ).report
+        for index in range(7)
+    ]
+    actions.submit_report(details(area), today=date(2025, 3, 31))  # the year before
+    private = actions.unlock_staff_key(actor=helpline.caseworker, password=PASSWORD)
+    for index, report in enumerate(made):
+        actions.categorise_report(
+            actor=helpline.caseworker,
+            report=report,
+            category="falsified-records" if index < 5 else "ignored-disclosure",
+            disclosure=Disclosure.QUALIFYING if index < 6 else Disclosure.NOT_QUALIFYING,
+        )
+    for report in made[:2]:
+        opened = actions.open_report(actor=helpline.caseworker, report=report, private_key=private)
+        actions.route_referral(
+            actor=helpline.caseworker,
+            opened=opened,
+            to_agency=area.council if report == made[0] else area.police,
+            fields=["what_happened"],
+            legal_basis="public-task-safeguarding",
+        )
+    actions.mark_child_in_danger(
+        actor=helpline.caseworker, report=made[2], summary="A child is at risk at home tonight"
+    )
+    return made
+
+
+def test_the_years_figures_are_counted_and_small_counts_suppressed(
+    helpline: Helpline, area: Area
+) -> None:
+    _reports(helpline, area)
+    figures = statistics.figures(None, 2025, today=date(2026, 5, 1))
+    assert figures.received == "7"
+    assert figures.qualifying == "6"
+    # Two referred and one urgent: three, which is shown as "fewer than 5".
+    assert figures.further_action == "fewer than 5"
+    categories = {row.label: row.count for row in figures.by_category}
+    assert categories["Records falsified or destroyed"] == "5"
+    assert categories["Disclosure ignored"] == "fewer than 5"
+    assert categories["Other bad practice"] == "0"
+    areas = {row.label: row.count for row in figures.by_area}
+    assert areas == {area.council.name: "7"}
+    assert statistics.year_of(date(2026, 3, 31)) == 2025
+    assert statistics.year_of(date(2026, 4, 1)) == 2026
+
+
+def test_the_taskforce_reads_counts_but_never_content(
+    helpline: Helpline, area: Area, client_for: ClientFor
+) -> None:
+    made = _reports(helpline, area)
+    page = client_for(area.taskforce_analyst).get("/helpline/statistics/", {"year": "2025"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Records falsified or destroyed" in body
+    assert "fewer than 5" in body
+    assert SECRET not in body
+    assert all(report.reference not in body for report in made)
+    assert AuditEntry.objects.filter(verb="helpline-statistics-viewed").exists()
+
+
+@pytest.mark.parametrize("role", ["mash", "dsl", "police_analyst", "admin"])
+def test_case_workers_and_administrators_cannot_read_helpline_statistics(
+    helpline: Helpline, area: Area, client_for: ClientFor, role: str
+) -> None:
+    client = client_for(getattr(area, role))
+    assert client.get("/helpline/statistics/").status_code == 403
+    assert client.get("/helpline/statistics/annual-report/2025/").status_code == 403
+
+
+def test_the_annual_report_in_one_click_as_a_page_and_a_pdf(
+    helpline: Helpline, area: Area, client_for: ClientFor
+) -> None:
+    _reports(helpline, area)
+    client = client_for(helpline.caseworker)
+    page = client.get("/helpline/statistics/annual-report/2025/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Prescribed Persons (Reports on Disclosures of Information) Regulations 2017" in body
+    assert "data-qualifying>6<" in body
+    assert "data-further-action>fewer than 5<" in body
+    assert "How the disclosures affected our functions" in body
+    assert SECRET not in body
+    pdf = client.get("/helpline/statistics/annual-report/2025/pdf/")
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert "helpline-annual-report-2025.pdf" in pdf["Content-Disposition"]
+    formats = [
+        entry.payload["format"]
+        for entry in AuditEntry.objects.filter(verb="helpline-annual-report")
+    ]
+    assert sorted(formats) == ["html", "pdf"]
