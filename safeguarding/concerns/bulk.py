@@ -611,12 +611,18 @@ class _Run:
         clock_ids = _insert_returning_ids(Clock, _CLOCK_COLUMNS, [item.clock for item in recorded])
         for item, clock_id in zip(recorded, clock_ids, strict=True):
             item.clock_id = clock_id
-        # Registers that watch every concern, as save_concern calls them.
+        # Registers that watch every concern, as save_concern calls them. The warning
+        # notice check runs only for the few concerns that may name a notice's adult.
         from safeguarding.reportingduty.alerts import on_concern_recorded as duty_check
+        from safeguarding.warningnotices.alerts import (
+            concerns_that_may_name_notice_adults,
+        )
         from safeguarding.warningnotices.alerts import on_concern_recorded as notice_check
 
+        may_alert = concerns_that_may_name_notice_adults([item.concern.pk for item in recorded])
         for item in recorded:
-            notice_check(item.concern)
+            if item.concern.pk in may_alert:
+                notice_check(item.concern)
             duty_check(item.concern)
         record_many([entry for item in recorded for entry in self._entries(item)])
 

@@ -3,6 +3,7 @@ area: the same record, the same national identifier, or the same name and date o
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.concerns.importer import import_concerns
 from safeguarding.concerns.models import PersonRole
 from safeguarding.notifications.models import Notification
 from safeguarding.warningnotices.actions import (
@@ -20,7 +22,10 @@ from safeguarding.warningnotices.actions import (
     end_notice,
     issue_notice,
 )
-from safeguarding.warningnotices.alerts import on_concern_recorded
+from safeguarding.warningnotices.alerts import (
+    concerns_that_may_name_notice_adults,
+    on_concern_recorded,
+)
 from safeguarding.warningnotices.models import (
     MatchedOn,
     NoticeAlert,
@@ -165,6 +170,82 @@ def test_the_common_case_costs_one_query(area: Area, notice: WarningNotice):
     with CaptureQueriesContext(connection) as queries:
         assert on_concern_recorded(concern) == 0
     assert len(queries) == 1
+
+
+def test_the_bulk_prefilter_finds_every_concern_an_alert_is_raised_for(area: Area, notice):
+    by_name = _concern_naming(area, adult_details("JOHN", "smith", date_of_birth=BORN))
+    by_nhs = _concern_naming(area, adult_details("Jon", "Smyth", identifiers=[("nhs", ADULT_NHS)]))
+    by_record = make_concern(
+        area.police_analyst,
+        local_authority=area.council,
+        child=child_details("Kayla", "Brooks", born=date(2013, 8, 8)),
+        others=[(PersonRole.PARENT, notice.adult)],
+    )
+    other_man = _concern_naming(
+        area, adult_details("John", "Smith", date_of_birth=date(1991, 7, 14))
+    )
+    no_birth_date = _concern_naming(area, adult_details("John", "Smith"))
+    everyone = [by_name.pk, by_nhs.pk, by_record.pk, other_man.pk, no_birth_date.pk]
+    assert concerns_that_may_name_notice_adults(everyone) == {by_name.pk, by_nhs.pk, by_record.pk}
+    assert set(NoticeAlert.objects.values_list("concern_id", flat=True)) == {
+        by_name.pk,
+        by_nhs.pk,
+        by_record.pk,
+    }
+    end_notice(
+        actor=area.police_analyst,
+        notice=notice,
+        ended_on=timezone.localdate(),
+        reason="Revoked after review.",
+    )
+    assert concerns_that_may_name_notice_adults(everyone) == set()
+
+
+def test_a_bulk_import_raises_the_alert_for_the_one_concern_naming_the_adult(
+    area: Area, notice: WarningNotice, tmp_path
+):
+    def row(number: int, adult: dict[str, object]) -> str:
+        return json.dumps(
+            {
+                "record_id": f"POL-{number}",
+                "recorded_at": "2026-03-01T14:30:00+00:00",
+                "category": "cse",
+                "summary": "Seen with an older man at the station.",
+                "local_authority": "LA-TEST",
+                "persons": [
+                    {"role": "child", "given_name": "Kayla", "family_name": f"Brooks{number}"},
+                    {"role": "adult-of-concern", **adult},
+                ],
+            }
+        )
+
+    path = tmp_path / "concerns.jsonl"
+    path.write_text(
+        "\n".join(
+            [
+                row(
+                    1,
+                    {"given_name": "Peter", "family_name": "Jones", "date_of_birth": "1985-03-02"},
+                ),
+                row(
+                    2, {"given_name": "john", "family_name": "SMITH", "date_of_birth": "1985-03-02"}
+                ),
+                row(
+                    3, {"given_name": "John", "family_name": "Smith", "date_of_birth": "1991-07-14"}
+                ),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    report = import_concerns(path, "POL-TEST")
+    assert report.ok, report.problems
+    assert report.created == 3
+    alert = NoticeAlert.objects.get()
+    assert alert.notice == notice
+    assert alert.concern.agency_record_id == "POL-2"
+    assert alert.matched_on == MatchedOn.NAME_AND_DATE_OF_BIRTH
+    assert AuditEntry.objects.filter(verb=AuditVerb.WARNING_NOTICE_ALERT).count() == 1
 
 
 def test_the_alert_shows_on_the_notice(area: Area, client_for, notice: WarningNotice):
