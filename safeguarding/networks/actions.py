@@ -28,7 +28,11 @@ from safeguarding.networks.graph import (
     attribute_key,
     build_graph,
     clusters,
+    collector_paused,
     hubs,
+    is_person,
+    node_key,
+    person_uuid,
 )
 from safeguarding.networks.models import (
     Cluster,
@@ -186,15 +190,14 @@ def _forces_by_authority() -> dict[int, set[int]]:
 
 def _store(
     graph: Graph, results: list[ClusterResult], agency_kinds: dict[int, str], now: datetime
-) -> dict[str, uuid.UUID]:
-    """Replace the stored clusters with ``results``. Returns each member key's cluster."""
+) -> None:
+    """Replace the stored clusters with ``results``."""
     LinkEvidence.objects.all().delete()
     ClusterLink.objects.all().delete()
     ClusterMember.objects.all().delete()
     ClusterAgency.objects.all().delete()
     Cluster.objects.all().delete()
     forces = _forces_by_authority()
-    cluster_of: dict[str, uuid.UUID] = {}
     rows: list[Cluster] = []
     involved: list[ClusterAgency] = []
     members: list[ClusterMember] = []
@@ -216,52 +219,57 @@ def _store(
             agencies |= forces.get(authority, set())
         involved += [ClusterAgency(cluster=cluster, agency_id=a) for a in sorted(agencies)]
         member_set = set(result.members)
-        for key in result.members:
-            cluster_of[key] = cluster.pk
-            kind = graph.kinds[key]
-            neighbours = graph.adjacency.get(key, set())
+        for node in result.members:
+            key = node_key(node)
+            neighbours = graph.adjacency.get(node, set())
+            person = is_person(node)
             members.append(
                 ClusterMember(
                     cluster=cluster,
                     key=key,
-                    kind=kind,
-                    person_id=graph.person_ids.get(key),
-                    value="" if key in graph.person_ids else graph.value(key)[:300],
-                    known_to=sorted({agency_kinds[a] for a in graph.agencies_of(key)}),
-                    held_by=sorted(n for n in neighbours if n in graph.person_ids)
-                    if key not in graph.person_ids
-                    else [],
+                    kind=graph.kinds[node],
+                    person_id=person_uuid(node) if person else None,
+                    value="" if person else graph.value(str(node))[:300],
+                    known_to=sorted({agency_kinds[a] for a in graph.agencies_of(node)}),
+                    held_by=[]
+                    if person
+                    else sorted(node_key(n) for n in neighbours if is_person(n)),
                 )
             )
             for other in neighbours:
-                if key < other and other in member_set:
-                    kind_of_link = (
-                        LinkKind.NAMED_WITH
-                        if other in graph.person_ids and key in graph.person_ids
-                        else LinkKind.HOLDS
+                evidence = graph.edges.get((node, other))
+                if evidence is None or other not in member_set:
+                    continue  # stored the other way round, and so made from the other end
+                link = ClusterLink(
+                    cluster=cluster,
+                    source=key,
+                    target=node_key(other),
+                    kind=LinkKind.NAMED_WITH if is_person(other) else LinkKind.HOLDS,
+                )
+                links.append(
+                    (
+                        link,
+                        [
+                            LinkEvidence(
+                                concern_id=item.concern_id,
+                                agency_id=item.agency_id,
+                                seen_at=item.seen_at,
+                                category=item.category,
+                            )
+                            for item in dict.fromkeys(evidence)
+                        ],
                     )
-                    link = ClusterLink(cluster=cluster, source=key, target=other, kind=kind_of_link)
-                    evidence = [
-                        LinkEvidence(
-                            concern_id=item.concern_id,
-                            agency_id=item.agency_id,
-                            seen_at=item.seen_at,
-                            category=item.category,
-                        )
-                        for item in dict.fromkeys(graph.edges[(key, other)])
-                    ]
-                    links.append((link, evidence))
+                )
     Cluster.objects.bulk_create(rows, batch_size=1000)
     ClusterAgency.objects.bulk_create(involved, batch_size=2000)
     ClusterMember.objects.bulk_create(members, batch_size=2000)
     ClusterLink.objects.bulk_create([link for link, _ in links], batch_size=2000)
     evidence_rows = []
-    for link, evidence in links:
-        for item in evidence:
-            item.link = link
-            evidence_rows.append(item)
+    for link, found in links:
+        for row in found:
+            row.link = link
+            evidence_rows.append(row)
     LinkEvidence.objects.bulk_create(evidence_rows, batch_size=2000)
-    return cluster_of
 
 
 # Alerts --------------------------------------------------------------------------------
@@ -290,8 +298,8 @@ def alert_recipients(
 
 def _hub_agencies(graph: Graph, hub: Hub) -> tuple[set[int], set[int]]:
     """Agencies involved with a hub, and the local authorities of its children's concerns."""
-    agencies = set(hub.agencies) | graph.agencies_of(hub.key)
-    for neighbour in graph.adjacency.get(hub.key, ()):
+    agencies = set(hub.agencies) | graph.agencies_of(hub.node)
+    for neighbour in graph.adjacency.get(hub.node, ()):
         if graph.kinds[neighbour] == NodeKind.ADULT:
             agencies |= graph.agencies_of(neighbour)
     authorities = {
@@ -320,7 +328,7 @@ def _raise_alerts(graph: Graph, found: list[Hub], now: datetime) -> AlertCounts:
         )
     }
     for hub in sorted(found, key=lambda h: h.key):
-        child_ids = sorted(str(graph.person_ids[c]) for c in hub.children)
+        child_ids = sorted(str(person_uuid(c)) for c in hub.children)
         agencies, authorities = _hub_agencies(graph, hub)
         recipients = alert_recipients(agencies, authorities, forces)
         alert = existing.get(hub.key)
@@ -404,10 +412,11 @@ def rebuild_networks(
         build = NetworkBuild.objects.select_for_update().order_by("pk").first()
         if not force and build is not None and build.fingerprint == fingerprint:
             return BuildResult(skipped=True)
-        graph = load_graph(since)
-        done("read")
-        results = clusters(graph, now=now, min_children=config.cluster_min_children)
-        done("ranked")
+        with collector_paused():
+            graph = load_graph(since)
+            done("read")
+            results = clusters(graph, now=now, min_children=config.cluster_min_children)
+            done("ranked")
         agency_kinds = dict(Agency.objects.values_list("pk", "kind"))
         _store(graph, results, agency_kinds, now)
         done("stored")

@@ -189,19 +189,12 @@ def test_clusters_rank_by_children_agencies_exploitation_and_recency() -> None:
     concern_rows, attribute_rows, first_child = [], [], {}
     for name, shape in shapes.items():
         rows, attributes = _network(*shape)
-        first_child[rows[0].person_id] = name
+        first_child[rows[0].person_id.int] = name
         concern_rows += rows
         attribute_rows += attributes
     graph = build_graph(concern_rows, attribute_rows)
     ranked = clusters(graph, now=NOW, min_children=2)
-    names = [
-        next(
-            first_child[graph.person_ids[m]]
-            for m in c.members
-            if graph.person_ids.get(m) in first_child
-        )
-        for c in ranked
-    ]
+    names = [next(first_child[m] for m in c.members if m in first_child) for c in ranked]
     assert names[0] == "big"
     assert names.index("big") < names.index("same but neglect")
     assert names.index("big") < names.index("same but old")

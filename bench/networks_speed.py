@@ -1,0 +1,128 @@
+"""How long the network build takes over about a million links, in memory.
+
+    .venv/bin/python -m bench.networks_speed            # about 1,000,000 links
+    .venv/bin/python -m bench.networks_speed --scale 0.1
+
+Generates the rows the build reads from the database (bench/networks_speed.py, seeded):
+concerns naming a child and, for one in three, an adult of concern drawn from a smaller
+pool (so adults link several children), and vehicles, phones and addresses recorded
+against adults and children, a fifth of them shared. Then times, one after the other,
+building the graph (safeguarding/networks/graph.py build_graph), splitting it into
+connected components and ranking the clusters, and finding the hubs that would alert.
+Reading the rows from the database is not included: it is one streaming query per table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+
+def _rows(scale: float, seed: int) -> tuple[list[object], list[object]]:
+    from safeguarding.concerns.models import ConcernCategory, PersonRole
+    from safeguarding.networks.graph import AttributeRow, ConcernRow
+    from safeguarding.networks.models import NodeKind
+    from safeguarding.people.models import PersonKind
+
+    rng = random.Random(seed)
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    concerns = int(700_000 * scale)
+    children = [uuid.UUID(int=rng.getrandbits(128)) for _ in range(int(400_000 * scale))]
+    adults = [uuid.UUID(int=rng.getrandbits(128)) for _ in range(int(60_000 * scale))]
+    categories = list(ConcernCategory.values)
+    concern_rows: list[object] = []
+    for _ in range(concerns):
+        concern = uuid.UUID(int=rng.getrandbits(128))
+        agency = rng.randrange(1, 400)
+        authority = rng.randrange(1000, 1153)
+        when = now - timedelta(days=rng.randrange(1000))
+        category = rng.choice(categories)
+        child = rng.choice(children)
+        concern_rows.append(
+            ConcernRow(
+                concern,
+                child,
+                PersonRole.CHILD,
+                PersonKind.CHILD,
+                agency,
+                authority,
+                when,
+                category,
+            )
+        )
+        if rng.random() < 2 / 3:
+            concern_rows.append(
+                ConcernRow(
+                    concern,
+                    rng.choice(adults),
+                    PersonRole.ADULT_OF_CONCERN,
+                    PersonKind.ADULT,
+                    agency,
+                    authority,
+                    when,
+                    category,
+                )
+            )
+    attribute_rows: list[object] = []
+    kinds = [NodeKind.VEHICLE, NodeKind.PHONE, NodeKind.ADDRESS]
+    for _ in range(int(600_000 * scale)):
+        kind = rng.choice(kinds)
+        owner = rng.choice(adults) if rng.random() < 0.5 else rng.choice(children)
+        # Nine in ten details are shared among a pool; the rest are each person's own.
+        shared = rng.random() < 0.9
+        value = (
+            f"shared-{rng.randrange(int(150_000 * scale) or 1)}"
+            if shared
+            else str(uuid.UUID(int=rng.getrandbits(128)))
+        )
+        attribute_rows.append(
+            AttributeRow(kind, owner, f"{kind}:{value}", value, rng.randrange(1, 400), None)
+        )
+    return concern_rows, attribute_rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.config.settings")
+    import django
+
+    django.setup()
+    from safeguarding.networks.graph import build_graph, clusters, collector_paused, hubs
+
+    load = os.getloadavg()[0]
+    with collector_paused():
+        concern_rows, attribute_rows = _rows(args.scale, args.seed)
+        # As rebuild_networks does: the collector is paused for the build.
+        started, cpu_started = time.perf_counter(), time.process_time()
+        graph = build_graph(concern_rows, attribute_rows)  # type: ignore[arg-type]
+        built, cpu_built = time.perf_counter(), time.process_time()
+        evidence = sum(len(items) for items in graph.edges.values())
+        ranked = clusters(graph, now=datetime(2026, 11, 1, tzinfo=UTC), min_children=2)
+        ranked_at, cpu_ranked = time.perf_counter(), time.process_time()
+        alerting = hubs(graph, min_children=3, min_agencies=2)
+        done, cpu_done = time.perf_counter(), time.process_time()
+    largest = max((c.children for c in ranked), default=0)
+    print(f"load average before: {load:.1f} (2 cores)")
+    print(f"rows: {len(concern_rows):,} people named in concerns, {len(attribute_rows):,} details")
+    print(f"graph: {len(graph.kinds):,} nodes, {len(graph.edges):,} links, {evidence:,} evidence")
+    print(f"clusters with 2+ children: {len(ranked):,} (largest: {largest:,} children)")
+    print(f"hubs that would alert: {len(alerting):,}")
+    print("                      wall s   CPU s")
+    for name, wall, cpu in (
+        ("build graph", built - started, cpu_built - cpu_started),
+        ("components and rank", ranked_at - built, cpu_ranked - cpu_built),
+        ("hubs", done - ranked_at, cpu_done - cpu_ranked),
+        ("total", done - started, cpu_done - cpu_started),
+    ):
+        print(f"{name:<20} {wall:8.2f} {cpu:7.2f}")
+
+
+if __name__ == "__main__":
+    main()
