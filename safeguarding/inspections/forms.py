@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import ErrorDict
 
 from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.inspections.actions import TEXT_MAX_LENGTH
 from safeguarding.inspections.models import ActionStatus, FindingKind
+from safeguarding.inspections.policy import INSPECTION_ROLES
 from safeguarding.web.forms import GovukDateField
 
 
@@ -21,13 +23,6 @@ class ScheduleForm(forms.Form):
         queryset=Agency.objects.filter(kind=AgencyKind.LOCAL_AUTHORITY, is_active=True),
         empty_label="Choose a local authority",
         error_messages={"required": "Choose the local authority whose area is inspected"},
-    )
-    inspectorates = forms.ModelMultipleChoiceField(
-        label="Inspectorates taking part",
-        help_text="Every inspector of the inspectorates you choose joins the team.",
-        queryset=Agency.objects.filter(kind=AgencyKind.NATIONAL_BODY, is_active=True),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose the inspectorates taking part"},
     )
     starts_on = GovukDateField(
         label="First day",
@@ -48,6 +43,60 @@ class ScheduleForm(forms.Form):
         help_text="The lists cover the area's work from this day. Leave empty for 6 months "
         "before the first day.",
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # One checkbox for each inspectorate with inspectors, between the area and the days.
+        self.inspectorates = list(
+            Agency.objects.filter(
+                kind=AgencyKind.NATIONAL_BODY,
+                is_active=True,
+                user__role__in=INSPECTION_ROLES,
+                user__is_active=True,
+            )
+            .distinct()
+            .order_by("name")
+        )
+        for agency in self.inspectorates:
+            self.fields[self.field_name(agency)] = forms.BooleanField(
+                label=agency.name, required=False
+            )
+        self.order_fields(
+            ["title", "area", *(self.field_name(agency) for agency in self.inspectorates)]
+        )
+
+    @staticmethod
+    def field_name(agency: Agency) -> str:
+        return f"inspectorate_{agency.pk}"
+
+    def inspectorate_fields(self) -> list[forms.BoundField]:
+        return [self[self.field_name(agency)] for agency in self.inspectorates]
+
+    def chosen_inspectorates(self) -> list[Agency]:
+        return [
+            agency
+            for agency in self.inspectorates
+            if self.cleaned_data.get(self.field_name(agency))
+        ]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if self.inspectorates and not self.chosen_inspectorates():
+            self.add_error(
+                self.field_name(self.inspectorates[0]), "Choose the inspectorates taking part"
+            )
+        return data
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # The inspectorates' error is added after the fields' own: put errors in page order,
+        # so that the error summary follows the page.
+        errors: ErrorDict | None = self._errors  # type: ignore[has-type]
+        if errors:
+            order = {name: index for index, name in enumerate(self.fields)}
+            self._errors = ErrorDict(
+                sorted(errors.items(), key=lambda item: order.get(item[0], -1))
+            )
 
 
 class FindingForm(forms.Form):

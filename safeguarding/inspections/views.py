@@ -70,7 +70,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ScheduleForm(
         request.POST if request.method == "POST" else None,
-        initial={"inspectorates": [user.agency_id]},
+        initial={f"inspectorate_{user.agency_id}": True},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -80,14 +80,18 @@ def schedule(request: HttpRequest) -> HttpResponse:
                 details=InspectionDetails(
                     title=data["title"],
                     area=data["area"],
-                    inspectorates=list(data["inspectorates"]),
+                    inspectorates=form.chosen_inspectorates(),
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],
                     data_from=data["data_from"],
                 ),
             )
         except ValidationError as error:
-            add_action_errors(form, error)
+            add_action_errors(
+                form,
+                error,
+                fallback_field=next(iter(form.inspectorate_fields()), form["title"]).name,
+            )
         else:
             return redirect("inspections:inspection", inspection_id=inspection.pk)
     return render(

@@ -52,7 +52,8 @@ def test_an_inspector_schedules_through_the_form(
         {
             "title": "Joint targeted area inspection",
             "area": area.council.pk,
-            "inspectorates": [inspectorates.ofsted.pk, inspectorates.hmicfrs.pk],
+            f"inspectorate_{inspectorates.ofsted.pk}": "on",
+            f"inspectorate_{inspectorates.hmicfrs.pk}": "on",
             **_date("starts_on", today),
             **_date("ends_on", today),
         },
