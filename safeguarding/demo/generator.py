@@ -414,6 +414,10 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
     _triage_history(rng, users, progress=progress)
     build_demo_register(officer=users["hr"], new_employer=agencies["NHS-NORTHBRIDGE"])
     build_demo_fund(administrator=users["fund"], applicant=users["harbour"])
+    # Imported here: the networks builder uses this module's synthetic identifiers.
+    from safeguarding.demo.networks import build_demo_networks
+
+    build_demo_networks(seed=seed)
     # Tell staff about deadlines as the morning's worker run would have.
     escalate_clocks()
     token = access_actions.issue_api_token(

@@ -17,6 +17,7 @@ from safeguarding.demo.generator import build_demo
 from safeguarding.exitpayments.models import ExitPayment, Recovery
 from safeguarding.fund.models import Fund
 from safeguarding.mash.models import Contact
+from safeguarding.networks.models import NetworkAlert
 from safeguarding.web.navigation import items_for
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,7 @@ def test_the_demo_area_fills_every_register_and_opens_for_every_account(
     assert ExitPayment.objects.count() == 3
     assert Recovery.objects.exists()
     assert Fund.objects.count() == 1
+    assert NetworkAlert.objects.count() >= 2  # the two planted networks
     for demo in USERS:
         user = User.objects.get(username=demo.username)
         client = client_for(user)
