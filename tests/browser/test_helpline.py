@@ -89,3 +89,73 @@ def test_a_reporter_sends_saves_the_receipt_comes_back_and_reads_a_reply(
     site.submit("Send")
     assert "Your information has been added to your report." in site.page.content()
     assert site.page.context.cookies() == []
+
+
+def test_a_caseworker_triages_routes_and_replies_and_takes_a_call(site: Site, area: Area) -> None:
+    helpline = make_agency(AgencyKind.HELPLINE, code="HELP", name="National helpline")
+    caseworker = make_user(Role.HELPLINE_STAFF, helpline, username="caseworker")
+    actions.unlock_staff_key(actor=caseworker, password=PASSWORD)
+    report = actions.submit_report(
+        actions.ReportDetails(
+            what_happened="The deputy head deleted a pupil's disclosure from the log",
+            organisations="",
+            named_agencies=[area.school],
+            area=area.council,
+            who="",
+            when="Last week",
+            known_as="anonymous",
+        )
+    ).report
+
+    site.sign_in_with_session(caseworker)
+    site.open("/helpline/staff/")
+    site.follow("Unlock your helpline key")
+    site.fill("Your password", PASSWORD)
+    site.submit("Unlock")
+    site.follow(report.reference)
+    assert "deleted a pupil" in site.page.content()
+
+    # Triage: category and whether it is a worker's qualifying disclosure.
+    site.page.get_by_label("Records falsified or destroyed", exact=True).check()
+    site.page.get_by_label("A worker's qualifying disclosure", exact=True).check()
+    site.submit("Save category")
+    assert "Records falsified or destroyed" in site.page.content()
+
+    # Route: errors first, then a redacted referral to the council.
+    site.submit("Send referral", status=400)
+    assert site.error_messages() == [
+        "Choose where to send the referral",
+        "Choose at least one part of the report to share",
+        "Choose the legal basis for sharing",
+    ]
+    site.field("Send to").select_option(label="Testshire Council")
+    site.page.get_by_label("What happened", exact=True).check()
+    site.page.get_by_label(
+        "UK GDPR Art 6(1)(e) and 9(2)(g), DPA 2018 Sch 1 para 18 (safeguarding children)",
+        exact=True,
+    ).check()
+    site.submit("Send referral")
+    assert "Sent to Testshire Council" in site.page.content()
+
+    # Reply to the reporter.
+    site.fill("Reply to the reporter", "Thank you. We have referred this to the local authority.")
+    site.submit("Send reply")
+    assert "We have referred this" in site.page.content()
+
+    # A call: the report is taken down and the receipt shown once.
+    site.open("/helpline/staff/")
+    site.follow("Take a report by phone")
+    site.submit("Send report", status=400)
+    site.fill("What did the caller tell you happened?", "The caller says a referral was lost")
+    site.fill("When did it happen?", "March")
+    site.page.get_by_label("Anonymous", exact=True).check()
+    site.submit("Send report")
+    assert re.fullmatch(
+        r"\d{4}( \d{4}){4}", site.page.locator("[data-receipt]").inner_text().strip()
+    )
+
+    # The figures and the annual report.
+    site.open("/helpline/statistics/")
+    assert site.heading() == "Helpline statistics"
+    site.follow(site.page.locator("a", has_text="Annual report for").inner_text())
+    assert site.heading() == "Annual report on whistleblowing disclosures"
