@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -365,3 +366,38 @@ def complete_request(
             link=_link(request),
         )
     return request
+
+
+def notify_overdue_requests(today: date | None = None) -> int:
+    """Tell both forces, once, about each request whose response is overdue: the staff of
+    the force asked, and the officer who asked. Run it every morning (the worker does)."""
+    today = today or timezone.localdate()
+    overdue = CollaborationRequest.objects.filter(
+        status__in=(Status.REQUESTED, Status.ACCEPTED),
+        clock__due_on__lt=today,
+        clock__met_on__isnull=True,
+        clock__cancelled_on__isnull=True,
+        overdue_notified_at__isnull=True,
+    ).select_related("from_force", "to_force", "requested_by", "clock")
+    told = 0
+    for request in overdue:
+        with transaction.atomic():
+            notify_users(
+                _force_staff(request.to_force),
+                subject=f"Overdue: request from {request.from_force.name}",
+                body=f"A response to {request.from_force.name}'s request was due on "
+                f"{request.clock.due_on:%A %-d %B %Y}.",
+                link=_link(request),
+            )
+            notify_users(
+                [request.requested_by],
+                subject=f"{request.to_force.name} has not responded in time",
+                body=f"The response to your request was due on "
+                f"{request.clock.due_on:%A %-d %B %Y}.",
+                link=_link(request),
+            )
+            CollaborationRequest.objects.filter(pk=request.pk).update(
+                overdue_notified_at=timezone.now()
+            )
+        told += 1
+    return told

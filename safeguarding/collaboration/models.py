@@ -78,6 +78,8 @@ class CollaborationRequest(models.Model):
         "access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When both forces were told that the response is overdue (once per request).
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-requested_at",)

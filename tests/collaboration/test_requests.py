@@ -23,6 +23,7 @@ from safeguarding.collaboration.actions import (
     answer_request,
     complete_request,
     decline_request,
+    notify_overdue_requests,
     request_collaboration,
 )
 from safeguarding.collaboration.models import Ask, Outcome, Status, SubjectKind, Urgency
@@ -143,6 +144,33 @@ def test_an_unanswered_request_goes_overdue_and_an_answer_after_the_deadline_is_
     entry = AuditEntry.objects.filter(verb=AuditVerb.COLLABORATION_ANSWERED).last()
     assert entry is not None
     assert entry.payload["late"] is True
+
+
+def test_both_forces_are_told_once_when_the_response_is_overdue(area: Area):
+    request = ask_about(area, adult_held_by_police(area), urgency=Urgency.URGENT)
+    answered = ask_about(area, adult_held_by_police(area, "Gary", "Noon"))
+    decline_request(
+        actor=area.other_police_analyst,
+        request=answered,
+        reason="Nothing held here and no power to act in your area.",
+    )
+    due = request.clock.due_on
+    assert notify_overdue_requests(due) == 0
+    later = max(due, answered.clock.due_on) + timedelta(days=1)
+    assert notify_overdue_requests(later) == 1
+    assert notify_overdue_requests(later) == 0
+    assert (
+        Notification.objects.filter(
+            recipient=area.other_police_analyst, subject__startswith="Overdue"
+        ).count()
+        == 1
+    )
+    assert (
+        Notification.objects.filter(
+            recipient=area.police_analyst, subject__endswith="has not responded in time"
+        ).count()
+        == 1
+    )
 
 
 def test_withdrawing_stops_the_clock(area: Area):
