@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from safeguarding.access.models import User
 from safeguarding.audit.models import AuditEntry
@@ -118,3 +119,20 @@ def test_the_annual_report_in_one_click_as_a_page_and_a_pdf(
         for entry in AuditEntry.objects.filter(verb="helpline-annual-report")
     ]
     assert sorted(formats) == ["html", "pdf"]
+
+
+def test_the_demo_builder_fills_the_queue_and_the_figures(helpline: Helpline, area: Area) -> None:
+    from safeguarding.demo.helpline import build_helpline_demo
+
+    added = build_helpline_demo(
+        count=12, helpline_code="HELP", username="caseworker", password=PASSWORD
+    )
+    assert added == 12
+    assert Report.objects.filter(helpline=helpline.agency).count() == 12
+    assert build_helpline_demo(helpline_code="HELP", username="caseworker") == 0
+    today = timezone.localdate()
+    year = statistics.year_of(today)
+    totals = [
+        statistics.figures(helpline.agency, y, today=today).received for y in (year, year - 1)
+    ]
+    assert totals != ["0", "0"]
