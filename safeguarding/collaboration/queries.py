@@ -33,7 +33,12 @@ def _audit_list(user: User, name: str, requests: list[CollaborationRequest]) -> 
         target_type="collaboration-request-list",
         target_id=name,
         legal_basis=LEGAL_BASIS,
-        payload={"requests": [str(request.pk) for request in requests]},
+        payload={
+            "requests": [str(request.pk) for request in requests],
+            "persons": sorted(
+                {str(request.person_id) for request in requests if request.person_id}
+            ),
+        },
     )
 
 

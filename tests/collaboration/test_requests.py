@@ -311,4 +311,7 @@ def test_every_read_is_audited(area: Area):
         "collaboration-request-list",
     }
     listed = viewed.get(target_type="collaboration-request-list")
-    assert listed.payload == {"requests": [str(request.pk)]}
+    assert listed.payload == {
+        "requests": [str(request.pk)],
+        "persons": [str(request.person_id)],
+    }
