@@ -403,13 +403,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.db import close_old_connections
 
     from safeguarding.scheduled import run_pass
+    from safeguarding.taskforce.command import worker_job as taskforce_job
 
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     while True:
         close_old_connections()
         result = run_pass()
-        print(f"worker: {result.summary()}", flush=True)
+        print(f"worker: {result.summary()}, {taskforce_job()}", flush=True)
         if args.once or stopping.wait(args.interval):
             return 0
 
@@ -638,6 +639,10 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", cmd_restore, "Load a backup FILE into the configured, empty database."
     )
     restored.add_argument("file", help="a file written by `safeguarding backup`")
+
+    from safeguarding.taskforce.command import add_arguments as taskforce_arguments
+
+    taskforce_arguments(sub)
 
     manage = add("manage", cmd_manage, "Run a Django management command (for operators).")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

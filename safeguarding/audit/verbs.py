@@ -112,6 +112,11 @@ class AuditVerb(models.TextChoices):
     INSPECTION_FINDING_RECORDED = "inspection-finding-recorded", "Inspection finding recorded"
     INSPECTION_ACTION_UPDATED = "inspection-action-updated", "Inspection action updated"
     CAPACITY_VIEWED = "capacity-viewed", "Police capacity viewed"
+    SUSPECT_RECORDED = "suspect-recorded", "Online abuse suspect recorded"
+    SUSPECT_OUTCOME_RECORDED = "suspect-outcome-recorded", "Online abuse suspect outcome recorded"
+    SUSPECTS_IMPORTED = "suspects-imported", "Online abuse suspects imported"
+    SUSPECTS_VIEWED = "suspects-viewed", "Online abuse suspects viewed"
+    COMPARISON_AREAS_SET = "comparison-areas-set", "Dashboard comparison areas set"
     # Statutory clocks
     CLOCK_STARTED = "clock-started", "Clock started"
     CLOCK_MET = "clock-met", "Clock met"

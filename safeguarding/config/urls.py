@@ -22,6 +22,7 @@ urlpatterns = [
     path("helpline/", include("safeguarding.helpline.urls")),
     path("collaboration/", include("safeguarding.collaboration.urls")),
     path("inspections/", include("safeguarding.inspections.urls")),
+    path("taskforce/", include("safeguarding.taskforce.urls")),
     path("notifications/", include("safeguarding.notifications.urls")),
     path("api/v1/", include("safeguarding.api.urls")),
 ]

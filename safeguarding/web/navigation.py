@@ -20,6 +20,7 @@ from safeguarding.exitpayments.policy import reads_register
 from safeguarding.fund.policy import uses_fund
 from safeguarding.inspections.policy import INSPECTED_STAFF_ROLES, is_inspector
 from safeguarding.networks.policy import uses_networks
+from safeguarding.taskforce.policy import reads_dashboard, records_pipeline
 from safeguarding.therapy.actions import is_provider_staff
 
 
@@ -63,6 +64,13 @@ def items_for(user: User) -> list[NavItem]:
         ]
         if is_provider_staff(user):
             items.append(NavItem("Therapy waiting list", "therapy:waiting-list"))
+    if records_pipeline(user):
+        items += [
+            NavItem("Online abuse suspects", "taskforce:suspects"),
+            NavItem("Police capacity", "taskforce:capacity"),
+        ]
+    if reads_dashboard(user):
+        items.append(NavItem("National dashboard", "taskforce:dashboard"))
     if user.role in AGGREGATE_ONLY_ROLES:
         items.append(NavItem("Therapy waits", "therapy:breaches"))
         items.append(NavItem("Helpline statistics", "helpline:statistics"))

@@ -83,6 +83,7 @@ PERSONAL_DATA_ROOTS = {
     ("access", "CaseRole"),
     ("access", "BreakGlassGrant"),
     ("clocks", "Clock"),
+    ("taskforce", "OnlineAbuseSuspect"),
 }
 
 
