@@ -22,6 +22,7 @@ from safeguarding.clocks.actions import (
     stop_clock,
 )
 from safeguarding.clocks.models import Clock, ClockState
+from safeguarding.clocks.queries import TeamRow, team_dashboard
 from safeguarding.clocks.rules import DEFAULT_LIMITS, ClockType, Limit
 from safeguarding.notifications.models import Notification
 from tests.factories import Area, make_user
@@ -131,6 +132,51 @@ def test_a_local_limit_recomputes_every_start_date_in_chunks(area: Area, monkeyp
     # Stopped clocks and clocks of other types keep their due dates.
     assert stopped.due_on == Limit(3, "months").due(starts[1])
     assert visits.due_on == DEFAULT_LIMITS[ClockType.CP_VISIT].due(starts[2])
+
+
+def test_the_team_dashboard_counts_open_clocks_by_type_and_worker(area: Area):
+    today = date(2027, 1, 6)  # a Wednesday: due soon means due today or on Thursday
+
+    def clock(clock_type: str, due_on: date, accountable=None, authority=None) -> Clock:
+        made = start_clock(
+            clock_type=clock_type,
+            authority=authority or area.council,
+            subject="test:dashboard",
+            started_on=date(2026, 12, 1),
+            accountable=accountable,
+        )
+        Clock.objects.filter(pk=made.pk).update(due_on=due_on)
+        return made
+
+    worker, mash = area.practitioner, area.mash
+    clock(ClockType.ASSESSMENT, date(2027, 1, 5), worker)  # overdue
+    clock(ClockType.ASSESSMENT, date(2027, 1, 6), worker)  # due soon: today
+    clock(ClockType.ASSESSMENT, date(2027, 1, 7), mash)  # due soon: next working day
+    clock(ClockType.ASSESSMENT, date(2027, 1, 8), worker)  # due
+    clock(ClockType.CP_VISIT, date(2026, 12, 20))  # overdue, not allocated
+    clock(ClockType.CP_VISIT, date(2027, 2, 1))  # due, not allocated
+    met = clock(ClockType.CP_VISIT, date(2026, 12, 20), worker)
+    meet_clock(clock=met, met_on=date(2026, 12, 19))
+    stopped = clock(ClockType.ASSESSMENT, date(2026, 12, 20), worker)
+    stop_clock(clock=stopped, on=date(2026, 12, 19), actor=None, reason="Case closed")
+    clock(ClockType.ASSESSMENT, date(2026, 12, 20), authority=area.other_council)
+
+    dashboard = team_dashboard(worker, today=today)
+
+    def counts(rows: list[TeamRow]) -> dict[str, tuple[int, int, int]]:
+        return {row.label: (row.open, row.overdue, row.due_soon) for row in rows}
+
+    assert counts(dashboard.by_type) == {
+        "Child and family assessment": (4, 1, 2),
+        "Visit to a child on a protection plan": (2, 1, 0),
+    }
+    assert counts(dashboard.by_worker) == {
+        worker.display_name: (3, 1, 1),
+        mash.display_name: (1, 0, 1),
+    }
+    assert counts([dashboard.unallocated]) == {"Not yet allocated": (2, 1, 0)}
+    # Rows with something overdue come first.
+    assert dashboard.by_worker[0].label == worker.display_name
 
 
 def test_invalid_limits_are_refused(area: Area):
