@@ -10,15 +10,22 @@ class Migration(migrations.Migration):
         ("access", "0005_initial"),
     ]
 
+    # The column is unchanged (still varchar), so only Django's state changes. Altering it in
+    # the database would make SQLite rebuild the table, dropping the audit log's triggers.
     operations = [
-        migrations.AlterField(
-            model_name="agency",
-            name="kind",
-            field=safeguarding.vocabulary.VocabularyField(max_length=32),
-        ),
-        migrations.AlterField(
-            model_name="user",
-            name="role",
-            field=safeguarding.vocabulary.VocabularyField(max_length=32),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="agency",
+                    name="kind",
+                    field=safeguarding.vocabulary.VocabularyField(max_length=32),
+                ),
+                migrations.AlterField(
+                    model_name="user",
+                    name="role",
+                    field=safeguarding.vocabulary.VocabularyField(max_length=32),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

@@ -10,10 +10,17 @@ class Migration(migrations.Migration):
         ("audit", "0005_helpline_verbs"),
     ]
 
+    # The column is unchanged (still varchar), so only Django's state changes. Altering it in
+    # the database would make SQLite rebuild the table, dropping the audit log's triggers.
     operations = [
-        migrations.AlterField(
-            model_name="auditentry",
-            name="verb",
-            field=safeguarding.vocabulary.VocabularyField(max_length=40),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="auditentry",
+                    name="verb",
+                    field=safeguarding.vocabulary.VocabularyField(max_length=40),
+                ),
+            ],
+            database_operations=[],
         ),
     ]
