@@ -19,6 +19,7 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from safeguarding.access.models import Agency, AgencyKind
@@ -148,7 +149,23 @@ class AgencyRef(Schema):
 # --- Persons -------------------------------------------------------------------------
 
 
+def _given(field: str, schema: JsonDict) -> JsonDict:
+    return {"required": [field], "properties": {field: schema}}
+
+
 class SearchIn(Input):
+    # The document says what the validator below enforces, so that clients (and fuzzers)
+    # generating requests from it know that a search needs at least one criterion.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                _given("name", {"type": "string", "pattern": r"\S"}),
+                _given("date_of_birth", {"type": "string"}),
+                _given("identifier", {"type": "string", "pattern": r"\S"}),
+            ]
+        },
+    )
     name: LongName = Field("", description="Any name the person is known by; typos tolerated")
     date_of_birth: BirthDate = None
     identifier: ShortText = Field("", description="NHS number, unique pupil number or reference")
