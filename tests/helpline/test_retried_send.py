@@ -3,13 +3,54 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from safeguarding.helpline import actions, receipts
 from safeguarding.helpline.models import Report
 from tests.factories import Area
-from tests.helpline.conftest import Helpline, details
+from tests.helpline.conftest import Helpline, details, hidden, receipt_in
 
 pytestmark = pytest.mark.django_db
+
+
+def _known_as_post(client: Client, area: Area) -> dict[str, str]:
+    page = client.get("/helpline/report/")
+    answers = client.post(
+        "/helpline/report/",
+        {
+            "what_happened": "A referral sat unread for a month",
+            "named_agencies": [area.school.pk],
+            "area": area.council.pk,
+            "when": "Autumn term",
+            "started": hidden(page, "started"),
+        },
+    )
+    return {"draft": hidden(answers, "draft"), "known_as": "anonymous"}
+
+
+def test_a_retried_send_shows_the_same_receipt_and_keeps_one_report(
+    client: Client, helpline: Helpline, area: Area
+):
+    form = _known_as_post(client, area)
+    first = client.post("/helpline/report/known-as/", form)
+    again = client.post("/helpline/report/known-as/", form)
+    assert first.status_code == again.status_code == 200
+    assert receipt_in(first) == receipt_in(again)
+    assert Report.objects.count() == 1
+    report = Report.objects.get()
+    assert report.messages.count() == 1  # the automatic acknowledgement, once
+    opened = actions.open_with_receipt(receipt_in(again))
+    assert opened is not None
+    assert opened.report == report
+
+
+def test_each_filling_in_of_the_form_is_its_own_report(
+    client: Client, helpline: Helpline, area: Area
+):
+    first = client.post("/helpline/report/known-as/", _known_as_post(client, area))
+    second = client.post("/helpline/report/known-as/", _known_as_post(client, area))
+    assert receipt_in(first) != receipt_in(second)
+    assert Report.objects.count() == 2
 
 
 def test_the_submission_id_is_kept_only_as_a_peppered_digest(helpline: Helpline, area: Area):
