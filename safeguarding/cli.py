@@ -445,6 +445,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_link(args: argparse.Namespace) -> int:
+    _django()
+    from safeguarding.linkage.command import run
+
+    return run(args)
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -643,6 +650,16 @@ def build_parser() -> argparse.ArgumentParser:
     from safeguarding.taskforce.command import add_arguments as taskforce_arguments
 
     taskforce_arguments(sub)
+
+    from safeguarding.linkage.command import add_arguments as link_arguments
+
+    link_arguments(
+        add(
+            "link",
+            cmd_link,
+            "Link agencies' records of the same person: new records against resolved ones.",
+        )
+    )
 
     manage = add("manage", cmd_manage, "Run a Django management command (for operators).")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "safeguarding.networks",
     "safeguarding.reportingduty",
     "safeguarding.helpline",
+    "safeguarding.linkage",
     "safeguarding.taskforce",
     "safeguarding.collaboration",
     "safeguarding.inspections",

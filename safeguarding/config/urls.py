@@ -20,6 +20,7 @@ urlpatterns = [
     path("networks/", include("safeguarding.networks.urls")),
     path("reporting-duty/", include("safeguarding.reportingduty.urls")),
     path("helpline/", include("safeguarding.helpline.urls")),
+    path("linkage/", include("safeguarding.linkage.urls")),
     path("collaboration/", include("safeguarding.collaboration.urls")),
     path("inspections/", include("safeguarding.inspections.urls")),
     path("taskforce/", include("safeguarding.taskforce.urls")),

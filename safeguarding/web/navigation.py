@@ -18,6 +18,7 @@ from safeguarding.access.roles import (
 from safeguarding.collaboration.policy import collaborates_in_browser
 from safeguarding.exitpayments.policy import reads_register
 from safeguarding.fund.policy import uses_fund
+from safeguarding.linkage.policy import reviews_matches
 from safeguarding.inspections.policy import INSPECTED_STAFF_ROLES, is_inspector
 from safeguarding.networks.policy import uses_networks
 from safeguarding.taskforce.policy import reads_dashboard, records_pipeline
@@ -57,6 +58,8 @@ def items_for(user: User) -> list[NavItem]:
             items.append(NavItem("Information requests", "mash:inbox"))
         if collaborates_in_browser(user):
             items.append(NavItem("Requests between forces", "collaboration:requests"))
+        if reviews_matches(user):
+            items.append(NavItem("Possible matches", "linkage:queue"))
         items += [
             NavItem("Therapy referrals", "therapy:referrals"),
             NavItem("Warning notices", "warningnotices:register"),

@@ -83,6 +83,8 @@ PERSONAL_DATA_ROOTS = {
     ("access", "CaseRole"),
     ("access", "BreakGlassGrant"),
     ("clocks", "Clock"),
+    ("linkage", "CandidatePair"),
+    ("linkage", "Merge"),
     ("taskforce", "OnlineAbuseSuspect"),
 }
 

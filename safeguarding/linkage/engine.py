@@ -1,0 +1,453 @@
+"""The linkage engine: one Splink model of a person, run on DuckDB (embedded, the default)
+or Spark (national scale) with the same settings. Callers hand in prepared records
+(``safeguarding.linkage.records``) and get back scored pairs and clusters; nothing outside
+this module imports Splink, DuckDB or pyspark.
+
+The model (Fellegi-Sunter): each comparison below sorts a pair of records into a level
+(exact, nickname, phonetic, swapped date...). Each level has m, the chance of that level
+among true matches, and u, its chance among non-matches; a pair's match weight is the sum
+of log2(m/u) over the comparisons plus the prior. u is estimated from random pairs, m by
+expectation maximisation over pairs blocked on other fields; nothing is set by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Backend = Literal["duckdb", "spark"]
+BACKENDS: tuple[Backend, ...] = ("duckdb", "spark")
+
+# The columns of a prepared record, in order, with what each holds.
+RECORD_COLUMNS: dict[str, str] = {
+    "unique_id": "the record's id (a person id)",
+    "given_name": "first given name, folded to lower-case ASCII",
+    "given_forms": "the given name and aliases with the formal names they may be short for",
+    "given_metaphone": "metaphone of the first given name",
+    "family_name": "family name, folded, spaces removed",
+    "family_metaphone": "metaphone of the family name",
+    "family_soundex": "soundex of the family name",
+    "dob": "date of birth, ISO 8601",
+    "dob_swapped": "date of birth with day and month exchanged, when that is a valid date",
+    "birth_year": "year of birth",
+    "dob_estimated": "whether the date of birth is an estimate from an approximate age",
+    "sex": "f or m; unknown is null",
+    "postcode": "the most recent postcode",
+    "postcodes": "every postcode recorded",
+    "districts": "the postcode districts of every postcode",
+    "phone": "the most recent phone number, E.164",
+    "phones": "every phone number, E.164",
+    "nhs_number": "NHS number",
+    "upn": "unique pupil number",
+}
+
+# Candidate pairs come from the union of these rules; each catches matches that another
+# misses (a typo in the family name, a swapped date, a nickname, a missing date of birth).
+BLOCKING_RULES: tuple[tuple[str, ...] | str, ...] = (
+    ("nhs_number",),
+    ("upn",),
+    ("given_name", "family_name"),
+    ("dob", "family_soundex"),
+    ("dob", "given_metaphone"),
+    ("family_metaphone", "given_metaphone", "birth_year"),
+    "l.dob = r.dob_swapped and l.family_soundex = r.family_soundex",
+    ("postcode", "given_metaphone"),
+    ("postcode", "family_metaphone"),
+    ("phone",),
+)
+
+# What each comparison is called on the review page, by its output column.
+COMPARISON_NAMES: dict[str, str] = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "dob": "Date of birth",
+    "sex": "Sex",
+    "postcodes": "Postcode",
+    "phones": "Phone",
+    "nhs_number": "NHS number",
+    "upn": "Unique pupil number",
+}
+
+DEFAULT_AUTO_MATCH_PROBABILITY = 0.99
+DEFAULT_REVIEW_PROBABILITY = 0.80
+
+
+class LinkageUnavailableError(RuntimeError):
+    """A backend's packages or runtime are missing; the message says what to install."""
+
+
+@dataclass(frozen=True)
+class LevelOutcome:
+    """How one comparison came out for a pair: the level reached and its match weight."""
+
+    comparison: str
+    level: str
+    match_weight: float
+    agreed: bool
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    left_id: str
+    right_id: str
+    match_probability: float
+    match_weight: float
+    outcomes: tuple[LevelOutcome, ...] = field(default_factory=tuple)
+
+
+def _comparisons() -> list[Any]:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    given = cl.CustomComparison(
+        output_column_name="given_name",
+        comparison_description="Given name",
+        comparison_levels=[
+            cll.NullLevel("given_name"),
+            cll.ExactMatchLevel("given_name").configure(label_for_charts="Exact"),
+            cll.ArrayIntersectLevel("given_forms", 1).configure(
+                label_for_charts="Nickname or alias"
+            ),
+            cll.JaroWinklerLevel("given_name", 0.92).configure(label_for_charts="Small typo"),
+            cll.ExactMatchLevel("given_metaphone").configure(label_for_charts="Sounds alike"),
+            cll.JaroWinklerLevel("given_name", 0.8).configure(label_for_charts="Similar"),
+            cll.ElseLevel().configure(label_for_charts="Different"),
+        ],
+    )
+    family = cl.CustomComparison(
+        output_column_name="family_name",
+        comparison_description="Family name",
+        comparison_levels=[
+            cll.NullLevel("family_name"),
+            cll.ExactMatchLevel("family_name").configure(label_for_charts="Exact"),
+            cll.JaroWinklerLevel("family_name", 0.92).configure(label_for_charts="Small typo"),
+            cll.ExactMatchLevel("family_metaphone").configure(label_for_charts="Sounds alike"),
+            cll.JaroWinklerLevel("family_name", 0.8).configure(label_for_charts="Similar"),
+            cll.ElseLevel().configure(label_for_charts="Different"),
+        ],
+    )
+    dob = cl.CustomComparison(
+        output_column_name="dob",
+        comparison_description="Date of birth",
+        comparison_levels=[
+            cll.NullLevel("dob"),
+            cll.CustomLevel(
+                '"dob_l" = "dob_r" and not "dob_estimated_l" and not "dob_estimated_r"',
+                label_for_charts="Exact",
+            ),
+            cll.CustomLevel('"dob_l" = "dob_swapped_r"', label_for_charts="Day and month swapped"),
+            cll.CustomLevel(
+                '("dob_estimated_l" or "dob_estimated_r") '
+                'and abs("birth_year_l" - "birth_year_r") <= 1',
+                label_for_charts="Approximate age agrees",
+            ),
+            cll.LevenshteinLevel("dob", 1).configure(label_for_charts="One digit differs"),
+            cll.AbsoluteDateDifferenceLevel(
+                "dob", threshold=1, metric="month", input_is_string=True
+            ).configure(label_for_charts="Within a month"),
+            cll.CustomLevel(
+                'abs("birth_year_l" - "birth_year_r") <= 1',
+                label_for_charts="Within a year",
+            ),
+            cll.ElseLevel().configure(label_for_charts="Different"),
+        ],
+    )
+    sex = cl.CustomComparison(
+        output_column_name="sex",
+        comparison_description="Sex",
+        comparison_levels=[
+            cll.NullLevel("sex"),
+            cll.ExactMatchLevel("sex").configure(label_for_charts="Same"),
+            cll.ElseLevel().configure(label_for_charts="Different"),
+        ],
+    )
+    postcode = cl.CustomComparison(
+        output_column_name="postcodes",
+        comparison_description="Postcode",
+        comparison_levels=[
+            cll.NullLevel("postcodes"),
+            cll.ArrayIntersectLevel("postcodes", 1).configure(
+                label_for_charts="A postcode in common"
+            ),
+            cll.ArrayIntersectLevel("districts", 1).configure(
+                label_for_charts="Same postcode district"
+            ),
+            cll.ElseLevel().configure(label_for_charts="Different"),
+        ],
+    )
+    phone = cl.CustomComparison(
+        output_column_name="phones",
+        comparison_description="Phone",
+        comparison_levels=[
+            cll.NullLevel("phones"),
+            cll.ArrayIntersectLevel("phones", 1).configure(label_for_charts="A number in common"),
+            cll.ElseLevel().configure(label_for_charts="Different"),
+        ],
+    )
+
+    def identifier(column: str, description: str) -> Any:
+        return cl.CustomComparison(
+            output_column_name=column,
+            comparison_description=description,
+            comparison_levels=[
+                cll.NullLevel(column),
+                cll.ExactMatchLevel(column).configure(label_for_charts="Same"),
+                cll.ElseLevel().configure(label_for_charts="Different"),
+            ],
+        )
+
+    return [
+        given,
+        family,
+        dob,
+        sex,
+        postcode,
+        phone,
+        identifier("nhs_number", "NHS number"),
+        identifier("upn", "Unique pupil number"),
+    ]
+
+
+def _blocking_rules() -> list[Any]:
+    from splink import block_on
+    from splink.blocking_rule_library import CustomRule
+
+    rules: list[Any] = []
+    for rule in BLOCKING_RULES:
+        rules.append(CustomRule(rule) if isinstance(rule, str) else block_on(*rule))
+    return rules
+
+
+def settings(*, explain: bool) -> Any:
+    """The Splink settings; ``explain`` keeps the per-comparison columns that the review
+    page shows (slower, so the benchmark leaves it off)."""
+    from splink import SettingsCreator
+
+    return SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=_comparisons(),
+        blocking_rules_to_generate_predictions=_blocking_rules(),
+        retain_matching_columns=explain,
+        retain_intermediate_calculation_columns=explain,
+        max_iterations=20,
+    )
+
+
+@dataclass
+class Engine:
+    """One backend session. Use as ``with Engine.open("duckdb") as engine: ...``."""
+
+    backend: Backend
+    db_api: Any
+    _tables: int = 0
+    _sizes: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    @contextmanager
+    def open(cls, backend: Backend = "duckdb", *, spark: Any = None) -> Iterator[Engine]:
+        logging.getLogger("splink").setLevel(logging.ERROR)
+        if backend == "duckdb":
+            try:
+                import duckdb
+                from splink.backends.duckdb import DuckDBAPI
+            except ImportError as error:  # pragma: no cover - pinned dependency
+                raise LinkageUnavailableError(
+                    "Install duckdb and splink (pyproject.toml)"
+                ) from error
+            connection = duckdb.connect()
+            try:
+                yield cls(backend, DuckDBAPI(connection=connection))
+            finally:
+                connection.close()
+            return
+        if backend != "spark":
+            raise LinkageUnavailableError(
+                f"Unknown linkage backend {backend!r}: use duckdb or spark"
+            )
+        session = spark if spark is not None else spark_session()
+        from splink.backends.spark import SparkAPI
+
+        yield cls(backend, SparkAPI(spark_session=session))  # type: ignore[no-untyped-call]
+
+    def register(self, records: Sequence[dict[str, Any]]) -> Any:
+        import pyarrow as pa
+
+        self._tables += 1
+        table = pa.Table.from_pylist(list(records), schema=_arrow_schema())
+        registered = self.db_api.register(table, table_name=f"records_{self._tables}")
+        self._sizes[registered.physical_name] = table.num_rows
+        return registered
+
+    def train(self, records: Any, *, seed: int = 2026) -> dict[str, Any]:
+        """Estimate the model's parameters from ``records`` (a registered table) and return
+        the model as a JSON-ready dict."""
+        from splink import Linker, block_on
+
+        linker = Linker(records, settings(explain=True), log_level=None)
+        size = self._sizes.get(records.physical_name, 0)
+        linker.training.estimate_probability_two_random_records_match(
+            [
+                block_on("nhs_number"),
+                block_on("upn"),
+                block_on("given_name", "family_name", "dob"),
+            ],
+            # Exact name and date agree for barely more than half of true matches in
+            # agencies' records (nicknames, typos, swapped and estimated dates).
+            recall=0.6,
+        )
+        linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)
+        # Each EM session holds some fields equal and learns m for the others.
+        for rule in (
+            block_on("given_name", "family_name"),
+            block_on("dob", "postcode"),
+            block_on("dob", "family_soundex"),
+        ):
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, record_sample_proportion=1.0 if size < 200_000 else 0.1
+            )
+        model: dict[str, Any] = linker.misc.save_model_to_json()
+        return model
+
+    def linker(self, records: Any, model: dict[str, Any], *, explain: bool) -> Any:
+        from splink import Linker
+
+        model = dict(model)
+        # The level each comparison reached (gamma_*, kept with the matching columns) and
+        # its weight (mw_*): the review page needs them, the benchmark does not.
+        model["retain_matching_columns"] = explain
+        model["retain_intermediate_calculation_columns"] = explain
+        return Linker(records, model, log_level=None)
+
+    def predict(
+        self, records: Any, model: dict[str, Any], *, threshold: float, explain: bool = True
+    ) -> Any:
+        """Every blocked pair within ``records`` scoring at least ``threshold``."""
+        linker = self.linker(records, model, explain=explain)
+        return linker, linker.inference.predict(
+            threshold_match_probability=threshold, warning_mode="never"
+        )
+
+    def predict_new(
+        self, resolved: Any, new: Any, model: dict[str, Any], *, threshold: float
+    ) -> list[ScoredPair]:
+        """Pairs between new records and resolved ones, and among the new records, scoring
+        at least ``threshold``; pairs of two resolved records are never scored again."""
+        linker = self.linker(new, model, explain=True)
+        between = linker.inference.predict_between(
+            resolved, new, threshold_match_probability=threshold, warning_mode="never"
+        )
+        within = linker.inference.predict_within(
+            new, threshold_match_probability=threshold, warning_mode="never"
+        )
+        return scored_pairs(linker, between) + scored_pairs(linker, within)
+
+    def cluster(self, linker: Any, predictions: Any, *, threshold: float) -> Any:
+        return linker.clustering.cluster_pairwise_predictions_at_threshold(
+            predictions, threshold_match_probability=threshold
+        )
+
+
+def _arrow_schema() -> Any:
+    import pyarrow as pa
+
+    text = pa.string()
+    texts = pa.list_(pa.string())
+    return pa.schema(
+        [
+            ("unique_id", text),
+            ("given_name", text),
+            ("given_forms", texts),
+            ("given_metaphone", text),
+            ("family_name", text),
+            ("family_metaphone", text),
+            ("family_soundex", text),
+            ("dob", text),
+            ("dob_swapped", text),
+            ("birth_year", pa.int32()),
+            ("dob_estimated", pa.bool_()),
+            ("sex", text),
+            ("postcode", text),
+            ("postcodes", texts),
+            ("districts", texts),
+            ("phone", text),
+            ("phones", texts),
+            ("nhs_number", text),
+            ("upn", text),
+        ]
+    )
+
+
+def scored_pairs(linker: Any, predictions: Any) -> list[ScoredPair]:
+    """Predictions as ScoredPair, each with the level every comparison reached."""
+    levels: list[tuple[str, str, dict[int, tuple[str, bool]]]] = []
+    for comparison in linker._settings_obj.comparisons:
+        labels: dict[int, tuple[str, bool]] = {}
+        for level in comparison.comparison_levels:
+            agreed = level.label_for_charts not in {"Different", "Null"} and (
+                not level.is_null_level
+            )
+            labels[level.comparison_vector_value] = (level.label_for_charts, agreed)
+        column = comparison.output_column_name
+        levels.append((column, COMPARISON_NAMES.get(column, column), labels))
+    pairs = []
+    for row in predictions.as_record_list():
+        outcomes = []
+        for column, description, labels in levels:
+            gamma = row.get(f"gamma_{column}")
+            if gamma is None:
+                continue
+            label, agreed = labels.get(int(gamma), ("Not known", False))
+            if int(gamma) == -1:
+                label, agreed = "Not recorded on both", False
+            weight = row.get(f"mw_{column}")
+            outcomes.append(
+                LevelOutcome(
+                    comparison=description,
+                    level=label,
+                    match_weight=round(float(weight), 2) if weight is not None else 0.0,
+                    agreed=agreed,
+                )
+            )
+        left, right = str(row["unique_id_l"]), str(row["unique_id_r"])
+        pairs.append(
+            ScoredPair(
+                left_id=left,
+                right_id=right,
+                match_probability=float(row["match_probability"]),
+                match_weight=float(row["match_weight"]),
+                outcomes=tuple(outcomes),
+            )
+        )
+    return pairs
+
+
+def spark_session() -> Any:
+    """A local Spark session with Splink's similarity functions; needs Java 17+."""
+    import shutil
+    import tempfile
+
+    if shutil.which("java") is None:
+        raise LinkageUnavailableError("The Spark backend needs Java 17 or later on the PATH")
+    try:
+        from pyspark.sql import SparkSession
+        from splink.backends.spark import similarity_jar_location
+    except ImportError as error:  # pragma: no cover - pinned dependency
+        raise LinkageUnavailableError(
+            "Install pyspark (pyproject.toml) for the Spark backend"
+        ) from error
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("safeguarding-linkage")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.default.parallelism", "8")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.ansi.enabled", "false")
+        .getOrCreate()
+    )
+    # Splink checkpoints intermediate tables (connected components, for one).
+    session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="safeguarding-spark-"))
+    return session

@@ -1,0 +1,120 @@
+"""Standard forms of the details that link records: the same function prepares a record
+for probabilistic person matching and gives the deterministic keys of other entities.
+
+Everything here is plain Python, so DuckDB and Spark receive identical prepared columns
+and a comparison means the same thing on either backend."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+
+import jellyfish
+import phonenumbers
+
+from safeguarding.people.names import fold, tokens
+
+# Characters a person or a camera commonly misreads on a UK number plate, mapped to the
+# digit they are confused with. A registration's "misreading key" replaces each by its
+# digit, so that "AB05 CDE" and "AB0S CDE" share a key while the normalised registration
+# keeps what was recorded.
+PLATE_MISREADINGS = str.maketrans({"O": "0", "I": "1", "S": "5", "B": "8"})
+
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+
+
+@lru_cache(maxsize=1)
+def _nicknamer() -> object:
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+@lru_cache(maxsize=65536)
+def given_name_forms(given_name: str) -> tuple[str, ...]:
+    """The folded first given name with the formal names it may be short for, from the
+    ``nicknames`` dataset: "bill" gives ("bill", "robert", "will", "william", "willis").
+    Two given names are nickname-compatible when their forms share a member."""
+    first = tokens(given_name)[:1]
+    if not first:
+        return ()
+    name = first[0]
+    namer = _nicknamer()
+    canonicals: set[str] = set(namer.canonicals_of(name))  # type: ignore[attr-defined]
+    return tuple(sorted({name, *canonicals}))
+
+
+def first_token(name: str) -> str | None:
+    parts = tokens(name)
+    return parts[0] if parts else None
+
+
+def surname_key(name: str) -> str | None:
+    """The folded family name with spaces removed, so "Mc Donald" meets "McDonald"."""
+    folded = fold(name).replace(" ", "")
+    return folded or None
+
+
+def metaphone(word: str | None) -> str | None:
+    return (jellyfish.metaphone(word) or None) if word else None
+
+
+def soundex(word: str | None) -> str | None:
+    return jellyfish.soundex(word) if word else None
+
+
+def iso_date(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def swapped_date(day: date | None) -> str | None:
+    """The date with day and month exchanged, when that is a different valid date."""
+    if day is None or day.day > 12 or day.day == day.month:
+        return None
+    try:
+        return day.replace(month=day.day, day=day.month).isoformat()
+    except ValueError:
+        return None
+
+
+def normalise_postcode(raw: str) -> str | None:
+    """'s601aa' -> 'S60 1AA'; None when it is not shaped like a UK postcode."""
+    compact = re.sub(r"[^A-Z0-9]", "", (raw or "").upper())
+    match = _POSTCODE.match(compact)
+    return f"{match.group(1)} {match.group(2)}" if match else None
+
+
+def postcode_district(postcode: str) -> str:
+    return postcode.split(" ", 1)[0]
+
+
+def normalise_phone(raw: str) -> str | None:
+    """E.164, reading national numbers as UK ones: '07700 900123' -> '+447700900123'."""
+    try:
+        parsed = phonenumbers.parse(raw or "", "GB")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_registration(raw: str) -> str:
+    """A registration as DVLA prints it without spaces: ' ab05-cde ' -> 'AB05CDE'."""
+    return re.sub(r"[^A-Z0-9]", "", (raw or "").upper())
+
+
+def registration_key(raw: str) -> str:
+    """The key under which plates differing only by common misreadings meet."""
+    return normalise_registration(raw).translate(PLATE_MISREADINGS)
+
+
+def normalise_online_identifier(raw: str) -> str:
+    """An e-mail address or a social-media handle in one comparable form: lower case,
+    no surrounding spaces, no leading '@' on a handle, and for e-mail no '+tag' part."""
+    value = (raw or "").strip().lower()
+    if "@" in value[1:]:
+        local, _, domain = value.partition("@")
+        return f"{local.split('+', 1)[0]}@{domain}"
+    return value.lstrip("@")
