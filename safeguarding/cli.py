@@ -400,7 +400,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from django.db import close_old_connections
+    from django.db import close_old_connections, connection
 
     from safeguarding.scheduled import run_pass
     from safeguarding.taskforce.command import worker_job as taskforce_job
@@ -408,7 +408,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     while True:
-        close_old_connections()
+        # Drop a connection the database has closed, or one past its age, between passes
+        # (never inside a transaction: a caller's, such as a test's, keeps its connection).
+        if not connection.in_atomic_block:
+            close_old_connections()
         result = run_pass()
         print(f"worker: {result.summary()}, {taskforce_job()}", flush=True)
         if args.once or stopping.wait(args.interval):

@@ -48,6 +48,18 @@ def _networks(today: date) -> int:
     return rebuild_networks().alerts_raised
 
 
+def _overdue_collaboration_requests(today: date) -> int:
+    from safeguarding.collaboration.actions import notify_overdue_requests
+
+    return notify_overdue_requests(today)
+
+
+def _overdue_inspection_actions(today: date) -> int:
+    from safeguarding.inspections.actions import notify_overdue_actions
+
+    return notify_overdue_actions(today)
+
+
 def _clock_reminders_and_escalations(today: date) -> tuple[int, int]:
     from safeguarding.clocks.actions import escalate_clocks
 
@@ -61,6 +73,8 @@ JOBS: list[tuple[str, Callable[[date], int]]] = [
     ("missed duty-to-report deadline(s)", _missed_reporting_deadlines),
     ("warning notice(s) expired", _expired_warning_notices),
     ("network alert(s) raised", _networks),
+    ("overdue request(s) between forces", _overdue_collaboration_requests),
+    ("overdue inspection action(s)", _overdue_inspection_actions),
 ]
 
 

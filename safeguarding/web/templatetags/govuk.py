@@ -21,10 +21,11 @@ def _kind(bound: forms.BoundField) -> str:
     widget = bound.field.widget
     if getattr(widget, "is_govuk_date", False):
         return "date"
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    # CheckboxSelectMultiple is a subclass of RadioSelect: it must be asked about first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.Select):
         return "select"
     if isinstance(widget, forms.Textarea):
