@@ -678,7 +678,7 @@ def national_capacity(user: User) -> tuple[list[CapacityRow], CapacityRow]:
     ):
         overdue[agency_id] += count
     for agency_id, count in (
-        open_overdue.filter(accountable__isnull=True, authority__kind=AgencyKind.POLICE_FORCE)
+        open_overdue.filter(accountable__isnull=True, authority_id__in=[f.pk for f in forces])
         .values("authority_id")
         .annotate(count=Count("pk"))
         .values_list("authority_id", "count")
