@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from safeguarding.access import actions as access_actions
 from safeguarding.access.models import Agency, AgencyKind, User
+from safeguarding.access.roles import Role
 from safeguarding.clocks.actions import escalate_clocks
 from safeguarding.clocks.calendar import add_working_days
 from safeguarding.concerns.actions import ConcernDetails, NamedPerson, record_concern
@@ -418,6 +419,16 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
     from safeguarding.demo.networks import build_demo_networks
 
     build_demo_networks(seed=seed)
+    from safeguarding.demo.collaboration import INSPECTORATES, build_collaboration_demo
+
+    build_collaboration_demo(seed=seed)
+    from safeguarding.demo.helpline import build_helpline_demo
+
+    build_helpline_demo(seed=seed)
+    inspectors = [
+        DemoUser(username, given, family, Role.INSPECTOR, code)
+        for code, _, username, given, family in INSPECTORATES
+    ]
     # Tell staff about deadlines as the morning's worker run would have.
     escalate_clocks()
     token = access_actions.issue_api_token(
@@ -425,7 +436,7 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
     )
     return DemoResult(
         agencies=len(agencies),
-        users=[(demo, demo_totp_secret(demo.username, seed)) for demo in USERS],
+        users=[(demo, demo_totp_secret(demo.username, seed)) for demo in [*USERS, *inspectors]],
         children=child_count,
         concerns=recorded,
         api_token=token,

@@ -11,11 +11,14 @@ from django.urls import reverse
 
 from safeguarding.access.models import User
 from safeguarding.audit.chain import verify_chain
+from safeguarding.collaboration.models import CollaborationRequest
 from safeguarding.concerns.models import Concern
 from safeguarding.demo.area import USERS
 from safeguarding.demo.generator import build_demo
 from safeguarding.exitpayments.models import ExitPayment, Recovery
 from safeguarding.fund.models import Fund
+from safeguarding.helpline.models import Report as HelplineReport
+from safeguarding.inspections.models import Inspection
 from safeguarding.mash.models import Contact
 from safeguarding.networks.models import NetworkAlert
 from safeguarding.web.navigation import items_for
@@ -34,7 +37,14 @@ def test_the_demo_area_fills_every_register_and_opens_for_every_account(
     assert Recovery.objects.exists()
     assert Fund.objects.count() == 1
     assert NetworkAlert.objects.count() >= 2  # the two planted networks
-    for demo in USERS:
+    assert CollaborationRequest.objects.count() == 2
+    assert Inspection.objects.count() == 1
+    assert HelplineReport.objects.count() >= 10
+    assert {demo.username for demo, _ in result.users} >= {
+        *(demo.username for demo in USERS),
+        "inspector-ofsted",
+    }
+    for demo, _ in result.users:
         user = User.objects.get(username=demo.username)
         client = client_for(user)
         for item in items_for(user):
