@@ -25,6 +25,11 @@ AUDIT_HMAC_KEY = secret("SAFEGUARDING_AUDIT_KEY")
 # Encrypts second-factor secrets; read here so that a missing key stops start-up, not the
 # first sign-in.
 FIELD_KEY = secret("SAFEGUARDING_FIELD_KEY")
+# The helpline's receipt pepper and rate-limit key are read where they are used; production
+# checks them here as well, so that a missing one stops start-up, not the first report.
+if PRODUCTION:
+    for _helpline_secret in ("SAFEGUARDING_HELPLINE_PEPPER", "SAFEGUARDING_HELPLINE_RATE_KEY"):
+        secret(_helpline_secret)
 ALLOWED_HOSTS = env_list("SAFEGUARDING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("SAFEGUARDING_CSRF_TRUSTED_ORIGINS", "")
 
