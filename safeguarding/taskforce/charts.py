@@ -87,7 +87,8 @@ def bar_chart(chart_id: str, title: str, points: Sequence[Point]) -> SafeString:
     # cost more than the rest of the page.
     parts = [
         f'<svg class="app-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
-        f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" focusable="false" '
+        f'aria-labelledby="{escape(chart_id)}-title" aria-describedby="{escape(chart_id)}-desc" '
+        'focusable="false" '
         f'font-family="{FONT}" font-size="12">'
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
         f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>'
