@@ -37,7 +37,7 @@ RequestId = Annotated[
 ]
 
 
-class NamedPersonOut(Schema):
+class RequestPersonOut(Schema):
     id: uuid.UUID
     given_name: str
     family_name: str
@@ -49,7 +49,7 @@ class CollaborationRequestOut(Schema):
     from_force: str = Field(description="Code of the force that asked")
     to_force: str = Field(description="Code of the force asked")
     subject_kind: Literal["person", "vehicle"]
-    person: NamedPersonOut | None = Field(description="The person the request is about")
+    person: RequestPersonOut | None = Field(description="The person the request is about")
     vehicle_registration: str | None
     ask: Literal["share", "act", "both"]
     details: str
@@ -70,7 +70,7 @@ class CollaborationRequestOut(Schema):
             from_force=request.from_force.code,
             to_force=request.to_force.code,
             subject_kind=request.subject_kind,  # type: ignore[arg-type]
-            person=NamedPersonOut(
+            person=RequestPersonOut(
                 id=person.pk,
                 given_name=person.given_name,
                 family_name=person.family_name,

@@ -123,3 +123,25 @@ def test_specification_version_matches_the_json_schema_dialect(openapi: OpenApiD
     # OpenAPI 3.1 schemas are JSON Schema 2020-12, which the response checks rely on.
     assert openapi.document["openapi"].startswith("3.1")
     assert DRAFT202012.id_of({"$id": "x"}) == "x"
+
+
+def test_schema_names_are_unique() -> None:
+    """The OpenAPI document names each schema by its class name: two classes of one name
+    would share a component, and one endpoint would be documented with the other's fields."""
+    import importlib
+    import pkgutil
+
+    import ninja
+
+    import safeguarding.api
+
+    for module in pkgutil.iter_modules(safeguarding.api.__path__):
+        importlib.import_module(f"safeguarding.api.{module.name}")
+
+    def subclasses(cls: type) -> list[type]:
+        return [sub for direct in cls.__subclasses__() for sub in (direct, *subclasses(direct))]
+
+    ours = [cls for cls in subclasses(ninja.Schema) if cls.__module__.startswith("safeguarding.")]
+    names = [cls.__name__ for cls in ours]
+    assert len(ours) > 10
+    assert sorted({name for name in names if names.count(name) > 1}) == []
