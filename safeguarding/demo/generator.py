@@ -425,6 +425,10 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
     from safeguarding.demo.helpline import build_helpline_demo
 
     build_helpline_demo(seed=seed)
+    from safeguarding.taskforce.demo import build_demo_taskforce
+
+    # Last: the national figures count everything above.
+    build_demo_taskforce(police_analyst=users["police"])
     inspectors = [
         DemoUser(username, given, family, Role.INSPECTOR, code)
         for code, _, username, given, family in INSPECTORATES

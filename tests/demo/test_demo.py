@@ -21,6 +21,7 @@ from safeguarding.helpline.models import Report as HelplineReport
 from safeguarding.inspections.models import Inspection
 from safeguarding.mash.models import Contact
 from safeguarding.networks.models import NetworkAlert
+from safeguarding.taskforce.models import OnlineAbuseSuspect
 from safeguarding.web.navigation import items_for
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,7 @@ def test_the_demo_area_fills_every_register_and_opens_for_every_account(
     assert CollaborationRequest.objects.count() == 2
     assert Inspection.objects.count() == 1
     assert HelplineReport.objects.count() >= 10
+    assert OnlineAbuseSuspect.objects.exists()
     assert {demo.username for demo, _ in result.users} >= {
         *(demo.username for demo in USERS),
         "inspector-ofsted",
