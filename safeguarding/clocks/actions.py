@@ -236,6 +236,12 @@ def escalate_clocks(today: date | None = None) -> EscalationResult:
         if today < previous_working_day(clock.due_on):
             continue
         with transaction.atomic():
+            # Claimed by a conditional update: of two workers, only one finds it unclaimed
+            # (the other waits on the row lock, then sees it taken).
+            if not Clock.objects.filter(pk=clock.pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            ):
+                continue
             if clock.accountable is not None:
                 notify_users(
                     [clock.accountable],
@@ -244,7 +250,6 @@ def escalate_clocks(today: date | None = None) -> EscalationResult:
                     f"for is due on {clock.due_on:%A %-d %B %Y}.",
                     link=f"/clocks/{clock.pk}/",
                 )
-            Clock.objects.filter(pk=clock.pk).update(reminded_at=timezone.now())
             record(
                 AuditVerb.CLOCK_REMINDER_SENT, actor=None, target_type="clock", target_id=clock.pk
             )
@@ -262,6 +267,10 @@ def escalate_clocks(today: date | None = None) -> EscalationResult:
             if user is not None
         ]
         with transaction.atomic():
+            if not Clock.objects.filter(pk=clock.pk, escalated_at__isnull=True).update(
+                escalated_at=timezone.now()
+            ):
+                continue  # another worker escalated it first
             notify_users(
                 list(dict.fromkeys(recipients)),
                 subject=f"Missed: {clock.get_clock_type_display()} was due "
@@ -271,7 +280,6 @@ def escalate_clocks(today: date | None = None) -> EscalationResult:
                 "professional is asked to record the reason for the delay.",
                 link=f"/clocks/{clock.pk}/",
             )
-            Clock.objects.filter(pk=clock.pk).update(escalated_at=timezone.now())
             record(
                 AuditVerb.CLOCK_ESCALATED,
                 actor=None,
