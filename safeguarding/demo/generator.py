@@ -425,6 +425,10 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
     from safeguarding.demo.helpline import build_helpline_demo
 
     build_helpline_demo(seed=seed)
+    from safeguarding.linkage.demo import build_linkage_demo
+
+    # People recorded by several agencies are linked, so the review queue has content.
+    build_linkage_demo()
     from safeguarding.taskforce.demo import build_demo_taskforce
 
     # Last: the national figures count everything above.

@@ -19,6 +19,7 @@ from safeguarding.exitpayments.models import ExitPayment, Recovery
 from safeguarding.fund.models import Fund
 from safeguarding.helpline.models import Report as HelplineReport
 from safeguarding.inspections.models import Inspection
+from safeguarding.linkage.models import LinkageRun
 from safeguarding.mash.models import Contact
 from safeguarding.networks.models import NetworkAlert
 from safeguarding.taskforce.models import OnlineAbuseSuspect
@@ -42,6 +43,7 @@ def test_the_demo_area_fills_every_register_and_opens_for_every_account(
     assert Inspection.objects.count() == 1
     assert HelplineReport.objects.count() >= 10
     assert OnlineAbuseSuspect.objects.exists()
+    assert LinkageRun.objects.filter(finished_at__isnull=False).exists()
     assert {demo.username for demo, _ in result.users} >= {
         *(demo.username for demo in USERS),
         "inspector-ofsted",
