@@ -418,6 +418,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
             return 0
 
 
+def cmd_link(args: argparse.Namespace) -> int:
+    _django()
+    from safeguarding.linkage.command import run
+
+    return run(args)
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     _django()
     from pathlib import Path
@@ -446,13 +453,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
         return 1
     print("Restored. Check it with `safeguarding verify-audit` before serving from it.")
     return 0
-
-
-def cmd_link(args: argparse.Namespace) -> int:
-    _django()
-    from safeguarding.linkage.command import run
-
-    return run(args)
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -641,19 +641,6 @@ def build_parser() -> argparse.ArgumentParser:
     networks.add_argument("--limit", type=int, help="only the N highest-risk networks")
     networks.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    saved = add(
-        "backup", cmd_backup, "Copy the whole database to FILE (pg_dump, or SQLite's backup)."
-    )
-    saved.add_argument("file", help="the backup file to write; it must not exist")
-    restored = add(
-        "restore", cmd_restore, "Load a backup FILE into the configured, empty database."
-    )
-    restored.add_argument("file", help="a file written by `safeguarding backup`")
-
-    from safeguarding.taskforce.command import add_arguments as taskforce_arguments
-
-    taskforce_arguments(sub)
-
     from safeguarding.linkage.command import add_arguments as link_arguments
 
     link_arguments(
@@ -663,6 +650,19 @@ def build_parser() -> argparse.ArgumentParser:
             "Link agencies' records of the same person: new records against resolved ones.",
         )
     )
+
+    from safeguarding.taskforce.command import add_arguments as taskforce_arguments
+
+    taskforce_arguments(sub)
+
+    saved = add(
+        "backup", cmd_backup, "Copy the whole database to FILE (pg_dump, or SQLite's backup)."
+    )
+    saved.add_argument("file", help="the backup file to write; it must not exist")
+    restored = add(
+        "restore", cmd_restore, "Load a backup FILE into the configured, empty database."
+    )
+    restored.add_argument("file", help="a file written by `safeguarding backup`")
 
     manage = add("manage", cmd_manage, "Run a Django management command (for operators).")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

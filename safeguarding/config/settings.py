@@ -56,10 +56,10 @@ INSTALLED_APPS = [
     "safeguarding.networks",
     "safeguarding.reportingduty",
     "safeguarding.helpline",
-    "safeguarding.linkage",
-    "safeguarding.taskforce",
     "safeguarding.collaboration",
     "safeguarding.inspections",
+    "safeguarding.linkage",
+    "safeguarding.taskforce",
     "safeguarding.api",
 ]
 

@@ -18,8 +18,8 @@ from safeguarding.access.roles import (
 from safeguarding.collaboration.policy import collaborates_in_browser
 from safeguarding.exitpayments.policy import reads_register
 from safeguarding.fund.policy import uses_fund
-from safeguarding.linkage.policy import reviews_matches
 from safeguarding.inspections.policy import INSPECTED_STAFF_ROLES, is_inspector
+from safeguarding.linkage.policy import reviews_matches
 from safeguarding.networks.policy import uses_networks
 from safeguarding.taskforce.policy import reads_dashboard, records_pipeline
 from safeguarding.therapy.actions import is_provider_staff
