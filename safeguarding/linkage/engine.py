@@ -13,6 +13,8 @@ expectation maximisation over pairs blocked on other fields; nothing is set by h
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -135,12 +137,13 @@ def _comparisons() -> list[Any]:
         comparison_levels=[
             cll.NullLevel("dob"),
             cll.CustomLevel(
-                '"dob_l" = "dob_r" and not "dob_estimated_l" and not "dob_estimated_r"',
+                '"dob_l" = "dob_r" and not coalesce(cast("dob_estimated_l" as boolean), false) '
+                'and not coalesce(cast("dob_estimated_r" as boolean), false)',
                 label_for_charts="Exact",
             ),
             cll.CustomLevel('"dob_l" = "dob_swapped_r"', label_for_charts="Day and month swapped"),
             cll.CustomLevel(
-                '("dob_estimated_l" or "dob_estimated_r") '
+                '(cast("dob_estimated_l" as boolean) or cast("dob_estimated_r" as boolean)) '
                 'and abs("birth_year_l" - "birth_year_r") <= 1',
                 label_for_charts="Approximate age agrees",
             ),
@@ -438,6 +441,10 @@ def spark_session() -> Any:
         raise LinkageUnavailableError(
             "Install pyspark (pyproject.toml) for the Spark backend"
         ) from error
+    # Spark's Python workers must run the interpreter this process runs (PySpark refuses a
+    # different minor version, and the first python3 on the PATH may be another one).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     session = (
         SparkSession.builder.master("local[2]")
         .appName("safeguarding-linkage")
