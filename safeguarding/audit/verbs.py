@@ -90,6 +90,14 @@ class AuditVerb(models.TextChoices):
     HELPLINE_ANNUAL_REPORT = "helpline-annual-report", "Helpline annual report produced"
     HELPLINE_PHONE_REPORT_TAKEN = "helpline-phone-report-taken", "Helpline report taken by phone"
     HELPLINE_KEYS_WITHDRAWN = "helpline-keys-withdrawn", "Helpline keys of a leaver withdrawn"
+    HELPLINE_ATTACHMENT_OPENED = (
+        "helpline-attachment-opened",
+        "Helpline attachment opened (working copy)",
+    )
+    HELPLINE_ORIGINAL_OPENED = (
+        "helpline-original-opened",
+        "Helpline attachment's sealed original opened",
+    )
     # Linkage and networks
     LINKAGE_RUN = "linkage-run", "Records linked across agencies"
     LINKAGE_EXPORTED = "linkage-exported", "Linkage results exported"

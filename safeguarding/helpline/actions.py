@@ -12,6 +12,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,8 +32,9 @@ from safeguarding.audit.verbs import AuditVerb
 from safeguarding.clocks.actions import deadline, meet_clocks_for, start_clock
 from safeguarding.clocks.models import Clock
 from safeguarding.clocks.rules import ClockType, Limit, Unit
-from safeguarding.helpline import crypto, receipts
+from safeguarding.helpline import attachments, crypto, receipts
 from safeguarding.helpline.models import (
+    Attachment,
     Category,
     Channel,
     Disclosure,
@@ -77,6 +80,7 @@ class ReportDetails:
     # The random id of this filling-in of the form: sending it again is the same report.
     submission: str = ""
     channel: str = Channel.ONLINE
+    attachments: Sequence[attachments.Prepared] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,98 @@ class OpenReport:
 
     def message_text(self, message: Message) -> str:
         return crypto.decrypt(self.key, bytes(message.content), context=message.id.bytes).decode()
+
+    def attachment(self, attachment: Attachment) -> AttachmentDetails:
+        plaintext = crypto.decrypt(
+            self.key, bytes(attachment.details), context=_context(attachment, "details")
+        )
+        loaded = json.loads(plaintext)
+        return AttachmentDetails(
+            id=attachment.id,
+            message_id=attachment.message_id,
+            name=loaded["name"],
+            media_type=loaded["media_type"],
+            label=loaded["label"],
+            size=loaded["size"],
+            digest=loaded["digest"],
+            removed=tuple(loaded["removed"]),
+        )
+
+    def attachments(self) -> list[AttachmentDetails]:
+        return [
+            self.attachment(attachment)
+            for attachment in self.report.attachments.order_by("position")
+        ]
+
+    def attachment_content(self, attachment: Attachment, *, original: bool) -> bytes:
+        """The working copy, or the sealed original checked against the digest taken when
+        it arrived (a mismatch raises DecryptionError rather than hand over altered
+        evidence)."""
+        part = "original" if original else "working"
+        blob = bytes(attachment.original if original else attachment.working_copy)
+        content = crypto.decrypt(self.key, blob, context=_context(attachment, part))
+        if original and hashlib.sha256(content).hexdigest() != self.attachment(attachment).digest:
+            raise crypto.DecryptionError
+        return content
+
+
+@dataclass(frozen=True)
+class AttachmentDetails:
+    """What is known about an attachment once its report is open."""
+
+    id: uuid.UUID
+    message_id: uuid.UUID | None
+    name: str
+    media_type: str
+    label: str
+    size: int
+    digest: str
+    removed: tuple[str, ...]
+
+    @property
+    def working_name(self) -> str:
+        """The working copy's file name: the original's, marked as the cleaned copy."""
+        stem = self.name.rsplit(".", 1)[0] if "." in self.name else self.name
+        extension = next(
+            (kind.extension for kind in attachments.KINDS.values() if kind.label == self.label),
+            "bin",
+        )
+        return f"{stem} (working copy).{extension}"
+
+
+def _context(attachment: Attachment, part: str) -> bytes:
+    # Each part is bound to its row and its purpose: an original cannot pass as a copy.
+    return attachment.id.bytes + b":" + part.encode()
+
+
+def _store_attachments(
+    opened: OpenReport, files: Sequence[attachments.Prepared], *, message: Message | None
+) -> list[Attachment]:
+    if len(files) > attachments.MAX_FILES:
+        raise ValidationError({"attached_files": [f"Select up to {attachments.MAX_FILES} files"]})
+    last = opened.report.attachments.aggregate(last=Max("position"))["last"] or 0
+    stored = []
+    for offset, prepared in enumerate(files, start=1):
+        attachment = Attachment(report=opened.report, message=message, position=last + offset)
+        details = {
+            "name": prepared.name,
+            "media_type": prepared.kind.media_type,
+            "label": prepared.kind.label,
+            "size": len(prepared.original),
+            "digest": prepared.digest,
+            "removed": list(prepared.removed),
+        }
+        attachment.details = crypto.encrypt(
+            opened.key, json.dumps(details).encode(), context=_context(attachment, "details")
+        )
+        attachment.original = crypto.encrypt(
+            opened.key, prepared.original, context=_context(attachment, "original")
+        )
+        attachment.working_copy = crypto.encrypt(
+            opened.key, prepared.working_copy, context=_context(attachment, "working")
+        )
+        stored.append(attachment)
+    return Attachment.objects.bulk_create(stored)
 
 
 def _helpline() -> Agency:
@@ -185,6 +281,7 @@ def _make_report(
         report.content = crypto.encrypt(key, json.dumps(content).encode(), context=context)
         report.save()
         report.named_agencies.set(details.named_agencies)
+        _store_attachments(OpenReport(report=report, key=key), details.attachments, message=None)
         # The automatic acknowledgement, waiting for the reporter when they come back.
         _add_message(
             OpenReport(report=report, key=key),
@@ -244,18 +341,48 @@ def _add_message(
     return message
 
 
-def add_information(opened: OpenReport, *, text: str, today: date | None = None) -> Message:
-    """The reporter adds to their report (after opening it with the receipt)."""
-    if not text.strip():
-        raise ValidationError({"text": ["Enter the information you want to add"]})
+def add_information(
+    opened: OpenReport,
+    *,
+    text: str,
+    files: Sequence[attachments.Prepared] = (),
+    today: date | None = None,
+) -> Message:
+    """The reporter adds to their report (after opening it with the receipt): words,
+    files or both."""
+    if not text.strip() and not files:
+        raise ValidationError({"text": ["Enter the information you want to add, or choose a file"]})
     with transaction.atomic():
-        return _add_message(
+        message = _add_message(
             opened,
             sender=Message.Sender.REPORTER,
             text=text.strip(),
             author=None,
             today=today or timezone.localdate(),
         )
+        _store_attachments(opened, files, message=message)
+        return message
+
+
+def open_attachment(
+    *, actor: User, opened: OpenReport, attachment_id: uuid.UUID | str, original: bool
+) -> tuple[AttachmentDetails, bytes]:
+    """An attachment of a report the actor is assigned, audited. The working copy is for
+    reading; the sealed original is evidence, and opening it is recorded as such."""
+    _require_assigned(actor, opened)
+    attachment = Attachment.objects.filter(report=opened.report, pk=attachment_id).first()
+    if attachment is None:
+        raise Attachment.DoesNotExist
+    described = opened.attachment(attachment)
+    content = opened.attachment_content(attachment, original=original)
+    record(
+        AuditVerb.HELPLINE_ORIGINAL_OPENED if original else AuditVerb.HELPLINE_ATTACHMENT_OPENED,
+        actor=actor,
+        target_type="helpline-report",
+        target_id=opened.report.pk,
+        payload={"attachment": str(attachment.pk), "position": attachment.position},
+    )
+    return described, content
 
 
 def hear_by(report: Report) -> date:

@@ -6,10 +6,43 @@ from django import forms
 
 from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import Agency, User
+from safeguarding.helpline import attachments
 from safeguarding.helpline.actions import SHAREABLE_FIELDS
 from safeguarding.helpline.models import Category, Disclosure, KnownAs, RoutedReferral
 
 TEXT_LIMIT = 10_000
+
+
+class FilesInput(forms.FileInput):
+    """A file input that takes several files at once."""
+
+    allow_multiple_selected = True
+    is_govuk_file = True
+
+
+class FilesField(forms.FileField):
+    """Optional files, each accepted by attachments.prepare; cleans to a list of Prepared."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", FilesInput(attrs={"accept": attachments.ACCEPT_ATTRIBUTE}))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[attachments.Prepared]:
+        uploads = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        return attachments.prepare_all(uploads)
+
+
+def _files_field() -> FilesField:
+    return FilesField(
+        label="Add files (optional)",
+        help_text=(
+            f"Up to {attachments.MAX_FILES} files, each smaller than "
+            f"{attachments.MAX_FILE_LABEL}: {attachments.ACCEPTED}. Files can hold hidden "
+            "details of who made them, such as a name or where a photo was taken: we take "
+            "them out of the copy our staff work with, and lock the original away as evidence."
+        ),
+    )
 
 
 class DetailsForm(forms.Form):
@@ -75,7 +108,23 @@ class DetailsForm(forms.Form):
         )
 
 
-class KnownAsForm(forms.Form):
+class _AsksForFilesAgain(forms.Form):
+    """A page shown again with errors cannot keep the files chosen (browsers never send a
+    file twice, and nothing is kept before the report is sent): say so, so that no file
+    is lost quietly."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        chosen = (
+            [upload for upload in self.files.getlist("attached_files") if upload]
+            if self.files
+            else []
+        )
+        if self.errors and chosen and "attached_files" not in self.errors:
+            self.add_error("attached_files", "Select your files again")
+
+
+class KnownAsForm(_AsksForFilesAgain):
     known_as = forms.ChoiceField(
         label="How do you want to be known?",
         choices=KnownAs.choices,
@@ -95,6 +144,7 @@ class KnownAsForm(forms.Form):
         required=False,
         error_messages={"max_length": "Your contact details must be 200 characters or fewer"},
     )
+    attached_files = _files_field()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -143,16 +193,21 @@ class ReceiptForm(forms.Form):
     )
 
 
-class AddInformationForm(forms.Form):
+class AddInformationForm(_AsksForFilesAgain):
     text = forms.CharField(
         label="Add information or reply",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=TEXT_LIMIT,
-        error_messages={
-            "required": "Enter the information you want to add",
-            "max_length": "Your message must be 10,000 characters or fewer",
-        },
+        required=False,
+        error_messages={"max_length": "Your message must be 10,000 characters or fewer"},
     )
+    attached_files = _files_field()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("text", "").strip() and not data.get("attached_files"):
+            self.add_error("text", "Enter the information you want to add, or choose a file")
+        return data
 
 
 # Staff ------------------------------------------------------------------------------------

@@ -160,6 +160,34 @@ class Message(models.Model):
         return f"message {self.position} on {self.report_id}"
 
 
+class Attachment(models.Model):
+    """A file sent with a report or with a message. The original, as evidence, and the
+    working copy without metadata are both encrypted under the report key, and so are its
+    name, type, size and digest: none of them is in clear."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    # The reporter's message it came with, when added after the report was made.
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    position = models.PositiveIntegerField()
+    details = models.BinaryField()
+    original = models.BinaryField()
+    working_copy = models.BinaryField()
+
+    class Meta:
+        ordering = ("position",)
+        constraints = (
+            models.UniqueConstraint(
+                fields=("report", "position"), name="one_attachment_per_position"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"attachment {self.position} on {self.report_id}"
+
+
 class StaffKey(models.Model):
     """A member of helpline staff's key pair; the private half is encrypted under a key
     derived from their password and is opened only into their signed-in session."""

@@ -25,6 +25,16 @@ urlpatterns = [
     path("staff/reports/<uuid:report_id>/assign/", views.assign, name="assign"),
     path("staff/reports/<uuid:report_id>/route/", views.route, name="route"),
     path("staff/reports/<uuid:report_id>/release/", views.release, name="release"),
+    path(
+        "staff/reports/<uuid:report_id>/files/<uuid:attachment_id>/",
+        views.attachment,
+        name="attachment",
+    ),
+    path(
+        "staff/reports/<uuid:report_id>/files/<uuid:attachment_id>/original/",
+        views.attachment_original,
+        name="attachment-original",
+    ),
     # Counts for helpline staff and the taskforce, and the annual report.
     path("statistics/", views.statistics_page, name="statistics"),
     path("statistics/annual-report/<int:year>/", views.annual_report, name="annual-report"),

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,6 +30,7 @@ from safeguarding.chronology.exports import render_pdf
 from safeguarding.clocks.queries import clocks_on
 from safeguarding.helpline import (
     actions,
+    attachments,
     crypto,
     queries,
     receipts,
@@ -54,7 +56,7 @@ from safeguarding.helpline.forms import (
     SearchForm,
     UnlockForm,
 )
-from safeguarding.helpline.models import Report, Status
+from safeguarding.helpline.models import Attachment, Report, Status
 
 # Staff: the private key is kept in the server-side session encrypted under a key that
 # lives only in a cookie scoped to /helpline/, so neither the session table nor the cookie
@@ -151,11 +153,12 @@ def report(request: HttpRequest) -> HttpResponse:
 @require_POST
 def known_as(request: HttpRequest) -> HttpResponse:
     """The second question page, then the report is sent and the receipt shown once."""
+    attachments.receive_in_memory(request)
     token = request.POST.get("draft", "")
     draft = tokens.unseal("draft", token)
     if draft is None:
         return render(request, "helpline/expired.html", status=400)
-    form = KnownAsForm(request.POST)
+    form = KnownAsForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, "helpline/known_as.html", {"form": form, "draft": token}, form)
     details = _details_from_draft(draft)
@@ -191,6 +194,7 @@ def _submit(
             contact=form.cleaned_data["contact"],
             suspected_spam=suspect,
             submission=submission,
+            attachments=form.cleaned_data["attached_files"],
         )
     )
 
@@ -263,6 +267,7 @@ def _conversation(
             "content": opened.content(),
             "messages": messages,
             "hear_by": actions.hear_by(report),
+            "files": opened.attachments(),
             "pass": pass_token,
             "form": form or AddInformationForm(),
             "added": added,
@@ -309,13 +314,16 @@ def _open_from_pass(token: str) -> actions.OpenReport | None:
 @csrf_exempt
 @require_POST
 def conversation(request: HttpRequest) -> HttpResponse:
+    attachments.receive_in_memory(request)
     opened = _open_from_pass(request.POST.get("pass", ""))
     if opened is None:
         return render(request, "helpline/expired.html", status=400)
-    form = AddInformationForm(request.POST)
+    form = AddInformationForm(request.POST, request.FILES)
     if not form.is_valid():
         return _conversation(request, opened, form)
-    actions.add_information(opened, text=form.cleaned_data["text"])
+    actions.add_information(
+        opened, text=form.cleaned_data["text"], files=form.cleaned_data["attached_files"]
+    )
     return _conversation(request, opened, added=True)
 
 
@@ -448,6 +456,7 @@ def _report_page(request: HttpRequest, report: Report, **forms: Any) -> HttpResp
         ]
         if opened
         else [],
+        "files": _files_with_their_messages(opened) if opened else [],
         "named": named,
         "clocks": clocks_on([report.subject]).get(report.subject, []),
         "referrals": queries.referrals_of(report),
@@ -466,9 +475,56 @@ def _report_page(request: HttpRequest, report: Report, **forms: Any) -> HttpResp
     return _page(request, "helpline/report.html", context, *forms.values())
 
 
+def _files_with_their_messages(opened: actions.OpenReport) -> list[dict[str, Any]]:
+    days = dict(opened.report.messages.values_list("pk", "sent_on"))
+    return [
+        {
+            "file": described,
+            "sent_on": days.get(described.message_id) if described.message_id else None,
+        }
+        for described in opened.attachments()
+    ]
+
+
 def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
     user = _staff(request)
     return _report_page(request, queries.access_report(user, report_id))
+
+
+def _attachment_response(
+    request: HttpRequest, report_id: str, attachment_id: str, *, original: bool
+) -> HttpResponse:
+    user = _staff(request)
+    report = queries.access_report(user, report_id)
+    opened = _opened(request, report)
+    try:
+        described, content = actions.open_attachment(
+            actor=user, opened=opened, attachment_id=attachment_id, original=original
+        )
+    except Attachment.DoesNotExist as missing:
+        raise Http404 from missing
+    except crypto.DecryptionError:
+        # Altered in storage: say so, and hand over nothing rather than doubtful evidence.
+        return render(request, "helpline/file_damaged.html", status=409)
+    response = HttpResponse(content, content_type=described.media_type)
+    name = described.name if original else described.working_name
+    # Always a download, never shown in the page's origin; and never cached.
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def attachment(request: HttpRequest, report_id: str, attachment_id: str) -> HttpResponse:
+    """The working copy of a file sent with a report, without its metadata."""
+    return _attachment_response(request, report_id, attachment_id, original=False)
+
+
+@require_GET
+def attachment_original(request: HttpRequest, report_id: str, attachment_id: str) -> HttpResponse:
+    """The sealed original, checked against its digest: evidence, opened only when needed."""
+    return _attachment_response(request, report_id, attachment_id, original=True)
 
 
 def _opened(request: HttpRequest, report: Report) -> actions.OpenReport:

@@ -12,7 +12,7 @@ from django.test import Client
 
 from safeguarding.access.actions import issue_api_token
 from safeguarding.access.models import User
-from safeguarding.helpline import actions
+from safeguarding.helpline import actions, attachments
 from safeguarding.helpline.models import Message, Report, ReportKey, RoutedReferral
 from tests.factories import PASSWORD, Area
 from tests.helpline.conftest import Helpline, details
@@ -33,10 +33,13 @@ def test_staff_of_a_named_organisation_reach_the_report_nowhere(
 ) -> None:
     # The report is about the helpline itself; the colleague is also excluded by name
     # from a second report about the school.
+    evidence = [attachments.prepare("evidence.txt", SECRET.encode())]
     about_helpline = actions.submit_report(
-        details(area, what_happened=SECRET, named_agencies=[helpline.agency])
+        details(area, what_happened=SECRET, named_agencies=[helpline.agency], attachments=evidence)
     ).report
-    about_school = actions.submit_report(details(area, what_happened=SECRET)).report
+    about_school = actions.submit_report(
+        details(area, what_happened=SECRET, attachments=evidence)
+    ).report
     about_school.excluded_users.add(helpline.colleague)
     if encryption == "off":
         ReportKey.objects.all().delete()
@@ -51,6 +54,13 @@ def test_staff_of_a_named_organisation_reach_the_report_nowhere(
         client.post("/helpline/staff/unlock/", {"password": PASSWORD})
         # Page and every action.
         assert client.get(f"/helpline/staff/reports/{report.pk}/").status_code == 404
+        # Its files, working copy and sealed original.
+        for attachment in report.attachments.all():
+            for suffix in ("", "original/"):
+                response = client.get(
+                    f"/helpline/staff/reports/{report.pk}/files/{attachment.pk}/{suffix}"
+                )
+                assert response.status_code == 404, (user.username, suffix)
         for action in ACTIONS:
             response = client.post(
                 f"/helpline/staff/reports/{report.pk}/{action}/",

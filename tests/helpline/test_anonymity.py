@@ -8,12 +8,13 @@ import secrets
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
 from django.test import Client
 
 from safeguarding.audit.models import AuditEntry
 from safeguarding.config.environment import VAR_DIR
-from safeguarding.helpline.models import Message, Report
+from safeguarding.helpline.models import Attachment, Message, Report
 from tests.factories import Area
 from tests.helpline.conftest import Helpline, hidden, submit_through_pages
 
@@ -62,11 +63,19 @@ def test_an_anonymous_report_leaves_no_trace_of_the_reporter(
 
     receipt = submit_through_pages(client, area)
     page = client.post("/helpline/return/", {"receipt": receipt})
-    client.post("/helpline/return/conversation/", {"pass": hidden(page, "pass"), "text": "More"})
+    client.post(
+        "/helpline/return/conversation/",
+        {
+            "pass": hidden(page, "pass"),
+            "text": "More",
+            "attached_files": SimpleUploadedFile("notes.txt", b"What I saw", "text/plain"),
+        },
+    )
     client.post("/helpline/return/", {"receipt": "9" * 20})  # a wrong receipt, throttled
 
     assert Report.objects.count() == 1
     assert Message.objects.count() == 2  # the automatic acknowledgement and the addition
+    assert Attachment.objects.count() == 1  # the file sent with it
     # No table holds the address or the user agent.
     rows = _every_row_as_text()
     assert ADDRESS not in rows

@@ -21,6 +21,8 @@ def _kind(bound: forms.BoundField) -> str:
     widget = bound.field.widget
     if getattr(widget, "is_govuk_date", False):
         return "date"
+    if isinstance(widget, forms.FileInput):
+        return "file"
     # CheckboxSelectMultiple is a subclass of RadioSelect: it must be asked about first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
@@ -68,9 +70,11 @@ def govuk_field(
         "width": width,
         "autocomplete": autocomplete,
         "is_page_heading": is_page_heading,
-        "value": "" if value is None else value,
+        # A file input never shows a value: browsers do not let a page choose a file.
+        "value": "" if value is None or kind == "file" else value,
         "input_type": input_type or getattr(bound.field.widget, "input_type", "text"),
         "attrs": bound.field.widget.attrs,
+        "multiple": getattr(bound.field.widget, "allow_multiple_selected", False),
     }
     if kind in {"radios", "select", "checkboxes"}:
         selected = value if isinstance(value, list) else [value]
