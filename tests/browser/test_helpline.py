@@ -4,9 +4,12 @@ checked by the page object (title, CSP console errors, axe WCAG 2.2 AA)."""
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from safeguarding.access.models import AgencyKind
 from safeguarding.access.roles import Role
@@ -23,6 +26,14 @@ def _fast_helpline(settings: object, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.HELPLINE_KDF_MEMORY_KIB = 256  # type: ignore[attr-defined]
     monkeypatch.setattr(spam, "MINIMUM_SECONDS", 0)
     throttle.reset()
+
+
+def _photo() -> bytes:
+    exif = Image.Exif()
+    exif[0x013B] = "Ms Reporter"  # Artist: the working copy must not carry it
+    out = io.BytesIO()
+    Image.new("RGB", (60, 40), (10, 120, 10)).save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
 
 
 def test_a_reporter_sends_saves_the_receipt_comes_back_and_reads_a_reply(
@@ -47,6 +58,9 @@ def test_a_reporter_sends_saves_the_receipt_comes_back_and_reads_a_reply(
     assert site.heading() == "How do you want to be known?"
     site.submit("Send report", status=400)
     site.page.get_by_label("Anonymous", exact=True).check()
+    site.field("Add files (optional)").set_input_files(
+        [{"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": _photo()}]
+    )
     site.submit("Send report")
     receipt = site.page.locator("[data-receipt]").inner_text().strip()
     assert re.fullmatch(r"\d{4}( \d{4}){4}", receipt)
@@ -70,6 +84,13 @@ def test_a_reporter_sends_saves_the_receipt_comes_back_and_reads_a_reply(
     staff.page.wait_for_load_state()
     staff.check()
     assert "logged nothing" in staff.page.content()
+    files = staff.page.locator("[data-files]")
+    assert "IMG_2041.jpg" in files.inner_text()
+    assert "EXIF (camera, time and place)" in files.inner_text()
+    with staff.page.expect_download() as download:
+        files.get_by_role("link", name="Working copy of IMG_2041.jpg").click()
+    assert download.value.suggested_filename == "IMG_2041 (working copy).jpg"
+    assert b"Ms Reporter" not in Path(download.value.path()).read_bytes()
     staff.fill(
         "Reply to the reporter", "Thank you. We have asked the local authority to look at this."
     )
@@ -85,6 +106,7 @@ def test_a_reporter_sends_saves_the_receipt_comes_back_and_reads_a_reply(
     site.submit("Continue")
     assert site.heading() == "Your report"
     assert "We have asked the local authority" in site.page.content()
+    assert "IMG_2041.jpg" in site.page.locator("[data-files]").inner_text()
     site.fill("Add information or reply", "She told the school nurse as well")
     site.submit("Send")
     assert "Your information has been added to your report." in site.page.content()
