@@ -5,15 +5,17 @@ run again (it adds nothing when the helpline already has reports)."""
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import timedelta
 
 from django.utils import timezone
 from faker import Faker
+from PIL import Image, PngImagePlugin
 
 from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import Agency, User
-from safeguarding.helpline import actions, queries
+from safeguarding.helpline import actions, attachments, queries
 from safeguarding.helpline.models import Category, Disclosure, KnownAs, Report
 
 ROLES = ("designated safeguarding lead", "head teacher", "duty social worker", "team manager")
@@ -31,6 +33,24 @@ def _text(fake: Faker, rng: random.Random) -> str:
         f"The {rng.choice(ROLES)} at {fake.last_name()} {rng.choice(('Academy', 'Primary'))} "
         f"{rng.choice(FAILINGS).format(n=rng.randint(2, 9))}. {fake.sentence(nb_words=12)}"
     )
+
+
+def _files(fake: Faker, rng: random.Random) -> list[attachments.Prepared]:
+    """Now and then a screenshot whose hidden text names its maker, and a note, so that
+    the report page shows files and what was taken out of them."""
+    if rng.random() >= 0.25:
+        return []
+    details = PngImagePlugin.PngInfo()
+    details.add_text("Author", fake.name())
+    picture = io.BytesIO()
+    Image.new("RGB", (320, 200), (rng.randint(180, 255), 230, 230)).save(
+        picture, "PNG", pnginfo=details
+    )
+    note = f"Notes made at the time.\n{fake.paragraph(nb_sentences=4)}\n".encode()
+    return [
+        attachments.prepare("screenshot.png", picture.getvalue()),
+        attachments.prepare("notes.txt", note),
+    ]
 
 
 def build_helpline_demo(
@@ -71,6 +91,7 @@ def build_helpline_demo(
                 known_as=rng.choice((KnownAs.ANONYMOUS, KnownAs.ANONYMOUS, KnownAs.CONFIDENTIAL)),
                 name=fake.name(),
                 contact=fake.email(),
+                attachments=_files(fake, rng),
             ),
             today=today - timedelta(days=rng.randint(0, 420)),
         )

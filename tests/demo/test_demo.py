@@ -42,6 +42,7 @@ def test_the_demo_area_fills_every_register_and_opens_for_every_account(
     assert CollaborationRequest.objects.count() == 2
     assert Inspection.objects.count() == 1
     assert HelplineReport.objects.count() >= 10
+    assert HelplineReport.objects.filter(attachments__isnull=False).exists()
     assert OnlineAbuseSuspect.objects.exists()
     assert LinkageRun.objects.filter(finished_at__isnull=False).exists()
     assert {demo.username for demo, _ in result.users} >= {
