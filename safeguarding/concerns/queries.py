@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from safeguarding.access.models import User
 from safeguarding.access.policy import visible_person_condition
+from safeguarding.access.roles import Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.concerns.models import Concern, ConcernPerson
@@ -34,9 +35,13 @@ def concerns_about(user: User, person: Person) -> QuerySet[Concern]:
 
 
 def visible_concerns(user: User) -> QuerySet[Concern]:
-    """Concerns naming at least one person ``user`` may see."""
+    """Concerns naming at least one person ``user`` may see. A semi-join (EXISTS), not a
+    join made unique with DISTINCT: DISTINCT over every column would make the database
+    sort every matching concern before it could apply an ORDER BY ... LIMIT."""
     people = Person.objects.filter(visible_person_condition(user)).values("pk")
-    return Concern.objects.filter(involvements__person__in=people).distinct()
+    return Concern.objects.filter(
+        Exists(ConcernPerson.objects.filter(concern=OuterRef("pk"), person__in=people))
+    )
 
 
 def access_concern(user: User, concern_id: uuid.UUID | str, *, purpose: str) -> Concern:
@@ -58,10 +63,15 @@ def access_concern(user: User, concern_id: uuid.UUID | str, *, purpose: str) -> 
 
 
 def recent_concerns_for_home(user: User, *, limit: int = 10) -> list[Concern]:
-    """The latest concerns the user's agency recorded or (for the MASH) received."""
+    """The latest concerns about people the user may see or, for the MASH, the latest
+    its area received."""
     if user.agency_id is None:
         return []
     base = visible_concerns(user).select_related("agency")
+    if user.role == Role.MASH_TRIAGE:
+        # What the MASH received: its area's concerns (and its own), read from their
+        # indexes by date rather than found through every person it may see.
+        base = base.filter(Q(local_authority_id=user.agency_id) | Q(agency_id=user.agency_id))
     concerns = list(base.order_by("-recorded_at")[:limit])
     if concerns:
         record(
