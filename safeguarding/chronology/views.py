@@ -4,6 +4,7 @@ knew what, when" report."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,11 +16,22 @@ from safeguarding.audit.chain import record
 from safeguarding.audit.knowledge import open_knowledge_report, who_knew_what
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.chronology.actions import mark_entry
-from safeguarding.chronology.entries import build_chronology, curated
+from safeguarding.chronology.entries import Entry, build_chronology, curated
 from safeguarding.chronology.exports import chronology_csv, chronology_pdf, render_pdf
 from safeguarding.chronology.forms import MarkForm
 from safeguarding.people.models import Person
 from safeguarding.people.queries import access_person
+
+# Entries on one screen: a long chronology is read a page at a time (the exports hold all).
+PAGE_SIZE = 50
+
+
+def _page_number_of(entries: list[Entry], ref: str) -> int:
+    """The page an entry is on, so that after marking it the practitioner lands on it."""
+    for index, entry in enumerate(entries):
+        if entry.ref == ref:
+            return index // PAGE_SIZE + 1
+    return 1
 
 
 def _case_worker(request: HttpRequest) -> User:
@@ -40,8 +52,14 @@ def _page(
     entries = build_chronology(person)
     show_curated = request.GET.get("view") == "curated"
     shown = curated(entries) if show_curated else entries
+    paginator = Paginator(shown, PAGE_SIZE)
+    if failed is not None:
+        page = paginator.get_page(_page_number_of(shown, failed_ref))
+    else:
+        page = paginator.get_page(request.GET.get("page"))
     rows = []
-    for index, entry in enumerate(shown, start=1):
+    # Prefixes number entries across the whole chronology, so that each is unique.
+    for index, entry in enumerate(page.object_list, start=page.start_index()):
         form = (
             failed
             if failed is not None and entry.ref == failed_ref
@@ -55,13 +73,20 @@ def _page(
             )
         )
         rows.append((entry, form))
-    record(AuditVerb.CHRONOLOGY_VIEWED, actor=user, target_type="person", target_id=person.pk)
+    record(
+        AuditVerb.CHRONOLOGY_VIEWED,
+        actor=user,
+        target_type="person",
+        target_id=person.pk,
+        payload={"page": page.number},
+    )
     return render(
         request,
         "chronology/chronology.html",
         {
             "person": person,
             "rows": rows,
+            "page": page,
             "show_curated": show_curated,
             "failed": failed,
             "has_errors": failed is not None,
@@ -85,7 +110,7 @@ def mark(request: HttpRequest, person_id: str) -> HttpResponse:
     form = MarkForm(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            mark_entry(
+            marked = mark_entry(
                 actor=user,
                 person_id=person_id,
                 entry_ref=form.cleaned_data["entry"],
@@ -96,8 +121,12 @@ def mark(request: HttpRequest, person_id: str) -> HttpResponse:
             for message in error.messages:
                 form.add_error(None, message)
         else:
+            # mark_entry has checked access to the person (and audited it).
+            entries = build_chronology(marked.person)
+            number = _page_number_of(entries, form.cleaned_data["entry"])
             return redirect(
                 reverse("chronology:view", args=[person_id])
+                + (f"?page={number}" if number > 1 else "")
                 + f"#entry-{form.cleaned_data['entry']}"
             )
     person = access_person(user, person_id, purpose="view chronology")

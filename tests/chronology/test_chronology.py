@@ -162,3 +162,35 @@ def test_marking_through_the_page_and_errors_come_back(area: Area, child: Person
     assert "There is a problem" in page
     assert "5,000 characters or fewer" in page
     assert 'href="#id_e1-' in page
+
+
+def test_a_long_chronology_is_read_a_page_at_a_time(
+    area: Area, child: Person, client_for, monkeypatch: pytest.MonkeyPatch
+):
+    from safeguarding.chronology import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client = client_for(area.dsl)
+    url = reverse("chronology:view", args=[child.pk])
+    entries = build_chronology(child)
+    first = client.get(url).content.decode()
+    assert "Showing entries 1 to 2 of 3, oldest first." in first
+    assert f'id="entry-{entries[0].ref}"' in first
+    assert f'id="entry-{entries[2].ref}"' not in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert f'id="entry-{entries[2].ref}"' in second
+    assert f'id="entry-{entries[0].ref}"' not in second
+    assert 'name="e3-entry"' in second  # numbered across the whole chronology
+    assert client.get(url, {"page": "999"}).status_code == 200  # the last page, not an error
+    # Marking the third entry comes back to its page; a mistake shows that page again.
+    marked = client.post(
+        reverse("chronology:mark", args=[child.pk]),
+        {"prefix": "e3", "e3-entry": entries[2].ref, "e3-significant": "on"},
+    )
+    assert marked["Location"] == f"{url}?page=2#entry-{entries[2].ref}"
+    wrong = client.post(
+        reverse("chronology:mark", args=[child.pk]),
+        {"prefix": "e3", "e3-entry": entries[2].ref, "e3-analysis": "x" * 5001},
+    )
+    assert wrong.status_code == 400
+    assert f'id="entry-{entries[2].ref}"' in wrong.content.decode()
