@@ -12,7 +12,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -44,6 +44,11 @@ EARLIEST_YEAR = 1900
 # The same allowance record_concern gives a sender's clock.
 CLOCK_SKEW = timedelta(minutes=5)
 CSV_LIST_SEPARATOR = ";"
+# The allowed values, worked out once: an enum's .values builds a new list on every call.
+_CATEGORIES = tuple(ConcernCategory.values)
+_ROLES = tuple(PersonRole.values)
+_KINDS = tuple(PersonKind.values)
+_SEXES = tuple(Sex.values)
 
 IDENTIFIER_FIELDS: dict[str, str] = {
     "nhs_number": IdentifierScheme.NHS_NUMBER,
@@ -179,7 +184,7 @@ class RowChecker:
         self,
         values: Mapping[str, object],
         field: str,
-        allowed: Iterable[str],
+        allowed: Sequence[str],
         *,
         required: bool = False,
         aliases: Mapping[str, str] | None = None,
@@ -189,9 +194,8 @@ class RowChecker:
             return ""
         value = text.lower()
         value = (aliases or {}).get(value, value)
-        options = list(allowed)
-        if value not in options:
-            self.add(field, f"{shorten(text)!r} is not one of: {', '.join(options)}")
+        if value not in allowed:
+            self.add(field, f"{shorten(text)!r} is not one of: {', '.join(allowed)}")
             return ""
         return value
 
@@ -321,7 +325,7 @@ def check_concern_fields(
             if recorded_at > timezone.now() + CLOCK_SKEW:
                 check.add("recorded_at", f"{recorded_text!r} is in the future")
                 recorded_at = None
-    category = check.choice(values, "category", ConcernCategory.values, required=True)
+    category = check.choice(values, "category", _CATEGORIES, required=True)
     summary = check.text(
         values, "summary", max_length=SUMMARY_MAX_LENGTH, required=True, multiline=True
     )
@@ -344,11 +348,11 @@ def check_person(
 ) -> NamedPerson | None:
     """The person in ``values`` (JSON types; the CSV reader converts its text first)."""
     start = len(check.problems)
-    role = check.choice(values, "role", PersonRole.values, required=True)
+    role = check.choice(values, "role", _ROLES, required=True)
     default_kind = (
         PersonKind.CHILD if role in (PersonRole.CHILD, PersonRole.SIBLING) else PersonKind.ADULT
     )
-    kind = check.choice(values, "kind", PersonKind.values) or default_kind
+    kind = check.choice(values, "kind", _KINDS) or default_kind
     if role == PersonRole.CHILD and kind != PersonKind.CHILD:
         check.add("kind", "a person in the role 'child' must be of kind 'child'")
     given_name = check.text(values, "given_name", max_length=NAME_MAX_LENGTH)
@@ -363,7 +367,9 @@ def check_person(
         except ValueError as error:
             check.add("date_of_birth", str(error))
         else:
-            if date_of_birth > timezone.localdate():
+            # The cheap test first: only a date within a day of today needs the local date.
+            recent = date_of_birth >= datetime.now(UTC).date() - timedelta(days=1)
+            if recent and date_of_birth > timezone.localdate():
                 check.add("date_of_birth", f"{born_text!r} is in the future")
     estimated = False
     if values.get("date_of_birth_is_estimated") not in (None, ""):
@@ -371,7 +377,7 @@ def check_person(
         if flag is None:
             check.add("date_of_birth_is_estimated", "must be true or false")
         estimated = bool(flag)
-    sex = check.choice(values, "sex", Sex.values, aliases=SEX_ALIASES) or Sex.UNKNOWN
+    sex = check.choice(values, "sex", _SEXES, aliases=SEX_ALIASES) or Sex.UNKNOWN
 
     identifiers = []
     for field, scheme in IDENTIFIER_FIELDS.items():

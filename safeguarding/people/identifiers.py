@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import phonenumbers
@@ -94,8 +95,10 @@ def normalise_identifier(scheme: str, value: str) -> str:
     raise ValidationError(f"Unknown identifier type '{scheme}'", code="invalid_scheme")
 
 
+@functools.lru_cache(maxsize=65_536)
 def normalise_phone(value: str) -> str:
-    """Return a UK-default phone number in E.164 form."""
+    """Return a UK-default phone number in E.164 form. Remembered, because the same
+    numbers recur in bulk imports and parsing is the costly part of checking a row."""
     try:
         parsed = phonenumbers.parse(value, "GB")
     except phonenumbers.NumberParseException as error:
