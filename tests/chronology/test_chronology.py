@@ -177,6 +177,8 @@ def test_a_long_chronology_is_read_a_page_at_a_time(
     assert "Showing entries 1 to 2 of 3, oldest first." in first
     assert f'id="entry-{entries[0].ref}"' in first
     assert f'id="entry-{entries[2].ref}"' not in first
+    assert 'href="?page=2" rel="next"' in first
+    assert 'aria-current="page">1<' in first
     second = client.get(url, {"page": 2}).content.decode()
     assert f'id="entry-{entries[2].ref}"' in second
     assert f'id="entry-{entries[0].ref}"' not in second

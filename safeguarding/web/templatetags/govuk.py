@@ -4,6 +4,7 @@ templates in web/templates/govuk/, never from hand-written component HTML in pag
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms, template
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -131,6 +132,41 @@ def govuk_button(
         "govuk/button.html",
         {"text": text, "secondary": secondary, "warning": warning, "name": name, "value": value},
     )
+
+
+@register.simple_tag
+def govuk_pagination(
+    page: Any,
+    *,
+    label: str = "Pagination",
+    previous: str = "Previous",
+    following: str = "Next",
+    numbered: bool = False,
+    **params: str,
+) -> SafeString:
+    """GOV.UK pagination for a Django page; ``params`` (empty ones left out) are kept in
+    every link's query string along with the page number."""
+    kept = {name: value for name, value in params.items() if value}
+
+    def link(number: int) -> str:
+        return "?" + urlencode({"page": number, **kept})
+
+    context = {
+        "page": page,
+        "label": label,
+        "previous": previous,
+        "next": following,
+        "block": not numbered,
+        "previous_href": link(page.previous_page_number()) if page.has_previous() else "",
+        "next_href": link(page.next_page_number()) if page.has_next() else "",
+        "numbers": [
+            {"number": number, "href": link(number), "current": number == page.number}
+            for number in page.paginator.page_range
+        ]
+        if numbered
+        else [],
+    }
+    return render_to_string("govuk/pagination.html", context)
 
 
 @register.filter
