@@ -3,7 +3,7 @@ knew what, when" report."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from safeguarding.access.models import User
-from safeguarding.access.policy import does_case_work
+from safeguarding.access.policy import case_worker
 from safeguarding.audit.chain import record
 from safeguarding.audit.knowledge import open_knowledge_report, who_knew_what
 from safeguarding.audit.verbs import AuditVerb
@@ -32,13 +32,6 @@ def _page_number_of(entries: list[Entry], ref: str) -> int:
         if entry.ref == ref:
             return index // PAGE_SIZE + 1
     return 1
-
-
-def _case_worker(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not does_case_work(user):
-        raise PermissionDenied
-    return user
 
 
 def _page(
@@ -96,14 +89,14 @@ def _page(
 
 
 def chronology(request: HttpRequest, person_id: str) -> HttpResponse:
-    user = _case_worker(request)
+    user = case_worker(request)
     person = access_person(user, person_id, purpose="view chronology")
     return _page(request, user, person)
 
 
 @require_POST
 def mark(request: HttpRequest, person_id: str) -> HttpResponse:
-    user = _case_worker(request)
+    user = case_worker(request)
     prefix = request.POST.get("prefix", "")
     if not prefix.startswith("e") or not prefix[1:].isdigit():
         return redirect("chronology:view", person_id=person_id)
@@ -142,7 +135,7 @@ def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpR
 
 
 def chronology_export(request: HttpRequest, person_id: str, fmt: str) -> HttpResponse:
-    user = _case_worker(request)
+    user = case_worker(request)
     person = access_person(user, person_id, purpose="export chronology")
     entries = build_chronology(person)
     only_curated = request.GET.get("curated") == "1"

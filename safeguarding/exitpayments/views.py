@@ -38,6 +38,7 @@ from safeguarding.exitpayments.queries import (
     recoveries_visible_to,
     rule_sets,
 )
+from safeguarding.web.forms import add_action_errors
 
 LIST_LIMIT = 200
 
@@ -59,12 +60,6 @@ def _recorder(request: HttpRequest) -> User:
     if not records_exit_payments(user):
         raise PermissionDenied
     return user
-
-
-def _apply(form: forms.Form, error: ValidationError) -> None:
-    for field, messages in error.message_dict.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -96,7 +91,7 @@ def record_exit_payment(request: HttpRequest) -> HttpResponse:
                 components=form.components(),
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("exitpayments:exit-payment", exit_payment_id=exit_payment.pk)
     return render(
@@ -139,7 +134,7 @@ def record_appointment(request: HttpRequest) -> HttpResponse:
                 annual_pay=form.cleaned_data["annual_pay"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("exitpayments:appointment", appointment_id=appointment.pk)
     return render(
@@ -213,7 +208,7 @@ def agree(request: HttpRequest, recovery_id: str) -> HttpResponse:
                 agreed_on=form.cleaned_data["agreed_on"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("exitpayments:recovery", recovery_id=recovery.pk)
     return _recovery_page(request, recovery, agree_form=form)
@@ -232,7 +227,7 @@ def record_payment(request: HttpRequest, recovery_id: str) -> HttpResponse:
                 paid_on=form.cleaned_data["paid_on"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("exitpayments:recovery", recovery_id=recovery.pk)
     return _recovery_page(request, recovery, payment_form=form)
@@ -248,7 +243,7 @@ def waive(request: HttpRequest, recovery_id: str) -> HttpResponse:
                 actor=user, recovery=recovery, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("exitpayments:recovery", recovery_id=recovery.pk)
     return _recovery_page(request, recovery, waiver_form=form)
@@ -270,7 +265,7 @@ def rule_set_list(request: HttpRequest) -> HttpResponse:
                     actor=user, code=form.cleaned_data["code"], **form.parameters()
                 )
             except ValidationError as error:
-                _apply(form, error)
+                add_action_errors(form, error)
             else:
                 form = RuleSetForm()
     return render(

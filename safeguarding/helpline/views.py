@@ -57,6 +57,7 @@ from safeguarding.helpline.forms import (
     UnlockForm,
 )
 from safeguarding.helpline.models import Attachment, Report, Status
+from safeguarding.web.forms import add_action_errors
 
 # Staff: the private key is kept in the server-side session encrypted under a key that
 # lives only in a cookie scoped to /helpline/, so neither the session table nor the cookie
@@ -72,12 +73,6 @@ def _page(
     has_errors = any(form is not None and form.is_bound and form.errors for form in forms)
     context["has_errors"] = has_errors
     return render(request, template, context, status=400 if has_errors else 200)
-
-
-def _apply(form: Any, error: ValidationError) -> None:
-    for name, messages in error.message_dict.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
 
 
 # Reporting --------------------------------------------------------------------------------
@@ -419,7 +414,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
         try:
             private = actions.unlock_staff_key(actor=user, password=form.cleaned_data["password"])
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             cookie_key = crypto.new_key()
             request.session[SESSION_KEY] = crypto.encrypt(
@@ -562,7 +557,7 @@ def child_in_danger(request: HttpRequest, report_id: str) -> HttpResponse:
                 actor=user, report=report, summary=form.cleaned_data["summary"]
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("helpline:report", report_id=report.pk)
     return _report_page(request, report, danger_form=form)
@@ -593,7 +588,7 @@ def extend(request: HttpRequest, report_id: str) -> HttpResponse:
         try:
             actions.extend_feedback(actor=user, report=report, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("helpline:report", report_id=report.pk)
     return _report_page(request, report, extend_form=form)
@@ -624,7 +619,7 @@ def assign(request: HttpRequest, report_id: str) -> HttpResponse:
                 actor=user, opened=_opened(request, report), to=form.cleaned_data["to"]
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("helpline:report", report_id=report.pk)
     return _report_page(request, report, assign_form=form)
@@ -648,7 +643,7 @@ def route(request: HttpRequest, report_id: str) -> HttpResponse:
                 reporter_consented=form.cleaned_data["reporter_consented"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("helpline:report", report_id=report.pk)
     return _report_page(request, report, route_form=form)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from safeguarding.access import actions as access_actions
 from safeguarding.access.models import User
-from safeguarding.access.policy import does_case_work, may_break_glass
+from safeguarding.access.policy import case_worker, may_break_glass
 from safeguarding.audit.knowledge import KNOWLEDGE_REPORT_ROLES
 from safeguarding.concerns.queries import concerns_about
 from safeguarding.pathway.queries import clocks_for
@@ -26,13 +26,6 @@ from safeguarding.warningnotices.actions import is_police
 BREAK_GLASS_REASON_SESSION_KEY = "break_glass_reason"
 
 
-def _case_worker(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not does_case_work(user):
-        raise PermissionDenied
-    return user
-
-
 def _criteria(form: PersonSearchForm) -> SearchCriteria:
     return SearchCriteria(
         name=form.cleaned_data.get("name") or "",
@@ -43,7 +36,7 @@ def _criteria(form: PersonSearchForm) -> SearchCriteria:
 
 def search(request: HttpRequest) -> HttpResponse:
     """Searches are POSTed so that names never appear in URLs, logs or browser history."""
-    user = _case_worker(request)
+    user = case_worker(request)
     form = PersonSearchForm(request.POST or None)
     results = None
     if request.method == "POST" and form.is_valid():
@@ -61,7 +54,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def break_glass_search(request: HttpRequest) -> HttpResponse:
-    user = _case_worker(request)
+    user = case_worker(request)
     if not may_break_glass(user):
         raise PermissionDenied
     form = BreakGlassForm(request.POST or None)
@@ -79,7 +72,7 @@ def break_glass_search(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def break_glass_open(request: HttpRequest, person_id: str) -> HttpResponse:
-    user = _case_worker(request)
+    user = case_worker(request)
     reason = request.session.get(BREAK_GLASS_REASON_SESSION_KEY, "")
     try:
         access_actions.grant_break_glass(actor=user, person_id=person_id, reason=reason)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safeguarding.access.models import User
-from safeguarding.access.policy import does_case_work
+from safeguarding.access.policy import case_worker
 from safeguarding.reportingduty import actions
 from safeguarding.reportingduty.actions import NotificationDetails, ObstructionDetails
 from safeguarding.reportingduty.forms import (
@@ -25,23 +25,11 @@ from safeguarding.reportingduty.forms import (
 )
 from safeguarding.reportingduty.models import AbuseReport
 from safeguarding.reportingduty.queries import access_report, persons_named, reports_for
-
-
-def _case_worker(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not does_case_work(user):
-        raise PermissionDenied
-    return user
-
-
-def _apply(form: forms.Form, error: ValidationError) -> None:
-    for field, messages in error.message_dict.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
+from safeguarding.web.forms import add_action_errors
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
-    user = _case_worker(request)
+    user = case_worker(request)
     return render(
         request,
         "reportingduty/list.html",
@@ -81,12 +69,12 @@ def _report_page(request: HttpRequest, report: AbuseReport, **forms_: forms.Form
 
 
 def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
-    user = _case_worker(request)
+    user = case_worker(request)
     return _report_page(request, access_report(user, report_id))
 
 
 def _acting(request: HttpRequest, report_id: str) -> tuple[User, AbuseReport]:
-    user = _case_worker(request)
+    user = case_worker(request)
     report = access_report(user, report_id)
     if not actions.may_act_for(user, report):
         raise PermissionDenied
@@ -106,7 +94,7 @@ def disclosure(request: HttpRequest, report_id: str) -> HttpResponse:
                 others_aware=form.cleaned_data["others_aware"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("reportingduty:report", report_id=report.pk)
     return _report_page(request, report, disclosure_form=form)
@@ -120,7 +108,7 @@ def delay(request: HttpRequest, report_id: str) -> HttpResponse:
         try:
             actions.delay_report(actor=user, report=report, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("reportingduty:report", report_id=report.pk)
     return _report_page(request, report, delay_form=form)
@@ -145,7 +133,7 @@ def notify(request: HttpRequest, report_id: str) -> HttpResponse:
                 ),
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("reportingduty:report", report_id=report.pk)
     return _report_page(request, report, notify_form=form)
@@ -168,7 +156,7 @@ def obstruction(request: HttpRequest, report_id: str) -> HttpResponse:
                 ),
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("reportingduty:report", report_id=report.pk)
     return _report_page(request, report, obstruction_form=form)

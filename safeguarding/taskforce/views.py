@@ -37,6 +37,7 @@ from safeguarding.taskforce.queries import (
     suspects_of_my_force,
     years_available,
 )
+from safeguarding.web.forms import add_action_errors
 
 
 def _analyst(request: HttpRequest) -> User:
@@ -156,12 +157,6 @@ def _police(request: HttpRequest) -> User:
     return user
 
 
-def _apply(form: SuspectForm | ImportForm, error: ValidationError) -> None:
-    for field, messages in error.message_dict.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
 def _details(data: dict[str, object], reference: str) -> SuspectDetails:
     return SuspectDetails(
         centre_reference=str(data["centre_reference"]),
@@ -194,7 +189,7 @@ def record_new_suspect(request: HttpRequest) -> HttpResponse:
                 details=_details(form.cleaned_data, form.cleaned_data["suspect_reference"]),
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("taskforce:suspects")
     return render(
@@ -228,7 +223,7 @@ def update_suspect(request: HttpRequest, suspect_id: str) -> HttpResponse:
                 details=_details(form.cleaned_data, suspect.suspect_reference),
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("taskforce:suspects")
     return render(

@@ -3,7 +3,6 @@ of therapy, and the taskforce's figures on waits longer than the limit."""
 
 from __future__ import annotations
 
-from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safeguarding.access.models import User
-from safeguarding.access.policy import does_case_work
+from safeguarding.access.policy import case_worker
 from safeguarding.access.roles import AGGREGATE_ONLY_ROLES
 from safeguarding.people.queries import access_person
 from safeguarding.therapy.actions import (
@@ -28,23 +27,11 @@ from safeguarding.therapy.queries import (
     referrals_by_my_agency,
     waiting_list,
 )
-
-
-def _case_worker(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not does_case_work(user):
-        raise PermissionDenied
-    return user
-
-
-def _apply(form: forms.Form, error: ValidationError) -> None:
-    for field, messages in error.message_dict.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
+from safeguarding.web.forms import add_action_errors
 
 
 def referrals(request: HttpRequest) -> HttpResponse:
-    user = _case_worker(request)
+    user = case_worker(request)
     return render(
         request,
         "therapy/referrals.html",
@@ -57,7 +44,7 @@ def referrals(request: HttpRequest) -> HttpResponse:
 
 
 def refer(request: HttpRequest, person_id: str) -> HttpResponse:
-    user = _case_worker(request)
+    user = case_worker(request)
     person = access_person(user, person_id, purpose="refer for therapy")
     assert user.agency is not None
     form = ReferralForm(
@@ -82,7 +69,7 @@ def refer(request: HttpRequest, person_id: str) -> HttpResponse:
                 ),
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("therapy:referral", referral_id=referral.pk)
     return render(
@@ -129,13 +116,13 @@ def _referral_page(
 
 
 def referral_detail(request: HttpRequest, referral_id: str) -> HttpResponse:
-    user = _case_worker(request)
+    user = case_worker(request)
     return _referral_page(request, access_referral(user, referral_id))
 
 
 @require_POST
 def start(request: HttpRequest, referral_id: str) -> HttpResponse:
-    user = _case_worker(request)
+    user = case_worker(request)
     referral = access_referral(user, referral_id)
     form = StartForm(request.POST)
     if form.is_valid():
@@ -144,7 +131,7 @@ def start(request: HttpRequest, referral_id: str) -> HttpResponse:
                 actor=user, referral=referral, started_on=form.cleaned_data["started_on"]
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("therapy:referral", referral_id=referral.pk)
     return _referral_page(request, referral, form)

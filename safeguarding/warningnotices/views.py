@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safeguarding.access.models import User
-from safeguarding.access.policy import does_case_work
+from safeguarding.access.policy import case_worker
 from safeguarding.people.actions import PersonDetails
 from safeguarding.people.models import Person, PersonKind
 from safeguarding.people.queries import access_person
@@ -32,14 +32,8 @@ from safeguarding.warningnotices.forms import (
 )
 from safeguarding.warningnotices.models import WarningNotice
 from safeguarding.warningnotices.queries import access_notice, notice_history, register_for
+from safeguarding.web.forms import add_action_errors
 from safeguarding.web.templatetags.govuk import govuk_error_summary
-
-
-def _case_worker(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not does_case_work(user):
-        raise PermissionDenied
-    return user
 
 
 def _police(request: HttpRequest) -> User:
@@ -49,14 +43,8 @@ def _police(request: HttpRequest) -> User:
     return user
 
 
-def _apply(form: forms.Form, error: ValidationError) -> None:
-    for field, messages in error.message_dict.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
 def register(request: HttpRequest) -> HttpResponse:
-    user = _case_worker(request)
+    user = case_worker(request)
     return render(
         request,
         "warningnotices/register.html",
@@ -247,7 +235,7 @@ def _notice_page(request: HttpRequest, notice: WarningNotice, **forms_: forms.Fo
 
 
 def notice_detail(request: HttpRequest, notice_id: str) -> HttpResponse:
-    user = _case_worker(request)
+    user = case_worker(request)
     return _notice_page(request, access_notice(user, notice_id))
 
 
@@ -265,7 +253,7 @@ def add_copy(request: HttpRequest, notice_id: str) -> HttpResponse:
                 sent_on=form.cleaned_data["sent_on"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("warningnotices:notice", notice_id=notice.pk)
     return _notice_page(request, notice, copy_form=form)
@@ -290,7 +278,7 @@ def add_breach(request: HttpRequest, notice_id: str) -> HttpResponse:
                 ),
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("warningnotices:notice", notice_id=notice.pk)
     return _notice_page(request, notice, breach_form=form)
@@ -307,7 +295,7 @@ def review(request: HttpRequest, notice_id: str) -> HttpResponse:
                 actor=user, notice=notice, reviewed_on=form.cleaned_data["reviewed_on"]
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("warningnotices:notice", notice_id=notice.pk)
     return _notice_page(request, notice, review_form=form)
@@ -327,7 +315,7 @@ def end(request: HttpRequest, notice_id: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("warningnotices:notice", notice_id=notice.pk)
     return _notice_page(request, notice, end_form=form)
