@@ -6,6 +6,9 @@ police capacity are read here too, each for its own force only."""
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -430,13 +433,26 @@ EXPORT_HEADER = [
 ]
 
 
-def export_rows(user: User, kind: str, year: int) -> Iterable[list[str]]:
-    """Every published figure of a financial year for the areas of a kind and England,
-    exactly as the pages show them ("fewer than 5", "not shown")."""
-    agencies = {a.pk: a for a in areas_of(kind)}
-    figures = Figure.objects.filter(
-        Q(area__in=list(agencies)) | Q(area__isnull=True), year=year
-    ).values_list("area_id", "period_kind", "period_start", "measure", "value", "shown")
+def export_csv(user: User, kind: str, year: int) -> str:
+    """Every published figure of a financial year for the areas of a kind and England, as
+    CSV, exactly as the pages show them ("fewer than 5", "not shown"). Figures change only
+    when they are refreshed, so the text is kept (per process) until the next refresh;
+    every export is still audited."""
+    _record_export(user, kind, year)
+    state = last_refresh()
+    return _export_text(kind, year, state.refreshed_at.isoformat() if state else "")
+
+
+@functools.lru_cache(maxsize=8)
+def _export_text(kind: str, year: int, refreshed_at: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_HEADER)
+    writer.writerows(_export_body(kind, year))
+    return buffer.getvalue()
+
+
+def _record_export(user: User, kind: str, year: int) -> None:
     record(
         AuditVerb.DASHBOARD_EXPORTED,
         actor=user,
@@ -444,7 +460,13 @@ def export_rows(user: User, kind: str, year: int) -> Iterable[list[str]]:
         target_id=f"{kind}-{year}",
         payload={"kind": kind, "year": year},
     )
-    yield EXPORT_HEADER
+
+
+def _export_body(kind: str, year: int) -> list[list[str]]:
+    agencies = {a.pk: a for a in areas_of(kind)}
+    figures = Figure.objects.filter(
+        Q(area__in=list(agencies)) | Q(area__isnull=True), year=year
+    ).values_list("area_id", "period_kind", "period_start", "measure", "value", "shown")
     rows = []
     for area_id, period_kind, start, key, value, shown in figures:
         measure = m.MEASURES_BY_KEY.get(key)
@@ -464,7 +486,7 @@ def export_rows(user: User, kind: str, year: int) -> Iterable[list[str]]:
             ]
         )
     rows.sort(key=lambda row: (row[0] != "ENGLAND", row[1], row[3], row[4], row[5]))
-    yield from rows
+    return rows
 
 
 # The online-abuse pipeline --------------------------------------------------------------

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -27,7 +23,7 @@ from safeguarding.taskforce.queries import (
     KIND_LABELS,
     access_suspect,
     area_page,
-    export_rows,
+    export_csv,
     force_capacity,
     last_refresh,
     measure_page,
@@ -108,29 +104,10 @@ def measure(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
-CSV_CHUNK_ROWS = 2000
-
-
-def _csv_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
-    """The CSV in chunks of CSV_CHUNK_ROWS lines: a chunk per line would cost more in
-    passing through the response than in writing."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow(row)
-        if count % CSV_CHUNK_ROWS == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def export(request: HttpRequest) -> StreamingHttpResponse:
+def export(request: HttpRequest) -> HttpResponse:
     user = _analyst(request)
     _, kind, year, _ = _filters(request, "kind", "year")
-    response = StreamingHttpResponse(
-        _csv_chunks(export_rows(user, kind, year)), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse(export_csv(user, kind, year), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="taskforce-{kind}-{year}.csv"'
     return response
 

@@ -158,3 +158,33 @@ def test_no_identifiable_record_is_reachable(refreshed: Picture, client_for, who
         response = api.get(path, headers=headers)
         assert response.status_code in {401, 403, 404}, path
         assert "Amelia" not in response.content.decode()
+
+
+def test_the_csv_follows_each_refresh_and_every_export_is_audited(refreshed: Picture, client_for):
+    from datetime import UTC, datetime
+
+    from tests.factories import child_details, make_concern
+
+    user = refreshed.area.taskforce_analyst
+    client = client_for(user)
+    url = "/taskforce/export.csv?kind=authority&year=2025"
+
+    def referrals_in_the_year() -> str:
+        rows = csv.reader(io.StringIO(_body(client.get(url))))
+        return next(
+            r[7] for r in rows if r[0] == "ENGLAND" and r[3] == "year" and r[5] == "referrals"
+        )
+
+    before = referrals_in_the_year()
+    assert referrals_in_the_year() == before
+    make_concern(
+        refreshed.area.dsl,
+        local_authority=refreshed.area.council,
+        child=child_details("Nell", "Ashby"),
+        recorded_at=datetime(2025, 6, 2, 10, tzinfo=UTC),
+    )
+    assert referrals_in_the_year() == before  # not until the figures are refreshed
+    refresh(full=True)
+    assert int(referrals_in_the_year()) == int(before) + 1
+    exported = AuditEntry.objects.filter(verb=AuditVerb.DASHBOARD_EXPORTED, actor_id=user.pk)
+    assert exported.count() == 4
