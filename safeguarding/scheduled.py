@@ -60,6 +60,12 @@ def _overdue_inspection_actions(today: date) -> int:
     return notify_overdue_actions(today)
 
 
+def _pending_emails(today: date) -> int:
+    from safeguarding.notifications.actions import send_pending_emails
+
+    return send_pending_emails()
+
+
 def _clock_reminders_and_escalations(today: date) -> tuple[int, int]:
     from safeguarding.clocks.actions import escalate_clocks
 
@@ -86,4 +92,6 @@ def run_pass(today: date | None = None) -> PassResult:
     reminded, escalated = _clock_reminders_and_escalations(today)
     result.counts["reminder(s)"] = reminded
     result.counts["escalation(s)"] = escalated
+    # Last, so that emails the jobs above left unsent by a crash are sent in the next pass.
+    result.counts["email(s) from the outbox"] = _pending_emails(today)
     return result

@@ -4,44 +4,104 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from safeguarding.access.models import User
-from safeguarding.notifications.models import Notification
+from safeguarding.notifications.models import EmailStatus, Notification
 
 logger = logging.getLogger(__name__)
 
+MAX_ATTEMPTS = 5
+# A sender that has held an email this long has died; another may take it.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+# The worker leaves an email this long to the process that made it.
+SEND_GRACE = timedelta(minutes=1)
+OUTBOX_BATCH = 1_000
+
 
 def notify_users(recipients: Iterable[User], *, subject: str, body: str, link: str = "") -> int:
-    """Create a notification for each recipient and email them once the transaction commits."""
+    """Create a notification for each recipient, in the caller's transaction; each one with
+    an email address is emailed once the transaction commits (or by the worker's outbox
+    pass, if the process dies first)."""
     users = [user for user in recipients if user.is_active]
-    Notification.objects.bulk_create(
-        Notification(recipient=user, subject=subject, body=body, link=link) for user in users
+    created = Notification.objects.bulk_create(
+        Notification(
+            recipient=user,
+            subject=subject,
+            body=body,
+            link=link,
+            email_status=EmailStatus.PENDING if user.email else EmailStatus.NOT_NEEDED,
+        )
+        for user in users
     )
-    addresses = [user.email for user in users if user.email]
-    if addresses:
-        transaction.on_commit(lambda: _send_email(subject, body, addresses))
+    pending = [n.pk for n in created if n.email_status == EmailStatus.PENDING]
+    if pending and all(pk is not None for pk in pending):
+        transaction.on_commit(lambda: send_emails(pending))
     return len(users)
 
 
-def _send_email(subject: str, body: str, addresses: list[str]) -> None:
-    """Email is a second channel: the notification on the home page is already saved, so a
-    mail server failure is logged (without addresses or content) rather than raised."""
+def _claim(notification_id: int, now: datetime) -> bool:
+    """Take one pending email to send: true for exactly one sender at a time (a claim
+    older than CLAIM_TIMEOUT is a sender that died, and is taken over)."""
+    return bool(
+        Notification.objects.filter(
+            Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
+            pk=notification_id,
+            email_status=EmailStatus.PENDING,
+        ).update(email_claimed_at=now, email_attempts=F("email_attempts") + 1)
+    )
+
+
+def send_emails(notification_ids: Iterable[int | None]) -> int:
+    """Send the pending emails of these notifications, one email per recipient; the number
+    sent. Email is a second channel: the notification on the home page is already saved,
+    so a mail server failure is logged (without addresses or content) and retried by the
+    worker, up to MAX_ATTEMPTS times."""
+    return sum(_send_one(notification_id) for notification_id in notification_ids)
+
+
+def _send_one(notification_id: int | None) -> int:
+    if notification_id is None or not _claim(notification_id, timezone.now()):
+        return 0
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     try:
         send_mail(
-            subject=f"{settings.SERVICE_NAME}: {subject}",
-            message=f"{body}\n\nSign in to {settings.SERVICE_NAME} to see more.",
+            subject=f"{settings.SERVICE_NAME}: {notification.subject}",
+            message=f"{notification.body}\n\nSign in to {settings.SERVICE_NAME} to see more.",
             from_email=None,
-            recipient_list=addresses,
+            recipient_list=[notification.recipient.email],
         )
     except Exception:
+        failed = notification.email_attempts >= MAX_ATTEMPTS
         logger.warning(
-            "notification email to %d recipient(s) failed", len(addresses), exc_info=True
+            "notification email failed (attempt %d%s)",
+            notification.email_attempts,
+            ", giving up" if failed else "",
+            exc_info=True,
         )
+        Notification.objects.filter(pk=notification_id).update(
+            email_claimed_at=None,
+            email_status=EmailStatus.FAILED if failed else EmailStatus.PENDING,
+        )
+        return 0
+    Notification.objects.filter(pk=notification_id).update(email_status=EmailStatus.SENT)
+    return 1
+
+
+def send_pending_emails(*, now: datetime | None = None) -> int:
+    """The worker's outbox pass: every email still pending a while after its notification
+    was made (its sender died, or the mail server failed), oldest first."""
+    now = now or timezone.now()
+    waiting = Notification.objects.filter(
+        email_status=EmailStatus.PENDING, created_at__lt=now - SEND_GRACE
+    ).order_by("created_at")
+    return send_emails(list(waiting.values_list("pk", flat=True)[:OUTBOX_BATCH]))
 
 
 def mark_read(*, actor: User, notification_ids: Iterable[int]) -> int:

@@ -6,6 +6,13 @@ from django.db import models
 from django.utils import timezone
 
 
+class EmailStatus(models.TextChoices):
+    NOT_NEEDED = "not-needed", "No email address"
+    PENDING = "pending", "To be emailed"
+    SENT = "sent", "Emailed"
+    FAILED = "failed", "Email failed"
+
+
 class Notification(models.Model):
     recipient = models.ForeignKey(
         "access.User", on_delete=models.CASCADE, related_name="notifications"
@@ -17,10 +24,25 @@ class Notification(models.Model):
     link = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The email outbox: a notification is saved with the change that caused it, and its
+    # email is sent after the commit, or by the worker if the process died first.
+    email_status = models.CharField(
+        max_length=16, choices=EmailStatus.choices, default=EmailStatus.NOT_NEEDED
+    )
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    # Set by whoever is sending it, so that two senders never send the same email at once.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at",)
-        indexes = (models.Index(fields=("recipient", "read_at"), name="notification_unread_idx"),)
+        indexes = (
+            models.Index(fields=("recipient", "read_at"), name="notification_unread_idx"),
+            models.Index(
+                fields=("email_status", "created_at"),
+                condition=models.Q(email_status="pending"),
+                name="notification_outbox_idx",
+            ),
+        )
 
     def __str__(self) -> str:
         return self.subject
