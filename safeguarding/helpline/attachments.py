@@ -360,20 +360,26 @@ def prepare_all(uploads: Iterable[Any]) -> list[Prepared]:
 class UploadHandler(FileUploadHandler):
     """Keeps each uploaded file in memory, never in a temporary file, and stops keeping it
     past the size limit: the rest is read and thrown away, and the file is marked too
-    large so that the form can say so. Files beyond the number allowed are marked too."""
+    large so that the form can say so. Past the number of files allowed, nothing more is
+    kept at all (the files still arrive as empty placeholders, so the form can say how
+    many were sent), so one request holds at most MAX_FILES x MAX_FILE_BYTES."""
+
+    files_seen = 0
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
+        self.files_seen += 1
         self.buffer = io.BytesIO()
         self.size = 0
         self.too_large = False
+        self.kept = self.files_seen <= MAX_FILES
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         self.size += len(raw_data)
         if self.size > MAX_FILE_BYTES:
             self.too_large = True
             self.buffer = io.BytesIO()
-        elif not self.too_large:
+        elif self.kept and not self.too_large:
             self.buffer.write(raw_data)
         return None
 

@@ -409,3 +409,28 @@ def test_staff_not_assigned_cannot_open_a_file(helpline: Helpline, area: Area, c
         caseworker.get(f"/helpline/staff/reports/{report.pk}/files/{stranger.pk}/").status_code
         == 404
     )
+
+
+def test_more_files_than_allowed_sends_nothing_and_keeps_none_in_memory(
+    area: Area, helpline: Helpline
+):
+    reporter = Client()
+    draft = _to_known_as(reporter, area)
+    files = [_upload(f"page-{n}.txt", b"x" * 1000) for n in range(attachments.MAX_FILES + 2)]
+    page = reporter.post(
+        "/helpline/report/known-as/",
+        {"draft": draft, "known_as": "anonymous", "attached_files": files},
+    )
+    assert page.status_code == 400
+    assert f"Select up to {attachments.MAX_FILES} files" in page.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_the_upload_handler_keeps_no_more_than_the_files_allowed():
+    handler = attachments.UploadHandler()
+    kept = []
+    for number in range(attachments.MAX_FILES + 3):
+        handler.new_file("attached_files", f"f{number}.txt", "text/plain", 3)
+        handler.receive_data_chunk(b"abc", 0)
+        kept.append(handler.file_complete(3).read())
+    assert kept == [b"abc"] * attachments.MAX_FILES + [b""] * 3
