@@ -69,6 +69,9 @@ class Concern(models.Model):
         indexes = (
             models.Index(fields=("local_authority", "-recorded_at"), name="concern_area_idx"),
             models.Index(fields=("agency", "-recorded_at"), name="concern_agency_idx"),
+            # The latest concerns anyone may see (the home page) are read newest first, and
+            # checked for need-to-know one by one until there are enough.
+            models.Index(fields=("-recorded_at",), name="concern_latest_idx"),
         )
 
     def __str__(self) -> str:

@@ -49,6 +49,12 @@ class Contact(models.Model):
                 condition=models.Q(decision=""),
                 name="contact_queue_idx",
             ),
+            # The queue page's "recently decided" list.
+            models.Index(
+                fields=("authority", "-decided_at"),
+                condition=~models.Q(decision=""),
+                name="contact_decided_idx",
+            ),
         )
 
     def __str__(self) -> str:
