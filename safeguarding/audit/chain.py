@@ -104,7 +104,7 @@ def record(
     plain SQL statements rather than through the ORM: locking the head row, inserting the
     entry and moving the head (the ORM's query building cost more than the database work)."""
     with transaction.atomic(savepoint=False):
-        previous_sequence, previous_hash = _locked_head()
+        previous_sequence, previous_hash = locked_head()
         entry = AuditEntry(
             sequence=previous_sequence + 1,
             occurred_at=timezone.now(),
@@ -185,88 +185,113 @@ def record_many(entries: Sequence[PendingEntry]) -> int:
     moment of writing. Returns the sequence number of the last entry (the head's, if
     ``entries`` is empty)."""
     with transaction.atomic(savepoint=False):
-        sequence, previous_hash = _locked_head()
+        head = locked_head()
         if not entries:
-            return sequence
-        occurred_at = timezone.now()
-        ops = connection.ops
-        stored_at = ops.adapt_datetimefield_value(occurred_at)
-        actors: dict[int | None, tuple[int | None, str, str]] = {}
-        rows: list[tuple[Any, ...]] = []
-        for pending in entries:
-            sequence += 1
-            actor = pending.actor
-            if actor is None:
-                actor_id, actor_label, agency_code = None, "system", ""
-            else:
-                # Looked up once per actor: a batch has one or two.
-                if actor.pk not in actors:
-                    agency = actor.agency
-                    actors[actor.pk] = (
-                        actor.pk,
-                        actor.get_username(),
-                        agency.code if agency is not None else "",
-                    )
-                actor_id, actor_label, agency_code = actors[actor.pk]
-            actor_label = pending.actor_label or actor_label
-            verb = str(pending.verb)
-            target_id = str(pending.target_id)
-            payload = _normalised_payload(pending.payload)
-            entry_hash = compute_hash(
-                previous_hash=previous_hash,
-                sequence=sequence,
-                occurred_at=occurred_at,
-                actor_id=actor_id,
-                actor_label=actor_label,
-                agency_code=agency_code,
-                verb=verb,
-                target_type=pending.target_type,
-                target_id=target_id,
-                reason=pending.reason,
-                legal_basis=pending.legal_basis,
-                payload=payload,
-            )
-            rows.append(
-                (
-                    sequence,
-                    stored_at,
-                    actor_id,
-                    actor_label,
-                    agency_code,
-                    verb,
-                    pending.target_type,
-                    target_id,
-                    pending.reason,
-                    pending.legal_basis,
-                    ops.adapt_json_value(payload, None),
-                    previous_hash,
-                    entry_hash,
+            return head[0]
+        chained = chain_entries(entries, head)
+        write_chained(chained)
+        return chained.head[0]
+
+
+@dataclass(frozen=True)
+class ChainedEntries:
+    """Entries with their sequence numbers and hashes worked out, ready to write after the
+    head they were chained from."""
+
+    after: tuple[int, str]  # the (sequence, hash) they follow
+    rows: list[tuple[Any, ...]]  # in _COLUMNS, as the database driver takes them
+    head: tuple[int, str]  # the (sequence, hash) of the last
+
+
+def chain_entries(entries: Sequence[PendingEntry], after: tuple[int, str]) -> ChainedEntries:
+    """Work out the rows that append ``entries`` after the head ``after``, sharing this
+    moment. Reads nothing from the database: the caller holds the head (see
+    write_chained)."""
+    sequence, previous_hash = after
+    occurred_at = timezone.now()
+    ops = connection.ops
+    stored_at = ops.adapt_datetimefield_value(occurred_at)
+    actors: dict[int | None, tuple[int | None, str, str]] = {}
+    rows: list[tuple[Any, ...]] = []
+    for pending in entries:
+        sequence += 1
+        actor = pending.actor
+        if actor is None:
+            actor_id, actor_label, agency_code = None, "system", ""
+        else:
+            # Looked up once per actor: a batch has one or two.
+            if actor.pk not in actors:
+                agency = actor.agency
+                actors[actor.pk] = (
+                    actor.pk,
+                    actor.get_username(),
+                    agency.code if agency is not None else "",
                 )
+            actor_id, actor_label, agency_code = actors[actor.pk]
+        actor_label = pending.actor_label or actor_label
+        verb = str(pending.verb)
+        target_id = str(pending.target_id)
+        payload = _normalised_payload(pending.payload)
+        entry_hash = compute_hash(
+            previous_hash=previous_hash,
+            sequence=sequence,
+            occurred_at=occurred_at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            agency_code=agency_code,
+            verb=verb,
+            target_type=pending.target_type,
+            target_id=target_id,
+            reason=pending.reason,
+            legal_basis=pending.legal_basis,
+            payload=payload,
+        )
+        rows.append(
+            (
+                sequence,
+                stored_at,
+                actor_id,
+                actor_label,
+                agency_code,
+                verb,
+                pending.target_type,
+                target_id,
+                pending.reason,
+                pending.legal_basis,
+                ops.adapt_json_value(payload, None),
+                previous_hash,
+                entry_hash,
             )
-            previous_hash = entry_hash
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # COPY: one statement, and far less parsing than a long multi-row INSERT.
-                with cursor.cursor.copy(f"COPY {ENTRY_TABLE} ({_COLUMNS}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(
-                    f"INSERT INTO {ENTRY_TABLE} ({_COLUMNS}) VALUES ({_PLACEHOLDERS})",  # noqa: S608
-                    rows,
-                )
-            cursor.execute(
-                f"UPDATE {HEAD_TABLE} SET last_sequence = %s, last_hash = %s WHERE id = 1",  # noqa: S608
-                [sequence, previous_hash],
+        )
+        previous_hash = entry_hash
+    return ChainedEntries(after, rows, (sequence, previous_hash))
+
+
+def write_chained(chained: ChainedEntries) -> None:
+    """Write ``chained`` and move the head to its last entry. The caller must hold the head
+    (record_many locks it) and it must still be ``chained.after``."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: one statement, and far less parsing than a long multi-row INSERT.
+            with cursor.cursor.copy(f"COPY {ENTRY_TABLE} ({_COLUMNS}) FROM STDIN") as copy:
+                for row in chained.rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {ENTRY_TABLE} ({_COLUMNS}) VALUES ({_PLACEHOLDERS})",  # noqa: S608
+                chained.rows,
             )
-        return sequence
+        cursor.execute(
+            f"UPDATE {HEAD_TABLE} SET last_sequence = %s, last_hash = %s WHERE id = 1",  # noqa: S608
+            list(chained.head),
+        )
 
 
 ENTRY_TABLE = AuditEntry._meta.db_table
 HEAD_TABLE = AuditHead._meta.db_table
 
 
-def _locked_head() -> tuple[int, str]:
+def locked_head() -> tuple[int, str]:
     """The last sequence and hash, with the head row locked until the transaction ends (on
     SQLite, the IMMEDIATE transaction already holds the database's write lock)."""
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""

@@ -12,10 +12,17 @@ per-row path would resolve them, to the record created earlier in the batch), th
 each table with one bulk INSERT and the audit entries with record_many, in the same order
 and with the same content as the per-row path. Updates of concerns already held are rare
 and go through save_imported.
+
+``record_file`` records a whole file. When every concern in it is new, it reads what the
+file could link to once, then builds each batch in memory while a writer thread writes the
+batch before over the same connection and transaction: the database's work (its share of
+the time is about two fifths) then overlaps Python's instead of following it.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -34,11 +41,18 @@ from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
 from safeguarding.access.models import Agency, AgencyKind, User
-from safeguarding.audit.chain import PendingEntry, record_many
+from safeguarding.audit.chain import (
+    ChainedEntries,
+    PendingEntry,
+    chain_entries,
+    locked_head,
+    record_many,
+    write_chained,
+)
 from safeguarding.audit.verbs import AuditVerb
-from safeguarding.clocks.actions import deadline
+from safeguarding.clocks.actions import deadline, limit_for
 from safeguarding.clocks.models import Clock
-from safeguarding.clocks.rules import ClockType
+from safeguarding.clocks.rules import ClockType, Limit
 from safeguarding.concerns.actions import (
     LEGAL_BASIS,
     NATIONAL_CANDIDATES,
@@ -235,17 +249,18 @@ def _existing_record_ids(agency: Agency, record_ids: list[str]) -> set[str]:
     return found
 
 
-def _record_new(
-    actor: User,
-    agency: Agency,
+# A new concern ready to record: its index in the batch, details, authority and record id.
+_Ready = tuple[int, ConcernDetails, Agency, str]
+
+
+def _ready(
     batch: Sequence[ConcernDetails],
     record_ids: list[str],
-    indexes: list[int],
+    indexes: Sequence[int],
     outcomes: list[Outcome],
-) -> None:
-    """Record the new concerns at ``indexes`` set by set, setting their outcomes."""
-    if not indexes:
-        return
+) -> list[_Ready]:
+    """The new concerns at ``indexes`` that pass the checks save_concern makes; the
+    others' outcomes get their errors."""
     codes = {batch[index].local_authority_code for index in indexes}
     authorities = {
         authority.code: authority
@@ -263,6 +278,21 @@ def _record_new(
             continue
         assert authority is not None
         ready.append((index, details, authority, record_ids[index]))
+    return ready
+
+
+def _record_new(
+    actor: User,
+    agency: Agency,
+    batch: Sequence[ConcernDetails],
+    record_ids: list[str],
+    indexes: list[int],
+    outcomes: list[Outcome],
+) -> None:
+    """Record the new concerns at ``indexes`` set by set, setting their outcomes."""
+    if not indexes:
+        return
+    ready = _ready(batch, record_ids, indexes, outcomes)
     if not ready:
         return
     try:
@@ -276,6 +306,176 @@ def _record_new(
         return
     for index, _, _, _ in ready:
         outcomes[index].created = True
+
+
+# ---------------------------------------------------------------------------------------
+# A whole file at once
+
+
+def record_file(
+    actor: User,
+    concerns: Sequence[ConcernDetails],
+    *,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], object] = lambda count: None,
+) -> list[Outcome]:
+    """Record a whole file's ``concerns``, in order, with the result record_batch gives
+    batch by batch, in the caller's transaction. ``progress`` is told how many concerns
+    each step recorded.
+
+    On PostgreSQL, when every concern is new and names its persons by their details (a
+    first load, the common case), the persons they could link to are read once, up front;
+    then each batch is built and made ready to write while a writer thread writes the
+    batch before over the same connection. The database's work then overlaps Python's
+    instead of following it. Otherwise, or if the database refuses a write, batch by
+    batch with record_batch."""
+    outcomes = [Outcome() for _ in concerns]
+    try:
+        agency = check_may_record(actor)
+    except PermissionDenied as error:
+        for outcome in outcomes:
+            outcome.error = error
+        return outcomes
+    record_ids = [concern_record_id(details) for details in concerns]
+    counted = 0
+
+    def count(done: int) -> None:
+        nonlocal counted
+        counted += done
+        progress(done)
+
+    if (
+        connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+        and len(set(record_ids)) == len(record_ids)
+        and all(named.details is not None for details in concerns for named in details.persons)
+        and not _existing_record_ids(agency, record_ids)
+        and _record_overlapped(actor, agency, concerns, record_ids, outcomes, batch_size, count)
+    ):
+        return outcomes
+    progress(-counted)  # what was counted was rolled back: start again
+    outcomes = []
+    for batch in batched(concerns, batch_size):
+        outcomes += record_batch(actor, batch)
+        progress(len(batch))
+    return outcomes
+
+
+def _record_overlapped(
+    actor: User,
+    agency: Agency,
+    concerns: Sequence[ConcernDetails],
+    record_ids: list[str],
+    outcomes: list[Outcome],
+    batch_size: int,
+    progress: Callable[[int], object],
+) -> bool:
+    """Record new ``concerns``, preparing each batch while the one before is written;
+    False (with nothing written) if the database refused a write."""
+    ready = _ready(concerns, record_ids, range(len(concerns)), outcomes)
+    authorities = {authority.pk: authority for _, _, authority, _ in ready}
+    run = _Run(
+        actor,
+        agency,
+        limits={
+            pk: limit_for(authority, ClockType.REFERRAL_DECISION)
+            for pk, authority in authorities.items()
+        },
+    )
+    run.read_known(ready)
+    db = connections[DEFAULT_DB_ALIAS]
+    try:
+        with transaction.atomic():
+            # Everything the batches need from the database is read before the writer
+            # starts: the head of the audit chain and the clocks' ids.
+            head = locked_head()
+            clock_ids = iter(_reserve_ids(Clock, len(ready)))
+            with _ImmediateConstraints(db), _Writer(db) as writer:
+                for chunk in batched(ready, batch_size):
+                    if writer.failed:
+                        break
+                    prepared = _prepare(actor, run.build(list(chunk)), clock_ids, head)
+                    head = prepared.chained.head
+                    writer.write(prepared)
+                    progress(len(chunk))
+    except DatabaseError:
+        return False
+    for index, _, _, _ in ready:
+        outcomes[index].created = True
+    progress(len(concerns) - len(ready))
+    return True
+
+
+def _reserve_ids(model: type[Model], count: int) -> list[int]:
+    """``count`` new ids from the sequence of ``model``'s automatic primary key, in order
+    (PostgreSQL)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    pk = model._meta.pk
+    assert pk is not None
+    with db.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [db.ops.quote_name(model._meta.db_table), pk.column, count],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+class _ImmediateConstraints:
+    """On PostgreSQL, check foreign keys as each statement ends rather than at commit, so
+    that the checks run in the writer thread while the next batch is prepared, not all at
+    once at the end. Restores the deferred checking Django's foreign keys are declared
+    with."""
+
+    def __init__(self, db: BaseDatabaseWrapper) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        with self.db.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *exc_info: object) -> None:
+        if exc_type is None:
+            with self.db.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+class _Writer:
+    """A thread writing prepared batches in order over the caller's own connection (so in
+    its transaction) while the caller prepares the next. The caller must not use the
+    connection until the block ends; at most one batch waits to be written."""
+
+    def __init__(self, db: BaseDatabaseWrapper) -> None:
+        self.db = db
+        self.queue: queue.Queue[_Prepared | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+    def __enter__(self) -> _Writer:
+        self.db.inc_thread_sharing()
+        self.thread.start()
+        return self
+
+    def write(self, prepared: _Prepared) -> None:
+        self.queue.put(prepared)
+
+    def _run(self) -> None:
+        connections[self.db.alias] = self.db
+        while (prepared := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    _write_prepared(prepared)
+                except BaseException as error:
+                    self.error = error
+
+    def __exit__(self, exc_type: object, exc: BaseException | None, traceback: object) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        self.db.dec_thread_sharing()
+        if exc is None and self.error is not None:
+            raise self.error
 
 
 _CLOCK_COLUMNS = (
@@ -327,12 +527,30 @@ def _name_order(known: _Known) -> tuple[str, str]:
 
 
 @dataclass
+class _Rows:
+    """One batch's rows to write, as plain values in the columns _write_batch names, and
+    its concerns."""
+
+    persons: list[Person] = field(default_factory=list)
+    identifiers: list[tuple[Any, ...]] = field(default_factory=list)
+    names: list[tuple[Any, ...]] = field(default_factory=list)
+    addresses: list[tuple[Any, ...]] = field(default_factory=list)
+    phones: list[tuple[Any, ...]] = field(default_factory=list)
+    vehicles: list[tuple[Any, ...]] = field(default_factory=list)
+    keys: list[tuple[Any, ...]] = field(default_factory=list)
+    records: list[tuple[Any, ...]] = field(default_factory=list)
+    recorded: list[_Recorded] = field(default_factory=list)
+
+
+@dataclass
 class _Run:
-    """New concerns recorded together: the persons they could link to, what linking and
-    registering adds, and the rows to write."""
+    """New concerns recorded together: the persons they could link to, and what linking
+    and registering adds, batch by batch."""
 
     actor: User
     agency: Agency
+    # The MASH decision limit of each authority, when read up front (else read as needed).
+    limits: dict[int, Limit] | None = None
     known: dict[uuid.UUID, _Known] = field(default_factory=dict)
     # Holders of each NHS number and UPN, whoever issued it; and of each of this agency's
     # own references.
@@ -342,18 +560,23 @@ class _Run:
     own: defaultdict[tuple[str, str], list[uuid.UUID]] = field(
         default_factory=lambda: defaultdict(list)
     )
-    persons: list[Person] = field(default_factory=list)
-    # Rows to write, as plain values in the columns _write names.
-    identifiers: list[tuple[Any, ...]] = field(default_factory=list)
-    names: list[tuple[Any, ...]] = field(default_factory=list)
-    addresses: list[tuple[Any, ...]] = field(default_factory=list)
-    phones: list[tuple[Any, ...]] = field(default_factory=list)
-    vehicles: list[tuple[Any, ...]] = field(default_factory=list)
-    keys: list[tuple[Any, ...]] = field(default_factory=list)
-    records: list[tuple[Any, ...]] = field(default_factory=list)
+    rows: _Rows = field(default_factory=_Rows)
     due_dates: dict[tuple[int, date], date] = field(default_factory=dict)
 
-    def record(self, ready: list[tuple[int, ConcernDetails, Agency, str]]) -> None:
+    def record(self, ready: list[_Ready]) -> None:
+        """Link, build and write ``ready`` as one batch."""
+        self.read_known(ready)
+        _write_batch(self.actor, self.build(ready))
+
+    def build(self, ready: list[_Ready]) -> _Rows:
+        """The rows that record ``ready``, linking to the persons known to this run and
+        to those the batches before registered."""
+        for _, details, authority, record_id in ready:
+            self.rows.recorded.append(self._concern(details, authority, record_id))
+        built, self.rows = self.rows, _Rows()
+        return built
+
+    def read_known(self, ready: list[_Ready]) -> None:
         self._read_known(
             {
                 pair
@@ -363,11 +586,6 @@ class _Run:
                 for pair in named.details.identifiers
             }
         )
-        recorded = [
-            self._concern(details, authority, record_id)
-            for _, details, authority, record_id in ready
-        ]
-        self._write(recorded)
 
     # Reading what the batch could link to ----------------------------------------------
 
@@ -475,25 +693,25 @@ class _Run:
                 self.national[pair].append(person_id)
             elif scheme in AGENCY_REFERENCE_SCHEMES:
                 self.own[pair].append(person_id)
-            self.identifiers.append((person_id, scheme, value, issuer.pk if issuer else None))
+            self.rows.identifiers.append((person_id, scheme, value, issuer.pk if issuer else None))
         for kind, name in rows.names:
             known.held.names.add(name)
             known.other_names.append(name)
-            self.names.append((person_id, kind, name))
+            self.rows.names.append((person_id, kind, name))
         for line_1, town, postcode in rows.addresses:
             known.held.addresses.add((line_1, postcode))
-            self.addresses.append((person_id, line_1, town, postcode, agency_id))
+            self.rows.addresses.append((person_id, line_1, town, postcode, agency_id))
         for number in rows.phones:
             known.held.phones.add(number)
-            self.phones.append((person_id, number, agency_id))
+            self.rows.phones.append((person_id, number, agency_id))
         for registration in rows.vehicles:
             known.held.vehicles.add(registration)
-            self.vehicles.append((person_id, registration, agency_id))
+            self.rows.vehicles.append((person_id, registration, agency_id))
 
     def _add_keys(self, known: _Known, keys: set[str]) -> None:
         new = keys - known.keys
         person_id = known.person.pk
-        self.keys += [(person_id, key) for key in sorted(new)]
+        self.rows.keys += [(person_id, key) for key in sorted(new)]
         known.keys |= new
 
     def _add_person_details(self, known: _Known, details: PersonDetails) -> None:
@@ -505,16 +723,18 @@ class _Run:
         """As register_person, for details already validated."""
         person = new_person(details)
         known = _Known(person, HeldDetails(), [], set(), holds_record=True, visible=True)
-        self.known[person.pk] = known
-        self.persons.append(person)
+        self.rows.persons.append(person)
         self._take(known, detail_rows(details, agency=self.agency, held=HeldDetails()))
+        if known.held.identifiers:
+            # Only an identifier finds a person again: one without needs no keeping.
+            self.known[person.pk] = known
         self._add_keys(known, search_keys_for(person, [name for _, name in details.other_names]))
-        self.records.append((self.agency.pk, person.pk, ""))
+        self.rows.records.append((self.agency.pk, person.pk, ""))
         return known
 
     def _ensure_agency_record(self, known: _Known) -> None:
         if not known.holds_record:
-            self.records.append((self.agency.pk, known.person.pk, ""))
+            self.rows.records.append((self.agency.pk, known.person.pk, ""))
             known.holds_record = known.visible = True
 
     def _concern(self, details: ConcernDetails, authority: Agency, record_id: str) -> _Recorded:
@@ -570,22 +790,38 @@ class _Run:
     def _due_on(self, authority: Agency, started_on: date) -> date:
         key = (authority.pk, started_on)
         if key not in self.due_dates:
-            self.due_dates[key] = deadline(ClockType.REFERRAL_DECISION, started_on, authority)
+            if self.limits is None:
+                due = deadline(ClockType.REFERRAL_DECISION, started_on, authority)
+            else:
+                due = self.limits[authority.pk].due(started_on)
+            self.due_dates[key] = due
         return self.due_dates[key]
 
-    # Writing ---------------------------------------------------------------------------
 
-    def _write(self, recorded: list[_Recorded]) -> None:
-        _insert_objects(Person, self.persons)
-        _insert(Identifier, ("person", "scheme", "value", "issuing_agency"), self.identifiers)
-        _insert(PersonName, ("person", "kind", "name"), self.names)
-        _insert(Address, ("person", "line_1", "town", "postcode", "recorded_by"), self.addresses)
-        _insert(Phone, ("person", "number", "recorded_by"), self.phones)
-        _insert(Vehicle, ("person", "registration", "recorded_by"), self.vehicles)
-        _insert(PersonSearchKey, ("person", "key"), self.keys)
-        _insert(AgencyRecord, ("agency", "person", "agency_record_id"), self.records)
-        _insert_objects(Concern, [item.concern for item in recorded])
-        _insert(
+# ---------------------------------------------------------------------------------------
+# Writing a batch
+
+
+# A table's rows: the model, the fields the rows give values for (None: the rows are unsaved
+# model instances), and the rows.
+_TableRows = tuple[type[Model], Sequence[str] | None, Sequence[Any]]
+
+
+def _tables(rows: _Rows) -> list[_TableRows]:
+    """A batch's rows table by table, in an order that writes every row after the rows it
+    refers to (foreign keys are checked as each statement ends while recording a file)."""
+    recorded = rows.recorded
+    return [
+        (Person, None, rows.persons),
+        (Identifier, ("person", "scheme", "value", "issuing_agency"), rows.identifiers),
+        (PersonName, ("person", "kind", "name"), rows.names),
+        (Address, ("person", "line_1", "town", "postcode", "recorded_by"), rows.addresses),
+        (Phone, ("person", "number", "recorded_by"), rows.phones),
+        (Vehicle, ("person", "registration", "recorded_by"), rows.vehicles),
+        (PersonSearchKey, ("person", "key"), rows.keys),
+        (AgencyRecord, ("agency", "person", "agency_record_id"), rows.records),
+        (Concern, None, [item.concern for item in recorded]),
+        (
             ConcernPerson,
             ("concern", "person", "role"),
             [
@@ -593,8 +829,8 @@ class _Run:
                 for item in recorded
                 for person, role in item.involvements
             ],
-        )
-        _insert(
+        ),
+        (
             Contact,
             ("id", "concern", "authority", "received_at"),
             [
@@ -606,55 +842,128 @@ class _Run:
                 )
                 for item in recorded
             ],
-        )
-        # The clocks' ids name them in the audit log.
-        clock_ids = _insert_returning_ids(Clock, _CLOCK_COLUMNS, [item.clock for item in recorded])
-        for item, clock_id in zip(recorded, clock_ids, strict=True):
-            item.clock_id = clock_id
-        # Registers that watch every concern, as save_concern calls them. The warning
-        # notice check runs only for the few concerns that may name a notice's adult.
-        from safeguarding.reportingduty.alerts import on_concern_recorded as duty_check
-        from safeguarding.warningnotices.alerts import (
-            concerns_that_may_name_notice_adults,
-        )
-        from safeguarding.warningnotices.alerts import on_concern_recorded as notice_check
+        ),
+    ]
 
-        may_alert = concerns_that_may_name_notice_adults([item.concern.pk for item in recorded])
-        for item in recorded:
-            if item.concern.pk in may_alert:
-                notice_check(item.concern)
-            duty_check(item.concern)
-        record_many([entry for item in recorded for entry in self._entries(item)])
 
-    def _entries(self, item: _Recorded) -> Iterator[PendingEntry]:
-        """The entries the per-row path writes for one concern, in its order: each person
-        registered, the MASH decision clock (as start_clock), then the concern."""
-        for person in item.registered:
-            yield PendingEntry(
-                AuditVerb.PERSON_CREATED,
-                actor=self.actor,
-                target_type="person",
-                target_id=person.pk,
-                legal_basis=PERSON_LEGAL_BASIS,
-            )
-        clock_type, _, subject, _, _, due_on, _ = item.clock
-        yield PendingEntry(
-            AuditVerb.CLOCK_STARTED,
-            actor=None,
-            target_type="clock",
-            target_id=item.clock_id,
-            payload={"type": clock_type, "subject": subject, "due_on": due_on.isoformat()},
+def _write_batch(actor: User, rows: _Rows) -> None:
+    """Write one batch's rows, run the registers that watch every concern and append its
+    audit entries."""
+    for model, names, items in _tables(rows):
+        if names is None:
+            _insert_objects(model, items)
+        else:
+            _insert(model, names, items)
+    recorded = rows.recorded
+    # The clocks' ids name them in the audit log.
+    clock_ids = _insert_returning_ids(Clock, _CLOCK_COLUMNS, [item.clock for item in recorded])
+    for item, clock_id in zip(recorded, clock_ids, strict=True):
+        item.clock_id = clock_id
+    _watch(recorded)
+    record_many([entry for item in recorded for entry in _entries(actor, item)])
+
+
+def _watch(recorded: list[_Recorded]) -> None:
+    """Run the registers that watch every concern, as save_concern calls them. The warning
+    notice check runs only for the few concerns that may name a notice's adult."""
+    from safeguarding.reportingduty.alerts import on_concern_recorded as duty_check
+    from safeguarding.warningnotices.alerts import (
+        concerns_that_may_name_notice_adults,
+    )
+    from safeguarding.warningnotices.alerts import on_concern_recorded as notice_check
+
+    may_alert = concerns_that_may_name_notice_adults([item.concern.pk for item in recorded])
+    for item in recorded:
+        if item.concern.pk in may_alert:
+            notice_check(item.concern)
+        duty_check(item.concern)
+
+
+@dataclass
+class _Prepared:
+    """A batch made ready to write by the thread that built it, so that the writer thread
+    has little Python left to do: each table's rows as the driver takes them, and the audit
+    entries chained from the head the batch before leaves."""
+
+    tables: list[tuple[type[Model], list[Field[Any, Any]], list[list[Any]]]]
+    recorded: list[_Recorded]
+    entries: list[PendingEntry]
+    chained: ChainedEntries
+
+
+def _prepare(
+    actor: User, rows: _Rows, clock_ids: Iterator[int], after: tuple[int, str]
+) -> _Prepared:
+    """Make ``rows`` ready to write: the clocks take ids reserved beforehand, and the audit
+    entries follow the head ``after``."""
+    db = connections[DEFAULT_DB_ALIAS]
+    tables = []
+    for model, names, items in _tables(rows):
+        if not items:
+            continue
+        if names is None:
+            tables.append(_object_rows(db, model, items))
+        else:
+            tables.append((model, _columns(model, names), _prepared(db, model, names, items)))
+    recorded = rows.recorded
+    for item in recorded:
+        item.clock_id = next(clock_ids)
+    pk = Clock._meta.pk
+    assert pk is not None
+    clock_names = (pk.name, *_CLOCK_COLUMNS)
+    tables.append(
+        (
+            Clock,
+            _columns(Clock, clock_names),
+            _prepared(db, Clock, clock_names, [(item.clock_id, *item.clock) for item in recorded]),
         )
+    )
+    entries = [entry for item in recorded for entry in _entries(actor, item)]
+    return _Prepared(tables, recorded, entries, chain_entries(entries, after))
+
+
+def _write_prepared(prepared: _Prepared) -> None:
+    db = connections[DEFAULT_DB_ALIAS]
+    for model, columns, values in prepared.tables:
+        _write_rows(db, model, columns, values)
+    _watch(prepared.recorded)
+    # A warning notice alert appends entries of its own: the entries chained in advance
+    # then no longer follow the head, and are chained again.
+    if locked_head() == prepared.chained.after:
+        write_chained(prepared.chained)
+    else:
+        record_many(prepared.entries)
+
+
+def _entries(actor: User, item: _Recorded) -> Iterator[PendingEntry]:
+    """The entries the per-row path writes for one concern, in its order: each person
+    registered, the MASH decision clock (as start_clock), then the concern."""
+    for person in item.registered:
         yield PendingEntry(
-            AuditVerb.CONCERN_RECORDED,
-            actor=self.actor,
-            target_type="concern",
-            target_id=item.concern.pk,
-            legal_basis=LEGAL_BASIS,
-            payload=concern_audit_payload(
-                item.concern.agency_record_id, [person for person, _ in item.involvements]
-            ),
+            AuditVerb.PERSON_CREATED,
+            actor=actor,
+            target_type="person",
+            target_id=person.pk,
+            legal_basis=PERSON_LEGAL_BASIS,
         )
+    clock_type, _, subject, _, _, due_on, _ = item.clock
+    yield PendingEntry(
+        AuditVerb.CLOCK_STARTED,
+        actor=None,
+        target_type="clock",
+        target_id=item.clock_id,
+        payload={"type": clock_type, "subject": subject, "due_on": due_on.isoformat()},
+    )
+    yield PendingEntry(
+        AuditVerb.CONCERN_RECORDED,
+        actor=actor,
+        target_type="concern",
+        target_id=item.concern.pk,
+        legal_basis=LEGAL_BASIS,
+        payload=concern_audit_payload(
+            item.concern.agency_record_id, [person for person, _ in item.involvements]
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -710,7 +1019,7 @@ def _hex(value: uuid.UUID | None) -> str | None:
     return None if value is None else value.hex
 
 
-def _insert(model: type[Model], names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+def _insert(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Insert ``rows``, values for the fields ``names`` (foreign keys by primary key). The
     model's other fields take their defaults, evaluated once: the rows of one batch are
     written at the same moment."""
@@ -720,7 +1029,7 @@ def _insert(model: type[Model], names: Sequence[str], rows: list[tuple[Any, ...]
 
 
 def _prepared(
-    db: BaseDatabaseWrapper, model: type[Model], names: Sequence[str], rows: list[tuple[Any, ...]]
+    db: BaseDatabaseWrapper, model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> list[list[Any]]:
     """``rows`` with the defaults of the other columns, as the driver takes them."""
     columns = _columns(model, names)
@@ -758,12 +1067,7 @@ def _insert_returning_ids(
     table = db.ops.quote_name(model._meta.db_table)
     if db.vendor == "postgresql":
         # Take the ids from the table's sequence first, so that COPY can write the rows.
-        with db.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, pk.column, len(rows)],
-            )
-            ids = sorted(row[0] for row in cursor.fetchall())
+        ids = _reserve_ids(model, len(rows))
         _insert(model, (pk.name, *names), [(id_, *row) for id_, row in zip(ids, rows, strict=True)])
         return ids
     # Elsewhere a multi-row INSERT ... RETURNING, which gives the ids in the order of the
@@ -786,9 +1090,15 @@ def _insert_returning_ids(
 
 def _insert_objects(model: type[Model], objects: Sequence[Model]) -> None:
     """Insert unsaved ``objects`` whose primary keys are set (UUIDs), field by field."""
-    if not objects:
-        return
-    db = connections[DEFAULT_DB_ALIAS]
+    if objects:
+        db = connections[DEFAULT_DB_ALIAS]
+        _write_rows(db, *_object_rows(db, model, objects))
+
+
+def _object_rows(
+    db: BaseDatabaseWrapper, model: type[Model], objects: Sequence[Model]
+) -> tuple[type[Model], list[Field[Any, Any]], list[list[Any]]]:
+    """The columns and values that insert ``objects``, which count as saved from now."""
     columns = list(model._meta.concrete_fields)
     get = attrgetter(*(column.attname for column in columns))
     prepared = [
@@ -803,7 +1113,7 @@ def _insert_objects(model: type[Model], objects: Sequence[Model]) -> None:
             full[index] = prepare(full[index])
         values.append(full)
         item._state.adding = False
-    _write_rows(db, model, columns, values)
+    return model, columns, values
 
 
 def _write_rows(

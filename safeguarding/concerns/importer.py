@@ -21,7 +21,6 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import batched
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,7 +33,7 @@ from safeguarding.access.roles import Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.concerns.actions import LEGAL_BASIS
-from safeguarding.concerns.bulk import BATCH_SIZE, record_batch, save_imported
+from safeguarding.concerns.bulk import BATCH_SIZE, record_file, save_imported
 from safeguarding.concerns.import_schema import (
     ConcernDraft,
     Problem,
@@ -465,17 +464,16 @@ def _import(actor: User, items: list[_Item], report: ImportReport, bar: tqdm[Any
 
     def record_in_batches() -> None:
         # A constant number of queries per batch instead of dozens per concern.
-        for batch in batched(good, BATCH_SIZE):
-            drafts = [item.draft.details for item in batch if item.draft is not None]
-            for item, outcome in zip(batch, record_batch(actor, drafts), strict=True):
-                if outcome.error is not None:
-                    _add_error(item, outcome.error)
-                    report.rejected.append(_rejected(item))
-                elif outcome.created:
-                    report.created += 1
-                else:
-                    report.updated += 1
-            bar.update(len(batch))
+        drafts = [item.draft.details for item in good if item.draft is not None]
+        outcomes = record_file(actor, drafts, batch_size=BATCH_SIZE, progress=bar.update)
+        for item, outcome in zip(good, outcomes, strict=True):
+            if outcome.error is not None:
+                _add_error(item, outcome.error)
+                report.rejected.append(_rejected(item))
+            elif outcome.created:
+                report.created += 1
+            else:
+                report.updated += 1
 
     def record_import() -> None:
         record(

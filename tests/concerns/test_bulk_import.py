@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -536,15 +537,50 @@ def test_a_database_error_in_a_batch_falls_back_to_one_concern_at_a_time(
     path = linkage_file(tmp_path / "concerns.jsonl")
     _, row_state = outcome(per_row(path))
 
-    def fail(self: Any, recorded: Any) -> None:
+    def fail(*args: Any) -> None:
         raise IntegrityError("a concurrent import took a record id")
 
-    monkeypatch.setattr(bulk._Run, "_write", fail)
+    monkeypatch.setattr(bulk, "_write_batch", fail)
+    monkeypatch.setattr(bulk, "_write_prepared", fail)
     report, bulk_state = outcome(whole(path))
 
     assert report.ok
     assert report.created == 11
     assert_same(bulk_state, row_state)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a writer thread on PostgreSQL")
+def test_a_database_error_after_a_batch_was_written_leaves_nothing_of_it_behind(
+    area: Area, tmp_path, monkeypatch
+):
+    # On PostgreSQL a whole new file is prepared batch by batch while a writer thread
+    # writes the batch before. If the database refuses the second batch, the first is
+    # undone with it and the file is recorded again batch by batch, to the same state as
+    # row by row.
+    held_before_import(area)
+    path = linkage_file(tmp_path / "concerns.jsonl")
+    _, row_state = outcome(per_row(path))
+    original = bulk._write_prepared
+    threads: list[str] = []
+
+    def fail_second(prepared: Any) -> None:
+        threads.append(threading.current_thread().name)
+        if len(threads) == 2:
+            raise IntegrityError("a concurrent import took a record id")
+        original(prepared)
+
+    monkeypatch.setattr(bulk, "_write_prepared", fail_second)
+    monkeypatch.setattr(importer, "BATCH_SIZE", 4)
+    with CaptureQueriesContext(connection) as captured:
+        report, bulk_state = outcome(whole(path))
+
+    assert report.ok, report.problems
+    assert report.created == 11
+    assert threads == ["import-writer", "import-writer"]  # written apart from the building
+    assert_same(bulk_state, row_state)
+    # The failed attempt's writes were undone before the batch-by-batch ones.
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert any(sql.startswith("ROLLBACK TO SAVEPOINT") for sql in statements)
 
 
 def test_a_batch_costs_the_same_number_of_queries_however_many_concerns(
