@@ -3,13 +3,18 @@ templates in web/templates/govuk/, never from hand-written component HTML in pag
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms, template
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import Model
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
+from django.utils import dateformat
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -183,6 +188,16 @@ def rag_colour(rag: str) -> str:
     )
 
 
+_CLOCK_STATE_COLOURS = {
+    "overdue": "govuk-tag--red",
+    "due-soon": "govuk-tag--orange",
+    "due": "govuk-tag--blue",
+    "met": "govuk-tag--green",
+    "met-late": "govuk-tag--yellow",
+    "cancelled": "govuk-tag--grey",
+}
+
+
 @register.filter
 def clock_state(clock: Any) -> str:
     return str(clock.state().label)
@@ -190,14 +205,41 @@ def clock_state(clock: Any) -> str:
 
 @register.filter
 def clock_state_colour(clock: Any) -> str:
-    return {
-        "overdue": "govuk-tag--red",
-        "due-soon": "govuk-tag--orange",
-        "due": "govuk-tag--blue",
-        "met": "govuk-tag--green",
-        "met-late": "govuk-tag--yellow",
-        "cancelled": "govuk-tag--grey",
-    }.get(str(clock.state()), "govuk-tag--grey")
+    return _CLOCK_STATE_COLOURS.get(str(clock.state()), "govuk-tag--grey")
+
+
+@register.simple_tag
+def clock_tags(clocks: Iterable[Any]) -> SafeString:
+    """Each clock's state as a tag, its type and due date, a line each. Drawn here rather
+    than by an included template: queues show one set per row, and an include per row cost
+    more than the rest of the row."""
+    lines = []
+    for clock in clocks:
+        state = clock.state()
+        lines.append(
+            format_html(
+                '<strong class="govuk-tag {}">{}</strong> {}, due {}',
+                _CLOCK_STATE_COLOURS.get(str(state), "govuk-tag--grey"),
+                state.label,
+                display(clock, "clock_type"),
+                dateformat.format(clock.due_on, "j M Y"),
+            )
+        )
+    return mark_safe("<br>".join(lines))  # noqa: S308 - each line escaped by format_html
+
+
+@register.filter
+def display(instance: Model, field_name: str) -> str:
+    """What ``instance.get_<field_name>_display()`` gives, from labels read once per field:
+    Django's own rebuilds the field's choices on every call, which shows on long lists."""
+    value = getattr(instance, field_name)
+    return str(_choice_labels(type(instance), field_name).get(value, value))
+
+
+@cache
+def _choice_labels(model: type[Model], field_name: str) -> dict[Any, str]:
+    field = model._meta.get_field(field_name)
+    return {value: str(label) for value, label in field.flatchoices}  # type: ignore[union-attr]
 
 
 @register.filter
