@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,13 +20,20 @@ from safeguarding.people.queries import access_person
 ANALYSIS_MAX_LENGTH = 5_000
 
 
+@dataclass(frozen=True)
+class Marked:
+    mark: ChronologyMark
+    position: int  # the entry's place in the child's chronology, from 0
+
+
 def mark_entry(
     *, actor: User, person_id: uuid.UUID | str, entry_ref: str, significant: bool, analysis: str
-) -> ChronologyMark:
+) -> Marked:
     if not does_case_work(actor):
         raise PermissionDenied("Your role does not curate chronologies")
     person = access_person(actor, person_id, purpose="curate chronology")
-    if entry_ref not in {entry.ref for entry in build_chronology(person)}:
+    refs = [entry.ref for entry in build_chronology(person)]
+    if entry_ref not in refs:
         raise ValidationError({"entry_ref": ["That entry is not on this child's chronology"]})
     if len(analysis) > ANALYSIS_MAX_LENGTH:
         raise ValidationError(
@@ -49,4 +57,4 @@ def mark_entry(
             target_id=person.pk,
             payload={"entry": entry_ref, "significant": significant},
         )
-    return mark
+    return Marked(mark, refs.index(entry_ref))

@@ -21,6 +21,7 @@ from safeguarding.chronology.exports import chronology_csv, chronology_pdf, rend
 from safeguarding.chronology.forms import MarkForm
 from safeguarding.people.models import Person
 from safeguarding.people.queries import access_person
+from safeguarding.web.downloads import download
 
 # Entries on one screen: a long chronology is read a page at a time (the exports hold all).
 PAGE_SIZE = 50
@@ -114,9 +115,7 @@ def mark(request: HttpRequest, person_id: str) -> HttpResponse:
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            # mark_entry has checked access to the person (and audited it).
-            entries = build_chronology(marked.person)
-            number = _page_number_of(entries, form.cleaned_data["entry"])
+            number = marked.position // PAGE_SIZE + 1
             return redirect(
                 reverse("chronology:view", args=[person_id])
                 + (f"?page={number}" if number > 1 else "")
@@ -126,12 +125,6 @@ def mark(request: HttpRequest, person_id: str) -> HttpResponse:
     return _page(
         request, user, person, failed=form, failed_ref=form.data.get(f"{prefix}-entry", "")
     )
-
-
-def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def chronology_export(request: HttpRequest, person_id: str, fmt: str) -> HttpResponse:
@@ -151,8 +144,8 @@ def chronology_export(request: HttpRequest, person_id: str, fmt: str) -> HttpRes
     # File names carry the record id, never the child's name.
     name = f"chronology-{person.pk}{'-curated' if only_curated else ''}"
     if fmt == "csv":
-        return _attachment(chronology_csv(entries), "text/csv; charset=utf-8", f"{name}.csv")
-    return _attachment(
+        return download(chronology_csv(entries), "text/csv; charset=utf-8", f"{name}.csv")
+    return download(
         chronology_pdf(person, entries, curated=only_curated), "application/pdf", f"{name}.pdf"
     )
 
@@ -164,4 +157,4 @@ def knowledge_report(request: HttpRequest, person_id: str) -> HttpResponse:
         "audit/who_knew_print.html",
         {"person": person, "rows": who_knew_what(person), "produced_by": user.display_name},
     )
-    return _attachment(pdf, "application/pdf", f"who-knew-what-{person.pk}.pdf")
+    return download(pdf, "application/pdf", f"who-knew-what-{person.pk}.pdf")

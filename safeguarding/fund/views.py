@@ -41,6 +41,7 @@ from safeguarding.fund.queries import (
     open_rounds,
     rounds_of,
 )
+from safeguarding.web.downloads import download
 
 
 def _user(request: HttpRequest) -> User:
@@ -337,9 +338,7 @@ def reports(request: HttpRequest, fund_id: int) -> HttpResponse:
 def _csv(rows: list[list[object]], filename: str) -> HttpResponse:
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(buffer.getvalue(), "text/csv; charset=utf-8", filename)
 
 
 def _year_rows(report: Report) -> list[list[object]]:

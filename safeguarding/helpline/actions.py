@@ -128,15 +128,23 @@ class OpenReport:
             for attachment in self.report.attachments.order_by("position")
         ]
 
-    def attachment_content(self, attachment: Attachment, *, original: bool) -> bytes:
+    def attachment_content(
+        self,
+        attachment: Attachment,
+        *,
+        original: bool,
+        described: AttachmentDetails | None = None,
+    ) -> bytes:
         """The working copy, or the sealed original checked against the digest taken when
         it arrived (a mismatch raises DecryptionError rather than hand over altered
-        evidence)."""
+        evidence). ``described``: the attachment's details, if already opened."""
         part = "original" if original else "working"
         blob = bytes(attachment.original if original else attachment.working_copy)
         content = crypto.decrypt(self.key, blob, context=_context(attachment, part))
-        if original and hashlib.sha256(content).hexdigest() != self.attachment(attachment).digest:
-            raise crypto.DecryptionError
+        if original:
+            expected = (described or self.attachment(attachment)).digest
+            if hashlib.sha256(content).hexdigest() != expected:
+                raise crypto.DecryptionError
         return content
 
 
@@ -157,10 +165,8 @@ class AttachmentDetails:
     def working_name(self) -> str:
         """The working copy's file name: the original's, marked as the cleaned copy."""
         stem = self.name.rsplit(".", 1)[0] if "." in self.name else self.name
-        extension = next(
-            (kind.extension for kind in attachments.KINDS.values() if kind.label == self.label),
-            "bin",
-        )
+        kind = attachments.KINDS_BY_MEDIA_TYPE.get(self.media_type)
+        extension = kind.extension if kind is not None else "bin"
         return f"{stem} (working copy).{extension}"
 
 
@@ -374,7 +380,7 @@ def open_attachment(
     if attachment is None:
         raise Attachment.DoesNotExist
     described = opened.attachment(attachment)
-    content = opened.attachment_content(attachment, original=original)
+    content = opened.attachment_content(attachment, original=original, described=described)
     record(
         AuditVerb.HELPLINE_ORIGINAL_OPENED if original else AuditVerb.HELPLINE_ATTACHMENT_OPENED,
         actor=actor,

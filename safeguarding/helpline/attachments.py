@@ -78,6 +78,7 @@ PPTX = Kind(
 )
 TEXT = Kind("text/plain", "Plain text", "txt")
 KINDS = {kind.extension: kind for kind in (JPEG, PNG, PDF, DOCX, XLSX, PPTX, TEXT)}
+KINDS_BY_MEDIA_TYPE = {kind.media_type: kind for kind in KINDS.values()}
 
 # The main part of each OOXML kind, inside the archive.
 _OFFICE_MAIN_PARTS = {

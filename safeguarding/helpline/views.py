@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -57,6 +56,7 @@ from safeguarding.helpline.forms import (
     UnlockForm,
 )
 from safeguarding.helpline.models import Attachment, Report, Status
+from safeguarding.web.downloads import download
 from safeguarding.web.forms import add_action_errors
 
 # Staff: the private key is kept in the server-side session encrypted under a key that
@@ -501,13 +501,8 @@ def _attachment_response(
     except crypto.DecryptionError:
         # Altered in storage: say so, and hand over nothing rather than doubtful evidence.
         return render(request, "helpline/file_damaged.html", status=409)
-    response = HttpResponse(content, content_type=described.media_type)
     name = described.name if original else described.working_name
-    # Always a download, never shown in the page's origin; and never cached.
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "no-store"
-    return response
+    return download(content, described.media_type, name, untrusted=True)
 
 
 @require_GET
@@ -740,6 +735,4 @@ def annual_report_pdf(request: HttpRequest, year: int) -> HttpResponse:
         "helpline/annual_report_print.html",
         {key: value for key, value in context.items() if key != "user"},
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="helpline-annual-report-{year}.pdf"'
-    return response
+    return download(pdf, "application/pdf", f"helpline-annual-report-{year}.pdf")

@@ -42,6 +42,7 @@ from safeguarding.inspections.queries import (
     owners_for,
     progress,
 )
+from safeguarding.web.downloads import download
 from safeguarding.web.forms import add_action_errors
 
 
@@ -132,9 +133,7 @@ def inspection_detail(request: HttpRequest, inspection_id: str) -> HttpResponse:
 
 
 def _download(exported: ExportedFile) -> HttpResponse:
-    response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-    return response
+    return download(exported.content, exported.content_type, exported.filename)
 
 
 def pack_xlsx(request: HttpRequest, inspection_id: str) -> HttpResponse:

@@ -33,6 +33,7 @@ from safeguarding.taskforce.queries import (
     suspects_of_my_force,
     years_available,
 )
+from safeguarding.web.downloads import download
 from safeguarding.web.forms import add_action_errors
 
 
@@ -107,9 +108,11 @@ def measure(request: HttpRequest, key: str) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     user = _analyst(request)
     _, kind, year, _ = _filters(request, "kind", "year")
-    response = HttpResponse(export_csv(user, kind, year), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="taskforce-{kind}-{year}.csv"'
-    return response
+    return download(
+        export_csv(user, kind, year),
+        "text/csv; charset=utf-8",
+        f"taskforce-{kind}-{year}.csv",
+    )
 
 
 def capacity(request: HttpRequest) -> HttpResponse:

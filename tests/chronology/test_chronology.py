@@ -76,13 +76,15 @@ def test_pathway_events_and_missed_deadlines_appear(area: Area, child: Person):
 
 def test_marking_curates_and_is_audited(area: Area, child: Person):
     entry = build_chronology(child)[1]
-    mark_entry(
+    marked = mark_entry(
         actor=area.dsl,
         person_id=child.pk,
         entry_ref=entry.ref,
         significant=True,
         analysis="Second agency with a concern within a week.",
     )
+    assert marked.position == 1  # where the page sends the practitioner back to
+    assert marked.mark.entry_ref == entry.ref
     chosen = curated(build_chronology(child))
     assert [e.ref for e in chosen] == [entry.ref]
     assert chosen[0].analysis.startswith("Second agency")
