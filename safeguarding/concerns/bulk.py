@@ -205,11 +205,8 @@ def record_batch(actor: User, batch: Sequence[ConcernDetails]) -> list[Outcome]:
     import's checks leave them, validated and normalised by the rules of
     PersonDetails.validate, which is not run again on new concerns."""
     outcomes = [Outcome() for _ in batch]
-    try:
-        agency = check_may_record(actor)
-    except PermissionDenied as error:
-        for outcome in outcomes:
-            outcome.error = error
+    agency = _agency_or_refuse(actor, outcomes)
+    if agency is None:
         return outcomes
     record_ids = [concern_record_id(details) for details in batch]
     known = _existing_record_ids(agency, record_ids)
@@ -228,6 +225,16 @@ def record_batch(actor: User, batch: Sequence[ConcernDetails]) -> list[Outcome]:
             known.add(record_ids[index])
         _record_new(actor, agency, batch, record_ids, run, outcomes)
     return outcomes
+
+
+def _agency_or_refuse(actor: User, outcomes: list[Outcome]) -> Agency | None:
+    """The actor's agency; None, with every outcome refused, if they may not record."""
+    try:
+        return check_may_record(actor)
+    except PermissionDenied as error:
+        for outcome in outcomes:
+            outcome.error = error
+        return None
 
 
 def _save_one(actor: User, details: ConcernDetails, outcome: Outcome) -> None:
@@ -330,11 +337,8 @@ def record_file(
     instead of following it. Otherwise, or if the database refuses a write, batch by
     batch with record_batch."""
     outcomes = [Outcome() for _ in concerns]
-    try:
-        agency = check_may_record(actor)
-    except PermissionDenied as error:
-        for outcome in outcomes:
-            outcome.error = error
+    agency = _agency_or_refuse(actor, outcomes)
+    if agency is None:
         return outcomes
     record_ids = [concern_record_id(details) for details in concerns]
     counted = 0
