@@ -15,7 +15,8 @@ Benchmarks:
              per scale 1.0, in a database of its own
   linkage    bench/linkage_speed.py, when present
   dashboard  bench/dashboard_speed.py, when present
-  networks   bench/networks_speed.py, when present with a run(scale)
+  networks   build and rank the networks over about 1,000,000 links, in memory
+             (bench/networks_speed.py)
 
 pages, api and clocks read the data set, so they load it first (once for all three). Every
 benchmark creates and drops its own database (PostgreSQL: on the server DATABASE_URL names,
@@ -308,6 +309,7 @@ class Options:
     out: Path
     requests: int
     concurrency: int
+    servers: int
     users: int
     api_seconds: int
     progress: bool
@@ -345,6 +347,7 @@ def _on_data(chosen: list[str], options: Options) -> list[Outcome]:
                         database=database,
                         requests=options.requests,
                         concurrency=options.concurrency,
+                        servers=options.servers,
                         progress=progress,
                         report_dir=options.out,
                     ),
@@ -396,7 +399,7 @@ def run_benchmarks(chosen: list[str], options: Options) -> list[Outcome]:
 
 def main(argv: list[str] | None = None) -> int:
     from bench.api_speed import SECONDS, USERS
-    from bench.pages_speed import CONCURRENCY, REQUESTS
+    from bench.pages_speed import CONCURRENCY, REQUESTS, SERVERS
 
     parser = argparse.ArgumentParser(
         prog="python -m bench",
@@ -421,6 +424,12 @@ def main(argv: list[str] | None = None) -> int:
         help=f"pages: client threads ({CONCURRENCY})",
     )
     parser.add_argument(
+        "--servers",
+        type=int,
+        default=SERVERS,
+        help=f"pages: application servers, clients spread over them ({SERVERS}: one per core)",
+    )
+    parser.add_argument(
         "--users", type=int, default=USERS, help=f"api: concurrent locust clients ({USERS})"
     )
     parser.add_argument(
@@ -443,6 +452,7 @@ def main(argv: list[str] | None = None) -> int:
         out=args.out,
         requests=args.requests,
         concurrency=args.concurrency,
+        servers=args.servers,
         users=args.users,
         api_seconds=args.api_seconds,
         progress=not args.quiet,

@@ -85,43 +85,67 @@ def _rows(scale: float, seed: int) -> tuple[list[object], list[object]]:
     return concern_rows, attribute_rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--seed", type=int, default=2026)
-    args = parser.parse_args()
+def run(scale: float = 1.0, *, seed: int = 2026) -> dict[str, float]:
+    """Build, rank and find the alerting hubs of the generated rows; the figures."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.config.settings")
     import django
 
     django.setup()
     from safeguarding.networks.graph import build_graph, clusters, collector_paused, hubs
 
-    load = os.getloadavg()[0]
     with collector_paused():
-        concern_rows, attribute_rows = _rows(args.scale, args.seed)
+        concern_rows, attribute_rows = _rows(scale, seed)
         # As rebuild_networks does: the collector is paused for the build.
         started, cpu_started = time.perf_counter(), time.process_time()
         graph = build_graph(concern_rows, attribute_rows)  # type: ignore[arg-type]
-        built, cpu_built = time.perf_counter(), time.process_time()
-        evidence = sum(len(items) for items in graph.edges.values())
+        built = time.perf_counter()
         ranked = clusters(graph, now=datetime(2026, 11, 1, tzinfo=UTC), min_children=2)
-        ranked_at, cpu_ranked = time.perf_counter(), time.process_time()
+        ranked_at = time.perf_counter()
         alerting = hubs(graph, min_children=3, min_agencies=2)
         done, cpu_done = time.perf_counter(), time.process_time()
-    largest = max((c.children for c in ranked), default=0)
+    return {
+        "people_named": float(len(concern_rows)),
+        "details": float(len(attribute_rows)),
+        "nodes": float(len(graph.kinds)),
+        "links": float(len(graph.edges)),
+        "evidence": float(sum(len(items) for items in graph.edges.values())),
+        "clusters": float(len(ranked)),
+        "largest_cluster_children": float(max((c.children for c in ranked), default=0)),
+        "alerting_hubs": float(len(alerting)),
+        "build_seconds": built - started,
+        "rank_seconds": ranked_at - built,
+        "hubs_seconds": done - ranked_at,
+        "total_seconds": done - started,
+        "total_cpu_seconds": cpu_done - cpu_started,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+    figures = run(args.scale, seed=args.seed)
     print(f"load average before: {load:.1f} (2 cores)")
-    print(f"rows: {len(concern_rows):,} people named in concerns, {len(attribute_rows):,} details")
-    print(f"graph: {len(graph.kinds):,} nodes, {len(graph.edges):,} links, {evidence:,} evidence")
-    print(f"clusters with 2+ children: {len(ranked):,} (largest: {largest:,} children)")
-    print(f"hubs that would alert: {len(alerting):,}")
-    print("                      wall s   CPU s")
-    for name, wall, cpu in (
-        ("build graph", built - started, cpu_built - cpu_started),
-        ("components and rank", ranked_at - built, cpu_ranked - cpu_built),
-        ("hubs", done - ranked_at, cpu_done - cpu_ranked),
-        ("total", done - started, cpu_done - cpu_started),
-    ):
-        print(f"{name:<20} {wall:8.2f} {cpu:7.2f}")
+    print(
+        f"rows: {figures['people_named']:,.0f} people named in concerns, "
+        f"{figures['details']:,.0f} details"
+    )
+    print(
+        f"graph: {figures['nodes']:,.0f} nodes, {figures['links']:,.0f} links, "
+        f"{figures['evidence']:,.0f} evidence"
+    )
+    print(
+        f"clusters with 2+ children: {figures['clusters']:,.0f} "
+        f"(largest: {figures['largest_cluster_children']:,.0f} children)"
+    )
+    print(f"hubs that would alert: {figures['alerting_hubs']:,.0f}")
+    print(
+        f"build {figures['build_seconds']:.2f} s, components and rank "
+        f"{figures['rank_seconds']:.2f} s, hubs {figures['hubs_seconds']:.2f} s, total "
+        f"{figures['total_seconds']:.2f} s ({figures['total_cpu_seconds']:.2f} s of CPU)"
+    )
 
 
 if __name__ == "__main__":

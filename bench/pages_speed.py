@@ -42,7 +42,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,6 +62,9 @@ HOME_SHARE = 0.1  # of the requests per page, for the home page
 SAMPLE_CHILDREN = 200
 SEED = 2026
 SERVER_START_SECONDS = 120
+# One application server per core, as docs/operators/deployment.md advises: each is one
+# Python process, and one process runs Python on one core at a time.
+SERVERS = os.cpu_count() or 1
 LOG_LINE = re.compile(r"safeguarding\.requests (GET|POST) (\S+) (\d{3}) (\d+)ms")
 
 
@@ -145,15 +148,27 @@ class Server:
 
 
 @contextmanager
-def app_server(database: BenchDatabase, directory: Path) -> Iterator[Server]:
+def app_servers(database: BenchDatabase, directory: Path, count: int) -> Iterator[list[Server]]:
+    """``count`` application servers, as a proxy would balance between."""
+    with ExitStack() as stack:
+        yield [
+            stack.enter_context(app_server(database, directory, name=f"server-{number}"))
+            for number in range(1, count + 1)
+        ]
+
+
+@contextmanager
+def app_server(
+    database: BenchDatabase, directory: Path, *, name: str = "server"
+) -> Iterator[Server]:
     """`safeguarding serve` on a free loopback port against the bench database."""
     port = _free_port()
-    log = directory / "server.log"
+    log = directory / f"{name}.log"
     command = Path(sys.executable).with_name("safeguarding")
     env = {
         **os.environ,
         "DATABASE_URL": database.url,
-        "SAFEGUARDING_VAR_DIR": str(directory / "var"),
+        "SAFEGUARDING_VAR_DIR": str(directory / "var"),  # shared, as servers share var/
         "SAFEGUARDING_LOG_LEVEL": "INFO",
     }
     with log.open("wb") as output:
@@ -310,7 +325,7 @@ class Measurement:
 
 
 def measure(
-    server: Server,
+    servers: list[Server],
     cookies: dict[str, str],
     paths: list[str],
     *,
@@ -320,21 +335,23 @@ def measure(
     label: str,
     progress: bool,
 ) -> Measurement:
-    """Request ``paths`` in turn, ``requests`` times in all, from ``concurrency`` threads."""
+    """Request ``paths`` in turn, ``requests`` times in all, from ``concurrency`` threads,
+    each keeping to one of ``servers`` (in turn), as a balancing proxy would."""
     from tqdm import tqdm
 
-    warm = Browser(server.port, cookies)
-    for path in itertools.islice(itertools.cycle(paths), warm_up):
-        warm.request("GET", path)
-    warm.close()
-    offset = server.log.stat().st_size
+    for server in servers:
+        warm = Browser(server.port, cookies)
+        for path in itertools.islice(itertools.cycle(paths), warm_up):
+            warm.request("GET", path)
+        warm.close()
+    offsets = [server.log.stat().st_size for server in servers]
     turns = iter(itertools.islice(itertools.cycle(paths), requests))
     lock = threading.Lock()
     latencies: list[float] = []
     errors = 0
     bar = tqdm(total=requests, desc=label, unit="req", disable=not progress)
 
-    def client() -> None:
+    def client(server: Server) -> None:
         nonlocal errors
         browser = Browser(server.port, cookies)
         try:
@@ -355,7 +372,10 @@ def measure(
         finally:
             browser.close()
 
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    threads = [
+        threading.Thread(target=client, args=(servers[number % len(servers)],))
+        for number in range(concurrency)
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -364,7 +384,12 @@ def measure(
     seconds = time.perf_counter() - started
     bar.close()
     time.sleep(0.2)  # let the server's last log lines reach the file
-    return Measurement(latencies, seconds, errors, _server_times(server.log, offset, set(paths)))
+    server_ms = [
+        time_ms
+        for server, offset in zip(servers, offsets, strict=True)
+        for time_ms in _server_times(server.log, offset, set(paths))
+    ]
+    return Measurement(latencies, seconds, errors, server_ms)
 
 
 # ---------------------------------------------------------------------------------------
@@ -430,6 +455,7 @@ def _measure_all(
     *,
     requests: int,
     concurrency: int,
+    servers: int,
     progress: bool,
     report_dir: Path | None,
 ) -> dict[str, float]:
@@ -464,19 +490,21 @@ def _measure_all(
         "queue_contacts_waiting": float(queue_length),
         "person_sample": float(len(mash_children) + len(worker_children)),
         "concurrency": float(concurrency),
+        "servers": float(servers),
         "target_p95_ms": TARGET_P95_MS,
     }
     with (
         tempfile.TemporaryDirectory(prefix="safeguarding-bench-serve-") as directory,
-        app_server(database, Path(directory)) as server,
+        app_servers(database, Path(directory), servers) as running,
     ):
-        sessions = {mash.username: sign_in(server.port, mash)}
-        sessions[worker.username] = sign_in(server.port, worker)
+        # Sessions live in the database: signed in through one server, valid on all.
+        sessions = {mash.username: sign_in(running[0].port, mash)}
+        sessions[worker.username] = sign_in(running[0].port, worker)
         for name, account, paths, share in scenarios:
             cookies = sessions[account.username]
             count = max(concurrency * 2, round(requests * share))
             single = measure(
-                server,
+                running[:1],
                 cookies,
                 paths,
                 requests=min(SEQUENTIAL_REQUESTS, count),
@@ -488,7 +516,7 @@ def _measure_all(
             results[f"{name}_single_p50_ms"] = _percentile(single.latencies_ms, 50)
             results[f"{name}_single_p95_ms"] = _percentile(single.latencies_ms, 95)
             loaded_run = measure(
-                server,
+                running,
                 cookies,
                 paths,
                 requests=count,
@@ -548,6 +576,7 @@ def run(
     database: BenchDatabase | None = None,
     requests: int = REQUESTS,
     concurrency: int = CONCURRENCY,
+    servers: int = SERVERS,
     progress: bool = True,
     report_dir: Path | None = None,
 ) -> dict[str, float]:
@@ -559,6 +588,7 @@ def run(
             database,
             requests=requests,
             concurrency=concurrency,
+            servers=servers,
             progress=progress,
             report_dir=report_dir,
         )
@@ -568,6 +598,7 @@ def run(
             fresh,
             requests=requests,
             concurrency=concurrency,
+            servers=servers,
             progress=progress,
             report_dir=report_dir,
         )
@@ -579,13 +610,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument("--requests", type=int, default=REQUESTS, help="per page")
     parser.add_argument("--concurrency", type=int, default=CONCURRENCY)
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=SERVERS,
+        help=f"application servers ({SERVERS}: one per core)",
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args(argv)
     configure(args.database)
     args.out.mkdir(parents=True, exist_ok=True)
     before = os.getloadavg()
     result = run(
-        args.scale, requests=args.requests, concurrency=args.concurrency, report_dir=args.out
+        args.scale,
+        requests=args.requests,
+        concurrency=args.concurrency,
+        servers=args.servers,
+        report_dir=args.out,
     )
     after = os.getloadavg()
     for key, value in result.items():
