@@ -153,7 +153,10 @@ def _retry(send, stop: threading.Event) -> tuple[int, bytes] | None:
     while time.monotonic() < deadline and not stop.is_set():
         try:
             status, body = send()
-        except OSError:
+        except (OSError, http.client.HTTPException):
+            # Down, refused, or killed mid-answer (headers sent, body cut short): the
+            # request may have been recorded, and sending it again with the same
+            # idempotency key gets its answer.
             time.sleep(0.2)
             continue
         if 200 <= status < 300:
