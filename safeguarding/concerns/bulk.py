@@ -853,11 +853,10 @@ def _tables(rows: _Rows) -> list[_TableRows]:
 def _write_batch(actor: User, rows: _Rows) -> None:
     """Write one batch's rows, run the registers that watch every concern and append its
     audit entries."""
+    db = connections[DEFAULT_DB_ALIAS]
     for model, names, items in _tables(rows):
-        if names is None:
-            _insert_objects(model, items)
-        else:
-            _insert(model, names, items)
+        if items:
+            _write_rows(db, *_table_values(db, model, names, items))
     recorded = rows.recorded
     # The clocks' ids name them in the audit log.
     clock_ids = _insert_returning_ids(Clock, _CLOCK_COLUMNS, [item.clock for item in recorded])
@@ -901,27 +900,15 @@ def _prepare(
     """Make ``rows`` ready to write: the clocks take ids reserved beforehand, and the audit
     entries follow the head ``after``."""
     db = connections[DEFAULT_DB_ALIAS]
-    tables = []
-    for model, names, items in _tables(rows):
-        if not items:
-            continue
-        if names is None:
-            tables.append(_object_rows(db, model, items))
-        else:
-            tables.append((model, _columns(model, names), _prepared(db, model, names, items)))
+    tables = [
+        _table_values(db, model, names, items) for model, names, items in _tables(rows) if items
+    ]
     recorded = rows.recorded
-    for item in recorded:
-        item.clock_id = next(clock_ids)
-    pk = Clock._meta.pk
-    assert pk is not None
-    clock_names = (pk.name, *_CLOCK_COLUMNS)
-    tables.append(
-        (
-            Clock,
-            _columns(Clock, clock_names),
-            _prepared(db, Clock, clock_names, [(item.clock_id, *item.clock) for item in recorded]),
-        )
-    )
+    ids = [next(clock_ids) for _ in recorded]
+    for item, clock_id in zip(recorded, ids, strict=True):
+        item.clock_id = clock_id
+    clocks = _with_ids(Clock, _CLOCK_COLUMNS, [item.clock for item in recorded], ids)
+    tables.append(_table_values(db, Clock, *clocks))
     entries = [entry for item in recorded for entry in _entries(actor, item)]
     return _Prepared(tables, recorded, entries, chain_entries(entries, after))
 
@@ -1072,7 +1059,7 @@ def _insert_returning_ids(
     if db.vendor == "postgresql":
         # Take the ids from the table's sequence first, so that COPY can write the rows.
         ids = _reserve_ids(model, len(rows))
-        _insert(model, (pk.name, *names), [(id_, *row) for id_, row in zip(ids, rows, strict=True)])
+        _insert(model, *_with_ids(model, names, rows, ids))
         return ids
     # Elsewhere a multi-row INSERT ... RETURNING, which gives the ids in the order of the
     # rows (as bulk_create relies on), in statements within SQLite's parameter limit.
@@ -1092,11 +1079,23 @@ def _insert_returning_ids(
     return ids
 
 
-def _insert_objects(model: type[Model], objects: Sequence[Model]) -> None:
-    """Insert unsaved ``objects`` whose primary keys are set (UUIDs), field by field."""
-    if objects:
-        db = connections[DEFAULT_DB_ALIAS]
-        _write_rows(db, *_object_rows(db, model, objects))
+def _with_ids(
+    model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]], ids: list[int]
+) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+    """``names`` and ``rows`` with the primary key first, taking ``ids`` in order."""
+    pk = model._meta.pk
+    assert pk is not None
+    return (pk.name, *names), [(id_, *row) for id_, row in zip(ids, rows, strict=True)]
+
+
+def _table_values(
+    db: BaseDatabaseWrapper, model: type[Model], names: Sequence[str] | None, items: Sequence[Any]
+) -> tuple[type[Model], list[Field[Any, Any]], list[list[Any]]]:
+    """The columns and values that insert ``items``: rows of values for the fields
+    ``names``, or (``names`` None) unsaved objects whose primary keys are set."""
+    if names is None:
+        return _object_rows(db, model, items)
+    return model, _columns(model, names), _prepared(db, model, names, items)
 
 
 def _object_rows(
