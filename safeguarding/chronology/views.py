@@ -28,11 +28,16 @@ PAGE_SIZE = 50
 
 
 def _page_number_of(entries: list[Entry], ref: str) -> int:
-    """The page an entry is on, so that after marking it the practitioner lands on it."""
+    """The page an entry is on, so that a practitioner whose mark failed sees it again."""
     for index, entry in enumerate(entries):
         if entry.ref == ref:
-            return index // PAGE_SIZE + 1
+            return _page_at(index)
     return 1
+
+
+def _page_at(position: int) -> int:
+    """The page number of the entry at ``position`` (from 0) in the chronology."""
+    return position // PAGE_SIZE + 1
 
 
 def _page(
@@ -115,7 +120,8 @@ def mark(request: HttpRequest, person_id: str) -> HttpResponse:
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            number = marked.position // PAGE_SIZE + 1
+            # Back to the page the entry is on, so the practitioner lands on it.
+            number = _page_at(marked.position)
             return redirect(
                 reverse("chronology:view", args=[person_id])
                 + (f"?page={number}" if number > 1 else "")

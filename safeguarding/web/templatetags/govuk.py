@@ -205,7 +205,11 @@ def clock_state(clock: Any) -> str:
 
 @register.filter
 def clock_state_colour(clock: Any) -> str:
-    return _CLOCK_STATE_COLOURS.get(str(clock.state()), "govuk-tag--grey")
+    return _state_colour(clock.state())
+
+
+def _state_colour(state: object) -> str:
+    return _CLOCK_STATE_COLOURS.get(str(state), "govuk-tag--grey")
 
 
 @register.simple_tag
@@ -219,7 +223,7 @@ def clock_tags(clocks: Iterable[Any]) -> SafeString:
         lines.append(
             format_html(
                 '<strong class="govuk-tag {}">{}</strong> {}, due {}',
-                _CLOCK_STATE_COLOURS.get(str(state), "govuk-tag--grey"),
+                _state_colour(state),
                 state.label,
                 display(clock, "clock_type"),
                 dateformat.format(clock.due_on, "j M Y"),
