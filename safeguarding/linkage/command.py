@@ -40,7 +40,7 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
         type=float,
         metavar="P",
         help="match probability at or above which records are merged automatically "
-        "(default LINKAGE_AUTO_MATCH_PROBABILITY, 0.99)",
+        "(default LINKAGE_AUTO_MATCH_PROBABILITY, 0.97)",
     )
     command.add_argument(
         "--review-threshold",

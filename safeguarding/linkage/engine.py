@@ -52,10 +52,15 @@ BLOCKING_RULES: tuple[tuple[str, ...] | str, ...] = (
     ("nhs_number",),
     ("upn",),
     ("given_name", "family_name"),
+    ("given_name", "family_metaphone"),
+    ("given_metaphone", "family_name"),
+    ("family_name", "birth_year"),
+    ("given_name", "birth_year"),
     ("dob", "family_soundex"),
     ("dob", "given_metaphone"),
     ("family_metaphone", "given_metaphone", "birth_year"),
     "l.dob = r.dob_swapped and l.family_soundex = r.family_soundex",
+    ("dob", "postcode"),
     ("postcode", "given_metaphone"),
     ("postcode", "family_metaphone"),
     ("phone",),
@@ -73,7 +78,7 @@ COMPARISON_NAMES: dict[str, str] = {
     "upn": "Unique pupil number",
 }
 
-DEFAULT_AUTO_MATCH_PROBABILITY = 0.99
+DEFAULT_AUTO_MATCH_PROBABILITY = 0.97
 DEFAULT_REVIEW_PROBABILITY = 0.80
 
 
@@ -113,6 +118,9 @@ def _comparisons() -> list[Any]:
             cll.ArrayIntersectLevel("given_forms", 1).configure(
                 label_for_charts="Nickname or alias"
             ),
+            cll.DamerauLevenshteinLevel("given_name", 1).configure(
+                label_for_charts="One letter differs"
+            ),
             cll.JaroWinklerLevel("given_name", 0.92).configure(label_for_charts="Small typo"),
             cll.ExactMatchLevel("given_metaphone").configure(label_for_charts="Sounds alike"),
             cll.JaroWinklerLevel("given_name", 0.8).configure(label_for_charts="Similar"),
@@ -125,6 +133,9 @@ def _comparisons() -> list[Any]:
         comparison_levels=[
             cll.NullLevel("family_name"),
             cll.ExactMatchLevel("family_name").configure(label_for_charts="Exact"),
+            cll.DamerauLevenshteinLevel("family_name", 1).configure(
+                label_for_charts="One letter differs"
+            ),
             cll.JaroWinklerLevel("family_name", 0.92).configure(label_for_charts="Small typo"),
             cll.ExactMatchLevel("family_metaphone").configure(label_for_charts="Sounds alike"),
             cll.JaroWinklerLevel("family_name", 0.8).configure(label_for_charts="Similar"),
@@ -144,9 +155,22 @@ def _comparisons() -> list[Any]:
             cll.CustomLevel('"dob_l" = "dob_swapped_r"', label_for_charts="Day and month swapped"),
             cll.CustomLevel(
                 '(cast("dob_estimated_l" as boolean) or cast("dob_estimated_r" as boolean)) '
-                'and abs("birth_year_l" - "birth_year_r") <= 1',
-                label_for_charts="Approximate age agrees",
+                'and "birth_year_l" = "birth_year_r"',
+                label_for_charts="Approximate age: same year",
             ),
+            cll.CustomLevel(
+                '(cast("dob_estimated_l" as boolean) or cast("dob_estimated_r" as boolean)) '
+                'and abs("birth_year_l" - "birth_year_r") <= 1',
+                label_for_charts="Approximate age: a year out",
+            ),
+            cll.CustomLevel(
+                'levenshtein("dob_l", "dob_r") <= 1 '
+                'and substr("dob_l", 1, 4) = substr("dob_r", 1, 4)',
+                label_for_charts="One digit of day or month differs",
+            ),
+            cll.AbsoluteDateDifferenceLevel(
+                "dob", threshold=10, metric="day", input_is_string=True
+            ).configure(label_for_charts="Within ten days"),
             cll.LevenshteinLevel("dob", 1).configure(label_for_charts="One digit differs"),
             cll.AbsoluteDateDifferenceLevel(
                 "dob", threshold=1, metric="month", input_is_string=True

@@ -1,7 +1,10 @@
 """Synthetic people recorded by several agencies, with the truth known: for the linkage
-benchmark and the accuracy tests. Names come from Faker's en_GB lists, never real records.
+benchmark and the accuracy tests. Names come from Faker's lists (see NAME_GROUPS), never
+real records.
 
-Each person is recorded by one to four agencies, each copy with an agency's usual errors:
+Each person is recorded by one to four agencies (schools, health services, police,
+councils), each copy with what that kind of agency holds (see CHILD_RECORDERS) and its
+usual errors:
 typos in names, nicknames ("Bill" for "William"), day and month of birth swapped, an
 approximate age instead of a date, a date a few days out, missing fields, phone numbers
 written differently, an old postcode."""
@@ -22,19 +25,64 @@ COPY_WEIGHTS = (0.5, 0.3, 0.15, 0.05)
 TODAY = date(2026, 11, 1)
 
 
+# Where the names of England's people come from, by the 2021 census's broad groups: each
+# group's names are drawn from Faker's locales for it. One British list alone (182 given
+# names a sex, 500 family names) would give every full name to several people in a
+# million, which no agency's records show.
+NAME_GROUPS: tuple[tuple[float, tuple[str, ...]], ...] = (
+    (0.78, ("en_GB", "en_IE", "en_US")),  # White British and Irish, mixed
+    (0.08, ("en_IN", "en_PK")),  # South Asian
+    (0.04, ("en_NG", "yo_NG", "tw_GH")),  # Black African and Caribbean
+    (0.06, ("pl_PL", "ro_RO", "lt_LT")),  # White other: Eastern Europe
+    (0.04, ("it_IT", "pt_PT", "tr_TR")),  # other
+)
+DRAWS_PER_LOCALE = 3000
+
+
+def _names(locales: tuple[str, ...]) -> dict[str, list[str]]:
+    from faker import Faker
+
+    female: set[str] = set()
+    male: set[str] = set()
+    family: set[str] = set()
+    for locale in locales:
+        fake = Faker(locale)
+        fake.seed_instance(SEED)
+        for _ in range(DRAWS_PER_LOCALE):
+            female.add(fake.first_name_female())
+            male.add(fake.first_name_male())
+            family.add(fake.last_name())
+    return {"female": sorted(female), "male": sorted(male), "family": sorted(family)}
+
+
 def _pools(rng: random.Random) -> dict[str, Any]:
     from faker import Faker
-    from faker.providers.person.en_GB import Provider as Names
 
     fake = Faker("en_GB")
     fake.seed_instance(SEED)
     postcodes = sorted({fake.postcode() for _ in range(40_000)})
     return {
-        "female": sorted(set(Names.first_names_female)),
-        "male": sorted(set(Names.first_names_male)),
-        "family": sorted(set(Names.last_names)),
+        "groups": [_names(locales) for _, locales in NAME_GROUPS],
+        "group_weights": [weight for weight, _ in NAME_GROUPS],
         "postcodes": postcodes,
     }
+
+
+# Which kind of agency records a person, and how often each writes down the person's
+# NHS number and (for a child) unique pupil number: health services nearly always hold
+# the NHS number, schools the pupil number, police seldom either.
+CHILD_RECORDERS = (("school", 0.3), ("health", 0.3), ("police", 0.2), ("council", 0.2))
+ADULT_RECORDERS = (("health", 0.4), ("police", 0.35), ("council", 0.25))
+NHS_NUMBER_RECORDED = {"health": 0.9, "council": 0.4, "school": 0.05, "police": 0.1}
+UPN_RECORDED = {"school": 0.95, "council": 0.3}
+
+
+def _upn(rng: random.Random) -> str:
+    from safeguarding.people.identifiers import upn_check_letter
+
+    body = f"{rng.randrange(201, 939):03d}{rng.randrange(10_000):04d}"
+    body += f"{rng.randrange(10, 26):02d}{rng.randrange(1000):03d}"
+    return upn_check_letter(body) + body
 
 
 def _nhs_number(rng: random.Random) -> str:
@@ -76,16 +124,22 @@ def generate(count: int, *, seed: int = SEED) -> tuple[list[dict[str, Any]], dic
     while len(records) < count:
         person += 1
         sex = rng.choice(("female", "male"))
-        given = rng.choice(pools[sex])
-        family = rng.choice(pools["family"])
+        names = rng.choices(pools["groups"], pools["group_weights"])[0]
+        given = rng.choice(names[sex])
+        family = rng.choice(names["family"])
         child = rng.random() < 0.6
         age_days = rng.randrange(0, 18 * 365) if child else rng.randrange(18 * 365, 70 * 365)
         born = TODAY - timedelta(days=age_days)
         postcode = rng.choice(pools["postcodes"])
         phone = f"07{rng.randrange(100_000_000, 999_999_999)}"
         nhs = _nhs_number(rng)
+        upn = _upn(rng) if child else ""
+        recorders = CHILD_RECORDERS if child else ADULT_RECORDERS
         copies = rng.choices(COPIES, COPY_WEIGHTS)[0]
         for _ in range(min(copies, count - len(records))):
+            recorder = rng.choices(
+                [kind for kind, _ in recorders], [weight for _, weight in recorders]
+            )[0]
             record_given, record_family = given, family
             roll = rng.random()
             if roll < 0.10:
@@ -129,8 +183,8 @@ def generate(count: int, *, seed: int = SEED) -> tuple[list[dict[str, Any]], dic
                         sex=sex if rng.random() < 0.9 else "",
                         postcodes=[record_postcode] if record_postcode else [],
                         phones=[record_phone] if record_phone else [],
-                        nhs_number=nhs if rng.random() < 0.35 else "",
-                        upn="",
+                        nhs_number=nhs if rng.random() < NHS_NUMBER_RECORDED[recorder] else "",
+                        upn=upn if upn and rng.random() < UPN_RECORDED.get(recorder, 0) else "",
                     )
                 )
             )
