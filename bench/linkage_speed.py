@@ -23,17 +23,22 @@ Generating the records is not timed; training, prediction and clustering are.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
 from typing import Any
 
+import django
+
 from safeguarding.linkage.engine import BACKENDS, DEFAULT_AUTO_MATCH_PROBABILITY, Engine
-from safeguarding.linkage.synthetic import generate, pairwise_accuracy
+from safeguarding.linkage.synthetic import pairwise_accuracy
 
 FULL_SCALE_RECORDS = 1_000_000
 # New records linked incrementally, per resolved record.
 NEW_PER_RESOLVED = 0.01
+# Exploitation networks planted among the records (100 in 1,000,000).
+NETWORKS_PER_RECORD = 0.0001
 
 
 def resolve(
@@ -114,7 +119,12 @@ def run(scale: float, *, backend: str = "duckdb", quiet: bool = False) -> dict[s
     count = max(1000, int(FULL_SCALE_RECORDS * scale))
     new_count = max(10, int(count * NEW_PER_RESOLVED))
     started = time.perf_counter()
-    records, truth = generate(count + new_count)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.config.settings")
+    django.setup()
+    from safeguarding.networks.synthetic import generate_concerns, network_recovery
+
+    data = generate_concerns(count + new_count, networks=max(5, int(NETWORKS_PER_RECORD * count)))
+    records, truth = data.records, data.truth
     # The new records are a random draw: some are people already resolved, some are not.
     chosen = set(random.Random(count).sample(range(len(records)), new_count))
     resolved = [record for index, record in enumerate(records) if index not in chosen]
@@ -137,6 +147,11 @@ def run(scale: float, *, backend: str = "duckdb", quiet: bool = False) -> dict[s
     figures.update(
         {f"after_{key}": value for key, value in pairwise_accuracy(after, truth).items()}
     )
+    if not quiet:
+        print("finding the planted networks", file=sys.stderr)
+    figures.update(network_recovery(data, after))
+    unresolved = network_recovery(data, {})
+    figures["networks_found_whole_unresolved"] = unresolved["networks_found_whole"]
     return figures
 
 

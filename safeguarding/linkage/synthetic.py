@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -112,82 +113,127 @@ def _nicknames() -> Any:
     return NickNamer()
 
 
-def generate(count: int, *, seed: int = SEED) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """``count`` prepared records and the true person (an int) of each record id."""
-    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
-    pools = _pools(rng)
-    namer = _nicknames()
-    nickname_cache: dict[str, list[str]] = {}
-    records: list[dict[str, Any]] = []
-    truth: dict[str, int] = {}
-    person = 0
-    while len(records) < count:
-        person += 1
+@dataclass(frozen=True)
+class TruePerson:
+    """A synthetic person as they are, before any agency records them."""
+
+    number: int
+    sex: str
+    given: str
+    family: str
+    child: bool
+    age_days: int
+    postcode: str
+    phone: str
+    nhs: str
+    upn: str
+
+    @property
+    def born(self) -> date:
+        return TODAY - timedelta(days=self.age_days)
+
+
+class People:
+    """Makes synthetic people, and agencies' records of them with each kind of agency's
+    usual errors. Seeded: the same calls give the same people and records."""
+
+    def __init__(self, seed: int = SEED) -> None:
+        self.rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+        self.pools = _pools(self.rng)
+        self.namer = _nicknames()
+        self.nickname_cache: dict[str, list[str]] = {}
+        self.people = 0
+
+    def person(self, *, child: bool | None = None) -> TruePerson:
+        rng, pools = self.rng, self.pools
+        self.people += 1
         sex = rng.choice(("female", "male"))
         names = rng.choices(pools["groups"], pools["group_weights"])[0]
         given = rng.choice(names[sex])
         family = rng.choice(names["family"])
-        child = rng.random() < 0.6
-        age_days = rng.randrange(0, 18 * 365) if child else rng.randrange(18 * 365, 70 * 365)
-        born = TODAY - timedelta(days=age_days)
+        is_child = rng.random() < 0.6
+        if child is not None:
+            is_child = child
+        age_days = rng.randrange(0, 18 * 365) if is_child else rng.randrange(18 * 365, 70 * 365)
         postcode = rng.choice(pools["postcodes"])
         phone = f"07{rng.randrange(100_000_000, 999_999_999)}"
         nhs = _nhs_number(rng)
-        upn = _upn(rng) if child else ""
-        recorders = CHILD_RECORDERS if child else ADULT_RECORDERS
-        copies = rng.choices(COPIES, COPY_WEIGHTS)[0]
-        for _ in range(min(copies, count - len(records))):
-            recorder = rng.choices(
-                [kind for kind, _ in recorders], [weight for _, weight in recorders]
-            )[0]
-            record_given, record_family = given, family
-            roll = rng.random()
-            if roll < 0.10:
-                options = nickname_cache.setdefault(
-                    given, sorted(namer.nicknames_of(given.lower()))
-                )
-                if options:
-                    record_given = rng.choice(options).title()
-            elif roll < 0.18:
-                record_given = _typo(rng, given)
-            if rng.random() < 0.08:
-                record_family = _typo(rng, family)
-            record_born: date | None = born
-            estimated = False
-            roll = rng.random()
-            if roll < 0.05 and born.day <= 12 and born.day != born.month:
-                record_born = born.replace(month=born.day, day=born.month)
-            elif roll < 0.10:
-                record_born = date(TODAY.year - (age_days // 365) + rng.choice((-1, 0, 0)), 1, 1)
-                estimated = True
-            elif roll < 0.14:
-                record_born = None
-            elif roll < 0.17:
-                record_born = born + timedelta(days=rng.choice((-10, -1, 1, 10)))
-            record_phone = phone if rng.random() < 0.4 else ""
-            if record_phone and rng.random() < 0.5:
-                record_phone = "+44 " + record_phone[1:5] + " " + record_phone[5:]
-            record_postcode = postcode if rng.random() < 0.7 else ""
-            if record_postcode and rng.random() < 0.1:
-                record_postcode = rng.choice(pools["postcodes"])
-            unique_id = f"r{len(records)}"
-            truth[unique_id] = person
-            records.append(
-                prepare(
-                    RawPerson(
-                        unique_id=unique_id,
-                        given_name=record_given,
-                        family_name=record_family,
-                        date_of_birth=record_born,
-                        date_of_birth_is_estimated=estimated,
-                        sex=sex if rng.random() < 0.9 else "",
-                        postcodes=[record_postcode] if record_postcode else [],
-                        phones=[record_phone] if record_phone else [],
-                        nhs_number=nhs if rng.random() < NHS_NUMBER_RECORDED[recorder] else "",
-                        upn=upn if upn and rng.random() < UPN_RECORDED.get(recorder, 0) else "",
-                    )
-                )
+        upn = _upn(rng) if is_child else ""
+        return TruePerson(
+            self.people, sex, given, family, is_child, age_days, postcode, phone, nhs, upn
+        )
+
+    def recorder(self, person: TruePerson) -> str:
+        """The kind of agency that records this person this time."""
+        recorders = CHILD_RECORDERS if person.child else ADULT_RECORDERS
+        return self.rng.choices(
+            [kind for kind, _ in recorders], [weight for _, weight in recorders]
+        )[0]
+
+    def record(self, person: TruePerson, recorder: str, unique_id: str) -> dict[str, Any]:
+        """One agency's prepared record of ``person``, with that agency's errors."""
+        rng, given, family, born = self.rng, person.given, person.family, person.born
+        record_given, record_family = given, family
+        roll = rng.random()
+        if roll < 0.10:
+            options = self.nickname_cache.setdefault(
+                given, sorted(self.namer.nicknames_of(given.lower()))
             )
+            if options:
+                record_given = rng.choice(options).title()
+        elif roll < 0.18:
+            record_given = _typo(rng, given)
+        if rng.random() < 0.08:
+            record_family = _typo(rng, family)
+        record_born: date | None = born
+        estimated = False
+        roll = rng.random()
+        if roll < 0.05 and born.day <= 12 and born.day != born.month:
+            record_born = born.replace(month=born.day, day=born.month)
+        elif roll < 0.10:
+            age_years = person.age_days // 365
+            record_born = date(TODAY.year - age_years + rng.choice((-1, 0, 0)), 1, 1)
+            estimated = True
+        elif roll < 0.14:
+            record_born = None
+        elif roll < 0.17:
+            record_born = born + timedelta(days=rng.choice((-10, -1, 1, 10)))
+        record_phone = person.phone if rng.random() < 0.4 else ""
+        if record_phone and rng.random() < 0.5:
+            record_phone = "+44 " + record_phone[1:5] + " " + record_phone[5:]
+        record_postcode = person.postcode if rng.random() < 0.7 else ""
+        if record_postcode and rng.random() < 0.1:
+            record_postcode = rng.choice(self.pools["postcodes"])
+        upn_recorded = person.upn and rng.random() < UPN_RECORDED.get(recorder, 0)
+        return prepare(
+            RawPerson(
+                unique_id=unique_id,
+                given_name=record_given,
+                family_name=record_family,
+                date_of_birth=record_born,
+                date_of_birth_is_estimated=estimated,
+                sex=person.sex if rng.random() < 0.9 else "",
+                postcodes=[record_postcode] if record_postcode else [],
+                phones=[record_phone] if record_phone else [],
+                nhs_number=person.nhs if rng.random() < NHS_NUMBER_RECORDED[recorder] else "",
+                upn=person.upn if upn_recorded else "",
+            )
+        )
+
+
+def generate(count: int, *, seed: int = SEED) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """``count`` prepared records and the true person (an int) of each record id."""
+    people = People(seed)
+    records: list[dict[str, Any]] = []
+    truth: dict[str, int] = {}
+    while len(records) < count:
+        person = people.person()
+        copies = people.rng.choices(COPIES, COPY_WEIGHTS)[0]
+        for _ in range(min(copies, count - len(records))):
+            recorder = people.recorder(person)
+            unique_id = f"r{len(records)}"
+            truth[unique_id] = person.number
+            records.append(people.record(person, recorder, unique_id))
     return records, truth
 
 
