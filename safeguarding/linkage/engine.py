@@ -270,7 +270,6 @@ class Engine:
     backend: Backend
     db_api: Any
     _tables: int = 0
-    _sizes: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     @contextmanager
@@ -304,9 +303,7 @@ class Engine:
 
         self._tables += 1
         table = pa.Table.from_pylist(list(records), schema=_arrow_schema())
-        registered = self.db_api.register(table, table_name=f"records_{self._tables}")
-        self._sizes[registered.physical_name] = table.num_rows
-        return registered
+        return self.db_api.register(table, table_name=f"records_{self._tables}")
 
     def train(self, records: Any, *, seed: int = 2026) -> dict[str, Any]:
         """Estimate the model's parameters from ``records`` (a registered table) and return
@@ -314,7 +311,6 @@ class Engine:
         from splink import Linker, block_on
 
         linker = Linker(records, settings(explain=True), log_level=None)
-        size = self._sizes.get(records.physical_name, 0)
         linker.training.estimate_probability_two_random_records_match(
             [
                 block_on("nhs_number"),
@@ -332,8 +328,10 @@ class Engine:
             block_on("dob", "postcode"),
             block_on("dob", "family_soundex"),
         ):
+            # Every blocked pair up to ten million (about a million records), a sample
+            # beyond: enough to learn m, and the memory stays bounded at any scale.
             linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, record_sample_proportion=1.0 if size < 200_000 else 0.1
+                rule, max_pairs=1e7
             )
         model: dict[str, Any] = linker.misc.save_model_to_json()
         return model
