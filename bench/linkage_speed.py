@@ -49,13 +49,20 @@ def resolve(
     spark: Any = None,
 ) -> tuple[dict[str, str], dict[str, float]]:
     """Train, predict and cluster; the clusters and the seconds each step took."""
-    clusters, timings, _model = _resolve(records, backend=backend, threshold=threshold, spark=spark)
+    clusters, timings, _model = resolve_with_model(
+        records, backend=backend, threshold=threshold, spark=spark
+    )
     return clusters, timings
 
 
-def _resolve(
-    records: list[dict[str, Any]], *, backend: str, threshold: float, spark: Any = None
+def resolve_with_model(
+    records: list[dict[str, Any]],
+    *,
+    backend: str = "duckdb",
+    threshold: float = DEFAULT_AUTO_MATCH_PROBABILITY,
+    spark: Any = None,
 ) -> tuple[dict[str, str], dict[str, float], dict[str, Any]]:
+    """As resolve, and the trained model too, for linking new records later."""
     timings: dict[str, float] = {}
     with Engine.open(backend, spark=spark) as engine:  # type: ignore[arg-type]
         table = engine.register(records)
@@ -132,7 +139,7 @@ def run(scale: float, *, backend: str = "duckdb", quiet: bool = False) -> dict[s
     generated = time.perf_counter() - started
     if not quiet:
         print(f"generated {len(records):,} records in {generated:.1f} s", file=sys.stderr)
-    clusters, timings, model = _resolve(
+    clusters, timings, model = resolve_with_model(
         resolved, backend=backend, threshold=DEFAULT_AUTO_MATCH_PROBABILITY
     )
     figures = {"records": float(len(resolved)), "generate_seconds": round(generated, 1)}

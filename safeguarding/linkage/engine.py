@@ -12,6 +12,7 @@ expectation maximisation over pairs blocked on other fields; nothing is set by h
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sys
@@ -80,6 +81,9 @@ COMPARISON_NAMES: dict[str, str] = {
 
 DEFAULT_AUTO_MATCH_PROBABILITY = 0.97
 DEFAULT_REVIEW_PROBABILITY = 0.80
+
+
+_TABLE_NUMBERS = itertools.count(1)
 
 
 class LinkageUnavailableError(RuntimeError):
@@ -269,7 +273,6 @@ class Engine:
 
     backend: Backend
     db_api: Any
-    _tables: int = 0
 
     @classmethod
     @contextmanager
@@ -301,9 +304,9 @@ class Engine:
     def register(self, records: Sequence[dict[str, Any]]) -> Any:
         import pyarrow as pa
 
-        self._tables += 1
         table = pa.Table.from_pylist(list(records), schema=_arrow_schema())
-        return self.db_api.register(table, table_name=f"records_{self._tables}")
+        # Numbered across the process: a Spark session outlives the engine that opened it.
+        return self.db_api.register(table, table_name=f"records_{next(_TABLE_NUMBERS)}")
 
     def train(self, records: Any, *, seed: int = 2026) -> dict[str, Any]:
         """Estimate the model's parameters from ``records`` (a registered table) and return

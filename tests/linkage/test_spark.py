@@ -39,3 +39,21 @@ def test_spark_backend_resolves_with_the_same_settings(spark: Any) -> None:
     accuracy = pairwise_accuracy(clusters, truth)
     assert accuracy["precision"] >= 0.97, accuracy
     assert accuracy["f1"] >= 0.85, accuracy
+
+
+def test_spark_links_new_records_against_resolved_ones_in_the_same_session(spark: Any) -> None:
+    from bench.linkage_speed import link_new, resolve_with_model
+
+    records, truth = generate(1500, seed=5)
+    # Every fifteenth record is new: most of their people already have records resolved.
+    new = records[::15]
+    resolved = [record for index, record in enumerate(records) if index % 15]
+    clusters, _timings, model = resolve_with_model(resolved, backend="spark", spark=spark)
+    # A second engine on the same session: its tables must not clash with the first's.
+    after, _seconds = link_new(resolved, new, clusters, model, backend="spark", spark=spark)
+    assert set(after) == set(truth)
+    resolved_clusters = {after[record["unique_id"]] for record in resolved}
+    joined = [record for record in new if after[record["unique_id"]] in resolved_clusters]
+    assert joined, "some new records are people already resolved"
+    accuracy = pairwise_accuracy(after, truth)
+    assert accuracy["precision"] >= 0.97, accuracy
