@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 from collections.abc import Iterator, Sequence
@@ -24,8 +23,13 @@ if TYPE_CHECKING:
 GENESIS_HASH = "0" * 64
 
 
+# One encoder for every canonical form: json.dumps with these arguments builds a new
+# encoder on each call, and an import hashes a few entries per concern.
+_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str).encode
+
+
 def _canonical(entry_fields: dict[str, Any]) -> bytes:
-    return json.dumps(entry_fields, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return _encode(entry_fields).encode()
 
 
 def compute_hash(
@@ -43,24 +47,67 @@ def compute_hash(
     legal_basis: str,
     payload: dict[str, Any],
 ) -> str:
-    message = _canonical(
+    """The HMAC of the canonical JSON of every field of an entry."""
+    return _hash(
+        _message(
+            previous_hash=previous_hash,
+            sequence=sequence,
+            occurred_at=occurred_at.isoformat(timespec="microseconds"),
+            actor_id=actor_id,
+            actor_label=actor_label,
+            agency_code=agency_code,
+            verb=verb,
+            target_type=target_type,
+            target_id=target_id,
+            reason=reason,
+            legal_basis=legal_basis,
+            payload_text=_encode(payload),
+        )
+    )
+
+
+def _message(
+    *,
+    previous_hash: str,
+    sequence: int,
+    occurred_at: str,
+    actor_id: int | None,
+    actor_label: str,
+    agency_code: str,
+    verb: str,
+    target_type: str,
+    target_id: str,
+    reason: str,
+    legal_basis: str,
+    payload_text: str,
+) -> bytes:
+    """The canonical JSON of every field, ``payload_text`` (the payload's canonical JSON)
+    included as it is rather than encoded again: the keys before "payload" in sorted
+    order, the payload, then the keys after it."""
+    before = _encode(
         {
-            "previous_hash": previous_hash,
-            "sequence": sequence,
-            "occurred_at": occurred_at.isoformat(timespec="microseconds"),
             "actor_id": actor_id,
             "actor_label": actor_label,
             "agency_code": agency_code,
-            "verb": verb,
-            "target_type": target_type,
-            "target_id": target_id,
-            "reason": reason,
             "legal_basis": legal_basis,
-            "payload": payload,
+            "occurred_at": occurred_at,
         }
     )
-    key = settings.AUDIT_HMAC_KEY.encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    after = _encode(
+        {
+            "previous_hash": previous_hash,
+            "reason": reason,
+            "sequence": sequence,
+            "target_id": target_id,
+            "target_type": target_type,
+            "verb": verb,
+        }
+    )
+    return f'{before[:-1]},"payload":{payload_text},{after[1:]}'.encode()
+
+
+def _hash(message: bytes) -> str:
+    return hmac.digest(settings.AUDIT_HMAC_KEY.encode(), message, "sha256").hex()
 
 
 def _entry_hash(entry: AuditEntry, previous_hash: str) -> str:
@@ -84,6 +131,30 @@ def _normalised_payload(payload: dict[str, Any] | None) -> dict[str, Any]:
     # Round-trip through JSON so that what is hashed is exactly what the database returns.
     result: dict[str, Any] = json.loads(_canonical(payload or {}))
     return result
+
+
+def payload_text(payload: dict[str, Any] | None) -> str:
+    """The canonical JSON of ``payload`` as the database will return it: what the hash
+    covers, and on PostgreSQL what is stored. Encoded once; encoded again from what it
+    decodes to only when some key is not a string (JSON turns such keys into strings,
+    which may change their sorted order)."""
+    text = _encode(payload or {})
+    if not _string_keys(payload):
+        text = _encode(json.loads(text))
+    return text
+
+
+def _string_keys(value: object) -> bool:
+    """Whether every key of every mapping in ``value`` is a string."""
+    if isinstance(value, dict):
+        return all(
+            isinstance(key, str)
+            and (not isinstance(item, dict | list | tuple) or _string_keys(item))
+            for key, item in value.items()
+        )
+    if isinstance(value, list | tuple):
+        return all(_string_keys(item) for item in value if isinstance(item, dict | list | tuple))
+    return True
 
 
 def record(
@@ -209,8 +280,12 @@ def chain_entries(entries: Sequence[PendingEntry], after: tuple[int, str]) -> Ch
     write_chained)."""
     sequence, previous_hash = after
     occurred_at = timezone.now()
+    hashed_at = occurred_at.isoformat(timespec="microseconds")
     ops = connection.ops
     stored_at = ops.adapt_datetimefield_value(occurred_at)
+    # PostgreSQL takes the payload's canonical text for its jsonb column as it is; elsewhere
+    # the payload is stored as the per-entry path stores it.
+    as_text = connection.vendor == "postgresql"
     actors: dict[int | None, tuple[int | None, str, str]] = {}
     rows: list[tuple[Any, ...]] = []
     for pending in entries:
@@ -231,20 +306,22 @@ def chain_entries(entries: Sequence[PendingEntry], after: tuple[int, str]) -> Ch
         actor_label = pending.actor_label or actor_label
         verb = str(pending.verb)
         target_id = str(pending.target_id)
-        payload = _normalised_payload(pending.payload)
-        entry_hash = compute_hash(
-            previous_hash=previous_hash,
-            sequence=sequence,
-            occurred_at=occurred_at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            agency_code=agency_code,
-            verb=verb,
-            target_type=pending.target_type,
-            target_id=target_id,
-            reason=pending.reason,
-            legal_basis=pending.legal_basis,
-            payload=payload,
+        text = payload_text(pending.payload)
+        entry_hash = _hash(
+            _message(
+                previous_hash=previous_hash,
+                sequence=sequence,
+                occurred_at=hashed_at,
+                actor_id=actor_id,
+                actor_label=actor_label,
+                agency_code=agency_code,
+                verb=verb,
+                target_type=pending.target_type,
+                target_id=target_id,
+                reason=pending.reason,
+                legal_basis=pending.legal_basis,
+                payload_text=text,
+            )
         )
         rows.append(
             (
@@ -258,7 +335,9 @@ def chain_entries(entries: Sequence[PendingEntry], after: tuple[int, str]) -> Ch
                 target_id,
                 pending.reason,
                 pending.legal_basis,
-                ops.adapt_json_value(payload, None),
+                text
+                if as_text
+                else ops.adapt_json_value(_normalised_payload(pending.payload), None),
                 previous_hash,
                 entry_hash,
             )

@@ -394,10 +394,10 @@ def _record_overlapped(
             head = locked_head()
             clock_ids = iter(_reserve_ids(Clock, len(ready)))
             with _ImmediateConstraints(db), _Writer(db) as writer:
-                for chunk in batched(ready, batch_size):
+                for chunk in _overlapped_batches(ready, batch_size):
                     if writer.failed:
                         break
-                    prepared = _prepare(actor, run.build(list(chunk)), clock_ids, head)
+                    prepared = _prepare(actor, run.build(chunk), clock_ids, head)
                     head = prepared.chained.head
                     writer.write(prepared)
                     progress(len(chunk))
@@ -407,6 +407,17 @@ def _record_overlapped(
         outcomes[index].created = True
     progress(len(concerns) - len(ready))
     return True
+
+
+def _overlapped_batches(ready: list[_Ready], batch_size: int) -> Iterator[list[_Ready]]:
+    """``ready`` in batches of ``batch_size``, but for a first batch a tenth of that size:
+    nothing is written while the first batch is prepared, so the smaller it is, the
+    sooner the writer starts."""
+    first = max(1, batch_size // 10)
+    if ready[:first]:
+        yield ready[:first]
+    for batch in batched(ready[first:], batch_size):
+        yield list(batch)
 
 
 def _reserve_ids(model: type[Model], count: int) -> list[int]:

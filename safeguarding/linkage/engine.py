@@ -333,9 +333,7 @@ class Engine:
         ):
             # Every blocked pair up to ten million (about a million records), a sample
             # beyond: enough to learn m, and the memory stays bounded at any scale.
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, max_pairs=1e7
-            )
+            linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=1e7)
         model: dict[str, Any] = linker.misc.save_model_to_json()
         return model
 

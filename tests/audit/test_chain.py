@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+from datetime import UTC, date, datetime
+
 import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from safeguarding.audit.chain import compute_hash, record, verify_chain
+from safeguarding.audit.chain import compute_hash, payload_text, record, verify_chain
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.cli import main
@@ -171,6 +176,53 @@ def test_hashes_depend_on_the_secret_key(settings):
     assert compute_hash(**fields) == entry.entry_hash
     settings.AUDIT_HMAC_KEY = "another key"
     assert compute_hash(**fields) != entry.entry_hash
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"agency_record_id": "POL-1", "persons": ["p1", "p1"]},
+        {"b": [1, 2.5, -0.0, None, True], "a": {"é": 'line\u2028break "quoted"'}},
+        {"on": date(2026, 3, 2), "pair": ("x", "y")},
+        {10: "ten", 9: "nine"},
+        {"nested": [{3: "c", 20: "t"}]},
+    ],
+)
+def test_an_entry_hash_is_the_hmac_of_the_canonical_json_of_its_fields(settings, payload):
+    # The hash is worked out from the payload's canonical text without encoding the
+    # payload again: it must still be exactly the HMAC of the whole entry's canonical JSON,
+    # the payload as the database returns it.
+    def canonical(value: object) -> str:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+    stored = json.loads(canonical(payload))
+    fields = {
+        "previous_hash": "ab" * 32,
+        "sequence": 12,
+        "occurred_at": datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC),
+        "actor_id": None,
+        "actor_label": 'système "x"',
+        "agency_code": "POL-TEST",
+        "verb": "concern-recorded",
+        "target_type": "concern",
+        "target_id": "id\n",
+        "reason": "",
+        "legal_basis": "a basis",
+    }
+    message = canonical(
+        {
+            **fields,
+            "occurred_at": fields["occurred_at"].isoformat(timespec="microseconds"),
+            "payload": stored,
+        }
+    )
+    expected = hmac.new(
+        settings.AUDIT_HMAC_KEY.encode(), message.encode(), hashlib.sha256
+    ).hexdigest()
+
+    assert payload_text(payload) == canonical(stored)
+    assert compute_hash(**fields, payload=stored) == expected
 
 
 def test_verify_audit_command_exit_codes(capsys):

@@ -709,6 +709,54 @@ def test_record_many_of_nothing_changes_nothing(db):
     assert AuditEntry.objects.count() == before
 
 
+def test_record_many_stores_and_hashes_payloads_as_record_does(area: Area):
+    # Keys that are not strings become strings in JSON, and sort differently then.
+    payloads = [
+        None,
+        {"persons": ["p1", "p2"], "agency_record_id": "POL-1"},
+        {"nested": {"b": [1, 2.5, None, True], "a": "ü\u2028"}, "on": date(2026, 3, 2)},
+        {10: "ten", 9: "nine"},
+        {"list": [{3: "c", 20: "t"}]},
+    ]
+
+    def written(write: Callable[[], Any]) -> list[tuple[Any, ...]]:
+        since = head()
+        with transaction.atomic():
+            write()
+            rows = list(
+                AuditEntry.objects.filter(sequence__gt=since)
+                .order_by("sequence")
+                .values_list("payload", "entry_hash")
+            )
+            assert verify_chain().ok
+            transaction.set_rollback(True)
+        return rows
+
+    entries = [
+        PendingEntry(AuditVerb.DATA_IMPORTED, actor=area.system, payload=payload)
+        for payload in payloads
+    ]
+    one_by_one = written(
+        lambda: [record(entry.verb, actor=entry.actor, payload=entry.payload) for entry in entries]
+    )
+    together = written(lambda: record_many(entries))
+
+    assert [payload for payload, _ in together] == [payload for payload, _ in one_by_one]
+    assert together[3][0] == {"9": "nine", "10": "ten"}
+    assert together[4][0] == {"list": [{"3": "c", "20": "t"}]}
+
+
+def test_a_file_is_written_from_a_small_first_batch_on():
+    # Nothing is written while the first batch is prepared: it is a tenth of the others.
+    ready: list[Any] = list(range(2345))
+    batches = list(bulk._overlapped_batches(ready, 1000))
+
+    assert [len(batch) for batch in batches] == [100, 1000, 1000, 245]
+    assert [index for batch in batches for index in batch] == ready
+    assert [len(batch) for batch in bulk._overlapped_batches(ready[:3], 4)] == [1, 2]
+    assert list(bulk._overlapped_batches([], 1000)) == []
+
+
 def test_involvements_are_written_in_the_order_the_persons_were_named(area: Area, tmp_path):
     path = write_jsonl(
         tmp_path / "concerns.jsonl",
