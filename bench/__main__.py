@@ -3,6 +3,7 @@
     .venv/bin/python -m bench                              # everything, PostgreSQL, scale 1
     .venv/bin/python -m bench --scale 0.05 --database sqlite
     .venv/bin/python -m bench --only pages clocks
+    .venv/bin/python -m bench --only linkage_compare --scale 0.1
 
 Benchmarks:
   data       load the national data set (bench/data.py): 1,000,000 concerns per scale 1.0
@@ -17,6 +18,9 @@ Benchmarks:
   dashboard  bench/dashboard_speed.py, when present
   networks   build and rank the networks over about 1,000,000 links, in memory
              (bench/networks_speed.py)
+  linkage_compare
+             only when named in --only: person resolution four ways on the same records
+             (bench/linkage_compare.py): 1,000,000 records per scale 1.0
 
 pages, api and clocks read the data set, so they load it first (once for all three). Every
 benchmark creates and drops its own database (PostgreSQL: on the server DATABASE_URL names,
@@ -47,13 +51,18 @@ from typing import Any
 
 BENCHMARKS = ("data", "pages", "api", "clocks", "import", "linkage", "dashboard", "networks")
 NEEDS_DATA = frozenset({"data", "pages", "api", "clocks"})
+# Run only when --only names them: each takes several minutes at scale 1.
+OPT_IN = ("linkage_compare",)
 # Benchmarks that run on their own, each a module with run(scale) -> figures.
 SEPARATE = {
     "import": "bench.import_speed",
     "linkage": "bench.linkage_speed",
     "dashboard": "bench.dashboard_speed",
     "networks": "bench.networks_speed",
+    "linkage_compare": "bench.linkage_compare",
 }
+# A separate benchmark's function of the scale when it is not run().
+ENTRY_POINTS = {"linkage_compare": "figures"}
 # Bulk import on PostgreSQL, audit included (issue 3).
 TARGET_IMPORT_PER_SECOND = 1000.0
 # Pages with the p95 target of issue 3, as pages_speed names them.
@@ -297,9 +306,10 @@ def _separate(name: str) -> tuple[Callable[[float], dict[str, float]] | None, st
         module = importlib.import_module(module_name)
     except ImportError as error:
         return None, f"skipped: {module_name} does not import ({error})"
-    run = getattr(module, "run", None)
+    entry_point = ENTRY_POINTS.get(name, "run")
+    run = getattr(module, entry_point, None)
     if not callable(run):
-        return None, f"skipped: {module_name} has no run(scale)"
+        return None, f"skipped: {module_name} has no {entry_point}(scale)"
     return run, ""
 
 
@@ -410,7 +420,11 @@ def main(argv: list[str] | None = None) -> int:
         "--scale", type=float, default=1.0, help="1.0 is national scale (default 1)"
     )
     parser.add_argument(
-        "--only", nargs="+", choices=BENCHMARKS, metavar="NAME", help=", ".join(BENCHMARKS)
+        "--only",
+        nargs="+",
+        choices=BENCHMARKS + OPT_IN,
+        metavar="NAME",
+        help=", ".join(BENCHMARKS + OPT_IN) + f" ({', '.join(OPT_IN)}: only when named)",
     )
     parser.add_argument("--database", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument("--out", type=Path, default=RESULTS, help="default bench/results/")
@@ -437,7 +451,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
-    chosen = [name for name in BENCHMARKS if args.only is None or name in args.only]
+    chosen = [
+        name
+        for name in BENCHMARKS + OPT_IN
+        if (name in args.only if args.only is not None else name in BENCHMARKS)
+    ]
 
     from bench.data import configure
 

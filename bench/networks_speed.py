@@ -1,15 +1,19 @@
-"""How long the network build takes over about a million links, in memory.
+"""How long the network build takes over a million links, in memory.
 
-    .venv/bin/python -m bench.networks_speed            # about 1,000,000 links
+    .venv/bin/python -m bench.networks_speed            # just over 1,000,000 links
     .venv/bin/python -m bench.networks_speed --scale 0.1
 
-Generates the rows the build reads from the database (bench/networks_speed.py, seeded):
-concerns naming a child and, for one in three, an adult of concern drawn from a smaller
-pool (so adults link several children), and vehicles, phones and addresses recorded
-against adults and children, a fifth of them shared. Then times, one after the other,
-building the graph (safeguarding/networks/graph.py build_graph), splitting it into
-connected components and ranking the clusters, and finding the hubs that would alert.
-Reading the rows from the database is not included: it is one streaming query per table.
+Generates the rows the build reads from the database (seeded): 800,000 concerns per
+scale 1, each naming a child from a pool of 400,000 and, for two in three, an adult of
+concern from a pool of 60,000 (so adults link several children), and 800,000 vehicles,
+phones and addresses recorded against adults and children, nine in ten drawn from a
+shared pool. Then times, one after the other, building the graph
+(safeguarding/networks/graph.py build_graph), splitting it into connected components and
+ranking the clusters, and finding the hubs that would alert: the total is what the
+requirement of 10 seconds for a million links is about. Then, apart, making the dicts that
+storing the clusters reads (nodes' kinds, links with their evidence, neighbours,
+concerns), which the graph makes on first use. Reading the rows from the database is not
+included: it is one streaming query per table.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ def _rows(scale: float, seed: int) -> tuple[list[object], list[object]]:
 
     rng = random.Random(seed)
     now = datetime(2026, 11, 1, tzinfo=UTC)
-    concerns = int(700_000 * scale)
+    concerns = int(800_000 * scale)
     children = [uuid.UUID(int=rng.getrandbits(128)) for _ in range(int(400_000 * scale))]
     adults = [uuid.UUID(int=rng.getrandbits(128)) for _ in range(int(60_000 * scale))]
     categories = list(ConcernCategory.values)
@@ -69,7 +73,7 @@ def _rows(scale: float, seed: int) -> tuple[list[object], list[object]]:
             )
     attribute_rows: list[object] = []
     kinds = [NodeKind.VEHICLE, NodeKind.PHONE, NodeKind.ADDRESS]
-    for _ in range(int(600_000 * scale)):
+    for _ in range(int(800_000 * scale)):
         kind = rng.choice(kinds)
         owner = rng.choice(adults) if rng.random() < 0.5 else rng.choice(children)
         # Nine in ten details are shared among a pool; the rest are each person's own.
@@ -103,12 +107,23 @@ def run(scale: float = 1.0, *, seed: int = 2026) -> dict[str, float]:
         ranked_at = time.perf_counter()
         alerting = hubs(graph, min_children=3, min_agencies=2)
         done, cpu_done = time.perf_counter(), time.process_time()
+        edges = graph.edges
+        for made_on_first_use in (
+            "kinds",
+            "adjacency",
+            "concerns",
+            "person_concerns",
+            "readings",
+            "recorders",
+        ):
+            getattr(graph, made_on_first_use)
+        viewed = time.perf_counter()
     return {
         "people_named": float(len(concern_rows)),
         "details": float(len(attribute_rows)),
         "nodes": float(len(graph.kinds)),
-        "links": float(len(graph.edges)),
-        "evidence": float(sum(len(items) for items in graph.edges.values())),
+        "links": float(len(edges)),
+        "evidence": float(sum(len(items) for items in edges.values())),
         "clusters": float(len(ranked)),
         "largest_cluster_children": float(max((c.children for c in ranked), default=0)),
         "alerting_hubs": float(len(alerting)),
@@ -117,6 +132,7 @@ def run(scale: float = 1.0, *, seed: int = 2026) -> dict[str, float]:
         "hubs_seconds": done - ranked_at,
         "total_seconds": done - started,
         "total_cpu_seconds": cpu_done - cpu_started,
+        "store_dicts_seconds": viewed - done,
     }
 
 
@@ -145,6 +161,10 @@ def main() -> None:
         f"build {figures['build_seconds']:.2f} s, components and rank "
         f"{figures['rank_seconds']:.2f} s, hubs {figures['hubs_seconds']:.2f} s, total "
         f"{figures['total_seconds']:.2f} s ({figures['total_cpu_seconds']:.2f} s of CPU)"
+    )
+    print(
+        f"not in the total: the dicts that storing reads, made on first use, "
+        f"{figures['store_dicts_seconds']:.2f} s"
     )
 
 

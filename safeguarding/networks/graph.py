@@ -1,7 +1,9 @@
-"""The network graph: built from agencies' concerns in a few streaming passes over plain
-rows, with sets and dicts keyed by strings, then split into connected components with a
-union-find. No per-person queries, so the same code runs over a national data set; see
-docs/developers/networks.md for the costs.
+"""The network graph: built from agencies' concerns by whole-column operations on NumPy
+arrays of integer codes (one pass in Python to read the rows' columns, none per person or
+per link), and split into connected components by label propagation over the same arrays.
+Python loops only where the results are Python objects: a set of children and of agencies
+for each hub, the members of each cluster. No per-person queries, so the same code runs
+over a national data set; see docs/developers/networks.md for the costs.
 
 Nodes are children, adults of concern, vehicles, phones and addresses. Links are:
 
@@ -11,6 +13,10 @@ Nodes are children, adults of concern, vehicles, phones and addresses. Links are
 Parents and carers are not nodes: three siblings share their parents, and that is a
 family, not a network. For the same reason a child's link to a phone or address that a
 parent or carer named with them also holds (the family home) is left out.
+
+Storing clusters and raising alerts read the graph through dicts (`Graph.kinds`,
+`Graph.edges`, `Graph.adjacency`, `Graph.concerns`...); those are made from the arrays on
+first use, so a build that finds nothing to store does not pay for them.
 """
 
 from __future__ import annotations
@@ -19,10 +25,17 @@ import gc
 import math
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
+from itertools import chain, islice, repeat
+from operator import attrgetter, eq, ne
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 from safeguarding.concerns.models import EXPLOITATION_CATEGORIES, ConcernCategory, PersonRole
 from safeguarding.networks.models import NodeKind
@@ -43,9 +56,9 @@ INDICATOR_CATEGORIES = frozenset({*EXPLOITATION_CATEGORIES, ConcernCategory.MISS
 RECENCY_HALF_LIFE_DAYS = 180
 
 
-@dataclass(frozen=True, slots=True)
-class ConcernRow:
-    """One person named in one concern."""
+class ConcernRow(NamedTuple):
+    """One person named in one concern. A tuple, so that the build can turn a list of
+    rows into columns with one `zip`."""
 
     concern_id: uuid.UUID
     person_id: uuid.UUID
@@ -57,8 +70,7 @@ class ConcernRow:
     category: str
 
 
-@dataclass(frozen=True, slots=True)
-class AttributeRow:
+class AttributeRow(NamedTuple):
     """A vehicle, phone or address an agency recorded against a person."""
 
     kind: str  # NodeKind.VEHICLE, PHONE or ADDRESS
@@ -93,14 +105,27 @@ class ConcernInfo:
 # times cheaper than UUIDs or strings) or a vehicle, phone or address (its key, a string).
 Node = int | str
 
-# Plain strings, compared once per row: cheaper than the enums' members.
+# Plain strings, compared once per distinct value: cheaper than the enums' members.
 CHILD = str(PersonRole.CHILD)
 CHILD_KIND = str(PersonKind.CHILD)
 ADULT_KIND = str(PersonKind.ADULT)
 NETWORK_ADULT_ROLE_VALUES = frozenset(str(role) for role in NETWORK_ADULT_ROLES)
 FAMILY_ROLE_VALUES = frozenset(str(role) for role in FAMILY_ROLES)
+INDICATOR_VALUES = frozenset(str(category) for category in INDICATOR_CATEGORIES)
 CHILD_NODE = str(NodeKind.CHILD)
 ADULT_NODE = str(NodeKind.ADULT)
+
+# What a row names, and what a node is, as small integers in the arrays.
+NAMED_OTHER = 0  # a sibling, or a person of the wrong kind for the role: not a node
+NAMED_CHILD = 1  # also a child node
+NAMED_ADULT = 2  # also an adult node
+NAMED_FAMILY = 3  # a parent or carer: not a node
+DETAIL = 3  # a vehicle, phone or address node
+
+Codes = npt.NDArray[np.int64]
+Flags = npt.NDArray[np.bool_]
+Objects = npt.NDArray[np.object_]
+UUID_INT = attrgetter("int")
 
 
 def is_person(node: Node) -> bool:
@@ -122,23 +147,570 @@ def node_order(node: Node) -> tuple[bool, int | str]:
     return (isinstance(node, str), node)
 
 
-@dataclass
-class Graph:
-    kinds: dict[Node, str] = field(default_factory=dict)
-    readings: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    # Links, each stored once: (child, adult) or (person, vehicle/phone/address).
-    edges: dict[tuple[Node, Node], list[Evidence]] = field(default_factory=dict)
-    adjacency: dict[Node, set[Node]] = field(default_factory=lambda: defaultdict(set))
-    # Concerns naming each person (in any role), and what each concern was.
-    person_concerns: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
-    concerns: dict[int, ConcernInfo] = field(default_factory=dict)
-    # Agencies that recorded a vehicle, phone or address.
-    recorders: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector. A build, and the dicts made from it,
+    allocate millions of small objects and no reference cycles; with the collector running,
+    each of its full passes walks every one of them, and the work slows from linear to
+    nearly quadratic."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
-    def link(self, a: Node, b: Node, evidence: Evidence) -> None:
-        self.edges.setdefault((a, b), []).append(evidence)
-        self.adjacency[a].add(b)
-        self.adjacency[b].add(a)
+
+def attribute_key(kind: str, value: str, postcode: str = "") -> str:
+    if kind == NodeKind.VEHICLE:
+        return f"vehicle:{registration_key(value)}"
+    if kind == NodeKind.PHONE:
+        return f"phone:{phone_key(value)}"
+    return f"address:{address_key(value, postcode)}"
+
+
+# Array helpers -------------------------------------------------------------------------
+
+
+# Factorising: numbering the distinct values of a column in order of first appearance.
+# A dict does it in one line, but a dict of hundreds of thousands of entries is read at
+# random, and each read misses the processor's caches; sorting NumPy arrays does not.
+
+
+def _numbered(order: Codes, starts: Flags) -> tuple[Codes, Codes, Codes]:
+    """From a stable sort of the values (``order``) and where each run of equal values
+    starts in it: where each distinct value first appears, in order of first appearance;
+    each value's number; and each run's number (runs in sorted order)."""
+    size = order.size
+    run = np.cumsum(starts) - 1
+    first = order[starts]  # the sort is stable, so the first of each run came first
+    places, number = _in_order_of(first, size)
+    codes = np.empty(size, dtype=np.int64)
+    codes[order] = number[run]
+    return places, codes, number
+
+
+def _in_order_of(places: Codes, size: int) -> tuple[Codes, Codes]:
+    """Distinct ``places`` (each below ``size``), ascending, and each one's rank among
+    them, by marking and counting rather than sorting."""
+    marked = np.zeros(size, dtype=bool)
+    marked[places] = True
+    rank = np.cumsum(marked) - 1
+    return np.flatnonzero(marked), rank[places]
+
+
+def _run_starts(ordered: npt.NDArray[Any], same: Flags | None = None) -> Flags:
+    """Where each run of equal sorted values starts (``same``: whether each value equals
+    the one before, when that takes more than one comparison)."""
+    starts = np.empty(ordered.size, dtype=bool)
+    starts[:1] = True
+    if same is None:
+        np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    else:
+        np.logical_not(same, out=starts[1:])
+    return starts
+
+
+def _factorise[H: Hashable](values: Sequence[H]) -> tuple[list[H], Codes]:
+    """The distinct values in order of first appearance, and each value's number. Values
+    are grouped by sorting their hashes, and each is then checked equal to the first of
+    its group, as a dict would check."""
+    size = len(values)
+    hashes = np.fromiter(map(hash, values), np.int64, size)
+    order = np.argsort(hashes, kind="stable")
+    starts = _run_starts(hashes[order])
+    leader = np.empty(size, dtype=np.int64)
+    leader[order] = order[starts][np.cumsum(starts) - 1]
+    if not all(map(eq, values, map(values.__getitem__, leader.tolist()))):
+        return _factorise_few(values)  # two values with one hash
+    first, codes, _ = _numbered(order, starts)
+    return list(map(values.__getitem__, first.tolist())), codes
+
+
+def _factorise_few[H: Hashable](values: Sequence[H]) -> tuple[list[H], Codes]:
+    """As _factorise, by a dict: faster for a column with a few distinct values (the
+    dict stays in the caches)."""
+    index = dict.fromkeys(values)
+    numbers = dict(zip(index, range(len(index)), strict=True))
+    return list(numbers), np.fromiter(map(numbers.__getitem__, values), np.int64, len(values))
+
+
+def _factorise_ids(
+    ids: Iterable[uuid.UUID], *, in_runs: bool = False
+) -> tuple[list[int], Codes, Codes]:
+    """As _factorise, for UUIDs: the distinct UUIDs as integers, each id's number, and
+    the place of each distinct integer in ascending order. ``in_runs``: the same id mostly
+    comes several times in a row (a concern's rows), so only the first of each run is
+    numbered."""
+    ints = list(map(UUID_INT, ids))
+    if not in_runs or len(ints) < 2:
+        return _factorise_ints(ints)
+    first_of_run = np.empty(len(ints), dtype=bool)
+    first_of_run[0] = True
+    first_of_run[1:] = np.fromiter(map(ne, islice(ints, 1, None), ints), bool, len(ints) - 1)
+    distinct, codes, rank = _factorise_ints(
+        list(map(ints.__getitem__, np.flatnonzero(first_of_run).tolist()))
+    )
+    return distinct, codes[np.cumsum(first_of_run) - 1], rank
+
+
+def _factorise_ints(ints: list[int]) -> tuple[list[int], Codes, Codes]:
+    """UUIDs' integers are sorted exactly as two unsigned 64-bit halves, so they are
+    numbered without hashing."""
+    halves = np.frombuffer(b"".join(map(int.to_bytes, ints, repeat(16))), dtype=">u8")
+    high = halves[0::2].astype(np.uint64)
+    low = halves[1::2].astype(np.uint64)
+    order = np.argsort(high, kind="stable")
+    high_sorted, low_sorted = high[order], low[order]
+    same = high_sorted[1:] == high_sorted[:-1]
+    if (same & (low_sorted[1:] != low_sorted[:-1])).any():
+        # Two ids share their first half: sort by both.
+        order = np.lexsort((low, high))
+        high_sorted, low_sorted = high[order], low[order]
+        same = high_sorted[1:] == high_sorted[:-1]
+    same &= low_sorted[1:] == low_sorted[:-1]
+    first, codes, number = _numbered(order, _run_starts(high_sorted, same))
+    rank = np.empty(number.size, dtype=np.int64)
+    rank[number] = np.arange(number.size)
+    return list(map(ints.__getitem__, first.tolist())), codes, rank
+
+
+def _spans(starts: Codes, counts: Codes) -> Codes:
+    """starts[i], starts[i] + 1, ... (counts[i] of them) for each i, one after another:
+    ones, with the jump to each next start written where it begins, summed."""
+    some = counts > 0
+    starts, counts = starts[some], counts[some]
+    if not counts.size:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(counts)
+    steps = np.ones(int(ends[-1]), dtype=np.int64)
+    steps[0] = starts[0]
+    steps[ends[:-1]] = starts[1:] - (starts[:-1] + counts[:-1] - 1)
+    return np.cumsum(steps, out=steps)
+
+
+def _distinct(values: Codes) -> Codes:
+    """The distinct values, ascending. (By sorting: NumPy's own unique, without
+    return_index or return_inverse, hashes, which is several times slower on large arrays
+    of wide integers.)"""
+    ordered = np.sort(values)
+    if not ordered.size:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def _firsts(codes: Codes, size: int) -> tuple[Codes, Codes]:
+    """The distinct codes (each below ``size``) in order of first appearance, and where
+    each first appears. No sort of the codes: the smallest place of each is kept."""
+    first = np.full(size, codes.size, dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(codes.size))
+    present = np.flatnonzero(first < codes.size)
+    places, rank = _in_order_of(first[present], codes.size)
+    in_order = np.empty(present.size, dtype=np.int64)
+    in_order[rank] = present
+    return in_order, places
+
+
+def _instants(values: Sequence[datetime]) -> npt.NDArray[np.float64]:
+    """Seconds from 1970 for each datetime, in the order Python compares them: the instant
+    for aware datetimes, the wall clock for naive ones. A float64 keeps distinct
+    microseconds distinct for two centuries either side of 1970."""
+    if values and values[0].utcoffset() is None:
+        epoch = datetime(1970, 1, 1)  # noqa: DTZ001  # naive, as the values are
+        return np.fromiter(((v - epoch).total_seconds() for v in values), np.float64)
+    return np.fromiter(map(datetime.timestamp, values), np.float64, len(values))
+
+
+def _component_roots(size: int, a: Codes, b: Codes) -> Codes:
+    """For each of ``size`` nodes, the smallest node of its connected component, given
+    the links ``a[i]``-``b[i]``. Each round hooks every root that has a link to another
+    component onto the smallest root across those links (a root only ever points lower,
+    so no cycles), then points every node straight at its root; links inside one
+    component are dropped as they appear. The benchmark's national-scale graph takes four
+    rounds; the tests check the result against a breadth-first search."""
+    root = np.arange(size, dtype=np.int64)
+    while a.size:
+        root_a, root_b = root[a], root[b]
+        apart = root_a != root_b
+        if not apart.any():
+            break
+        a, b, root_a, root_b = a[apart], b[apart], root_a[apart], root_b[apart]
+        np.minimum.at(root, np.maximum(root_a, root_b), np.minimum(root_a, root_b))
+        while True:
+            above = root[root]
+            if np.array_equal(above, root):
+                break
+            root = above
+    return root
+
+
+# Reading the rows ----------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Concerns:
+    """Each concern, by code (in order of first appearance), as its first row gives it.
+    The columns are the rows' own; lists of each concern's values are made on first use."""
+
+    ids: list[int]
+    first: Codes  # each concern's first row
+    agency_column: Sequence[int]
+    local_authority_column: Sequence[int]
+    recorded_at_column: Sequence[datetime]
+    category_column: Sequence[str]
+
+    @cached_property
+    def first_rows(self) -> list[int]:
+        rows: list[int] = self.first.tolist()
+        return rows
+
+    @cached_property
+    def agency(self) -> list[int]:
+        return list(map(self.agency_column.__getitem__, self.first_rows))
+
+    @cached_property
+    def local_authority(self) -> list[int]:
+        return list(map(self.local_authority_column.__getitem__, self.first_rows))
+
+    @cached_property
+    def recorded_at(self) -> list[datetime]:
+        return list(map(self.recorded_at_column.__getitem__, self.first_rows))
+
+    @cached_property
+    def category(self) -> list[str]:
+        return list(map(self.category_column.__getitem__, self.first_rows))
+
+    @cached_property
+    def instant(self) -> npt.NDArray[np.float64]:
+        return _instants(self.recorded_at)
+
+    @cached_property
+    def indicator(self) -> Flags:
+        """Whether each concern's category is an exploitation indicator."""
+        distinct, codes = _factorise_few(self.category_column)
+        flags = np.array([value in INDICATOR_VALUES for value in distinct], dtype=bool)
+        return flags[codes[self.first]]
+
+    @cached_property
+    def agency_codes(self) -> tuple[Codes, Codes]:
+        """The distinct agencies (sorted), and each concern's agency's place among them."""
+        agencies = np.array(self.agency_column, dtype=np.int64)[self.first]
+        distinct, codes = np.unique(agencies, return_inverse=True)
+        return distinct, codes.reshape(-1)
+
+
+@dataclass(eq=False)
+class _Named:
+    """The people named in concerns, a row each, in the order the graph reads them:
+    grouped by concern (in order of first appearance), rows as given within a concern."""
+
+    people: list[int]  # each person's UUID as an integer, by person code
+    rank: Codes  # each person's place when sorted by UUID
+    person: Codes
+    concern: Codes
+    agency: Codes  # the row's agency
+    role: Codes  # NAMED_...
+
+    @cached_property
+    def pairs(self) -> tuple[Codes, Codes]:
+        """(person, concern) codes named together, each once, sorted by person."""
+        width = int(self.concern.max()) + 1 if self.concern.size else 1
+        joined = _distinct(self.person * width + self.concern)
+        return joined // width, joined % width
+
+
+def _columns(rows: Iterable[tuple[Any, ...]], width: int) -> tuple[Sequence[Any], ...]:
+    """The rows' columns: one `zip`, in C."""
+    return tuple(zip(*rows, strict=True)) or ((),) * width
+
+
+def _rows_named(
+    columns: tuple[Sequence[Any], ...], owners: Sequence[uuid.UUID]
+) -> tuple[_Named, _Concerns, Codes]:
+    """The people named, each concern, and the person code of each detail's owner (-1
+    for a person named in no concern)."""
+    concern_ids, person_ids, roles, person_kinds, agencies, authorities, recorded, categories = (
+        columns
+    )
+    concern_values, concern, _ = _factorise_ids(concern_ids, in_runs=True)
+    # Owners of details are numbered after everyone named.
+    people, person, rank = _factorise_ids(chain(person_ids, owners))
+    named_people = int(person[: len(person_ids)].max()) + 1 if len(person_ids) else 0
+    person, owner = person[: len(person_ids)], person[len(person_ids) :]
+    owner[owner >= named_people] = -1
+    # The build reads each concern's rows together.
+    order = np.argsort(concern, kind="stable")
+    grouped = concern[order]
+    concerns = _Concerns(
+        ids=concern_values,
+        first=order[np.searchsorted(grouped, np.arange(len(concern_values)))],
+        agency_column=agencies,
+        local_authority_column=authorities,
+        recorded_at_column=recorded,
+        category_column=categories,
+    )
+    named = _Named(
+        people=people[:named_people],
+        rank=rank[:named_people],
+        person=person[order],
+        concern=grouped,
+        agency=np.array(agencies, dtype=np.int64)[order],
+        role=_row_roles(roles, person_kinds)[order],
+    )
+    return named, concerns, owner
+
+
+def _row_roles(roles: Sequence[str], kinds: Sequence[str]) -> Codes:
+    """What each row names (NAMED_...), deciding once for each distinct role and kind."""
+    role_index, role = _factorise_few(roles)
+    kind_index, kind = _factorise_few(kinds)
+
+    def flags(index: Iterable[str], test: Callable[[str], bool]) -> Flags:
+        return np.array([bool(test(value)) for value in index], dtype=bool)
+
+    child_role = flags(role_index, lambda value: value == CHILD)[role]
+    adult_role = flags(role_index, lambda value: value in NETWORK_ADULT_ROLE_VALUES)[role]
+    family_role = flags(role_index, lambda value: value in FAMILY_ROLE_VALUES)[role]
+    child_kind = flags(kind_index, lambda value: value == CHILD_KIND)[kind]
+    adult_kind = flags(kind_index, lambda value: value == ADULT_KIND)[kind]
+    return np.select(
+        [child_role & child_kind, adult_role & adult_kind, family_role],
+        [NAMED_CHILD, NAMED_ADULT, NAMED_FAMILY],
+        NAMED_OTHER,
+    ).astype(np.int64)
+
+
+def _within_concerns(named: _Named, left: Codes, right: Codes) -> tuple[Codes, Codes]:
+    """Every (left row, right row) pair in the same concern: for each left row in order,
+    the right rows in order. Both are row indexes into ``named``, ascending."""
+    right_concern = named.concern[right]
+    size = int(named.concern.max()) + 1 if named.concern.size else 0
+    counts = np.bincount(right_concern, minlength=size)
+    starts = np.cumsum(counts) - counts
+    left_concern = named.concern[left]
+    each = counts[left_concern]
+    return np.repeat(left, each), right[_spans(starts[left_concern], each)]
+
+
+@dataclass(eq=False)
+class _Details:
+    """The vehicle, phone and address rows' columns as given, and each row's owner."""
+
+    kind: Sequence[str]
+    value: Sequence[str]
+    agency: Sequence[int]
+    recorded_at: Sequence[datetime | None]
+    owner: Codes  # person code, -1 for a person named in no concern
+
+
+# The graph -----------------------------------------------------------------------------
+
+
+class Graph:
+    """Nodes are numbered in the order of ``kinds``: people (who come first), then
+    vehicles, phones and addresses. Links are held as two arrays of node numbers, each
+    link once, (child, adult) or (person, vehicle/phone/address), in the order they were
+    first found. Each piece of evidence is one entry in ``evidence_link``: first one per
+    (child, adult) pair per concern naming them (``named_concern``), then one per detail
+    row (``detail_row``). The dicts (``kinds``, ``edges``, ``adjacency``...) are made from
+    these on first use, and are the same, in the same order, as a row-by-row build's."""
+
+    def __init__(
+        self,
+        *,
+        nodes: Objects,
+        kind_of: list[str],
+        node_kind: Codes,
+        people_nodes: int,
+        node_person: Codes,
+        person_node: Codes,
+        link_a: Codes,
+        link_b: Codes,
+        evidence_link: Codes,
+        named_concern: Codes,
+        detail_row: Codes,
+        named: _Named,
+        concern_table: _Concerns,
+        details: _Details,
+    ) -> None:
+        self.nodes = nodes
+        self.kind_of = kind_of  # each node's kind, by number
+        self.node_kind = node_kind
+        self.people_nodes = people_nodes
+        self.node_person = node_person  # the person code of each person node
+        self.person_node = person_node  # by person code; the extra last entry answers -1
+        self.link_a = link_a
+        self.link_b = link_b
+        self.evidence_link = evidence_link
+        self.named_concern = named_concern
+        self.detail_row = detail_row
+        self.named = named
+        self.concern_table = concern_table
+        self.details = details
+
+    @property
+    def link_count(self) -> int:
+        return int(self.link_a.size)
+
+    @property
+    def evidence_count(self) -> int:
+        return int(self.evidence_link.size)
+
+    # Dicts, made on first use ----------------------------------------------------------
+
+    @cached_property
+    def kinds(self) -> dict[Node, str]:
+        """Each node's kind, in node order."""
+        with collector_paused():
+            return dict(zip(self.nodes.tolist(), self.kind_of, strict=True))
+
+    @cached_property
+    def concerns(self) -> dict[int, ConcernInfo]:
+        """What each concern was."""
+        table = self.concern_table
+        with collector_paused():
+            return dict(
+                zip(
+                    table.ids,
+                    map(
+                        ConcernInfo,
+                        table.agency,
+                        table.local_authority,
+                        table.recorded_at,
+                        table.category,
+                    ),
+                    strict=True,
+                )
+            )
+
+    @cached_property
+    def person_concerns(self) -> defaultdict[int, set[int]]:
+        """Concerns naming each person, in any role."""
+        found: defaultdict[int, set[int]] = defaultdict(set)
+        people, concern_ids = self.named.people, self.concern_table.ids
+        with collector_paused():
+            for person, concern in zip(
+                self.named.person.tolist(), self.named.concern.tolist(), strict=True
+            ):
+                found[people[person]].add(concern_ids[concern])
+        return found
+
+    @cached_property
+    def edges(self) -> dict[tuple[Node, Node], list[Evidence]]:
+        """Each link, once, with its evidence in the order found."""
+        with collector_paused():
+            items = self._evidence()
+            order = np.argsort(self.evidence_link, kind="stable").tolist()
+            in_order = list(map(items.__getitem__, order))
+            ends = np.cumsum(np.bincount(self.evidence_link, minlength=self.link_count))
+            found: dict[tuple[Node, Node], list[Evidence]] = {}
+            start = 0
+            for pair, end in zip(self._link_pairs(), ends.tolist(), strict=True):
+                found[pair] = in_order[start:end]
+                start = end
+        return found
+
+    @cached_property
+    def adjacency(self) -> defaultdict[Node, set[Node]]:
+        """Each linked node's neighbours."""
+        found: defaultdict[Node, set[Node]] = defaultdict(set)
+        with collector_paused():
+            for a, b in self._link_pairs():
+                found[a].add(b)
+                found[b].add(a)
+        return found
+
+    @cached_property
+    def readings(self) -> defaultdict[str, list[str]]:
+        """Each vehicle's, phone's or address's values as recorded, one per link row."""
+        found: defaultdict[str, list[str]] = defaultdict(list)
+        value = self.details.value
+        for key, row in zip(self._detail_keys(), self.detail_row.tolist(), strict=True):
+            found[key].append(value[row])
+        return found
+
+    @cached_property
+    def recorders(self) -> defaultdict[str, set[int]]:
+        """Agencies that recorded each vehicle, phone or address."""
+        found: defaultdict[str, set[int]] = defaultdict(set)
+        agency = self.details.agency
+        for key, row in zip(self._detail_keys(), self.detail_row.tolist(), strict=True):
+            found[key].add(agency[row])
+        return found
+
+    def _link_pairs(self) -> Iterator[tuple[Node, Node]]:
+        return zip(self.nodes[self.link_a].tolist(), self.nodes[self.link_b].tolist(), strict=True)
+
+    def _detail_keys(self) -> list[str]:
+        held = self.evidence_link[self.named_concern.size :]
+        keys: list[str] = self.nodes[self.link_b[held]].tolist()
+        return keys
+
+    def _evidence(self) -> list[Evidence]:
+        """Every piece of evidence, in the order of ``evidence_link``."""
+        table = self.concern_table
+        # One per concern, shared by all the links it makes.
+        used = _distinct(self.named_concern).tolist()
+        of_concern = dict(
+            zip(
+                used,
+                map(
+                    Evidence,
+                    map(table.ids.__getitem__, used),
+                    map(table.agency.__getitem__, used),
+                    map(table.recorded_at.__getitem__, used),
+                    map(table.category.__getitem__, used),
+                ),
+                strict=True,
+            )
+        )
+        items = list(map(of_concern.__getitem__, self.named_concern.tolist()))
+        # A detail is recorded with a concern, but the row does not say which: the latest
+        # concern by the recording agency naming the person stands for it.
+        details = self.details
+        rows = self.detail_row.tolist()
+        agencies = list(map(details.agency.__getitem__, rows))
+        latest = self._latest_concerns(
+            details.owner[self.detail_row], np.array(agencies, dtype=np.int64)
+        ).tolist()
+        for row, agency, concern in zip(rows, agencies, latest, strict=True):
+            if concern < 0:
+                items.append(Evidence(None, agency, details.recorded_at[row], ""))
+            else:
+                items.append(
+                    Evidence(
+                        table.ids[concern],
+                        agency,
+                        table.recorded_at[concern],
+                        table.category[concern],
+                    )
+                )
+        return items
+
+    def _latest_concerns(self, people: Codes, agencies: Codes) -> Codes:
+        """For each (person, agency), the latest concern by that agency naming that person
+        (on a tie, the first read), or -1 for none."""
+        named = self.named
+        if not named.agency.size:
+            return np.full(people.size, -1, dtype=np.int64)
+        distinct, codes = np.unique(np.concatenate((named.agency, agencies)), return_inverse=True)
+        width = int(distinct.size)
+        row_key = named.person * width + codes[: named.agency.size]
+        query = people * width + codes[named.agency.size :]
+        instant = self.concern_table.instant[named.concern]
+        order = np.lexsort((named.concern, -instant, row_key))
+        keys = row_key[order]
+        firsts = np.flatnonzero(np.diff(keys, prepend=-1))
+        keys, concerns = keys[firsts], named.concern[order][firsts]
+        at = np.minimum(np.searchsorted(keys, query), keys.size - 1)
+        found: Codes = np.where(keys[at] == query, concerns[at], -1)
+        return found
+
+    # Reading ---------------------------------------------------------------------------
 
     def evidence(self, a: Node, b: Node) -> list[Evidence]:
         return self.edges.get((a, b)) or self.edges.get((b, a)) or []
@@ -158,155 +730,197 @@ class Graph:
             return {self.concerns[c].agency_id for c in self.person_concerns.get(node, ())}
         return set(self.recorders.get(node, ()))
 
+    # For components, clusters and hubs -------------------------------------------------
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector. A build allocates millions of small dicts,
-    sets and tuples and no reference cycles; with the collector running, each of its full
-    passes walks every one of them, and the build slows from linear to nearly quadratic."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    @cached_property
+    def component_root(self) -> Codes:
+        """Each node's component, as its smallest node number."""
+        return _component_roots(self.node_kind.size, self.link_a, self.link_b)
 
+    @cached_property
+    def linked(self) -> Flags:
+        """Whether each node has a link."""
+        found = np.zeros(self.node_kind.size, dtype=bool)
+        found[self.link_a] = True
+        found[self.link_b] = True
+        return found
 
-def attribute_key(kind: str, value: str, postcode: str = "") -> str:
-    if kind == NodeKind.VEHICLE:
-        return f"vehicle:{registration_key(value)}"
-    if kind == NodeKind.PHONE:
-        return f"phone:{phone_key(value)}"
-    return f"address:{address_key(value, postcode)}"
+    @cached_property
+    def child_agencies(self) -> tuple[Codes, Codes]:
+        """For each node, where its agencies start in the second array, which holds agency
+        codes (see _Concerns.agency_codes), each child's together (others have none)."""
+        person, concern = self.named.pairs
+        node = self.person_node[person]
+        child = node >= 0
+        child[child] = self.node_kind[node[child]] == NAMED_CHILD
+        agencies, codes = self.concern_table.agency_codes
+        width = max(len(agencies), 1)
+        joined = _distinct(node[child] * width + codes[concern[child]])
+        counts = np.bincount(joined // width, minlength=self.node_kind.size)
+        return np.cumsum(counts) - counts, joined % width
 
 
 def build_graph(
     concern_rows: Iterable[ConcernRow], attribute_rows: Iterable[AttributeRow]
 ) -> Graph:
-    """The graph from one pass over each kind of row."""
-    graph = Graph()
-    by_concern: dict[int, list[ConcernRow]] = defaultdict(list)
-    for row in concern_rows:
-        by_concern[row.concern_id.int].append(row)
-    # Latest concern by each agency naming each person: the evidence for what that agency
-    # recorded against the person (details are recorded with a concern, not apart).
-    latest: dict[tuple[int, int], int] = {}
-    family: dict[int, set[int]] = defaultdict(set)  # child -> parents and carers named
-    kinds = graph.kinds
-    person_concerns = graph.person_concerns
-    for concern, rows in by_concern.items():
-        first = rows[0]
-        info = ConcernInfo(
-            first.agency_id, first.local_authority_id, first.recorded_at, first.category
-        )
-        graph.concerns[concern] = info
-        children = []
-        adults = []
-        parents = []
-        for row in rows:
-            person = row.person_id.int
-            person_concerns[person].add(concern)
-            seen = (person, row.agency_id)
-            previous = latest.get(seen)
-            if previous is None or graph.concerns[previous].recorded_at < info.recorded_at:
-                latest[seen] = concern
-            role = row.role
-            if role == CHILD and row.person_kind == CHILD_KIND:
-                children.append(person)
-                kinds[person] = CHILD_NODE
-            elif role in NETWORK_ADULT_ROLE_VALUES and row.person_kind == ADULT_KIND:
-                adults.append(person)
-                kinds[person] = ADULT_NODE
-            elif role in FAMILY_ROLE_VALUES:
-                parents.append(person)
-        if not children:
-            continue
-        evidence = Evidence(concern, first.agency_id, first.recorded_at, first.category)
-        for child in children:
-            if parents:
-                family[child].update(parents)
-            for adult in adults:
-                graph.link(child, adult, evidence)
+    """The graph from one read of each kind of row."""
+    detail_columns = _columns(attribute_rows, len(AttributeRow._fields))
+    named, concern_table, owner = _rows_named(
+        _columns(concern_rows, len(ConcernRow._fields)), detail_columns[1]
+    )
+    role = named.role
 
-    held: dict[str, list[tuple[int, AttributeRow]]] = defaultdict(list)
-    family_held: dict[int, set[str]] = defaultdict(set)  # parent or carer -> details
-    parents_of_note: set[int] = set().union(*family.values()) if family else set()
-    for detail in attribute_rows:
-        owner = detail.person_id.int
-        if owner in parents_of_note:
-            family_held[owner].add(detail.key)
-        if owner in kinds:
-            held[detail.key].append((owner, detail))
-    for key, details in held.items():
-        holders: set[int] = set()
-        for owner, _detail in details:
-            if kinds[owner] == CHILD_NODE and any(
-                key in family_held.get(parent, ()) for parent in family.get(owner, ())
-            ):
-                continue  # the family home or phone
-            holders.add(owner)
-        if len(holders) < 2:
-            continue  # known to one person only: links nobody
-        kinds[key] = details[0][1].kind
-        for owner, detail in details:
-            if owner not in holders:
-                continue
-            graph.readings[key].append(detail.value)
-            graph.recorders[key].add(detail.agency_id)
-            latest_concern = latest.get((owner, detail.agency_id))
-            known = graph.concerns.get(latest_concern) if latest_concern is not None else None
-            graph.link(
-                owner,
-                key,
-                Evidence(
-                    latest_concern,
-                    detail.agency_id,
-                    known.recorded_at if known else detail.recorded_at,
-                    known.category if known else "",
-                ),
-            )
-    return graph
+    # People become nodes in the order first read, of the kind last read.
+    node_rows = np.flatnonzero((role == NAMED_CHILD) | (role == NAMED_ADULT))
+    persons = named.person[node_rows]
+    people, _ = _firsts(persons, len(named.people))
+    last = np.full(len(named.people), -1, dtype=np.int64)
+    np.maximum.at(last, persons, np.arange(persons.size))
+    people_kind = role[node_rows][last[people]]
+    people_nodes = int(people.size)
+    # Person code -> node number; the extra last entry answers -1 (not a node) with -1.
+    person_node = np.full(len(named.people) + 1, -1, dtype=np.int64)
+    person_node[people] = np.arange(people_nodes)
+
+    # Children and adults named together.
+    children = np.flatnonzero(role == NAMED_CHILD)
+    child_rows, adult_rows = _within_concerns(named, children, np.flatnonzero(role == NAMED_ADULT))
+    named_a = person_node[named.person[child_rows]]
+    named_b = person_node[named.person[adult_rows]]
+    named_concern = named.concern[child_rows]
+    # Each child's parents and carers, named with them.
+    family_child, family_parent = _within_concerns(
+        named, children, np.flatnonzero(role == NAMED_FAMILY)
+    )
+
+    details, held, key_nodes, key_kinds, key_values = _read_details(
+        detail_columns,
+        owner,
+        person_node,
+        named.person[family_child],
+        named.person[family_parent],
+        people_kind,
+        people_nodes,
+    )
+    detail_row, detail_a, detail_b = held
+
+    # Each link once, in the order first found.
+    link_a = np.concatenate((named_a, detail_a))
+    link_b = np.concatenate((named_b, detail_b))
+    size = people_nodes + key_nodes
+    _, first, inverse = np.unique(
+        link_a * max(size, 1) + link_b, return_index=True, return_inverse=True
+    )
+    first_found, link_number = _in_order_of(first, link_a.size)
+
+    nodes = np.empty(size, dtype=object)
+    nodes[:people_nodes] = [named.people[p] for p in people.tolist()]
+    nodes[people_nodes:] = key_values
+    people_kinds = {NAMED_CHILD: CHILD_NODE, NAMED_ADULT: ADULT_NODE}
+    return Graph(
+        nodes=nodes,
+        kind_of=[*map(people_kinds.__getitem__, people_kind.tolist()), *key_kinds],
+        node_kind=np.concatenate((people_kind, np.full(key_nodes, DETAIL, dtype=np.int64))),
+        people_nodes=people_nodes,
+        node_person=people,
+        person_node=person_node,
+        link_a=link_a[first_found],
+        link_b=link_b[first_found],
+        evidence_link=link_number[inverse.reshape(-1)],
+        named_concern=named_concern,
+        detail_row=detail_row,
+        named=named,
+        concern_table=concern_table,
+        details=details,
+    )
+
+
+def _read_details(
+    columns: tuple[Sequence[Any], ...],
+    owner: Codes,
+    person_node: Codes,
+    family_child: Codes,
+    family_parent: Codes,
+    people_kind: Codes,
+    people_nodes: int,
+) -> tuple[_Details, tuple[Codes, Codes, Codes], int, list[str], list[str]]:
+    """The details that link: their rows (in link order) with the person and key node
+    numbers; how many vehicles, phones and addresses became nodes, their kinds and keys."""
+    kinds, _, keys, values, agencies, recorded = columns
+    details = _Details(kinds, values, agencies, recorded, owner)
+    key_list, key = _factorise(keys)
+    width = max(len(key_list), 1)
+
+    # Only details of people who are nodes can link.
+    rows_held = np.flatnonzero(person_node[owner] >= 0)
+    owner_held, key_held = owner[rows_held], key[rows_held]
+    node_held = person_node[owner_held]
+
+    # The family home: a detail that a parent or carer named with the child also holds.
+    of_parent = np.isin(owner, family_parent)
+    parent_keys = _distinct(owner[of_parent] * width + key[of_parent])
+    parents = parent_keys // width
+    start = np.searchsorted(parents, family_parent, side="left")
+    count = np.searchsorted(parents, family_parent, side="right") - start
+    at_home = np.repeat(family_child, count) * width + parent_keys[_spans(start, count)] % width
+    home = (people_kind[node_held] == NAMED_CHILD) & np.isin(owner_held * width + key_held, at_home)
+
+    # A vehicle, phone or address known of one person links nobody.
+    holding = ~home
+    holder_pairs = _distinct(key_held[holding] * max(people_nodes, 1) + node_held[holding])
+    holders = np.bincount(holder_pairs // max(people_nodes, 1), minlength=len(key_list))
+    in_order, first_held = _firsts(key_held, len(key_list))
+    shared = holders[in_order] >= 2
+    shared_keys = in_order[shared]
+    key_node = np.full(len(key_list), -1, dtype=np.int64)
+    key_node[shared_keys] = people_nodes + np.arange(shared_keys.size)
+    key_values = [key_list[k] for k in shared_keys.tolist()]
+    key_kinds = [kinds[row] for row in rows_held[first_held[shared]].tolist()]
+
+    # Each shared key's rows together, keys in order, rows in order within a key.
+    linking = np.flatnonzero(holding & (key_node[key_held] >= 0))
+    linking = linking[np.argsort(key_node[key_held[linking]], kind="stable")]
+    held = (
+        rows_held[linking],
+        node_held[linking],
+        key_node[key_held[linking]],
+    )
+    return details, held, int(shared_keys.size), key_kinds, key_values
 
 
 # Components ----------------------------------------------------------------------------
 
 
+def _members(graph: Graph, nodes: Codes) -> list[Node]:
+    """``nodes`` (ascending numbers) sorted people first, each part by id or key."""
+    split = int(np.searchsorted(nodes, graph.people_nodes))
+    people = nodes[:split]
+    people = people[np.argsort(graph.named.rank[graph.node_person[people]])]
+    members: list[Node] = graph.nodes[people].tolist()
+    return members + sorted(graph.nodes[nodes[split:]].tolist())
+
+
+def _grouped(graph: Graph, chosen: Flags) -> tuple[Codes, Codes, Codes, Codes]:
+    """The chosen nodes sorted by component, then by number; each component's root, and
+    where its nodes start and end."""
+    nodes = np.flatnonzero(chosen)
+    roots = graph.component_root[nodes]
+    order = np.argsort(roots, kind="stable")
+    nodes, roots = nodes[order], roots[order]
+    distinct, starts = np.unique(roots, return_index=True)
+    return nodes, distinct, starts, np.append(starts[1:], nodes.size)[: starts.size]
+
+
 def components(graph: Graph) -> Iterator[list[Node]]:
-    """Connected components of the linked nodes, by union-find over integer indexes
-    (path halving, union by size), each sorted people first."""
-    index: dict[Node, int] = {}
-    parent: list[int] = []
-    size: list[int] = []
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b in graph.edges:
-        ia = index.get(a)
-        if ia is None:
-            ia = index[a] = len(parent)
-            parent.append(ia)
-            size.append(1)
-        ib = index.get(b)
-        if ib is None:
-            ib = index[b] = len(parent)
-            parent.append(ib)
-            size.append(1)
-        ra, rb = find(ia), find(ib)
-        if ra != rb:
-            if size[ra] < size[rb]:
-                ra, rb = rb, ra
-            parent[rb] = ra
-            size[ra] += size[rb]
-    groups: dict[int, list[Node]] = defaultdict(list)
-    for node, i in index.items():
-        groups[find(i)].append(node)
-    for members in groups.values():
-        yield sorted(members, key=node_order)
+    """Connected components of the linked nodes, each sorted people first, in the order
+    their first node was linked."""
+    nodes, roots, starts, ends = _grouped(graph, graph.linked)
+    seen = np.column_stack((graph.link_a, graph.link_b)).reshape(-1)
+    distinct, at = np.unique(seen, return_index=True)
+    component_first = np.full(graph.node_kind.size, seen.size, dtype=np.int64)
+    np.minimum.at(component_first, graph.component_root[distinct], at)
+    for i in np.argsort(component_first[roots]).tolist():
+        yield _members(graph, nodes[starts[i] : ends[i]])
 
 
 # Hubs and clusters ---------------------------------------------------------------------
@@ -328,38 +942,89 @@ class Hub:
 
 
 def hubs(graph: Graph, *, min_children: int, min_agencies: int) -> list[Hub]:
-    """Every hub with at least ``min_children`` children known to ``min_agencies``."""
+    """Every hub with at least ``min_children`` children known to ``min_agencies``, in
+    node order."""
+    size = graph.node_kind.size
+    kind = graph.node_kind
+    # Each link both ways round.
+    source = np.concatenate((graph.link_a, graph.link_b))
+    target = np.concatenate((graph.link_b, graph.link_a))
+
+    def grouped(chosen: Flags) -> tuple[Codes, Codes]:
+        """The chosen links, grouped by the node they start from."""
+        start, end = source[chosen], target[chosen]
+        order = np.argsort(start, kind="stable")
+        return start[order], end[order]
+
+    # The children linked directly to each adult, vehicle, phone or address.
+    hub, child = grouped((kind[target] == NAMED_CHILD) & (kind[source] != NAMED_CHILD))
+    direct_count = np.bincount(hub, minlength=size)
+    child_ends = np.cumsum(direct_count)
+    children = graph.nodes[child].tolist()
+    # And the agencies of each one's concerns, one after another.
+    agency_start, agency_codes = graph.child_agencies
+    each = np.diff(agency_start, append=agency_codes.size)[child]
+    # As objects, so that the list holds one int per agency, shared.
+    agency_values = np.empty(graph.concern_table.agency_codes[0].size, dtype=object)
+    agency_values[:] = graph.concern_table.agency_codes[0].tolist()
+    agencies = agency_values[agency_codes][_spans(agency_start[child], each)].tolist()
+    agency_ends = np.cumsum(np.bincount(hub, weights=each, minlength=size)).astype(np.int64)
+    # The adults who hold each vehicle, phone or address.
+    held_by, holder = grouped((kind[source] == DETAIL) & (kind[target] == NAMED_ADULT))
+    holder_ends = np.cumsum(np.bincount(held_by, minlength=size))
+    holders = holder.tolist()
+
+    def spans_of(nodes: Codes, ends: Codes) -> tuple[list[int], list[int]]:
+        """Where each of ``nodes``' entries start and end, given where every node's end."""
+        starts: list[int] = np.append(0, ends[:-1])[nodes].tolist()
+        return starts, ends[nodes].tolist()
+
+    # Each adult's children and their agencies, as sets, made once: an adult's hub, and
+    # every vehicle, phone or address he holds, take them from here.
+    adults = np.flatnonzero((kind == NAMED_ADULT) & (direct_count > 0))
+    adult_children: list[set[int] | None] = [None] * size
+    adult_agencies: list[set[int] | None] = [None] * size
+    for adult, child_from, child_to, agency_from, agency_to in zip(
+        adults.tolist(),
+        *spans_of(adults, child_ends),
+        *spans_of(adults, agency_ends),
+        strict=True,
+    ):
+        adult_children[adult] = set(children[child_from:child_to])
+        adult_agencies[adult] = set(agencies[agency_from:agency_to])
+
+    # At most this many children, counting repeats: fewer than asked for is no hub.
+    through_adults = np.bincount(held_by, weights=direct_count[holder], minlength=size)
+    most = direct_count + through_adults.astype(np.int64)
+    nodes = np.flatnonzero((kind != NAMED_CHILD) & (most >= min_children))
+    rows = zip(
+        nodes.tolist(),
+        graph.nodes[nodes].tolist(),
+        *spans_of(nodes, child_ends),
+        *spans_of(nodes, agency_ends),
+        *spans_of(nodes, holder_ends),
+        strict=True,
+    )
     found = []
-    kinds = graph.kinds
-    adjacency = graph.adjacency
-    child_agencies: dict[int, set[int]] = {}
-    for node, kind in kinds.items():
-        if kind == CHILD_NODE:
+    kind_of = graph.kind_of
+    none: set[int] = set()
+    for number, node, child_from, child_to, agency_from, agency_to, held_from, held_to in rows:
+        # An adult's own sets, or, for a vehicle, phone or address, new ones.
+        reached = adult_children[number]
+        adults_holding = holders[held_from:held_to]
+        if reached is None:
+            reached = set(children[child_from:child_to])
+            for adult in adults_holding:
+                reached |= adult_children[adult] or none
+        if len(reached) < min_children:
             continue
-        neighbours = adjacency.get(node, ())
-        if kind == ADULT_NODE and len(neighbours) < min_children:
-            continue
-        children: set[int] = set()
-        for neighbour in neighbours:
-            neighbour_kind = kinds[neighbour]
-            if neighbour_kind == CHILD_NODE:
-                children.add(neighbour)  # type: ignore[arg-type]  # children are people
-            elif neighbour_kind == ADULT_NODE and kind != ADULT_NODE:
-                children.update(
-                    n  # type: ignore[misc]  # children are people
-                    for n in adjacency[neighbour]
-                    if kinds[n] == CHILD_NODE
-                )
-        if len(children) < min_children:
-            continue
-        agencies: set[int] = set()
-        for child in children:
-            known = child_agencies.get(child)
-            if known is None:
-                known = child_agencies[child] = graph.agencies_of(child)
-            agencies |= known
-        if len(agencies) >= min_agencies:
-            found.append(Hub(node, kind, children, agencies))
+        near = adult_agencies[number]
+        if near is None:
+            near = set(agencies[agency_from:agency_to])
+            for adult in adults_holding:
+                near |= adult_agencies[adult] or none
+        if len(near) >= min_agencies:
+            found.append(Hub(node, kind_of[number], reached, near))
     return found
 
 
@@ -390,44 +1055,68 @@ def risk_score(
     return round(base * (0.5 + 0.5 * recency), 3)
 
 
-INDICATOR_VALUES = frozenset(str(category) for category in INDICATOR_CATEGORIES)
-
-
 def clusters(graph: Graph, *, now: datetime, min_children: int) -> list[ClusterResult]:
     """Components with at least ``min_children`` children, highest risk first."""
+    root = graph.component_root
+    size = graph.node_kind.size
+    child_nodes = graph.linked & (graph.node_kind == NAMED_CHILD)
+    children = np.bincount(root[child_nodes], minlength=size)
+    chosen = graph.linked & (children[root] >= min_children)
+    nodes, roots, starts, ends = _grouped(graph, chosen)
+    place = np.full(size, -1, dtype=np.int64)  # root -> its place in roots
+    place[roots] = np.arange(roots.size)
+
+    # The concerns naming each cluster's people, each once.
+    table = graph.concern_table
+    person, concern = graph.named.pairs
+    node = graph.person_node[person]
+    inside = node >= 0
+    inside[inside] = chosen[node[inside]]
+    width = max(len(table.ids), 1)
+    joined = _distinct(place[root[node[inside]]] * width + concern[inside])
+    concern_cluster, concern_codes = joined // width, joined % width
+    concern_ends = np.cumsum(np.bincount(concern_cluster, minlength=roots.size)).tolist()
+    indicator = np.cumsum(table.indicator[concern_codes]).tolist()
+    concern_rows = table.first[concern_codes].tolist()  # each concern's first row
+    # The agencies that recorded each cluster's vehicles, phones and addresses.
+    key_of_row = graph.link_b[graph.evidence_link[graph.named_concern.size :]]
+    recorded = chosen[key_of_row]
+    row_cluster = place[root[key_of_row[recorded]]]
+    row_order = np.argsort(row_cluster, kind="stable")
+    recorder_rows = graph.detail_row[recorded][row_order].tolist()
+    recorder_ends = np.cumsum(np.bincount(row_cluster, minlength=roots.size)).tolist()
+    recorder = graph.details.agency
+
     results = []
-    kinds = graph.kinds
-    for members in components(graph):
-        children = sum(1 for m in members if kinds[m] == CHILD_NODE)
-        if children < min_children:
-            continue
-        concern_ids: set[int] = set()
-        agencies: set[int] = set()
-        for member in members:
-            if isinstance(member, int):
-                concern_ids |= graph.person_concerns.get(member, set())
-            else:
-                agencies |= graph.recorders.get(member, set())
-        infos = [graph.concerns[c] for c in concern_ids]
-        agencies |= {info.agency_id for info in infos}
-        exploitation = sum(1 for info in infos if info.category in INDICATOR_VALUES)
-        latest = max((info.recorded_at for info in infos), default=None)
+    concern_start = recorder_start = 0
+    for i, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+        members = _members(graph, nodes[start:end])
+        concern_end, recorder_end = concern_ends[i], recorder_ends[i]
+        rows = concern_rows[concern_start:concern_end]
+        agencies = set(map(recorder.__getitem__, recorder_rows[recorder_start:recorder_end]))
+        agencies |= set(map(table.agency_column.__getitem__, rows))
+        exploitation = indicator[concern_end - 1] if concern_end else 0
+        if concern_start:
+            exploitation -= indicator[concern_start - 1]
+        latest = max(map(table.recorded_at_column.__getitem__, rows), default=None)
         days = (now - latest).total_seconds() / 86400 if latest else None
+        count = int(children[roots[i]])
         results.append(
             ClusterResult(
                 members=members,
-                children=children,
+                children=count,
                 agencies=agencies,
                 exploitation_concerns=exploitation,
                 latest_concern_at=latest,
                 score=risk_score(
-                    children=children,
+                    children=count,
                     agencies=len(agencies),
                     exploitation=exploitation,
                     days_since_latest=days,
                 ),
-                local_authorities={info.local_authority_id for info in infos},
+                local_authorities=set(map(table.local_authority_column.__getitem__, rows)),
             )
         )
+        concern_start, recorder_start = concern_end, recorder_end
     results.sort(key=lambda c: (-c.score, -c.children, c.first_key))
     return results
