@@ -8,9 +8,9 @@ children (a family friend, a relative): no alert should fire for them. A planted
 is an adult with a vehicle and a phone, and three to eight children. Each child is the
 subject of one to three concerns, by agencies chosen so that no agency sees more than two
 of the network's children; each concern carries some of the evidence: the adult named
-(with the agency's errors in the name and date of birth), the vehicle seen with the child
-(its registration sometimes misread: O for 0, S for 5), or the adult's phone found with
-the child (written in another format)."""
+(with the agency's errors in the name and date of birth, and sometimes his vehicle or
+phone), the vehicle seen with the child (its registration sometimes misread: O for 0, S
+for 5), or the adult's phone found with the child (written in another format)."""
 
 from __future__ import annotations
 
@@ -185,15 +185,11 @@ def _plant(writer: _Writer, people: People, rng: random.Random, out: SyntheticCo
                 adult_record = writer.name(
                     adult, PersonRole.ADULT_OF_CONCERN, recorder, agency, concern
                 )
-                if rng.random() < 0.5:
-                    out.details.append(
-                        Detail(
-                            NodeKind.VEHICLE,
-                            adult_record,
-                            _as_written(rng, NodeKind.VEHICLE, vehicle),
-                            agency,
+                for kind, value in ((NodeKind.VEHICLE, vehicle), (NodeKind.PHONE, phone)):
+                    if rng.random() < 0.5:
+                        out.details.append(
+                            Detail(kind, adult_record, _as_written(rng, kind, value), agency)
                         )
-                    )
             if "vehicle" in evidence:
                 out.details.append(
                     Detail(
@@ -230,13 +226,15 @@ def network_recovery(
     min_agencies: int = 2,
 ) -> dict[str, float]:
     """Build the graph with each record's person as ``clusters`` resolved it, find the
-    hubs that alert, and count the planted networks found whole (one alerting hub holds
-    every child of the network) and the alerts that are not a planted network."""
+    hubs that alert, and count the planted networks whose children all fall in one
+    cluster (connected component), those found whole (one alerting hub holds every child
+    of the network), and the alerts that are not a planted network."""
     from safeguarding.networks.graph import (
         AttributeRow,
         ConcernRow,
         attribute_key,
         build_graph,
+        components,
         hubs,
     )
     from safeguarding.people.models import PersonKind
@@ -291,8 +289,17 @@ def network_recovery(
             len(data.networks[i].children & children) >= min_children for i in networks_touched
         ):
             stray += 1
+    in_one_cluster = 0
+    for members in components(graph):
+        children = set()
+        for member in members:
+            if isinstance(member, int):
+                children |= true_people.get(member, set())
+        touched = {planted_children[c] for c in children if c in planted_children}
+        in_one_cluster += sum(1 for i in touched if data.networks[i].children <= children)
     return {
         "networks_planted": float(len(data.networks)),
+        "networks_in_one_cluster": float(in_one_cluster),
         "networks_found_whole": float(len(found)),
         "alerts": float(len(alerting)),
         "alerts_not_planted": float(stray),

@@ -41,6 +41,7 @@ def test_every_network_is_found_whole_when_people_are_known(data: SyntheticConce
     truth = {record_id: f"person-{number}" for record_id, number in data.truth.items()}
     figures = network_recovery(data, truth)
     assert figures["networks_found_whole"] == NETWORKS
+    assert figures["networks_in_one_cluster"] == NETWORKS
     # Background adults are named with at most two children: nothing else alerts.
     assert figures["alerts_not_planted"] == 0
     assert figures["alerts"] >= NETWORKS
