@@ -31,6 +31,7 @@ from typing import Any
 
 import django
 
+from safeguarding.linkage.components import DisjointSets
 from safeguarding.linkage.engine import BACKENDS, DEFAULT_AUTO_MATCH_PROBABILITY, Engine
 from safeguarding.linkage.synthetic import pairwise_accuracy
 
@@ -104,21 +105,17 @@ def link_new(
         resolved_table = engine.register(resolved)
         new_table = engine.register(new)
         pairs = engine.predict_new(resolved_table, new_table, model, threshold=threshold)
-    parent: dict[str, str] = {}
-
-    def find(node: str) -> str:
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
+    groups = DisjointSets()
 
     def cluster_of(record_id: str) -> str:
         return clusters.get(record_id, f"new:{record_id}")
 
     for pair in pairs:
-        parent[find(cluster_of(pair.left_id))] = find(cluster_of(pair.right_id))
-    after = {record_id: find(cluster) for record_id, cluster in clusters.items()}
-    after.update({record["unique_id"]: find(cluster_of(record["unique_id"])) for record in new})
+        groups.union(cluster_of(pair.left_id), cluster_of(pair.right_id))
+    after = {record_id: groups.find(cluster) for record_id, cluster in clusters.items()}
+    after.update(
+        {record["unique_id"]: groups.find(cluster_of(record["unique_id"])) for record in new}
+    )
     return after, time.perf_counter() - started
 
 

@@ -25,6 +25,7 @@ from safeguarding.access.models import User
 from safeguarding.access.policy import may_see_person
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.linkage.components import DisjointSets
 from safeguarding.linkage.engine import (
     DEFAULT_AUTO_MATCH_PROBABILITY,
     DEFAULT_REVIEW_PROBABILITY,
@@ -220,14 +221,7 @@ def _decide(
             "person_a_id", "person_b_id", "status"
         )
     }
-    parent: dict[str, str] = {}
-
-    def find(node: str) -> str:
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
+    groups = DisjointSets()
     confident: list[ScoredPair] = []
     unsure: list[ScoredPair] = []
     for pair in sorted(pairs, key=lambda scored: -scored.match_probability):
@@ -237,9 +231,9 @@ def _decide(
         (confident if pair.match_probability >= auto else unsure).append(pair)
     components: dict[str, list[ScoredPair]] = {}
     for pair in confident:
-        parent[find(pair.left_id)] = find(pair.right_id)
+        groups.union(pair.left_id, pair.right_id)
     for pair in confident:
-        components.setdefault(find(pair.left_id), []).append(pair)
+        components.setdefault(groups.find(pair.left_id), []).append(pair)
     merges: list[Merge] = []
     for members in components.values():
         people = {pair.left_id for pair in members} | {pair.right_id for pair in members}

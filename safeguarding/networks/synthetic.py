@@ -181,33 +181,21 @@ def _plant(writer: _Writer, people: People, rng: random.Random, out: SyntheticCo
                 for kind, chance in (("adult", 0.6), ("vehicle", 0.3), ("phone", 0.3))
                 if rng.random() < chance
             ] or ["adult"]
+
+            def note(kind: str, record_id: str, value: str, agency: int = agency) -> None:
+                out.details.append(Detail(kind, record_id, _as_written(rng, kind, value), agency))
+
             if "adult" in evidence:
                 adult_record = writer.name(
                     adult, PersonRole.ADULT_OF_CONCERN, recorder, agency, concern
                 )
                 for kind, value in ((NodeKind.VEHICLE, vehicle), (NodeKind.PHONE, phone)):
                     if rng.random() < 0.5:
-                        out.details.append(
-                            Detail(kind, adult_record, _as_written(rng, kind, value), agency)
-                        )
+                        note(kind, adult_record, value)
             if "vehicle" in evidence:
-                out.details.append(
-                    Detail(
-                        NodeKind.VEHICLE,
-                        child_record,
-                        _as_written(rng, NodeKind.VEHICLE, vehicle),
-                        agency,
-                    )
-                )
+                note(NodeKind.VEHICLE, child_record, vehicle)
             if "phone" in evidence:
-                out.details.append(
-                    Detail(
-                        NodeKind.PHONE,
-                        child_record,
-                        _as_written(rng, NodeKind.PHONE, phone),
-                        agency,
-                    )
-                )
+                note(NodeKind.PHONE, child_record, phone)
     out.networks.append(
         PlantedNetwork(adult.number, frozenset(c.number for c in children), vehicle, phone)
     )
