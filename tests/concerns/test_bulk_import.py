@@ -628,6 +628,23 @@ def test_a_batch_costs_the_same_number_of_queries_however_many_concerns(
 # record_many
 
 
+def audit_rows_written(write: Callable[[], Any], *columns: str) -> list[tuple[Any, ...]]:
+    """The audit entries ``write`` appends (their sequence from 1, then ``columns``), read
+    inside a transaction that is then rolled back, the chain checked whole first."""
+    since = head()
+    with transaction.atomic():
+        write()
+        rows = list(
+            AuditEntry.objects.filter(sequence__gt=since)
+            .order_by("sequence")
+            .values_list("sequence", *columns)
+        )
+        assert verify_chain().ok
+        assert head() == since + len(rows)
+        transaction.set_rollback(True)
+    return [(row[0] - since, *row[1:]) for row in rows]
+
+
 def test_record_many_writes_what_as_many_records_would(area: Area):
     entries = [
         PendingEntry(
@@ -664,18 +681,7 @@ def test_record_many_writes_what_as_many_records_would(area: Area):
     )
 
     def written(write: Callable[[], Any]) -> list[tuple[Any, ...]]:
-        since = head()
-        with transaction.atomic():
-            write()
-            rows = list(
-                AuditEntry.objects.filter(sequence__gt=since)
-                .order_by("sequence")
-                .values_list("sequence", *fields)
-            )
-            assert verify_chain().ok
-            assert head() == since + len(entries)
-            transaction.set_rollback(True)
-        return [(row[0] - since, *row[1:]) for row in rows]
+        return audit_rows_written(write, *fields)
 
     one_by_one = written(
         lambda: [
@@ -695,6 +701,7 @@ def test_record_many_writes_what_as_many_records_would(area: Area):
     together = written(lambda: record_many(entries))
 
     assert together == one_by_one
+    assert [row[0] for row in together] == [1, 2, 3]
     assert [row[1] for row in together] == [
         AuditVerb.PERSON_CREATED,
         AuditVerb.CLOCK_STARTED,
@@ -720,17 +727,7 @@ def test_record_many_stores_and_hashes_payloads_as_record_does(area: Area):
     ]
 
     def written(write: Callable[[], Any]) -> list[tuple[Any, ...]]:
-        since = head()
-        with transaction.atomic():
-            write()
-            rows = list(
-                AuditEntry.objects.filter(sequence__gt=since)
-                .order_by("sequence")
-                .values_list("payload", "entry_hash")
-            )
-            assert verify_chain().ok
-            transaction.set_rollback(True)
-        return rows
+        return [row[1:] for row in audit_rows_written(write, "payload", "entry_hash")]
 
     entries = [
         PendingEntry(AuditVerb.DATA_IMPORTED, actor=area.system, payload=payload)
