@@ -227,14 +227,15 @@ def network_recovery(
     )
     from safeguarding.people.models import PersonKind
 
-    def person(record_id: str) -> uuid.UUID:
-        return person_uuid(clusters.get(record_id, record_id))
-
-    concern_ids: dict[int, uuid.UUID] = {}
+    # Each record's person, and each concern's id, worked out once.
+    person = {record: person_uuid(clusters.get(record, record)) for record in data.truth}
+    concern_ids = {
+        row.concern: uuid.uuid5(uuid.NAMESPACE_URL, f"c{row.concern}") for row in data.named
+    }
     concern_rows = [
         ConcernRow(
-            concern_ids.setdefault(row.concern, uuid.uuid5(uuid.NAMESPACE_URL, f"c{row.concern}")),
-            person(row.record_id),
+            concern_ids[row.concern],
+            person[row.record_id],
             row.role,
             PersonKind.CHILD if row.role == PersonRole.CHILD else PersonKind.ADULT,
             row.agency_id,
@@ -247,7 +248,7 @@ def network_recovery(
     attribute_rows = [
         AttributeRow(
             detail.kind,
-            person(detail.record_id),
+            person[detail.record_id],
             attribute_key(detail.kind, detail.value),
             detail.value,
             detail.agency_id,
@@ -260,7 +261,7 @@ def network_recovery(
     # Which true people each resolved person is.
     true_people: dict[int, set[int]] = {}
     for record_id, number in data.truth.items():
-        true_people.setdefault(person(record_id).int, set()).add(number)
+        true_people.setdefault(person[record_id].int, set()).add(number)
     planted_children = {
         child: index for index, n in enumerate(data.networks) for child in n.children
     }
