@@ -23,7 +23,7 @@ from safeguarding.access.models import Agency, User
 from safeguarding.access.roles import ADMIN_ROLES
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
-from safeguarding.web.forms import add_action_errors
+from safeguarding.govuk.forms import add_action_errors
 
 PENDING_USER_KEY = "pending_user_id"
 PENDING_SECRET_KEY = "pending_totp_secret"

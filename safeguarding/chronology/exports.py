@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from safeguarding.chronology.entries import Entry
+from safeguarding.govuk.downloads import render_pdf
 from safeguarding.people.models import Person
 
 CSV_HEADER = ["date", "time", "source", "kind", "title", "detail", "significant", "analysis"]
@@ -40,16 +39,6 @@ def chronology_csv(entries: Sequence[Entry]) -> str:
             ]
         )
     return buffer.getvalue()
-
-
-def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    """Render a print template to PDF. WeasyPrint is imported here, not at start-up, since
-    it loads native libraries that most requests never need."""
-    from weasyprint import HTML
-
-    html = render_to_string(template, {**context, "generated_at": timezone.now()})
-    pdf: bytes = HTML(string=html, base_url=None).write_pdf()
-    return pdf
 
 
 def chronology_pdf(person: Person, entries: Sequence[Entry], *, curated: bool) -> bytes:

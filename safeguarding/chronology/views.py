@@ -17,11 +17,11 @@ from safeguarding.audit.knowledge import open_knowledge_report, who_knew_what
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.chronology.actions import mark_entry
 from safeguarding.chronology.entries import Entry, build_chronology, curated
-from safeguarding.chronology.exports import chronology_csv, chronology_pdf, render_pdf
+from safeguarding.chronology.exports import chronology_csv, chronology_pdf
 from safeguarding.chronology.forms import MarkForm
+from safeguarding.govuk.downloads import download, render_pdf
 from safeguarding.people.models import Person
 from safeguarding.people.queries import access_person
-from safeguarding.web.downloads import download
 
 # Entries on one screen: a long chronology is read a page at a time (the exports hold all).
 PAGE_SIZE = 50

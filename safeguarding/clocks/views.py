@@ -13,7 +13,7 @@ from safeguarding.clocks.forms import DelayReasonForm, LimitForm
 from safeguarding.clocks.models import ClockState
 from safeguarding.clocks.queries import access_clock, my_open_clocks, team_dashboard
 from safeguarding.clocks.rules import DEFAULT_LIMITS, ClockType
-from safeguarding.web.forms import add_action_errors
+from safeguarding.govuk.forms import add_action_errors
 
 DASHBOARD_ROLES = {Role.TEAM_MANAGER, Role.MASH_TRIAGE, Role.PRACTITIONER}
 

@@ -36,8 +36,8 @@ from safeguarding.collaboration.queries import (
     may_open_person_record,
     outbox,
 )
+from safeguarding.govuk.forms import add_action_errors
 from safeguarding.people.queries import SearchCriteria, access_person, search_persons
-from safeguarding.web.forms import add_action_errors
 
 
 def _force_staff(request: HttpRequest) -> User:

@@ -6,9 +6,9 @@ from django import forms
 
 from safeguarding.access.models import Agency, AgencyKind
 from safeguarding.concerns.models import ConcernCategory, PersonRole
+from safeguarding.govuk.forms import GovukDateField
 from safeguarding.people.identifiers import normalise_nhs_number, normalise_upn
 from safeguarding.people.models import Sex
-from safeguarding.web.forms import GovukDateField
 
 CATEGORY_CHOICES = [("", "Choose a category"), *ConcernCategory.choices]
 OTHER_ROLE_CHOICES = [

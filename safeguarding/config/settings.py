@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "safeguarding.govuk",
     "safeguarding.web",
     "safeguarding.audit",
     "safeguarding.access",
@@ -94,7 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "safeguarding.web.context_processors.navigation",
             ],
-            "builtins": ["safeguarding.web.templatetags.govuk"],
+            "builtins": ["safeguarding.govuk.templatetags.govuk"],
         },
     }
 ]

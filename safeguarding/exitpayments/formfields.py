@@ -1,4 +1,4 @@
-"""Form pieces the GOV.UK patterns need beyond safeguarding/web/forms.py: an amount of money,
+"""Form pieces the GOV.UK patterns need beyond safeguarding/govuk/forms.py: an amount of money,
 and an error summary in the order the fields appear. Generic; the support fund uses them too."""
 
 from __future__ import annotations

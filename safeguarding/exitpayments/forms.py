@@ -27,7 +27,7 @@ from safeguarding.exitpayments.models import (
 )
 from safeguarding.exitpayments.ni_numbers import normalise_ni_number
 from safeguarding.exitpayments.queries import public_bodies
-from safeguarding.web.forms import GovukDateField
+from safeguarding.govuk.forms import GovukDateField
 
 
 def hours_field(label: str, help_text: str = "") -> forms.DecimalField:

@@ -38,7 +38,7 @@ from safeguarding.exitpayments.queries import (
     recoveries_visible_to,
     rule_sets,
 )
-from safeguarding.web.forms import add_action_errors
+from safeguarding.govuk.forms import add_action_errors
 
 LIST_LIMIT = 200
 

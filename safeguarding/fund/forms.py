@@ -24,7 +24,7 @@ from safeguarding.fund.models import (
     quarter_label,
     quarter_start,
 )
-from safeguarding.web.forms import GovukDateField
+from safeguarding.govuk.forms import GovukDateField
 
 YEARS_OFFERED = 6
 

@@ -41,7 +41,7 @@ from safeguarding.fund.queries import (
     open_rounds,
     rounds_of,
 )
-from safeguarding.web.downloads import download
+from safeguarding.govuk.downloads import download
 
 
 def _user(request: HttpRequest) -> User:

@@ -2,7 +2,7 @@
 
 Counts only, never content: everything here is read from the columns kept in clear
 (the day received, category, area, status, urgency, routing, clocks). Counts from 1 to 4
-are shown as "fewer than 5" (safeguarding.web.statistics.suppress), and a total whose
+are shown as "fewer than 5" (safeguarding.govuk.statistics.suppress), and a total whose
 parts include a suppressed count is still shown, since a total alone identifies nobody.
 Quarantined reports (suspected spam) are counted apart and left out of every other figure.
 
@@ -23,8 +23,8 @@ from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import Agency
 from safeguarding.clocks.models import Clock
 from safeguarding.clocks.rules import ClockType
+from safeguarding.govuk.statistics import suppress
 from safeguarding.helpline.models import Category, Disclosure, Report, RoutedReferral, Status
-from safeguarding.web.statistics import suppress
 
 MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
 

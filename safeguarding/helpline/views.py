@@ -25,8 +25,9 @@ from safeguarding.access.middleware import public
 from safeguarding.access.models import Agency, User
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
-from safeguarding.chronology.exports import render_pdf
 from safeguarding.clocks.queries import clocks_on
+from safeguarding.govuk.downloads import download, render_pdf
+from safeguarding.govuk.forms import add_action_errors
 from safeguarding.helpline import (
     actions,
     attachments,
@@ -56,8 +57,6 @@ from safeguarding.helpline.forms import (
     UnlockForm,
 )
 from safeguarding.helpline.models import Attachment, Report, Status
-from safeguarding.web.downloads import download
-from safeguarding.web.forms import add_action_errors
 
 # Staff: the private key is kept in the server-side session encrypted under a key that
 # lives only in a cookie scoped to /helpline/, so neither the session table nor the cookie

@@ -4,10 +4,10 @@ from django import forms
 from django.forms.utils import ErrorDict
 
 from safeguarding.access.models import Agency, AgencyKind, User
+from safeguarding.govuk.forms import GovukDateField
 from safeguarding.inspections.actions import TEXT_MAX_LENGTH
 from safeguarding.inspections.models import ActionStatus, FindingKind
 from safeguarding.inspections.policy import INSPECTION_ROLES
-from safeguarding.web.forms import GovukDateField
 
 
 class ScheduleForm(forms.Form):

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safeguarding.access.models import User
+from safeguarding.govuk.downloads import download
+from safeguarding.govuk.forms import add_action_errors
 from safeguarding.inspections.actions import (
     InspectionDetails,
     record_finding,
@@ -42,8 +44,6 @@ from safeguarding.inspections.queries import (
     owners_for,
     progress,
 )
-from safeguarding.web.downloads import download
-from safeguarding.web.forms import add_action_errors
 
 
 def _user(request: HttpRequest) -> User:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from safeguarding.access.models import User
 from safeguarding.clocks.queries import clocks_on
+from safeguarding.govuk.forms import add_action_errors
 from safeguarding.mash import actions
 from safeguarding.mash.forms import (
     AllocateForm,
@@ -26,7 +27,6 @@ from safeguarding.mash.queries import (
     recent_decisions,
     triage_queue,
 )
-from safeguarding.web.forms import add_action_errors
 
 
 def _triage_officer(request: HttpRequest) -> User:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from safeguarding.govuk.forms import GovukDateField
 from safeguarding.pathway.events import EventType, Outcome
-from safeguarding.web.forms import GovukDateField
 
 
 class EventForm(forms.Form):

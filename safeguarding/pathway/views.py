@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 
 from safeguarding.access.models import User
 from safeguarding.access.policy import does_case_work
+from safeguarding.govuk.forms import add_action_errors
 from safeguarding.pathway.actions import EventDetails, record_event
 from safeguarding.pathway.forms import EventForm
 from safeguarding.people.queries import access_person
-from safeguarding.web.forms import add_action_errors
 
 
 def new_event(request: HttpRequest, person_id: str) -> HttpResponse:

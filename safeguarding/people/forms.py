@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from safeguarding.access.actions import BREAK_GLASS_REASON_MIN_LENGTH
-from safeguarding.web.forms import GovukDateField
+from safeguarding.govuk.forms import GovukDateField
 
 
 class PersonSearchForm(forms.Form):

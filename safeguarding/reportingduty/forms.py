@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from safeguarding.access.models import Agency
+from safeguarding.govuk.forms import GovukDateField
 from safeguarding.reportingduty.actions import (
     DELAY_REASON_MIN_LENGTH,
     RECIPIENT_KINDS,
@@ -13,7 +14,6 @@ from safeguarding.reportingduty.actions import (
     Involvement,
 )
 from safeguarding.reportingduty.models import HowKnown, NotificationMethod
-from safeguarding.web.forms import GovukDateField
 
 
 class DisclosureForm(forms.Form):

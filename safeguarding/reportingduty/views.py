@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from safeguarding.access.models import User
 from safeguarding.access.policy import case_worker
+from safeguarding.govuk.forms import add_action_errors
 from safeguarding.reportingduty import actions
 from safeguarding.reportingduty.actions import NotificationDetails, ObstructionDetails
 from safeguarding.reportingduty.forms import (
@@ -25,7 +26,6 @@ from safeguarding.reportingduty.forms import (
 )
 from safeguarding.reportingduty.models import AbuseReport
 from safeguarding.reportingduty.queries import access_report, persons_named, reports_for
-from safeguarding.web.forms import add_action_errors
 
 
 def report_list(request: HttpRequest) -> HttpResponse:

@@ -8,8 +8,8 @@ from django import forms
 from django.core.validators import RegexValidator
 
 from safeguarding.access.models import User
+from safeguarding.govuk.forms import GovukDateField
 from safeguarding.taskforce.actions import REFERENCE
-from safeguarding.web.forms import GovukDateField
 
 REFERENCE_HINT = "letters, numbers, hyphens, full stops and slashes only"
 

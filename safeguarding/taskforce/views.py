@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safeguarding.access.models import User
+from safeguarding.govuk.downloads import download
+from safeguarding.govuk.forms import add_action_errors
 from safeguarding.taskforce import measures as m
 from safeguarding.taskforce.actions import (
     IMPORT_COLUMNS,
@@ -33,8 +35,6 @@ from safeguarding.taskforce.queries import (
     suspects_of_my_force,
     years_available,
 )
-from safeguarding.web.downloads import download
-from safeguarding.web.forms import add_action_errors
 
 
 def _analyst(request: HttpRequest) -> User:

@@ -3,9 +3,9 @@ from __future__ import annotations
 from django import forms
 
 from safeguarding.access.models import Agency, AgencyKind
+from safeguarding.govuk.forms import GovukDateField
 from safeguarding.therapy.actions import NOTES_MAX_LENGTH, PROVIDER_KINDS
 from safeguarding.therapy.models import ServiceType
-from safeguarding.web.forms import GovukDateField
 
 
 class ReferralForm(forms.Form):

@@ -15,11 +15,11 @@ from safeguarding.access.models import User
 from safeguarding.access.policy import does_case_work, visible_person_condition
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.govuk.statistics import suppress
 from safeguarding.people.models import Person
 from safeguarding.people.queries import access_person
 from safeguarding.therapy.actions import LEGAL_BASIS, is_provider_staff
 from safeguarding.therapy.models import TherapyReferral
-from safeguarding.web.statistics import suppress
 
 LIST_LIMIT = 500
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from safeguarding.access.models import User
 from safeguarding.access.policy import case_worker
 from safeguarding.access.roles import AGGREGATE_ONLY_ROLES
+from safeguarding.govuk.forms import add_action_errors
 from safeguarding.people.queries import access_person
 from safeguarding.therapy.actions import (
     ReferralDetails,
@@ -27,7 +28,6 @@ from safeguarding.therapy.queries import (
     referrals_by_my_agency,
     waiting_list,
 )
-from safeguarding.web.forms import add_action_errors
 
 
 def referrals(request: HttpRequest) -> HttpResponse:

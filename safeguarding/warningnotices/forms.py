@@ -4,9 +4,9 @@ from typing import Any
 
 from django import forms
 
+from safeguarding.govuk.forms import GovukDateField
 from safeguarding.warningnotices.actions import TEXT_MAX_LENGTH
 from safeguarding.warningnotices.models import NoticeKind, WithheldBy
-from safeguarding.web.forms import GovukDateField
 
 # The issue form grows one child at a time ("Add another child"), up to this many.
 MAX_CHILDREN = 10  # one ordinal word each, in ORDINALS

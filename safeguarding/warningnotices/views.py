@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from safeguarding.access.models import User
 from safeguarding.access.policy import case_worker
+from safeguarding.govuk.forms import add_action_errors
+from safeguarding.govuk.templatetags.govuk import govuk_error_summary
 from safeguarding.people.actions import PersonDetails
 from safeguarding.people.models import Person, PersonKind
 from safeguarding.people.queries import access_person
@@ -32,8 +34,6 @@ from safeguarding.warningnotices.forms import (
 )
 from safeguarding.warningnotices.models import WarningNotice
 from safeguarding.warningnotices.queries import access_notice, notice_history, register_for
-from safeguarding.web.forms import add_action_errors
-from safeguarding.web.templatetags.govuk import govuk_error_summary
 
 
 def _police(request: HttpRequest) -> User:

@@ -14,8 +14,8 @@ from safeguarding.access.roles import ADMIN_ROLES, AGGREGATE_ONLY_ROLES, AUDIT_R
 from safeguarding.audit.models import AuditHead
 from safeguarding.clocks.queries import my_open_clocks
 from safeguarding.concerns.queries import recent_concerns_for_home
+from safeguarding.concerns.statistics import concerns_by_area_and_category
 from safeguarding.notifications.models import Notification
-from safeguarding.web.statistics import concerns_by_area_and_category
 
 
 def home(request: HttpRequest) -> HttpResponse:

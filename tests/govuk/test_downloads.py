@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from safeguarding.web.downloads import download
+from safeguarding.govuk.downloads import download
 
 
 def test_a_download_is_saved_not_shown_and_never_cached() -> None:

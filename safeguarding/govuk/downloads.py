@@ -1,8 +1,13 @@
-"""Files the service hands over: every export and attachment leaves through download()."""
+"""Files the service hands over: every export and attachment leaves through download(),
+and printable reports are rendered to PDF by render_pdf()."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 
@@ -21,3 +26,13 @@ def download(
     if untrusted:
         response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
+
+
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """Render a print template to PDF. WeasyPrint is imported here, not at start-up, since
+    it loads native libraries that most requests never need."""
+    from weasyprint import HTML
+
+    html = render_to_string(template, {**context, "generated_at": timezone.now()})
+    pdf: bytes = HTML(string=html, base_url=None).write_pdf()
+    return pdf

@@ -1,4 +1,4 @@
-"""De-identified figures for roles that see aggregates only."""
+"""De-identified figures about concerns, for roles that see aggregates only."""
 
 from __future__ import annotations
 
@@ -9,13 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from safeguarding.concerns.models import Concern, ConcernCategory
-
-# Counts this small could identify a child, so they are shown as "fewer than 5".
-SUPPRESSION_THRESHOLD = 5
-
-
-def suppress(count: int) -> str:
-    return "fewer than 5" if 0 < count < SUPPRESSION_THRESHOLD else f"{count:,}"
+from safeguarding.govuk.statistics import suppress
 
 
 @dataclass(frozen=True)

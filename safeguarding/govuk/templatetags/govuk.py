@@ -1,5 +1,5 @@
 """The one path for GOV.UK markup: form fields, error summaries and buttons render from the
-templates in web/templates/govuk/, never from hand-written component HTML in pages."""
+templates in govuk/templates/govuk/, never from hand-written component HTML in pages."""
 
 from __future__ import annotations
 
