@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from safeguarding.audit.models import AuditEntry, AuditHead
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -157,14 +158,19 @@ def _string_keys(value: object) -> bool:
     return True
 
 
+def _text(member: TargetType | LegalBasis | None) -> str:
+    """What the log stores for a vocabulary member: its value, or nothing."""
+    return "" if member is None else str(member)
+
+
 def record(
     verb: AuditVerb,
     *,
     actor: User | None,
-    target_type: str = "",
+    target_type: TargetType | None = None,
     target_id: object = "",
     reason: str = "",
-    legal_basis: str = "",
+    legal_basis: LegalBasis | None = None,
     payload: dict[str, Any] | None = None,
     actor_label: str | None = None,
 ) -> AuditEntry:
@@ -185,10 +191,10 @@ def record(
                 actor.agency.code if actor is not None and actor.agency is not None else ""
             ),
             verb=str(verb),
-            target_type=target_type,
+            target_type=_text(target_type),
             target_id=str(target_id),
             reason=reason,
-            legal_basis=legal_basis,
+            legal_basis=_text(legal_basis),
             payload=_normalised_payload(payload),
             previous_hash=previous_hash,
         )
@@ -234,10 +240,10 @@ class PendingEntry:
 
     verb: AuditVerb
     actor: User | None
-    target_type: str = ""
+    target_type: TargetType | None = None
     target_id: object = ""
     reason: str = ""
-    legal_basis: str = ""
+    legal_basis: LegalBasis | None = None
     payload: dict[str, Any] | None = None
     actor_label: str | None = None
 
@@ -305,7 +311,9 @@ def chain_entries(entries: Sequence[PendingEntry], after: tuple[int, str]) -> Ch
             actor_id, actor_label, agency_code = actors[actor.pk]
         actor_label = pending.actor_label or actor_label
         verb = str(pending.verb)
+        target_type = _text(pending.target_type)
         target_id = str(pending.target_id)
+        legal_basis = _text(pending.legal_basis)
         text = payload_text(pending.payload)
         entry_hash = _hash(
             _message(
@@ -316,10 +324,10 @@ def chain_entries(entries: Sequence[PendingEntry], after: tuple[int, str]) -> Ch
                 actor_label=actor_label,
                 agency_code=agency_code,
                 verb=verb,
-                target_type=pending.target_type,
+                target_type=target_type,
                 target_id=target_id,
                 reason=pending.reason,
-                legal_basis=pending.legal_basis,
+                legal_basis=legal_basis,
                 payload_text=text,
             )
         )
@@ -331,10 +339,10 @@ def chain_entries(entries: Sequence[PendingEntry], after: tuple[int, str]) -> Ch
                 actor_label,
                 agency_code,
                 verb,
-                pending.target_type,
+                target_type,
                 target_id,
                 pending.reason,
-                pending.legal_basis,
+                legal_basis,
                 text
                 if as_text
                 else ops.adapt_json_value(_normalised_payload(pending.payload), None),

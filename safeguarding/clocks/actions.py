@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import batched
@@ -13,13 +15,15 @@ from django.utils import timezone
 
 from safeguarding.access.models import Agency, User
 from safeguarding.access.roles import ADMIN_ROLES, Role
-from safeguarding.audit.chain import record
+from safeguarding.audit.chain import PendingEntry, record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.clocks.calendar import add_working_days, previous_working_day
 from safeguarding.clocks.models import Clock, ClockLimit
 from safeguarding.clocks.rules import DEFAULT_LIMITS, Limit, Unit
 from safeguarding.notifications.actions import notify_users
 from safeguarding.people.models import Person
+from safeguarding.writes.unit import WriteRun, Writes, apply
 
 DELAY_REASON_MIN_LENGTH = 10
 # Start dates per recomputing UPDATE: two parameters each, well under SQLite's 32,766.
@@ -41,6 +45,74 @@ def deadline(clock_type: str, start: date, authority: Agency | None = None) -> d
     return limit_for(authority, clock_type).due(start)
 
 
+@dataclass(frozen=True)
+class ClockStart:
+    """A clock to start: the event that starts it sets its type, subject and day 0."""
+
+    clock_type: str
+    authority: Agency
+    subject: str
+    started_on: date
+    accountable: User | None = None
+    person_id: uuid.UUID | None = None
+    actor: User | None = None
+    about: object = None  # the record whose audit entries this clock's entry joins
+
+
+def plan_clocks(starts: Sequence[ClockStart], writes: Writes, run: WriteRun) -> list[Clock]:
+    """Add the rows and audit entries that start ``starts`` to ``writes``: the clocks,
+    with their ids and due dates worked out now. Each authority's limits are read once
+    per run."""
+    limits: dict[tuple[int, str], Limit] = run.cache("clocks.limits", dict)
+    due_dates: dict[tuple[int, str, date], date] = run.cache("clocks.due", dict)
+    clocks = []
+    for clock_id, start in zip(run.ids(Clock, len(starts)), starts, strict=True):
+        authority_id = start.authority.pk
+        key = (authority_id, start.clock_type)
+        if key not in limits:
+            with run.reading():
+                limits[key] = limit_for(start.authority, start.clock_type)
+        due_key = (authority_id, start.clock_type, start.started_on)
+        if due_key not in due_dates:
+            due_dates[due_key] = limits[key].due(start.started_on)
+        clock = Clock(
+            pk=clock_id,
+            clock_type=start.clock_type,
+            authority=start.authority,
+            subject=start.subject,
+            person_id=start.person_id,
+            started_on=start.started_on,
+            due_on=due_dates[due_key],
+            accountable=start.accountable,
+        )
+        clocks.append(clock)
+        writes.audit(
+            PendingEntry(
+                AuditVerb.CLOCK_STARTED,
+                actor=start.actor,
+                target_type=TargetType.CLOCK,
+                target_id=clock_id,
+                payload={
+                    "type": start.clock_type,
+                    "subject": start.subject,
+                    "due_on": clock.due_on.isoformat(),
+                },
+            ),
+            about=start.about,
+        )
+    writes.add_objects(Clock, clocks)
+    return clocks
+
+
+def start_clocks(starts: Sequence[ClockStart]) -> list[Clock]:
+    """Start ``starts`` in the caller's transaction. Called by the actions that record the
+    events that start clocks (a referral, a strategy discussion...)."""
+    writes = Writes()
+    clocks = plan_clocks(starts, writes, WriteRun())
+    apply(writes)
+    return clocks
+
+
 def start_clock(
     *,
     clock_type: str,
@@ -51,23 +123,19 @@ def start_clock(
     person: Person | None = None,
     actor: User | None = None,
 ) -> Clock:
-    """Start a clock in the caller's transaction. Called by the actions that record the
-    events that start clocks (a referral, a strategy discussion...)."""
-    clock = Clock.objects.create(
-        clock_type=clock_type,
-        authority=authority,
-        subject=subject,
-        person=person,
-        started_on=started_on,
-        due_on=deadline(clock_type, started_on, authority),
-        accountable=accountable,
-    )
-    record(
-        AuditVerb.CLOCK_STARTED,
-        actor=actor,
-        target_type="clock",
-        target_id=clock.pk,
-        payload={"type": clock_type, "subject": subject, "due_on": clock.due_on.isoformat()},
+    """Start one clock: a batch of one."""
+    (clock,) = start_clocks(
+        [
+            ClockStart(
+                clock_type=clock_type,
+                authority=authority,
+                subject=subject,
+                started_on=started_on,
+                accountable=accountable,
+                person_id=person.pk if person is not None else None,
+                actor=actor,
+            )
+        ]
     )
     return clock
 
@@ -83,7 +151,7 @@ def meet_clock(*, clock: Clock, met_on: date, actor: User | None = None) -> Cloc
     record(
         AuditVerb.CLOCK_MET,
         actor=actor,
-        target_type="clock",
+        target_type=TargetType.CLOCK,
         target_id=clock.pk,
         payload={"met_on": met_on.isoformat(), "late": met_on > clock.due_on},
     )
@@ -108,7 +176,11 @@ def stop_clock(*, clock: Clock, on: date, actor: User | None, reason: str) -> Cl
     Clock.objects.filter(pk=clock.pk).update(cancelled_on=on)
     clock.cancelled_on = on
     record(
-        AuditVerb.CLOCK_STOPPED, actor=actor, target_type="clock", target_id=clock.pk, reason=reason
+        AuditVerb.CLOCK_STOPPED,
+        actor=actor,
+        target_type=TargetType.CLOCK,
+        target_id=clock.pk,
+        reason=reason,
     )
     return clock
 
@@ -154,7 +226,7 @@ def set_clock_limit(
         record(
             AuditVerb.CLOCK_LIMIT_CHANGED,
             actor=actor,
-            target_type="agency",
+            target_type=TargetType.AGENCY,
             target_id=authority.code,
             payload={
                 "type": clock_type,
@@ -209,7 +281,7 @@ def explain_delay(*, actor: User, clock: Clock, reason: str) -> Clock:
     record(
         AuditVerb.CLOCK_DELAY_EXPLAINED,
         actor=actor,
-        target_type="clock",
+        target_type=TargetType.CLOCK,
         target_id=clock.pk,
         reason=reason,
     )
@@ -251,7 +323,10 @@ def escalate_clocks(today: date | None = None) -> EscalationResult:
                     link=f"/clocks/{clock.pk}/",
                 )
             record(
-                AuditVerb.CLOCK_REMINDER_SENT, actor=None, target_type="clock", target_id=clock.pk
+                AuditVerb.CLOCK_REMINDER_SENT,
+                actor=None,
+                target_type=TargetType.CLOCK,
+                target_id=clock.pk,
             )
         reminded += 1
     for clock in open_clocks.filter(escalated_at__isnull=True, due_on__lt=today).select_related(
@@ -283,7 +358,7 @@ def escalate_clocks(today: date | None = None) -> EscalationResult:
             record(
                 AuditVerb.CLOCK_ESCALATED,
                 actor=None,
-                target_type="clock",
+                target_type=TargetType.CLOCK,
                 target_id=clock.pk,
                 payload={"told": [u.pk for u in recipients]},
             )

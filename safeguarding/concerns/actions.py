@@ -1,44 +1,46 @@
-"""Recording concerns. Web forms, the API, importers and the demo all call record_concern."""
+"""Recording concerns. Web forms, the API, bulk files and the demo all call
+record_concerns; one concern is a batch of one (record_concern, save_concern)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import batched
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
-from rapidfuzz import fuzz
 
 from safeguarding.access.models import Agency, AgencyKind, User
-from safeguarding.access.policy import does_case_work, may_see_person
-from safeguarding.audit.chain import record
+from safeguarding.access.policy import does_case_work
+from safeguarding.audit.chain import PendingEntry
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.concerns.models import Concern, ConcernCategory, ConcernPerson, PersonRole
-from safeguarding.people.actions import (
-    PersonDetails,
-    add_person_details,
-    ensure_agency_record,
-    register_person,
-)
-from safeguarding.people.identifiers import IdentifierScheme
-from safeguarding.people.models import Identifier, Person
-from safeguarding.people.names import fold
+from safeguarding.concerns.reactions import RecordedConcerns, react
+from safeguarding.people.models import Person
+from safeguarding.people.resolution import NamedPerson, PersonResolver, person_created
+from safeguarding.writes.rows import in_chunks
+from safeguarding.writes.unit import Pipeline, WriteRun, Writes, apply
+
+__all__ = [
+    "LEGAL_BASIS",
+    "ConcernDetails",
+    "NamedPerson",
+    "Outcome",
+    "record_concern",
+    "record_concern_file",
+    "record_concerns",
+    "save_concern",
+]
 
 SUMMARY_MAX_LENGTH = 10_000
-LEGAL_BASIS = "UK GDPR Art 6(1)(e), Art 9(2)(g); DPA 2018 Sch 1 para 18"
-
-
-@dataclass
-class NamedPerson:
-    """A person named in a concern: an existing record the actor can see, or new details."""
-
-    role: str
-    person_id: uuid.UUID | None = None
-    details: PersonDetails | None = None
+LEGAL_BASIS = LegalBasis.PUBLIC_TASK_SAFEGUARDING_SPECIAL_CATEGORY
+# Concerns per batch of a file: large enough that the per-batch queries cost little per
+# concern, small enough that a batch's rows and audit entries sit comfortably in memory.
+BATCH_SIZE = 1000
 
 
 @dataclass
@@ -97,100 +99,6 @@ def _validate(details: ConcernDetails, *, persons_checked: bool = False) -> dict
     return errors
 
 
-def _local_authority(code: str) -> Agency | None:
-    return Agency.objects.filter(code=code, kind=AgencyKind.LOCAL_AUTHORITY, is_active=True).first()
-
-
-# A national identifier alone does not attach a concern to an existing record: the name
-# and date of birth must agree too, so that a mistyped or guessed number opens nothing.
-NAME_AGREEMENT_THRESHOLD = 80
-NATIONAL_SCHEMES = (IdentifierScheme.NHS_NUMBER, IdentifierScheme.UNIQUE_PUPIL_NUMBER)
-# How many holders of a national identifier are compared, in name order.
-NATIONAL_CANDIDATES = 5
-
-
-def national_identifiers(details: PersonDetails) -> list[tuple[str, str]]:
-    return [(scheme, value) for scheme, value in details.identifiers if scheme in NATIONAL_SCHEMES]
-
-
-def national_match(details: PersonDetails, candidates: Iterable[Person]) -> Person | None:
-    """The first of ``candidates`` (holders of one of the national identifiers in
-    ``details``, in name order) whose date of birth and name agree with ``details``."""
-    for person in candidates:
-        # Both dates of birth must be known and equal: an identifier and a name alone
-        # must not open a child's whole record to whoever sends them.
-        if (
-            details.date_of_birth
-            and person.date_of_birth == details.date_of_birth
-            and (_same_person(details, person))
-        ):
-            return person
-    return None
-
-
-def _find_by_national_identifier(details: PersonDetails) -> Person | None:
-    """The one person already recorded, by any agency, with the same NHS number or unique
-    pupil number whose name and date of birth also agree (deterministic linkage)."""
-    national = Q()
-    for scheme, value in national_identifiers(details):
-        national |= Q(scheme=scheme, value=value)
-    if not national:
-        return None
-    matches = Identifier.objects.filter(national).values("person_id")
-    return national_match(details, Person.objects.filter(pk__in=matches)[:NATIONAL_CANDIDATES])
-
-
-def _same_person(details: PersonDetails, person: Person) -> bool:
-    """Whether ``details`` describe ``person``: the names agree closely and the dates of
-    birth do not disagree."""
-    if details.date_of_birth and person.date_of_birth not in (None, details.date_of_birth):
-        return False
-    wanted = fold(f"{details.given_name} {details.family_name}")
-    return fuzz.token_sort_ratio(wanted, fold(person.full_name)) >= NAME_AGREEMENT_THRESHOLD
-
-
-def _resolve_person(
-    actor: User,
-    named: NamedPerson,
-    agency: Agency,
-    previously_named: list[tuple[Person, str]] | None = None,
-) -> tuple[Person, bool]:
-    """The person ``named`` refers to, and whether it was created just now. On a re-sent
-    concern, a person named before in the same role is the same person, even without a
-    national identifier: re-sending must never duplicate people."""
-    if named.details is not None:
-        for person, role in previously_named or []:
-            if role == named.role and _same_person(named.details, person):
-                add_person_details(person, named.details, agency=agency)
-                return person, False
-    if named.person_id is not None:
-        visible = (
-            Person.objects.filter(pk=named.person_id).first()
-            if may_see_person(actor, named.person_id)
-            else None
-        )
-        if visible is None:
-            raise ValidationError({"persons": ["A named person could not be found"]})
-        return visible, False
-    assert named.details is not None
-    held = _find_by_national_identifier(named.details)
-    if held is not None:
-        add_person_details(held, named.details, agency=agency)
-        return held, False
-    return register_person(actor=actor, details=named.details, validated=True), True
-
-
-@dataclass(frozen=True)
-class RecordedConcern:
-    concern: Concern
-    created: bool
-
-
-def record_concern(*, actor: User, details: ConcernDetails) -> Concern:
-    """Record (or, for an agency record id seen before, update) a concern. See save_concern."""
-    return save_concern(actor=actor, details=details).concern
-
-
 def check_may_record(actor: User) -> Agency:
     """The actor's agency; PermissionDenied unless the actor may record concerns."""
     if not does_case_work(actor) or actor.agency is None:
@@ -225,86 +133,393 @@ def concern_record_id(details: ConcernDetails) -> str:
     return details.agency_record_id.strip() or f"SGH-{uuid.uuid4().hex[:12].upper()}"
 
 
-def concern_audit_payload(record_id: str, persons: Iterable[Person]) -> dict[str, object]:
+def concern_audit_payload(record_id: str, persons: Iterable[uuid.UUID]) -> dict[str, object]:
     """The payload of a concern's recorded or updated entry: ``persons`` in the order of
     the concern's involvements, a person named in two roles twice."""
-    return {"agency_record_id": record_id, "persons": [str(person.pk) for person in persons]}
+    return {"agency_record_id": record_id, "persons": [str(person) for person in persons]}
 
 
-def save_concern(*, actor: User, details: ConcernDetails) -> RecordedConcern:
-    """Record (or, for an agency record id seen before, update) a concern, in one
-    transaction with its persons and audit entry. Raises ValidationError listing every
-    problem, keyed by field."""
-    agency = check_may_record(actor)
-    local_authority = _local_authority(details.local_authority_code)
-    errors = concern_errors(details, local_authority)
-    if errors:
-        raise ValidationError(errors)
-    assert local_authority is not None
-    record_id = concern_record_id(details)
-    with transaction.atomic():
-        concern = (
-            Concern.objects.select_for_update()
-            .filter(agency=agency, agency_record_id=record_id)
-            .first()
-        )
-        created = concern is None
-        if concern is None:
-            concern = Concern(agency=agency, agency_record_id=record_id, recorded_by=actor)
-            if details.received_at is not None:
-                concern.received_at = details.received_at
-        apply_concern_details(concern, details, local_authority)
-        if created:
-            try:
-                # Two agencies' systems may send the same new record at once: the loser
-                # of the race updates the winner's concern instead of failing.
-                with transaction.atomic():
-                    concern.save(force_insert=True)
-            except IntegrityError:
-                concern = Concern.objects.select_for_update().get(
-                    agency=agency, agency_record_id=record_id
+@dataclass
+class Outcome:
+    """What became of one concern of a batch: the concern and whether it is new, or the
+    error that stopped it (a ValidationError, PermissionDenied or DatabaseError). A
+    concern that failed wrote nothing; the others stand. ``persons`` are the records the
+    persons named resolved to, in the order named."""
+
+    created: bool = False
+    error: Exception | None = None
+    concern: Concern | None = None
+    persons: list[Person] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------
+# A batch
+
+
+class _Recording:
+    """Concerns of one agency recorded batch after batch: the persons they could name
+    (people.resolution) and what each batch adds, the authorities read so far."""
+
+    def __init__(self, actor: User, agency: Agency, *, persons_checked: bool) -> None:
+        self.actor = actor
+        self.agency = agency
+        self.persons_checked = persons_checked
+        self.run = WriteRun()
+        self.resolver = PersonResolver(actor, agency, self.run)
+        self.authorities: dict[str, Agency | None] = {}
+
+    def read(self, batch: Sequence[ConcernDetails], existing: Iterable[Concern] = ()) -> None:
+        """Read what ``batch`` names: its authorities and everyone its persons could be."""
+        codes = {details.local_authority_code for details in batch} - self.authorities.keys()
+        with self.run.reading():
+            found = {
+                authority.code: authority
+                for authority in Agency.objects.filter(
+                    code__in=codes, kind=AgencyKind.LOCAL_AUTHORITY, is_active=True
                 )
-                created = False
-                apply_concern_details(concern, details, local_authority)
-                concern.save()
-        else:
+            }
+        self.authorities.update({code: found.get(code) for code in codes})
+        self.resolver.read(
+            (named for details in batch for named in details.persons),
+            (person_id for concern in existing for person_id, _ in _named(concern)),
+        )
+
+    def plan(
+        self,
+        batch: Sequence[ConcernDetails],
+        record_ids: Sequence[str],
+        outcomes: Sequence[Outcome],
+        existing: dict[str, Concern],
+    ) -> Writes:
+        """The writes that record ``batch`` (whose record ids are distinct), setting each
+        outcome; ``existing`` are the concerns held under those record ids, locked."""
+        writes = Writes()
+        new: list[Concern] = []
+        updated: list[Concern] = []
+        named: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
+        involvements: list[tuple[uuid.UUID, uuid.UUID, str]] = []
+        entries: list[tuple[uuid.UUID, list[PendingEntry]]] = []
+        for details, record_id, outcome in zip(batch, record_ids, outcomes, strict=True):
+            authority = self.authorities.get(details.local_authority_code)
+            errors = concern_errors(details, authority, persons_checked=self.persons_checked)
+            if errors:
+                outcome.error = ValidationError(errors)
+                continue
+            assert authority is not None
+            concern = existing.get(record_id)
+            try:
+                persons, created = self.resolver.resolve(
+                    details.persons, _named(concern) if concern is not None else ()
+                )
+            except ValidationError as error:
+                outcome.error = error
+                continue
+            created_now = concern is None
+            if concern is None:
+                concern = Concern(agency=self.agency, agency_record_id=record_id)
+                concern.recorded_by = self.actor
+                if details.received_at is not None:
+                    concern.received_at = details.received_at
+                new.append(concern)
+            else:
+                updated.append(concern)
+            apply_concern_details(concern, details, authority)
+            pairs = list(
+                dict.fromkeys(
+                    (person.pk, named_person.role)
+                    for person, named_person in zip(persons, details.persons, strict=True)
+                )
+            )
+            named[concern.pk] = pairs
+            involvements += [(concern.pk, person_id, role) for person_id, role in pairs]
+            verb = AuditVerb.CONCERN_RECORDED if created_now else AuditVerb.CONCERN_UPDATED
+            entries.append(
+                (
+                    concern.pk,
+                    [
+                        *(person_created(self.actor, person) for person in created),
+                        PendingEntry(
+                            verb,
+                            actor=self.actor,
+                            target_type=TargetType.CONCERN,
+                            target_id=concern.pk,
+                            legal_basis=LEGAL_BASIS,
+                            payload=concern_audit_payload(
+                                record_id, (person_id for person_id, _ in pairs)
+                            ),
+                        ),
+                    ],
+                )
+            )
+            outcome.concern = concern
+            outcome.created = created_now
+            outcome.persons = persons
+        self.resolver.plan(writes)
+        if updated:
+            writes.first(_updates(updated))
+        writes.add_objects(Concern, new)
+        writes.add_values(ConcernPerson, ("concern", "person", "role"), involvements)
+        for concern_id, concern_entries in entries:
+            for entry in concern_entries:
+                writes.audit(entry, about=concern_id)
+        if new or updated:
+            react(RecordedConcerns(self.actor, new, updated, named), writes, self.run)
+        return writes
+
+
+def _named(concern: Concern) -> list[tuple[uuid.UUID, str]]:
+    """The (person, role) ``concern`` names, as read with it (see _existing)."""
+    found: list[tuple[uuid.UUID, str]] = getattr(concern, "named", [])
+    return found
+
+
+def _updates(concerns: list[Concern]) -> Callable[[], None]:
+    """Saving concerns held already, and clearing the persons they named: their new
+    persons are added with the batch's."""
+
+    def update() -> None:
+        for concern in concerns:
             concern.save()
-        previously_named: list[tuple[Person, str]] = []
-        if not created:
-            previously_named = [
-                (involvement.person, involvement.role)
-                for involvement in concern.involvements.select_related("person")
-            ]
-            concern.involvements.all().delete()
-        persons = []
-        for named in details.persons:
-            person, created_now = _resolve_person(actor, named, agency, previously_named)
-            if not created_now:
-                ensure_agency_record(person, agency)
-            persons.append((person, named.role))
-        ConcernPerson.objects.bulk_create(
-            ConcernPerson(concern=concern, person=person, role=role)
-            for person, role in dict.fromkeys(persons)
-        )
-        if created:
-            # Every new concern reaches its authority's MASH as a contact to decide.
-            from safeguarding.mash.actions import open_contact
+        ConcernPerson.objects.filter(concern__in=concerns).delete()
 
-            open_contact(concern)
-        # Registers that watch every concern: warning notices and the duty to report.
-        from safeguarding.reportingduty.alerts import on_concern_recorded as duty_check
-        from safeguarding.warningnotices.alerts import on_concern_recorded as notice_check
+    return update
 
-        notice_check(concern)
-        duty_check(concern)
-        record(
-            AuditVerb.CONCERN_RECORDED if created else AuditVerb.CONCERN_UPDATED,
-            actor=actor,
-            target_type="concern",
-            target_id=concern.pk,
-            legal_basis=LEGAL_BASIS,
-            payload=concern_audit_payload(
-                record_id, [person for person, _ in dict.fromkeys(persons)]
-            ),
-        )
-    return RecordedConcern(concern=concern, created=created)
+
+def _existing(agency: Agency, record_ids: Iterable[str]) -> dict[str, Concern]:
+    """This agency's concerns held under ``record_ids``, locked, each with the persons it
+    names (as ``named``)."""
+    found: dict[str, Concern] = {}
+    for chunk in in_chunks(dict.fromkeys(record_ids)):
+        for concern in Concern.objects.select_for_update().filter(
+            agency=agency, agency_record_id__in=chunk
+        ):
+            found[concern.agency_record_id] = concern
+    if found:
+        named: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
+        by_id = {concern.pk: concern for concern in found.values()}
+        for chunk in in_chunks(list(by_id)):
+            for concern_id, person_id, role in (
+                ConcernPerson.objects.filter(concern_id__in=chunk)
+                .order_by("pk")
+                .values_list("concern_id", "person_id", "role")
+            ):
+                named.setdefault(concern_id, []).append((person_id, role))
+        for concern_id, concern in by_id.items():
+            concern.named = named.get(concern_id, [])  # type: ignore[attr-defined]  # read by _named
+    return found
+
+
+def record_concerns(
+    *, actor: User, batch: Sequence[ConcernDetails], persons_checked: bool = False
+) -> list[Outcome]:
+    """Record (or, for an agency record id seen before, update) each concern of ``batch``
+    in order, in the caller's transaction (or a new one): the persons each names resolved
+    by people.resolution, its authority's MASH told (through the reactions registered in
+    concerns.reactions), every write audited. A record id repeated in the batch updates
+    the concern the earlier one recorded. ``persons_checked`` says the persons' details
+    were validated and normalised already (as the import's checks do)."""
+    outcomes = [Outcome() for _ in batch]
+    agency = _agency_or_refuse(actor, outcomes)
+    if agency is None:
+        return outcomes
+    record_ids = [concern_record_id(details) for details in batch]
+    with transaction.atomic():
+        for indexes in _without_repeats(record_ids):
+            _record_part(actor, agency, batch, record_ids, outcomes, indexes, persons_checked)
+    return outcomes
+
+
+def _agency_or_refuse(actor: User, outcomes: list[Outcome]) -> Agency | None:
+    """The actor's agency; None, with every outcome refused, if they may not record."""
+    try:
+        return check_may_record(actor)
+    except PermissionDenied as error:
+        for outcome in outcomes:
+            outcome.error = error
+        return None
+
+
+def _without_repeats(record_ids: Sequence[str]) -> Iterator[list[int]]:
+    """The indexes of ``record_ids`` in order, in runs within which no id repeats."""
+    run: list[int] = []
+    seen: set[str] = set()
+    for index, record_id in enumerate(record_ids):
+        if record_id in seen:
+            yield run
+            run, seen = [], set()
+        run.append(index)
+        seen.add(record_id)
+    if run:
+        yield run
+
+
+def _record_part(
+    actor: User,
+    agency: Agency,
+    batch: Sequence[ConcernDetails],
+    record_ids: Sequence[str],
+    outcomes: list[Outcome],
+    indexes: list[int],
+    persons_checked: bool,
+) -> None:
+    part = [batch[index] for index in indexes]
+    ids = [record_ids[index] for index in indexes]
+    results = [Outcome() for _ in indexes]
+    try:
+        with transaction.atomic():
+            existing = _existing(agency, ids)
+            recording = _Recording(actor, agency, persons_checked=persons_checked)
+            recording.read(part, existing.values())
+            apply(recording.plan(part, ids, results, existing))
+    except DatabaseError:
+        # Rare (a concurrent import of the same records, say): recording each on its own
+        # names the concern at fault, and the loser of a race to record a new record id
+        # updates the winner's concern instead of failing.
+        results = [
+            _record_alone(actor, agency, details, record_id, persons_checked)
+            for details, record_id in zip(part, ids, strict=True)
+        ]
+    for index, result in zip(indexes, results, strict=True):
+        outcomes[index] = result
+
+
+def _record_alone(
+    actor: User, agency: Agency, details: ConcernDetails, record_id: str, persons_checked: bool
+) -> Outcome:
+    for attempt in range(2):
+        outcome = Outcome()
+        try:
+            with transaction.atomic():
+                existing = _existing(agency, [record_id])
+                recording = _Recording(actor, agency, persons_checked=persons_checked)
+                recording.read([details], existing.values())
+                apply(recording.plan([details], [record_id], [outcome], existing))
+            return outcome
+        except IntegrityError as error:
+            if attempt:
+                return Outcome(error=error)
+        except DatabaseError as error:
+            return Outcome(error=error)
+    raise AssertionError("unreachable")
+
+
+# ---------------------------------------------------------------------------------------
+# One at a time
+
+
+@dataclass(frozen=True)
+class RecordedConcern:
+    concern: Concern
+    created: bool
+
+
+def save_concern(
+    *, actor: User, details: ConcernDetails, persons_checked: bool = False
+) -> RecordedConcern:
+    """Record (or, for an agency record id seen before, update) one concern: a batch of
+    one. Raises ValidationError listing every problem, keyed by field, or
+    PermissionDenied."""
+    (outcome,) = record_concerns(actor=actor, batch=[details], persons_checked=persons_checked)
+    if outcome.error is not None:
+        raise outcome.error
+    assert outcome.concern is not None
+    return RecordedConcern(concern=outcome.concern, created=outcome.created)
+
+
+def record_concern(*, actor: User, details: ConcernDetails) -> Concern:
+    """Record (or update) one concern. See save_concern."""
+    return save_concern(actor=actor, details=details).concern
+
+
+# ---------------------------------------------------------------------------------------
+# A whole file
+
+
+def record_concern_file(
+    *,
+    actor: User,
+    concerns: Sequence[ConcernDetails],
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], object] = lambda count: None,
+    persons_checked: bool = True,
+) -> list[Outcome]:
+    """Record a whole file's ``concerns``, in order, with the result record_concerns gives
+    batch by batch, in the caller's transaction. ``progress`` is told how many concerns
+    each step recorded.
+
+    On PostgreSQL, when every concern is new (a first load, the common case), everyone
+    they could name is read once, up front; then each batch is planned while a writer
+    thread applies the batch before over the same connection (writes.unit.Pipeline).
+    Otherwise, or if the database refuses a write, batch by batch."""
+    outcomes = [Outcome() for _ in concerns]
+    agency = _agency_or_refuse(actor, outcomes)
+    if agency is None:
+        return outcomes
+    record_ids = [concern_record_id(details) for details in concerns]
+    counted = 0
+
+    def count(done: int) -> None:
+        nonlocal counted
+        counted += done
+        progress(done)
+
+    if (
+        connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+        and len(set(record_ids)) == len(record_ids)
+        and not _existing(agency, record_ids)
+    ):
+        try:
+            with transaction.atomic():
+                _record_overlapped(
+                    actor,
+                    agency,
+                    concerns,
+                    record_ids,
+                    outcomes,
+                    batch_size,
+                    persons_checked,
+                    count,
+                )
+            return outcomes
+        except DatabaseError:
+            progress(-counted)  # what was counted was rolled back: start again
+    outcomes = []
+    for part in batched(concerns, batch_size):
+        outcomes += record_concerns(actor=actor, batch=part, persons_checked=persons_checked)
+        progress(len(part))
+    return outcomes
+
+
+def _record_overlapped(
+    actor: User,
+    agency: Agency,
+    concerns: Sequence[ConcernDetails],
+    record_ids: list[str],
+    outcomes: list[Outcome],
+    batch_size: int,
+    persons_checked: bool,
+    progress: Callable[[int], object],
+) -> None:
+    """Record new ``concerns``, planning each batch while the one before is written."""
+    recording = _Recording(actor, agency, persons_checked=persons_checked)
+    recording.read(concerns)
+    with Pipeline(recording.run) as pipeline:
+        for start, stop in _batch_bounds(len(concerns), batch_size):
+            if pipeline.failed:
+                break
+            pipeline.submit(
+                recording.plan(
+                    concerns[start:stop], record_ids[start:stop], outcomes[start:stop], {}
+                )
+            )
+            progress(stop - start)
+
+
+def _batch_bounds(count: int, batch_size: int) -> Iterator[tuple[int, int]]:
+    """Batches of ``batch_size``, but a first batch of a tenth of that: nothing is written
+    while the first batch is planned, so the smaller it is, the sooner the writer starts."""
+    first = min(count, max(1, batch_size // 10))
+    if first:
+        yield 0, first
+    for start in range(first, count, batch_size):
+        yield start, min(count, start + batch_size)

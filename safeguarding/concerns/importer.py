@@ -5,7 +5,7 @@ reads and checks every row without writing anything, so that a bad file is rejec
 with every problem listed by row. The second records the concerns as the agency's system
 account, with the same validation, linkage, need-to-know and audit entries as
 record_concern gives the API: a whole file a thousand concerns at a time in one
-transaction (concerns/bulk.py), with --partial one concern per transaction, so that each
+transaction (concerns.actions.record_concern_file), with --partial one concern per transaction, so that each
 good one commits whatever becomes of the others. ``import_concerns`` does the work and
 returns an ImportReport, for the command line, the API or a task worker alike;
 ``run_import_command`` only formats it.
@@ -32,8 +32,13 @@ from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.access.roles import Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
-from safeguarding.concerns.actions import LEGAL_BASIS
-from safeguarding.concerns.bulk import BATCH_SIZE, record_file, save_imported
+from safeguarding.audit.vocabulary import TargetType
+from safeguarding.concerns.actions import (
+    BATCH_SIZE,
+    LEGAL_BASIS,
+    record_concern_file,
+    save_concern,
+)
 from safeguarding.concerns.import_schema import (
     ConcernDraft,
     Problem,
@@ -435,7 +440,9 @@ def _record_one(actor: User, item: _Item) -> bool | None:
     assert item.draft is not None
     try:
         with transaction.atomic():
-            return save_imported(actor, item.draft.details).created
+            return save_concern(
+                actor=actor, details=item.draft.details, persons_checked=True
+            ).created
     except (ValidationError, PermissionDenied, DatabaseError) as error:
         _add_error(item, error)
         return None
@@ -465,7 +472,9 @@ def _import(actor: User, items: list[_Item], report: ImportReport, bar: tqdm[Any
     def record_in_batches() -> None:
         # A constant number of queries per batch instead of dozens per concern.
         drafts = [item.draft.details for item in good if item.draft is not None]
-        outcomes = record_file(actor, drafts, batch_size=BATCH_SIZE, progress=bar.update)
+        outcomes = record_concern_file(
+            actor=actor, concerns=drafts, batch_size=BATCH_SIZE, progress=bar.update
+        )
         for item, outcome in zip(good, outcomes, strict=True):
             if outcome.error is not None:
                 _add_error(item, outcome.error)
@@ -479,7 +488,7 @@ def _import(actor: User, items: list[_Item], report: ImportReport, bar: tqdm[Any
         record(
             AuditVerb.DATA_IMPORTED,
             actor=actor,
-            target_type="import-file",
+            target_type=TargetType.IMPORT_FILE,
             target_id=report.sha256,
             legal_basis=LEGAL_BASIS,
             payload=report.audit_payload(),

@@ -12,11 +12,13 @@ from safeguarding.access.models import Agency, User
 from safeguarding.access.roles import Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
-from safeguarding.clocks.actions import meet_clocks_for, start_clock
+from safeguarding.clocks.actions import ClockStart, meet_clocks_for, plan_clocks, start_clock
 from safeguarding.clocks.rules import ClockType
-from safeguarding.concerns.models import Concern, PersonRole
+from safeguarding.concerns.models import PersonRole
+from safeguarding.concerns.reactions import RecordedConcerns
 from safeguarding.mash.models import Contact, Decision, InformationRequest, Rag
 from safeguarding.notifications.actions import notify_users
+from safeguarding.writes.unit import WriteRun, Writes
 
 RATIONALE_MIN_LENGTH = 20
 TRIAGE_ROLES = frozenset({Role.MASH_TRIAGE, Role.TEAM_MANAGER})
@@ -33,22 +35,30 @@ def _require_triage(actor: User, contact: Contact) -> None:
         raise PermissionDenied("Only the authority's MASH can triage its contacts")
 
 
-def open_contact(concern: Concern) -> Contact:
-    """Called in record_concern's transaction: the concern reaches its authority's MASH and
-    the one-working-day decision clock starts."""
-    contact = Contact.objects.create(
-        concern=concern, authority=concern.local_authority, received_at=concern.received_at
+def open_contacts(recorded: RecordedConcerns, writes: Writes, run: WriteRun) -> None:
+    """Registered with concerns.reactions: every new concern reaches its authority's MASH
+    as a contact, and the one-working-day decision clock starts on the first child named,
+    counted from the day the concern was received."""
+    contacts = [
+        Contact(concern=concern, authority=concern.local_authority, received_at=concern.received_at)
+        for concern in recorded.new
+    ]
+    writes.add_objects(Contact, contacts)
+    plan_clocks(
+        [
+            ClockStart(
+                clock_type=ClockType.REFERRAL_DECISION,
+                authority=concern.local_authority,
+                subject=contact.subject,
+                started_on=timezone.localdate(concern.received_at),
+                person_id=recorded.first_child(concern),
+                about=concern.pk,
+            )
+            for concern, contact in zip(recorded.new, contacts, strict=True)
+        ],
+        writes,
+        run,
     )
-    child = concern.involvements.filter(role=PersonRole.CHILD).first()
-    start_clock(
-        clock_type=ClockType.REFERRAL_DECISION,
-        authority=concern.local_authority,
-        subject=contact.subject,
-        started_on=timezone.localdate(concern.received_at),
-        accountable=None,
-        person=child.person if child else None,
-    )
-    return contact
 
 
 def rate_contact(*, actor: User, contact: Contact, rag: str) -> Contact:

@@ -5,3 +5,9 @@ class MashConfig(AppConfig):
     name = "safeguarding.mash"
     label = "mash"
     verbose_name = "MASH triage"
+
+    def ready(self) -> None:
+        from safeguarding.concerns.reactions import on_concerns_recorded
+        from safeguarding.mash.actions import open_contacts
+
+        on_concerns_recorded("mash.open_contacts", open_contacts)

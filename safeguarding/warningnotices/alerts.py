@@ -15,12 +15,15 @@ from django.utils import timezone
 from safeguarding.access.models import Agency, AgencyKind
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.concerns.models import Concern, ConcernPerson
+from safeguarding.concerns.reactions import RecordedConcerns
 from safeguarding.notifications.actions import notify_users
 from safeguarding.people.identifiers import IdentifierScheme
 from safeguarding.people.models import Identifier, Person
-from safeguarding.warningnotices.actions import LEGAL_BASIS, police_analysts, social_workers_of
+from safeguarding.warningnotices.actions import police_analysts, social_workers_of
 from safeguarding.warningnotices.models import MatchedOn, NoticeAlert, WarningNotice, in_force
+from safeguarding.writes.unit import WriteRun, Writes
 
 # Identifiers that name one person nationally; agency references do not.
 NATIONAL_SCHEMES = (IdentifierScheme.NHS_NUMBER, IdentifierScheme.UNIQUE_PUPIL_NUMBER)
@@ -193,9 +196,9 @@ def on_concern_recorded(concern: Concern) -> int:
         record(
             AuditVerb.WARNING_NOTICE_ALERT,
             actor=None,
-            target_type="warning-notice",
+            target_type=TargetType.WARNING_NOTICE,
             target_id=notice.pk,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.CHILD_ABDUCTION_WARNING,
             payload={
                 "concern": str(concern.pk),
                 "person": str(person.pk),
@@ -205,3 +208,18 @@ def on_concern_recorded(concern: Concern) -> int:
         )
         raised += 1
     return raised
+
+
+def check_recorded_concerns(recorded: RecordedConcerns, writes: Writes, run: WriteRun) -> None:
+    """Registered with concerns.reactions: once a batch's concerns are written, raise the
+    alerts of every new or updated concern naming a notice's adult. One query finds the
+    few concerns that may; only those are checked one by one."""
+    concerns = [*recorded.new, *recorded.updated]
+
+    def check() -> None:
+        may_alert = concerns_that_may_name_notice_adults([concern.pk for concern in concerns])
+        for concern in concerns:
+            if concern.pk in may_alert:
+                on_concern_recorded(concern)
+
+    writes.then(check)

@@ -5,3 +5,9 @@ class WarningNoticesConfig(AppConfig):
     name = "safeguarding.warningnotices"
     label = "warningnotices"
     verbose_name = "Child abduction warning notices"
+
+    def ready(self) -> None:
+        from safeguarding.concerns.reactions import on_concerns_recorded
+        from safeguarding.warningnotices.alerts import check_recorded_concerns
+
+        on_concerns_recorded("warningnotices.check_recorded_concerns", check_recorded_concerns)

@@ -1,4 +1,5 @@
-"""The set-based import path (concerns/bulk.py) gives the same result as the per-row path.
+"""Recording a file in batches (concerns.actions.record_concern_file) gives the same result
+as recording it one concern at a time (each a batch of one).
 
 Each comparison imports the same file twice from the same starting state, rolled back in
 between: once whole (recorded a batch at a time) and once with --partial (recorded one
@@ -24,11 +25,15 @@ from django.test.utils import CaptureQueriesContext
 from safeguarding.audit.chain import PendingEntry, record, record_many, verify_chain
 from safeguarding.audit.models import AuditEntry, AuditHead
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.clocks.models import Clock
-from safeguarding.concerns import bulk, importer
+from safeguarding.concerns import actions as concern_actions
+from safeguarding.concerns import importer
 from safeguarding.concerns.importer import ImportReport, import_concerns
 from safeguarding.concerns.models import Concern, ConcernPerson, PersonRole
 from safeguarding.demo.generator import drama_phone, fictional_upn
+from safeguarding.writes import unit
+from safeguarding.writes.unit import apply
 from safeguarding.mash.models import Contact
 from safeguarding.people.actions import PersonDetails
 from safeguarding.people.models import (
@@ -268,11 +273,11 @@ def snapshot(since: int) -> dict[str, Any]:
     concern_key = {str(item.pk): f"{item.agency.code}/{item.agency_record_id}" for item in concerns}
 
     def target(entry: AuditEntry) -> str:
-        if entry.target_type == "person":
+        if entry.target_type == TargetType.PERSON:
             return label(entry.target_id)
-        if entry.target_type == "concern":
+        if entry.target_type == TargetType.CONCERN:
             return concern_key.get(entry.target_id, entry.target_id)
-        if entry.target_type == "clock":
+        if entry.target_type == TargetType.CLOCK:
             return clock_concern.get(entry.target_id, entry.target_id)
         return entry.target_id
 
@@ -537,11 +542,19 @@ def test_a_database_error_in_a_batch_falls_back_to_one_concern_at_a_time(
     path = linkage_file(tmp_path / "concerns.jsonl")
     _, row_state = outcome(per_row(path))
 
-    def fail(*args: Any) -> None:
+    def concerns_in(writes: Any) -> int:
+        return sum(entry.verb == AuditVerb.CONCERN_RECORDED for entry in writes.entries)
+
+    def fail_batches(writes: Any) -> None:
+        if concerns_in(writes) > 1:
+            raise IntegrityError("a concurrent import took a record id")
+        apply(writes)
+
+    def fail(item: Any) -> None:
         raise IntegrityError("a concurrent import took a record id")
 
-    monkeypatch.setattr(bulk, "_write_batch", fail)
-    monkeypatch.setattr(bulk, "_write_prepared", fail)
+    monkeypatch.setattr(concern_actions, "apply", fail_batches)
+    monkeypatch.setattr(unit, "_apply_chained", fail)
     report, bulk_state = outcome(whole(path))
 
     assert report.ok
@@ -560,7 +573,7 @@ def test_a_database_error_after_a_batch_was_written_leaves_nothing_of_it_behind(
     held_before_import(area)
     path = linkage_file(tmp_path / "concerns.jsonl")
     _, row_state = outcome(per_row(path))
-    original = bulk._write_prepared
+    original = unit._apply_chained
     threads: list[str] = []
 
     def fail_second(prepared: Any) -> None:
@@ -569,14 +582,14 @@ def test_a_database_error_after_a_batch_was_written_leaves_nothing_of_it_behind(
             raise IntegrityError("a concurrent import took a record id")
         original(prepared)
 
-    monkeypatch.setattr(bulk, "_write_prepared", fail_second)
+    monkeypatch.setattr(unit, "_apply_chained", fail_second)
     monkeypatch.setattr(importer, "BATCH_SIZE", 4)
     with CaptureQueriesContext(connection) as captured:
         report, bulk_state = outcome(whole(path))
 
     assert report.ok, report.problems
     assert report.created == 11
-    assert threads == ["import-writer", "import-writer"]  # written apart from the building
+    assert threads == ["batch-writer", "batch-writer"]  # written apart from the building
     assert_same(bulk_state, row_state)
     # The failed attempt's writes were undone before the batch-by-batch ones.
     statements = [query["sql"] for query in captured.captured_queries]
@@ -648,21 +661,24 @@ def audit_rows_written(write: Callable[[], Any], *columns: str) -> list[tuple[An
 def test_record_many_writes_what_as_many_records_would(area: Area):
     entries = [
         PendingEntry(
-            AuditVerb.PERSON_CREATED, actor=area.system, target_type="person", target_id="p1"
+            AuditVerb.PERSON_CREATED,
+            actor=area.system,
+            target_type=TargetType.PERSON,
+            target_id="p1",
         ),
         PendingEntry(
             AuditVerb.CLOCK_STARTED,
             actor=None,
-            target_type="clock",
+            target_type=TargetType.CLOCK,
             target_id=7,
             payload={"type": "referral-decision", "due_on": "2026-03-02"},
         ),
         PendingEntry(
             AuditVerb.CONCERN_RECORDED,
             actor=area.system,
-            target_type="concern",
+            target_type=TargetType.CONCERN,
             target_id="c1",
-            legal_basis="a basis",
+            legal_basis=LegalBasis.PUBLIC_TASK_SAFEGUARDING_SPECIAL_CATEGORY,
             reason="a reason",
             payload={"persons": ["p1", "p1"], "agency_record_id": "POL-1"},
             actor_label="someone else",
@@ -746,12 +762,12 @@ def test_record_many_stores_and_hashes_payloads_as_record_does(area: Area):
 def test_a_file_is_written_from_a_small_first_batch_on():
     # Nothing is written while the first batch is prepared: it is a tenth of the others.
     ready: list[Any] = list(range(2345))
-    batches = list(bulk._overlapped_batches(ready, 1000))
+    batches = [ready[start:stop] for start, stop in concern_actions._batch_bounds(2345, 1000)]
 
     assert [len(batch) for batch in batches] == [100, 1000, 1000, 245]
     assert [index for batch in batches for index in batch] == ready
-    assert [len(batch) for batch in bulk._overlapped_batches(ready[:3], 4)] == [1, 2]
-    assert list(bulk._overlapped_batches([], 1000)) == []
+    assert [stop - start for start, stop in concern_actions._batch_bounds(3, 4)] == [1, 2]
+    assert list(concern_actions._batch_bounds(0, 1000)) == []
 
 
 def test_involvements_are_written_in_the_order_the_persons_were_named(area: Area, tmp_path):
