@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 from safeguarding.access.models import User
 from safeguarding.access.policy import case_worker
 from safeguarding.audit.chain import record
-from safeguarding.audit.knowledge import open_knowledge_report, who_knew_what
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.chronology.actions import mark_entry
 from safeguarding.chronology.entries import Entry, build_chronology, curated
 from safeguarding.chronology.exports import chronology_csv, chronology_pdf
 from safeguarding.chronology.forms import MarkForm
+from safeguarding.chronology.knowledge import open_knowledge_report, who_knew_what
 from safeguarding.govuk.downloads import download, render_pdf
 from safeguarding.people.models import Person
 from safeguarding.people.queries import access_person
@@ -160,7 +160,7 @@ def knowledge_report(request: HttpRequest, person_id: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     person = open_knowledge_report(user, person_id)
     pdf = render_pdf(
-        "audit/who_knew_print.html",
+        "chronology/who_knew_print.html",
         {"person": person, "rows": who_knew_what(person), "produced_by": user.display_name},
     )
     return download(pdf, "application/pdf", f"who-knew-what-{person.pk}.pdf")

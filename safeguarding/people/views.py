@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from safeguarding.access import actions as access_actions
 from safeguarding.access.models import User
 from safeguarding.access.policy import case_worker, may_break_glass
-from safeguarding.audit.knowledge import KNOWLEDGE_REPORT_ROLES
+from safeguarding.chronology.knowledge import KNOWLEDGE_REPORT_ROLES
 from safeguarding.concerns.queries import concerns_about
 from safeguarding.pathway.queries import clocks_for
 from safeguarding.people.forms import BreakGlassForm, PersonSearchForm
