@@ -35,7 +35,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     """Create or upgrade the database, collect static files, and (outside production) load
     the demo area into an empty database."""
     _django()
-    from safeguarding.config.environment import is_production
+    from safeguarding.environment import is_production
 
     _migrate(verbosity=1 if args.verbose else 0)
     from safeguarding.access.models import Agency
@@ -151,7 +151,7 @@ def cmd_totp(args: argparse.Namespace) -> int:
     _django()
     from safeguarding.access import second_factor
     from safeguarding.access.models import User
-    from safeguarding.config.environment import is_production
+    from safeguarding.environment import is_production
 
     if is_production():
         print("This command is for demonstration and development only.", file=sys.stderr)

@@ -8,7 +8,7 @@ import os
 import dj_database_url
 from django.utils.csp import CSP
 
-from safeguarding.config.environment import (
+from safeguarding.environment import (
     PROJECT_ROOT,
     VAR_DIR,
     env_bool,

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
-from safeguarding.config import environment
+from safeguarding import environment
 
 KEY_BYTES = 32
 NONCE_BYTES = 12

@@ -23,7 +23,7 @@ from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
 
-from safeguarding.config import environment
+from safeguarding import environment
 
 FAILURES_PER_HOUR = 10
 # Reports from one address in an hour before the next ones are quarantined (not refused:

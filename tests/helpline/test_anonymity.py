@@ -13,7 +13,7 @@ from django.db import connection, models
 from django.test import Client
 
 from safeguarding.audit.models import AuditEntry
-from safeguarding.config.environment import VAR_DIR
+from safeguarding.environment import VAR_DIR
 from safeguarding.helpline.models import Attachment, Message, Report
 from tests.factories import Area
 from tests.helpline.conftest import Helpline, hidden, submit_through_pages

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 VAR_DIR = Path(os.environ.get("SAFEGUARDING_VAR_DIR", PROJECT_ROOT / "var"))
 
 
