@@ -20,7 +20,7 @@ from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.access.roles import Role
 from safeguarding.clocks.actions import escalate_clocks
 from safeguarding.clocks.calendar import add_working_days
-from safeguarding.concerns.actions import ConcernDetails, NamedPerson, record_concern
+from safeguarding.concerns.actions import ConcernDetails, NamedPerson, record_concern_file
 from safeguarding.concerns.models import ConcernCategory, PersonRole
 from safeguarding.demo.area import AGENCIES, LOCAL_AUTHORITY, SYSTEM_USER, USERS, DemoUser
 from safeguarding.exitpayments.demo import build_demo_register
@@ -171,7 +171,7 @@ def _users(agencies: dict[str, Agency], seed: int) -> dict[str, User]:
 
 def _children(fake: Faker, rng: random.Random, count: int) -> list[DemoChild]:
     children = []
-    today = date(2026, 11, 1)
+    today = timezone.localdate()
     for _ in range(count):
         sex = rng.choice([Sex.FEMALE, Sex.MALE])
         given = fake.first_name_female() if sex == Sex.FEMALE else fake.first_name_male()
@@ -226,6 +226,17 @@ def _adults_of_concern(fake: Faker, rng: random.Random, count: int) -> list[Pers
         )
         for _ in range(count)
     ]
+
+
+def _held_by(
+    details: PersonDetails, code: str, local_ids: dict[tuple[str, int], str], key: int
+) -> PersonDetails:
+    """A copy of ``details`` as agency ``code`` holds them: with its own record id for the
+    person, the same each time it names them."""
+    copy = _copy(details)
+    local_id = local_ids.setdefault((code, key), f"{code}-P{len(local_ids) + 1:06d}")
+    copy.identifiers.append((IdentifierScheme.AGENCY_LOCAL, local_id))
+    return copy
 
 
 def _copy(details: PersonDetails) -> PersonDetails:
@@ -354,60 +365,61 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
     adults = _adults_of_concern(fake, rng, max(5, child_count // 20))
     categories = list(CATEGORY_WEIGHTS)
     weights = list(CATEGORY_WEIGHTS.values())
-    start = timezone.make_aware(datetime.combine(date(2024, 11, 1), time(9, 0)))
+    # History runs up to this morning, so the demo is current whenever it is built.
+    start = timezone.make_aware(
+        datetime.combine(timezone.localdate() - timedelta(days=HISTORY_DAYS), time(9, 0))
+    )
+    end = timezone.now() - timedelta(minutes=5)
+    span = max(1, int((end - start).total_seconds() // 60))
     # Each child's concerns cluster: a few children attract many concerns.
     child_weights = [rng.paretovariate(1.5) for _ in children]
+    by_actor: dict[User, list[ConcernDetails]] = {}
+    local_ids: dict[tuple[str, int], str] = {}
+    for number in range(concern_count):
+        child = rng.choices(children, weights=child_weights)[0]
+        code = rng.choice(weighted)
+        actor = recorders.get(code) or users["practitioner"]
+        category = rng.choices(categories, weights=weights)[0]
+        chosen: list[tuple[int, str, PersonDetails]] = [
+            (id(child), PersonRole.CHILD, child.details)
+        ]
+        if child.parents and rng.random() < 0.6:
+            parent = rng.choice(child.parents)
+            chosen.append((id(parent), PersonRole.PARENT, parent))
+        if (
+            category in {ConcernCategory.SEXUAL_EXPLOITATION, ConcernCategory.CRIMINAL_EXPLOITATION}
+            and rng.random() < 0.7
+        ):
+            adult = rng.choice(adults)
+            chosen.append((id(adult), PersonRole.ADULT_OF_CONCERN, adult))
+        when = start + timedelta(minutes=rng.randrange(span))
+        by_actor.setdefault(actor, []).append(
+            ConcernDetails(
+                category=category,
+                summary=SUMMARIES[category].format(child=child.details.given_name),
+                recorded_at=when,
+                received_at=when,
+                local_authority_code=LOCAL_AUTHORITY[0],
+                # Each agency's system sends its own record id for a person, as agencies'
+                # systems do: that is how it names the same person again.
+                persons=[
+                    NamedPerson(role=role, details=_held_by(details, code, local_ids, key))
+                    for key, role, details in chosen
+                ],
+                agency_record_id=f"{code}-{seed}-{number:07d}",
+            )
+        )
     bar = tqdm(total=concern_count, desc="Recording concerns", unit="concern", disable=not progress)
     recorded = 0
-    batch = 500
-    known: dict[tuple[str, tuple[object, ...]], uuid.UUID] = {}
-    while recorded < concern_count:
+    for actor, concerns in by_actor.items():
         with transaction.atomic():
-            for _ in range(min(batch, concern_count - recorded)):
-                child = rng.choices(children, weights=child_weights)[0]
-                code = rng.choice(weighted)
-                actor = recorders.get(code) or users["practitioner"]
-                category = rng.choices(categories, weights=weights)[0]
-                chosen: list[tuple[tuple[object, ...], str, PersonDetails]] = [
-                    (("child", id(child)), PersonRole.CHILD, child.details)
-                ]
-                if child.parents and rng.random() < 0.6:
-                    parent = rng.choice(child.parents)
-                    chosen.append((("adult", id(parent)), PersonRole.PARENT, parent))
-                if (
-                    category
-                    in {ConcernCategory.SEXUAL_EXPLOITATION, ConcernCategory.CRIMINAL_EXPLOITATION}
-                    and rng.random() < 0.7
-                ):
-                    adult = rng.choice(adults)
-                    chosen.append((("adult", id(adult)), PersonRole.ADULT_OF_CONCERN, adult))
-                # An agency names people it already holds by its own record; other
-                # agencies send details, as their systems would.
-                persons = [
-                    NamedPerson(role=role, person_id=known[(code, key)])
-                    if (code, key) in known
-                    else NamedPerson(role=role, details=_copy(details))
-                    for key, role, details in chosen
-                ]
-                when = start + timedelta(minutes=rng.randrange(HISTORY_DAYS * 24 * 60))
-                concern = record_concern(
-                    actor=actor,
-                    details=ConcernDetails(
-                        category=category,
-                        summary=SUMMARIES[category].format(child=child.details.given_name),
-                        recorded_at=when,
-                        received_at=when,
-                        local_authority_code=LOCAL_AUTHORITY[0],
-                        persons=persons,
-                        agency_record_id=f"{code}-{seed}-{recorded:07d}",
-                    ),
-                )
-                involved = {(i.role, i.person_id) for i in concern.involvements.all()}
-                for key, role, _ in chosen:
-                    person_id = next(pid for r, pid in sorted(involved, key=str) if r == role)
-                    known[(code, key)] = person_id
-                recorded += 1
-                bar.update(1)
+            outcomes = record_concern_file(
+                actor=actor, concerns=concerns, progress=bar.update, persons_checked=False
+            )
+        failed = [outcome.error for outcome in outcomes if outcome.error is not None]
+        if failed:
+            raise RuntimeError(f"The demo could not record a concern: {failed[0]}")
+        recorded += len(outcomes)
     bar.close()
     access_actions.set_designated_senior_manager(
         actor=None, agency=agencies[LOCAL_AUTHORITY[0]], user=users["manager"]

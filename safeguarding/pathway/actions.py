@@ -14,6 +14,7 @@ from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.access.policy import does_case_work
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.clocks.actions import meet_clock, start_clock, stop_clock
 from safeguarding.clocks.calendar import add_months
 from safeguarding.clocks.models import Clock
@@ -105,7 +106,12 @@ def record_event(*, actor: User, details: EventDetails) -> PathwayEvent:
             person=person, authority=authority, met_on__isnull=True, cancelled_on__isnull=True
         )
         met_types: set[str] = set()
-        for clock in open_clocks.filter(clock_type__in=rule.meets).order_by("due_on"):
+        # An event entered late, dated before a clock started (a second referral's visit
+        # recorded after the first's conference), cannot meet that clock.
+        met_by_event = open_clocks.filter(
+            clock_type__in=rule.meets, started_on__lte=details.occurred_on
+        )
+        for clock in met_by_event.order_by("due_on"):
             if clock.clock_type in met_types:
                 continue
             meet_clock(clock=clock, met_on=details.occurred_on, actor=actor)
@@ -134,7 +140,7 @@ def record_event(*, actor: User, details: EventDetails) -> PathwayEvent:
         record(
             AuditVerb.PATHWAY_EVENT_RECORDED,
             actor=actor,
-            target_type="person",
+            target_type=TargetType.PERSON,
             target_id=person.pk,
             payload={
                 "event": str(event.pk),

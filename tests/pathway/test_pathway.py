@@ -119,3 +119,17 @@ def test_future_dates_are_refused(area: Area, child: Person):
     with pytest.raises(ValidationError) as error:
         _event(area, child, "cp-visit", date(2099, 1, 1))
     assert "occurred_on" in error.value.message_dict
+
+
+def test_an_event_entered_late_does_not_meet_a_clock_started_after_it(area: Area, child: Person):
+    # The first conference starts the visits clock; a visit dated before it, entered later
+    # (from a second referral's pathway), is recorded without meeting that clock.
+    _event(area, child, "strategy-discussion", date(2025, 12, 15), "s47")
+    _event(area, child, "initial-conference", date(2026, 1, 7), "plan")
+
+    _event(area, child, "cp-visit", date(2026, 1, 5))
+
+    plan_visits = Clock.objects.get(
+        person=child, clock_type=ClockType.CP_VISIT, started_on=date(2026, 1, 7)
+    )
+    assert plan_visits.state() != ClockState.MET
