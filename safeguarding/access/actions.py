@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,21 +13,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from safeguarding.access import second_factor
+from safeguarding.access import reactions, second_factor
 from safeguarding.access.models import (
     Agency,
     AgencyKind,
     ApiToken,
-    BreakGlassGrant,
-    CaseRole,
     User,
 )
-from safeguarding.access.policy import may_break_glass
-from safeguarding.access.roles import ADMIN_ROLES, BREAK_GLASS_NOTIFIED_ROLES, Role
+from safeguarding.access.roles import ADMIN_ROLES, Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 
-BREAK_GLASS_REASON_MIN_LENGTH = 20
 API_TOKEN_PREFIX = "sgh_"
 
 
@@ -128,8 +123,9 @@ def create_user(
 
 def change_password(*, user: User, current_password: str, new_password: str) -> None:
     """Change a member of staff's own password. A wrong current password counts towards
-    lock-out, as at sign-in. The helpline key the old password protected is re-wrapped
-    under the new one in the same transaction, so neither can be lost without the other."""
+    lock-out, as at sign-in. The reactions registered for a password change run in the same
+    transaction: the helpline re-wraps the key the old password protected under the new
+    one, so that neither can be lost without the other."""
     from django.contrib.auth.password_validation import validate_password
 
     if not user.check_password(current_password):
@@ -143,10 +139,10 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
         validate_password(new_password, user)
     except ValidationError as error:
         raise ValidationError({"new_password": error.messages}) from error
-    from safeguarding.helpline.actions import rewrap_staff_key
-
     with transaction.atomic():
-        rewrap_staff_key(user=user, old_password=current_password, new_password=new_password)
+        reactions.password_changed(
+            user=user, old_password=current_password, new_password=new_password
+        )
         user.set_password(new_password)
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
@@ -277,88 +273,6 @@ def deactivate_user(*, actor: User | None, user: User) -> None:
             revoked_at=timezone.now()
         )
         record(AuditVerb.USER_DEACTIVATED, actor=actor, target_type="user", target_id=user.pk)
-
-
-def grant_break_glass(*, actor: User, person_id: uuid.UUID | str, reason: str) -> BreakGlassGrant:
-    """Open a person's record outside need-to-know, for a stated reason. Audited, and
-    every agency holding a record on the person is told."""
-    from safeguarding.concerns.models import ConcernPerson
-    from safeguarding.notifications.actions import notify_users
-    from safeguarding.people.models import AgencyRecord, Person
-
-    if not may_break_glass(actor):
-        raise PermissionDenied("Your role cannot use break-glass access")
-    reason = (reason or "").strip()
-    if len(reason) < BREAK_GLASS_REASON_MIN_LENGTH:
-        raise ValidationError(
-            {
-                "reason": [
-                    f"Explain why you need access, in at least "
-                    f"{BREAK_GLASS_REASON_MIN_LENGTH} characters"
-                ]
-            }
-        )
-    person = Person.objects.filter(pk=person_id).first()
-    if person is None:
-        raise ValidationError({"person": ["That person could not be found"]})
-    with transaction.atomic():
-        grant = BreakGlassGrant.objects.create(
-            user=actor,
-            person=person,
-            reason=reason,
-            expires_at=timezone.now() + timedelta(hours=settings.BREAK_GLASS_HOURS),
-        )
-        record(
-            AuditVerb.BREAK_GLASS_GRANTED,
-            actor=actor,
-            target_type="person",
-            target_id=person.pk,
-            reason=reason,
-            payload={"grant": str(grant.pk), "expires_at": grant.expires_at.isoformat()},
-        )
-        # The agencies holding a record, and the authorities whose MASH received concerns
-        # about the person, are told; within them, those accountable for safeguarding.
-        holders = set(
-            AgencyRecord.objects.filter(person=person).values_list("agency_id", flat=True)
-        )
-        holders |= set(
-            ConcernPerson.objects.filter(person=person).values_list(
-                "concern__local_authority_id", flat=True
-            )
-        )
-        managers = User.objects.filter(
-            agency_id__in=holders, role__in=BREAK_GLASS_NOTIFIED_ROLES, is_active=True
-        ).exclude(pk=actor.pk)
-        notify_users(
-            managers,
-            subject="Break-glass access to a record your agency holds",
-            body=(
-                f"{actor.display_name} ({actor.agency}) opened a record your agency holds "
-                "using break-glass access. Their stated reason is in the audit log."
-            ),
-            link=f"/people/{person.pk}/",
-        )
-    return grant
-
-
-def assign_case_role(*, actor: User, user: User, person_id: object, kind: str) -> CaseRole:
-    from safeguarding.people.queries import access_person
-
-    if actor.role not in {Role.TEAM_MANAGER, Role.MASH_TRIAGE}:
-        raise PermissionDenied("Only a team manager or the MASH can assign case roles")
-    person = access_person(actor, str(person_id), purpose="assign a case role")
-    if kind not in CaseRole.Kind.values:
-        raise ValidationError({"kind": ["Choose the case role"]})
-    with transaction.atomic():
-        role, _ = CaseRole.objects.get_or_create(user=user, person=person, kind=kind, ended_at=None)
-        record(
-            AuditVerb.CASE_ROLE_ASSIGNED,
-            actor=actor,
-            target_type="person",
-            target_id=person.pk,
-            payload={"user": user.pk, "kind": kind},
-        )
-    return role
 
 
 def issue_api_token(

@@ -5,3 +5,19 @@ class ConcernsConfig(AppConfig):
     name = "safeguarding.concerns"
     label = "concerns"
     verbose_name = "Concerns"
+
+    def ready(self) -> None:
+        from safeguarding.access.policy import Holding, register_holding
+        from safeguarding.access.roles import Role
+        from safeguarding.concerns.models import ConcernPerson
+
+        # A concern sent to a local authority lets that authority's MASH triage officers
+        # see the people it names, and tells the authority of break-glass access to them.
+        register_holding(
+            "concerns.sent_to_mash",
+            Holding(
+                ConcernPerson.objects.all(),
+                agency="concern__local_authority",
+                roles=frozenset({Role.MASH_TRIAGE}),
+            ),
+        )

@@ -23,4 +23,9 @@ class HelplineConfig(AppConfig):
     verbose_name = "Helpline for reports of bad practice"
 
     def ready(self) -> None:
+        from safeguarding.access.reactions import on_password_changed
+        from safeguarding.helpline.actions import rewrap_staff_key
+
         logging.getLogger("safeguarding.requests").addFilter(WithoutReporterVisits())
+        # The key a member of staff's password protects is re-wrapped when it changes.
+        on_password_changed("helpline.rewrap_staff_key", rewrap_staff_key)

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
-from safeguarding.access.actions import BREAK_GLASS_REASON_MIN_LENGTH
 from safeguarding.govuk.forms import GovukDateField
+from safeguarding.people.grants import BREAK_GLASS_REASON_MIN_LENGTH
 
 
 class PersonSearchForm(forms.Form):

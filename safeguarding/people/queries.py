@@ -116,7 +116,7 @@ def search_persons_break_glass(
     user: User, criteria: SearchCriteria, *, reason: str
 ) -> list[SearchResult]:
     """Search every agency's records, for break-glass. The search and its reason are
-    audited; opening a result needs safeguarding.access.actions.grant_break_glass."""
+    audited; opening a result needs safeguarding.people.grants.grant_break_glass."""
     if not may_break_glass(user):
         raise PermissionDenied("Your role cannot use break-glass access")
     record(AuditVerb.BREAK_GLASS_SEARCHED, actor=user, target_type="person-search", reason=reason)

@@ -7,12 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from safeguarding.access import actions as access_actions
 from safeguarding.access.models import User
 from safeguarding.access.policy import case_worker, may_break_glass
 from safeguarding.chronology.knowledge import KNOWLEDGE_REPORT_ROLES
 from safeguarding.concerns.queries import concerns_about
 from safeguarding.pathway.queries import clocks_for
+from safeguarding.people import grants
 from safeguarding.people.forms import BreakGlassForm, PersonSearchForm
 from safeguarding.people.queries import (
     SearchCriteria,
@@ -75,7 +75,7 @@ def break_glass_open(request: HttpRequest, person_id: str) -> HttpResponse:
     user = case_worker(request)
     reason = request.session.get(BREAK_GLASS_REASON_SESSION_KEY, "")
     try:
-        access_actions.grant_break_glass(actor=user, person_id=person_id, reason=reason)
+        grants.grant_break_glass(actor=user, person_id=person_id, reason=reason)
     except ValidationError:
         return redirect("people:break-glass")
     return redirect("people:detail", person_id=person_id)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from safeguarding.access import reactions
 from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import User
 from safeguarding.access.roles import Role
@@ -116,3 +117,9 @@ def test_a_helpline_caseworkers_key_follows_the_new_password(
     assert change(client_for(caseworker), PASSWORD, NEW_PASSWORD).status_code == 200
     caseworker.refresh_from_db()
     assert unlock_staff_key(actor=caseworker, password=NEW_PASSWORD) == private
+
+
+def test_the_helpline_reacts_to_a_password_change():
+    """The helpline re-wraps a member of staff's key through a reaction it registers, so
+    that access imports nothing of the helpline."""
+    assert reactions.registered() == ["helpline.rewrap_staff_key"]

@@ -8,11 +8,12 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from safeguarding.access import actions
 from safeguarding.access.models import CaseRole
+from safeguarding.access.policy import agencies_holding, registered_holdings
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.notifications.models import Notification
+from safeguarding.people import grants
 from safeguarding.people.queries import visible_persons
 from tests.factories import Area, adult_details, child_details, make_concern
 
@@ -109,7 +110,7 @@ def test_agency_record_gives_sight_and_other_agencies_stay_blind(area: Area):
 def test_case_role_gives_sight_until_it_ends(area: Area):
     child = area.child_known_to_school()
     assert not visible_persons(area.health).filter(pk=child.pk).exists()
-    role = actions.assign_case_role(
+    role = grants.assign_case_role(
         actor=area.mash, user=area.health, person_id=child.pk, kind=CaseRole.Kind.CORE_GROUP
     )
     assert visible_persons(area.health).filter(pk=child.pk).exists()
@@ -126,6 +127,20 @@ def test_mash_sees_concerns_sent_to_it_not_to_another_authority(area: Area):
     child = concern.involvements.get(role="child").person
     assert visible_persons(area.other_mash).filter(pk=child.pk).exists()
     assert not visible_persons(area.mash).filter(pk=child.pk).exists()
+
+
+def test_the_apps_that_hold_records_register_their_holdings():
+    """Need-to-know reads agency records and concerns sent to a MASH through the holdings
+    their apps register at start-up: a holding missing would hide people silently."""
+    assert sorted(registered_holdings()) == ["concerns.sent_to_mash", "people.agency_records"]
+
+
+def test_break_glass_notices_go_to_every_agency_holding_a_record(area: Area):
+    concern = make_concern(
+        area.police_analyst, local_authority=area.other_council, child=child_details("Ada", "Lim")
+    )
+    child = concern.involvements.get(role="child").person
+    assert agencies_holding(child.pk) == {area.police_analyst.agency_id, area.other_council.pk}
 
 
 def test_every_person_page_view_is_audited(area: Area, client_for):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from safeguarding.access import actions as access_actions
 from safeguarding.access.models import CaseRole
+from safeguarding.people import grants
 from safeguarding.people.models import Person
 from tests.api.conftest import ALL_ROLES, MISSING_PERSON_ID, NO_CASE_WORK_ROLES
 from tests.factories import Area
@@ -102,7 +102,7 @@ def test_break_glass_opens_a_person_to_the_api(area: Area, api_as):
     child = area.child_known_to_school()
     api = api_as(area.police_analyst)
     assert api.get("/persons/{id}", id=child.pk).status_code == 404
-    access_actions.grant_break_glass(
+    grants.grant_break_glass(
         actor=area.police_analyst,
         person_id=child.pk,
         reason="Child reported missing overnight; checking who else knows them",
@@ -117,7 +117,7 @@ def test_case_role_opens_a_person_to_the_api(area: Area, api_as):
     child = area.child_known_to_school()
     api = api_as(area.police_analyst)
     assert api.get("/persons/{id}", id=child.pk).status_code == 404
-    access_actions.assign_case_role(
+    grants.assign_case_role(
         actor=area.mash,
         user=area.police_analyst,
         person_id=child.pk,

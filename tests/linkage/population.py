@@ -7,10 +7,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from safeguarding.access.actions import grant_break_glass
 from safeguarding.access.models import User
 from safeguarding.linkage.models import CandidatePair, LinkageModel, LinkageRun
 from safeguarding.people.actions import PersonDetails, register_person
+from safeguarding.people.grants import grant_break_glass
 from safeguarding.people.models import Person, PersonKind, Sex
 from tests.factories import Area, child_details, make_concern, nhs_number_for
 

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguarding.access import actions as access_actions
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.clocks.models import ClockState
 from safeguarding.clocks.rules import ClockType
 from safeguarding.notifications.models import Notification
+from safeguarding.people import grants
 from safeguarding.people.models import Person
 from safeguarding.warningnotices.actions import (
     BreachDetails,
@@ -406,7 +406,7 @@ def test_a_case_role_on_a_named_child_opens_the_notice(
 ):
     url = reverse("warningnotices:notice", args=[notice.pk])
     assert client_for(area.health).get(url).status_code == 404
-    role = access_actions.assign_case_role(
+    role = grants.assign_case_role(
         actor=area.manager, user=area.health, person_id=known_child.pk, kind="core-group"
     )
     assert client_for(area.health).get(url).status_code == 200
