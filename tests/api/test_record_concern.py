@@ -10,6 +10,7 @@ from django.utils import timezone
 from safeguarding.audit.chain import verify_chain
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.concerns.models import Concern
 from safeguarding.people.models import AgencyRecord
 from tests import factories
@@ -113,9 +114,9 @@ def test_sending_the_same_record_again_updates_it(area: Area, api_as):
     child_ids = {p["person_id"] for p in first.json()["persons"] if p["role"] == "child"}
     assert {p["person_id"] for p in again.json()["persons"]} == child_ids
     verbs = list(
-        AuditEntry.objects.filter(target_type="concern", target_id=first.json()["id"]).values_list(
-            "verb", flat=True
-        )
+        AuditEntry.objects.filter(
+            target_type=TargetType.CONCERN, target_id=first.json()["id"]
+        ).values_list("verb", flat=True)
     )
     assert verbs[:2] == [AuditVerb.CONCERN_RECORDED, AuditVerb.CONCERN_UPDATED]
 
@@ -346,3 +347,50 @@ def test_sending_the_same_record_again_does_not_duplicate_its_people(area: Area,
     first = api.post("/concerns", concern(area)).json()
     again = api.post("/concerns", concern(area)).json()
     assert {p["person_id"] for p in again["persons"]} == {p["person_id"] for p in first["persons"]}
+
+
+# The rules that decide "same person" are the import's too (people.resolution): an
+# agency's own reference names the same person again, and a re-sent record keeps apart a
+# namesake whose NHS number differs.
+
+
+def test_an_agencys_own_local_id_names_the_same_person_in_another_concern(area: Area, api_as):
+    api = api_as(area.system)
+    adult = {
+        "role": "adult-of-concern",
+        "details": {
+            "given_name": "Wayne",
+            "family_name": "Cole",
+            "kind": "adult",
+            "identifiers": [{"scheme": "local", "value": "P-77"}],
+        },
+    }
+    first = api.post("/concerns", concern(area, persons=[child(), adult])).json()
+    second = api.post(
+        "/concerns",
+        concern(area, agency_record_id="OP-2025-0002", persons=[child(), adult]),
+    ).json()
+
+    def wayne(body: dict[str, object]) -> str:
+        persons = body["persons"]
+        assert isinstance(persons, list)
+        return next(p["person_id"] for p in persons if p["role"] == "adult-of-concern")
+
+    assert wayne(second) == wayne(first)
+
+
+def test_a_resent_record_keeps_apart_a_namesake_with_another_nhs_number(area: Area, api_as):
+    api = api_as(area.system)
+    first = api.post("/concerns", concern(area)).json()
+    other = factories.test_range_nhs_number_for(8)
+    again = api.post(
+        "/concerns",
+        concern(
+            area,
+            persons=[child(identifiers=[{"scheme": "nhs", "value": other}], date_of_birth=None)],
+        ),
+    ).json()
+
+    first_child = next(p["person_id"] for p in first["persons"] if p["role"] == "child")
+    again_child = next(p["person_id"] for p in again["persons"] if p["role"] == "child")
+    assert again_child != first_child
