@@ -15,6 +15,7 @@ from safeguarding.api.errors import responses
 from safeguarding.api.schemas import PersonOut, SearchIn, SearchResultOut, TimelineEntryOut
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.concerns.queries import concerns_about
 from safeguarding.people.queries import SearchCriteria, access_person, search_persons
 
@@ -96,7 +97,7 @@ def list_person_concerns(request: HttpRequest, id: PersonId) -> list[TimelineEnt
     record(
         AuditVerb.CONCERNS_LISTED,
         actor=user,
-        target_type="person",
+        target_type=TargetType.PERSON,
         target_id=person.pk,
         payload={"concerns": [str(concern.pk) for concern in concerns]},
     )

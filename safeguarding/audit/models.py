@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.vocabulary import VocabularyField
 
 
@@ -24,10 +25,10 @@ class AuditEntry(models.Model):
     actor_label = models.CharField(max_length=150)
     agency_code = models.CharField(max_length=32, blank=True)
     verb = VocabularyField(max_length=40, choices=AuditVerb.choices)
-    target_type = models.CharField(max_length=40, blank=True)
+    target_type = VocabularyField(max_length=40, blank=True, choices=TargetType.choices)
     target_id = models.CharField(max_length=64, blank=True)
     reason = models.TextField(blank=True)
-    legal_basis = models.CharField(max_length=200, blank=True)
+    legal_basis = VocabularyField(max_length=200, blank=True, choices=LegalBasis.choices)
     payload = models.JSONField(default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)

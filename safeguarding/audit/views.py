@@ -13,6 +13,7 @@ from safeguarding.access.roles import AUDIT_ROLES
 from safeguarding.audit.chain import record
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 
 PAGE_SIZE = 50
 
@@ -32,7 +33,7 @@ def log(request: HttpRequest) -> HttpResponse:
     record(
         AuditVerb.AUDIT_LOG_VIEWED,
         actor=user,
-        target_type="audit-log",
+        target_type=TargetType.AUDIT_LOG,
         payload={"target": target, "actor": actor, "page": page.number},
     )
     return render(

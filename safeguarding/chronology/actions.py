@@ -13,6 +13,7 @@ from safeguarding.access.models import User
 from safeguarding.access.policy import does_case_work
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.chronology.entries import build_chronology
 from safeguarding.chronology.models import ChronologyMark
 from safeguarding.people.queries import access_person
@@ -53,7 +54,7 @@ def mark_entry(
         record(
             AuditVerb.CHRONOLOGY_MARKED,
             actor=actor,
-            target_type="person",
+            target_type=TargetType.PERSON,
             target_id=person.pk,
             payload={"entry": entry_ref, "significant": significant},
         )

@@ -14,6 +14,7 @@ from safeguarding.access.models import User
 from safeguarding.access.policy import case_worker
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.chronology.actions import mark_entry
 from safeguarding.chronology.entries import Entry, build_chronology, curated
 from safeguarding.chronology.exports import chronology_csv, chronology_pdf
@@ -75,7 +76,7 @@ def _page(
     record(
         AuditVerb.CHRONOLOGY_VIEWED,
         actor=user,
-        target_type="person",
+        target_type=TargetType.PERSON,
         target_id=person.pk,
         payload={"page": page.number},
     )
@@ -143,7 +144,7 @@ def chronology_export(request: HttpRequest, person_id: str, fmt: str) -> HttpRes
     record(
         AuditVerb.CHRONOLOGY_EXPORTED,
         actor=user,
-        target_type="person",
+        target_type=TargetType.PERSON,
         target_id=person.pk,
         payload={"format": fmt, "curated": only_curated},
     )

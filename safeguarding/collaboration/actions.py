@@ -21,6 +21,7 @@ from safeguarding.access.models import Agency, User
 from safeguarding.access.policy import may_see_person
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.clocks.actions import meet_clock, start_clock, stop_clock
 from safeguarding.clocks.rules import ClockType
 from safeguarding.collaboration.models import (
@@ -37,9 +38,6 @@ from safeguarding.people.actions import ensure_agency_record
 from safeguarding.people.identifiers import normalise_vehicle_registration
 from safeguarding.people.models import Person
 
-# Police processing for law enforcement, which includes safeguarding children, and the
-# forces' duty to collaborate.
-LEGAL_BASIS = "DPA 2018 Part 3 s.35 and Sch 8 para 4; Police Act 1996 s.22A"
 DETAILS_MAX_LENGTH = 5000
 ANSWER_MAX_LENGTH = 10_000
 REASON_MIN_LENGTH = 20
@@ -142,9 +140,9 @@ def request_collaboration(*, actor: User, details: RequestDetails) -> Collaborat
         record(
             AuditVerb.COLLABORATION_REQUESTED,
             actor=actor,
-            target_type="collaboration-request",
+            target_type=TargetType.COLLABORATION_REQUEST,
             target_id=request.pk,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.POLICE_COLLABORATION,
             payload={
                 "to": details.to_force.code,
                 "subject_kind": details.subject_kind,
@@ -189,9 +187,9 @@ def accept_request(*, actor: User, request: CollaborationRequest) -> Collaborati
         record(
             AuditVerb.COLLABORATION_ANSWERED,
             actor=actor,
-            target_type="collaboration-request",
+            target_type=TargetType.COLLABORATION_REQUEST,
             target_id=request.pk,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.POLICE_COLLABORATION,
             payload={
                 "decision": "accepted",
                 "person_shared": str(request.person_id) if request.person_id else None,
@@ -235,10 +233,10 @@ def decline_request(
         record(
             AuditVerb.COLLABORATION_ANSWERED,
             actor=actor,
-            target_type="collaboration-request",
+            target_type=TargetType.COLLABORATION_REQUEST,
             target_id=request.pk,
             reason=reason,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.POLICE_COLLABORATION,
             payload={"decision": "declined"},
         )
         notify_users(
@@ -286,9 +284,9 @@ def answer_request(
         record(
             AuditVerb.COLLABORATION_ANSWERED,
             actor=actor,
-            target_type="collaboration-request",
+            target_type=TargetType.COLLABORATION_REQUEST,
             target_id=request.pk,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.POLICE_COLLABORATION,
             payload={
                 "decision": "answered",
                 "late": request.clock.met_on is not None
@@ -353,9 +351,9 @@ def complete_request(
         record(
             AuditVerb.COLLABORATION_COMPLETED,
             actor=actor,
-            target_type="collaboration-request",
+            target_type=TargetType.COLLABORATION_REQUEST,
             target_id=request.pk,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.POLICE_COLLABORATION,
             payload={"outcome": outcome},
         )
         notify_users(

@@ -13,7 +13,7 @@ from safeguarding.access.models import User
 from safeguarding.access.policy import may_see_person
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
-from safeguarding.collaboration.actions import LEGAL_BASIS
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.collaboration.models import CollaborationRequest, Status
 from safeguarding.collaboration.policy import collaborates
 
@@ -30,9 +30,9 @@ def _audit_list(user: User, name: str, requests: list[CollaborationRequest]) -> 
     record(
         AuditVerb.COLLABORATION_VIEWED,
         actor=user,
-        target_type="collaboration-request-list",
+        target_type=TargetType.COLLABORATION_REQUEST_LIST,
         target_id=name,
-        legal_basis=LEGAL_BASIS,
+        legal_basis=LegalBasis.POLICE_COLLABORATION,
         payload={
             "requests": [str(request.pk) for request in requests],
             "persons": sorted(
@@ -94,10 +94,10 @@ def access_request(
     record(
         AuditVerb.COLLABORATION_VIEWED,
         actor=user,
-        target_type="collaboration-request",
+        target_type=TargetType.COLLABORATION_REQUEST,
         target_id=request.pk,
         reason=purpose,
-        legal_basis=LEGAL_BASIS,
+        legal_basis=LegalBasis.POLICE_COLLABORATION,
         payload={"person": str(request.person_id) if request.person_id else None},
     )
     return request

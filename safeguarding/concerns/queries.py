@@ -12,6 +12,7 @@ from safeguarding.access.policy import visible_person_condition
 from safeguarding.access.roles import Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.concerns.models import Concern, ConcernPerson
 from safeguarding.people.models import Person
 
@@ -55,7 +56,7 @@ def access_concern(user: User, concern_id: uuid.UUID | str, *, purpose: str) -> 
     record(
         AuditVerb.CONCERN_VIEWED,
         actor=user,
-        target_type="concern",
+        target_type=TargetType.CONCERN,
         target_id=concern.pk,
         reason=purpose,
     )
@@ -77,7 +78,7 @@ def recent_concerns_for_home(user: User, *, limit: int = 10) -> list[Concern]:
         record(
             AuditVerb.CONCERNS_LISTED,
             actor=user,
-            target_type="concern-list",
+            target_type=TargetType.CONCERN_LIST,
             target_id="home",
             payload={"concerns": [str(concern.pk) for concern in concerns]},
         )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.exitpayments import rules
 from safeguarding.exitpayments.models import (
     COUNTABLE_KINDS,
@@ -225,7 +226,7 @@ def _open_recovery(
     record(
         AuditVerb.RECOVERY_OPENED,
         actor=actor,
-        target_type="recovery",
+        target_type=TargetType.RECOVERY,
         target_id=recovery.pk,
         payload={
             "exit_payment": str(exit_payment.pk),
@@ -305,7 +306,7 @@ def record_exit_payment(
         record(
             AuditVerb.EXIT_PAYMENT_RECORDED,
             actor=actor,
-            target_type="exit-payment",
+            target_type=TargetType.EXIT_PAYMENT,
             target_id=exit_payment.pk,
             payload={
                 "employer": employer.agency.code if employer.agency else employer.name,
@@ -372,7 +373,7 @@ def record_appointment(
         record(
             AuditVerb.APPOINTMENT_RECORDED,
             actor=actor,
-            target_type="appointment",
+            target_type=TargetType.APPOINTMENT,
             target_id=appointment.pk,
             payload={
                 "employer": employer.agency.code if employer.agency else employer.name,
@@ -432,7 +433,7 @@ def agree_recovery(
         record(
             AuditVerb.RECOVERY_UPDATED,
             actor=actor,
-            target_type="recovery",
+            target_type=TargetType.RECOVERY,
             target_id=current.pk,
             payload={
                 "status": current.status,
@@ -472,7 +473,7 @@ def record_recovery_payment(
         record(
             AuditVerb.RECOVERY_UPDATED,
             actor=actor,
-            target_type="recovery",
+            target_type=TargetType.RECOVERY,
             target_id=current.pk,
             payload={"status": current.status, "paid": str(amount), "paid_on": paid_on.isoformat()},
         )
@@ -510,7 +511,7 @@ def waive_recovery(*, actor: User, recovery: Recovery, reason: str) -> Recovery:
         record(
             AuditVerb.RECOVERY_WAIVED,
             actor=actor,
-            target_type="recovery",
+            target_type=TargetType.RECOVERY,
             target_id=current.pk,
             reason=reason,
             payload={"waived": str(outstanding)},
@@ -558,7 +559,7 @@ def publish_rule_set(*, actor: User | None, code: str, **parameters: Any) -> Rul
         record(
             AuditVerb.RULE_SET_PUBLISHED,
             actor=actor,
-            target_type="rule-set",
+            target_type=TargetType.RULE_SET,
             target_id=f"{rule_set.code}/{rule_set.version}",
             payload={
                 name: str(value) if value is not None else None

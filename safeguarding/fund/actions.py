@@ -23,6 +23,7 @@ from django.utils import timezone
 from safeguarding.access.models import User
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.exitpayments.money import pounds
 from safeguarding.fund.models import (
     Assessment,
@@ -95,7 +96,7 @@ def create_fund(
         record(
             AuditVerb.FUND_CHANGED,
             actor=actor,
-            target_type="fund",
+            target_type=TargetType.FUND,
             target_id=fund.pk,
             payload={
                 "created": name,
@@ -145,7 +146,7 @@ def set_allocation(
         record(
             AuditVerb.FUND_CHANGED,
             actor=actor,
-            target_type="fund",
+            target_type=TargetType.FUND,
             target_id=fund.pk,
             payload={
                 "financial_year": financial_year,
@@ -209,7 +210,7 @@ def open_round(
         record(
             AuditVerb.FUND_CHANGED,
             actor=actor,
-            target_type="fund",
+            target_type=TargetType.FUND,
             target_id=fund.pk,
             payload={
                 "round": grant_round.pk,
@@ -287,7 +288,7 @@ def submit_application(
         record(
             AuditVerb.GRANT_APPLICATION_RECEIVED,
             actor=actor,
-            target_type="grant-application",
+            target_type=TargetType.GRANT_APPLICATION,
             target_id=application.pk,
             payload={
                 "round": grant_round.pk,
@@ -334,7 +335,7 @@ def score_application(
         record(
             AuditVerb.GRANT_APPLICATION_SCORED,
             actor=actor,
-            target_type="grant-application",
+            target_type=TargetType.GRANT_APPLICATION,
             target_id=locked.pk,
             payload={
                 "scores": {str(k): v for k, v in scores.items()},
@@ -431,7 +432,7 @@ def award_grant(
         record(
             AuditVerb.GRANT_AWARDED,
             actor=actor,
-            target_type="grant-application",
+            target_type=TargetType.GRANT_APPLICATION,
             target_id=locked.pk,
             payload={"awarded": {str(y): str(a) for y, a in sorted(awarded.items())}},
         )
@@ -451,7 +452,7 @@ def record_grant_payment(*, actor: User, payment: GrantPayment, paid_on: date) -
         record(
             AuditVerb.GRANT_PAYMENT_MADE,
             actor=actor,
-            target_type="grant-application",
+            target_type=TargetType.GRANT_APPLICATION,
             target_id=locked.award.application_id,
             payload={
                 "payment": locked.pk,
@@ -512,7 +513,7 @@ def report_outcome(*, actor: User, award: Award, outcomes: Outcomes) -> OutcomeR
         record(
             AuditVerb.GRANT_OUTCOME_REPORTED,
             actor=actor,
-            target_type="grant-application",
+            target_type=TargetType.GRANT_APPLICATION,
             target_id=award.application_id,
             payload={
                 "financial_year": outcomes.financial_year,

@@ -29,6 +29,7 @@ from safeguarding.access.models import Agency, User
 from safeguarding.access.roles import ADMIN_ROLES, Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.clocks.actions import deadline, meet_clocks_for, start_clock
 from safeguarding.clocks.models import Clock
 from safeguarding.clocks.rules import ClockType, Limit, Unit
@@ -384,7 +385,7 @@ def open_attachment(
     record(
         AuditVerb.HELPLINE_ORIGINAL_OPENED if original else AuditVerb.HELPLINE_ATTACHMENT_OPENED,
         actor=actor,
-        target_type="helpline-report",
+        target_type=TargetType.HELPLINE_REPORT,
         target_id=opened.report.pk,
         payload={"attachment": str(attachment.pk), "position": attachment.position},
     )
@@ -427,7 +428,12 @@ def unlock_staff_key(*, actor: User, password: str) -> bytes:
             private = crypto.decrypt(
                 wrapping, bytes(staff_key.wrapped_private_key), context=b"staff-key"
             )
-        record(AuditVerb.HELPLINE_KEY_UNLOCKED, actor=actor, target_type="user", target_id=actor.pk)
+        record(
+            AuditVerb.HELPLINE_KEY_UNLOCKED,
+            actor=actor,
+            target_type=TargetType.USER,
+            target_id=actor.pk,
+        )
     return private
 
 
@@ -523,7 +529,7 @@ def withdraw_leavers_keys(*, actor: User | None) -> int:
             record(
                 AuditVerb.HELPLINE_KEYS_WITHDRAWN,
                 actor=actor,
-                target_type="user",
+                target_type=TargetType.USER,
                 target_id=user_id,
                 payload={"needing_recovery": orphans},
             )
@@ -588,7 +594,7 @@ def categorise_report(
     record(
         AuditVerb.HELPLINE_REPORT_CATEGORISED,
         actor=actor,
-        target_type="helpline-report",
+        target_type=TargetType.HELPLINE_REPORT,
         target_id=report.pk,
         payload=changes,
     )
@@ -635,9 +641,9 @@ def mark_child_in_danger(*, actor: User, report: Report, summary: str) -> int:
         record(
             AuditVerb.HELPLINE_CHILD_IN_DANGER,
             actor=actor,
-            target_type="helpline-report",
+            target_type=TargetType.HELPLINE_REPORT,
             target_id=report.pk,
-            legal_basis=str(RoutedReferral.LegalBasis.PUBLIC_TASK),
+            legal_basis=LegalBasis.HELPLINE_PUBLIC_TASK,
             payload={"area": report.area.code, "told": told},
         )
     return told
@@ -679,7 +685,7 @@ def send_reply(
         record(
             AuditVerb.HELPLINE_REPLY_SENT,
             actor=actor,
-            target_type="helpline-report",
+            target_type=TargetType.HELPLINE_REPORT,
             target_id=report.pk,
             payload={"feedback": gives_feedback},
         )
@@ -705,7 +711,7 @@ def extend_feedback(*, actor: User, report: Report, reason: str) -> Report:
         record(
             AuditVerb.HELPLINE_FEEDBACK_EXTENDED,
             actor=actor,
-            target_type="helpline-report",
+            target_type=TargetType.HELPLINE_REPORT,
             target_id=report.pk,
             reason=reason.strip(),
             payload={"due_on": due.isoformat()},
@@ -724,7 +730,7 @@ def name_agency(*, actor: User, report: Report, agency: Agency) -> Report:
         record(
             AuditVerb.HELPLINE_AGENCY_NAMED,
             actor=actor,
-            target_type="helpline-report",
+            target_type=TargetType.HELPLINE_REPORT,
             target_id=report.pk,
             payload={"agency": agency.code},
         )
@@ -748,7 +754,7 @@ def assign_report(*, actor: User, opened: OpenReport, to: User) -> ReportKey:
         record(
             AuditVerb.HELPLINE_REPORT_ASSIGNED,
             actor=actor,
-            target_type="helpline-report",
+            target_type=TargetType.HELPLINE_REPORT,
             target_id=opened.report.pk,
             payload={"to": to.pk},
         )
@@ -765,7 +771,7 @@ def release_from_quarantine(*, actor: User, report: Report) -> Report:
     record(
         AuditVerb.HELPLINE_REPORT_RELEASED,
         actor=actor,
-        target_type="helpline-report",
+        target_type=TargetType.HELPLINE_REPORT,
         target_id=report.pk,
     )
     return report
@@ -857,9 +863,10 @@ def route_referral(
         record(
             AuditVerb.HELPLINE_REFERRAL_ROUTED,
             actor=actor,
-            target_type="helpline-report",
+            target_type=TargetType.HELPLINE_REPORT,
             target_id=report.pk,
-            legal_basis=legal_basis,
+            # The log names a referral's basis by the code the referral stores.
+            legal_basis=LegalBasis(legal_basis),
             payload={
                 "to": to_agency.code,
                 "fields": chosen,
@@ -908,7 +915,7 @@ def recover_report(
         record(
             AuditVerb.HELPLINE_KEY_RECOVERED,
             actor=actor,
-            target_type="helpline-report",
+            target_type=TargetType.HELPLINE_REPORT,
             target_id=report.pk,
             payload={"to": to.pk},
         )

@@ -12,6 +12,7 @@ from safeguarding.access.models import Agency, User
 from safeguarding.access.roles import AGGREGATE_ONLY_ROLES, HELPLINE_ROLES, Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.helpline.models import Message, Report, ReportKey, RoutedReferral, Status
 
 
@@ -98,7 +99,7 @@ def access_report(user: User, report_id: str) -> Report:
     record(
         AuditVerb.HELPLINE_REPORT_VIEWED,
         actor=user,
-        target_type="helpline-report",
+        target_type=TargetType.HELPLINE_REPORT,
         target_id=report.pk,
     )
     return report
@@ -157,7 +158,7 @@ def access_referral(user: User, referral_id: str) -> RoutedReferral:
     record(
         AuditVerb.HELPLINE_REPORT_VIEWED,
         actor=user,
-        target_type="helpline-referral",
+        target_type=TargetType.HELPLINE_REFERRAL,
         target_id=referral.pk,
     )
     return referral

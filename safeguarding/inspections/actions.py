@@ -16,6 +16,7 @@ from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.access.roles import Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.clocks.calendar import add_months
 from safeguarding.inspections.models import (
     ActionStatus,
@@ -107,7 +108,7 @@ def schedule_inspection(*, actor: User, details: InspectionDetails) -> Inspectio
         record(
             AuditVerb.INSPECTION_SCHEDULED,
             actor=actor,
-            target_type="inspection",
+            target_type=TargetType.INSPECTION,
             target_id=inspection.pk,
             payload={
                 "area": details.area.code,
@@ -155,7 +156,7 @@ def record_finding(*, actor: User, inspection: Inspection, kind: str, text: str)
         record(
             AuditVerb.INSPECTION_FINDING_RECORDED,
             actor=actor,
-            target_type="inspection",
+            target_type=TargetType.INSPECTION,
             target_id=inspection.pk,
             payload={"finding": str(finding.pk), "kind": kind},
         )
@@ -204,7 +205,7 @@ def set_action(
         record(
             AuditVerb.INSPECTION_ACTION_UPDATED,
             actor=actor,
-            target_type="inspection-action",
+            target_type=TargetType.INSPECTION_ACTION,
             target_id=action.pk,
             payload={
                 "inspection": str(inspection.pk),
@@ -254,7 +255,7 @@ def update_action(
         record(
             AuditVerb.INSPECTION_ACTION_UPDATED,
             actor=actor,
-            target_type="inspection-action",
+            target_type=TargetType.INSPECTION_ACTION,
             target_id=action.pk,
             payload={
                 "status": status,
@@ -306,7 +307,7 @@ def notify_overdue_actions(today: date | None = None) -> int:
             record(
                 AuditVerb.INSPECTION_ACTION_UPDATED,
                 actor=None,
-                target_type="inspection-action",
+                target_type=TargetType.INSPECTION_ACTION,
                 target_id=action.pk,
                 payload={"overdue": True, "told": [user.pk for user in recipients]},
             )

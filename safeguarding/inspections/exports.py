@@ -11,11 +11,10 @@ from datetime import date
 from safeguarding.access.models import User
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.inspections.models import Inspection
 from safeguarding.inspections.queries import DataList, DataPack, data_pack
 
-# Children's social care data shared with the inspectorates for their statutory inspection.
-LEGAL_BASIS = "UK GDPR Art 6(1)(e), Art 9(2)(g); DPA 2018 Sch 1 para 18; Children Act 2004 s.20"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Spreadsheet programs run cells starting with these as formulas.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -97,9 +96,9 @@ def _audit(user: User, pack: DataPack, file_format: str, lists: list[DataList]) 
     record(
         AuditVerb.INSPECTION_DATA_PACK_EXPORTED,
         actor=user,
-        target_type="inspection",
+        target_type=TargetType.INSPECTION,
         target_id=pack.inspection.pk,
-        legal_basis=LEGAL_BASIS,
+        legal_basis=LegalBasis.JOINT_INSPECTION,
         payload={
             "format": file_format,
             "lists": {data_list.key: len(data_list.rows) for data_list in lists},

@@ -25,6 +25,7 @@ from safeguarding.access.models import User
 from safeguarding.access.policy import may_see_person
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.linkage.components import DisjointSets
 from safeguarding.linkage.engine import (
     DEFAULT_AUTO_MATCH_PROBABILITY,
@@ -194,7 +195,7 @@ def run_linkage(
         record(
             AuditVerb.LINKAGE_RUN,
             actor=actor,
-            target_type="linkage-run",
+            target_type=TargetType.LINKAGE_RUN,
             target_id=run.pk,
             payload={
                 "mode": run.mode,
@@ -345,7 +346,7 @@ def confirm_match(*, actor: User, pair_id: uuid.UUID | str) -> Merge:
     record(
         AuditVerb.MATCH_CONFIRMED,
         actor=actor,
-        target_type="match",
+        target_type=TargetType.MATCH,
         target_id=pair.pk,
         payload={
             "merge": str(merge.pk),
@@ -369,7 +370,7 @@ def reject_match(*, actor: User, pair_id: uuid.UUID | str) -> CandidatePair:
     record(
         AuditVerb.MATCH_REJECTED,
         actor=actor,
-        target_type="match",
+        target_type=TargetType.MATCH,
         target_id=pair.pk,
         payload={
             "people": [str(pair.person_a_id), str(pair.person_b_id)],
@@ -411,7 +412,7 @@ def undo_merge(*, actor: User, merge_id: uuid.UUID | str) -> Merge:
     record(
         AuditVerb.MERGE_UNDONE,
         actor=actor,
-        target_type="merge",
+        target_type=TargetType.MERGE,
         target_id=merge.pk,
         payload={
             "survivor": str(merge.survivor_id),
@@ -446,7 +447,7 @@ def export_resolution(*, actor: User | None, path: Path) -> int:
         record(
             AuditVerb.LINKAGE_EXPORTED,
             actor=actor,
-            target_type="linkage-export",
+            target_type=TargetType.LINKAGE_EXPORT,
             payload={"rows": rows, "file": path.name},
         )
     return rows

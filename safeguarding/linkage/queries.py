@@ -14,6 +14,7 @@ from safeguarding.access.models import User
 from safeguarding.access.policy import may_see_person
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.linkage.models import CandidatePair, Merge, ResolvedRecord
 from safeguarding.linkage.policy import reviews_matches
 from safeguarding.people.models import AgencyRecord, Person
@@ -63,7 +64,7 @@ def review_queue(user: User) -> list[PairForReview]:
     record(
         AuditVerb.MATCH_REVIEW_VIEWED,
         actor=user,
-        target_type="match-review-queue",
+        target_type=TargetType.MATCH_REVIEW_QUEUE,
         payload={"pairs": [str(item.pair.pk) for item in shown]},
     )
     return shown
@@ -87,9 +88,9 @@ def access_pair(user: User, pair_id: uuid.UUID | str) -> PairForReview:
     record(
         AuditVerb.MATCH_REVIEW_VIEWED,
         actor=user,
-        target_type="match",
+        target_type=TargetType.MATCH,
         target_id=pair.pk,
-        legal_basis="UK GDPR Art 6(1)(e); DPA 2018 Sch 1 para 18",
+        legal_basis=LegalBasis.PUBLIC_TASK_SAFEGUARDING,
         payload={"people": [str(pair.person_a_id), str(pair.person_b_id)]},
     )
     return PairForReview(pair, people[pair.person_a_id], people[pair.person_b_id])
@@ -119,7 +120,7 @@ def recent_merges(user: User, *, limit: int = 50) -> list[MergeForReview]:
     record(
         AuditVerb.MATCH_REVIEW_VIEWED,
         actor=user,
-        target_type="merge-list",
+        target_type=TargetType.MERGE_LIST,
         payload={"merges": [str(item.merge.pk) for item in shown]},
     )
     return shown

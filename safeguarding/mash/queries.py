@@ -11,6 +11,7 @@ from django.http import Http404
 from safeguarding.access.models import User
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.concerns.models import ConcernPerson, PersonRole
 from safeguarding.mash.actions import TRIAGE_ROLES
 from safeguarding.mash.models import Contact, InformationRequest, Rag
@@ -59,7 +60,7 @@ def triage_queue(user: User, *, limit: int = 200) -> list[Contact]:
     record(
         AuditVerb.TRIAGE_QUEUE_VIEWED,
         actor=user,
-        target_type="contact-list",
+        target_type=TargetType.CONTACT_LIST,
         payload={"contacts": [str(c.pk) for c in contacts]},
     )
     return contacts
@@ -89,7 +90,9 @@ def access_contact(user: User, contact_id: uuid.UUID | str) -> Contact:
     )
     if contact is None:
         raise Http404
-    record(AuditVerb.CONTACT_VIEWED, actor=user, target_type="contact", target_id=contact.pk)
+    record(
+        AuditVerb.CONTACT_VIEWED, actor=user, target_type=TargetType.CONTACT, target_id=contact.pk
+    )
     return contact
 
 
@@ -124,7 +127,7 @@ def access_information_request(user: User, request_id: uuid.UUID | str) -> Infor
     record(
         AuditVerb.CONTACT_VIEWED,
         actor=user,
-        target_type="contact",
+        target_type=TargetType.CONTACT,
         target_id=request.contact_id,
         payload={"request": str(request.pk)},
     )

@@ -18,6 +18,7 @@ from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.access.roles import Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.concerns.models import Concern, ConcernPerson
 from safeguarding.networks.graph import (
     AttributeRow,
@@ -48,7 +49,6 @@ from safeguarding.networks.models import (
 from safeguarding.notifications.actions import notify_users
 from safeguarding.people.models import Address, Phone, Vehicle
 
-LEGAL_BASIS = "UK GDPR Art 6(1)(e), Art 9(2)(g); DPA 2018 Sch 1 para 18; DPA 2018 Part 3"
 CLUSTER_NAMESPACE = uuid.UUID("6f1d3c52-8a0e-4c59-9d61-0b7e2f6a4c11")
 HUB_WORDS: dict[str, str] = {
     NodeKind.ADULT: "the same adult",
@@ -360,9 +360,9 @@ def _raise_alerts(graph: Graph, found: list[Hub], now: datetime) -> AlertCounts:
         record(
             AuditVerb.NETWORK_ALERT_RAISED,
             actor=None,
-            target_type="network-alert",
+            target_type=TargetType.NETWORK_ALERT,
             target_id=alert.pk,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.SAFEGUARDING_AND_LAW_ENFORCEMENT,
             payload={
                 "hub_kind": hub.kind,
                 "children": child_ids,

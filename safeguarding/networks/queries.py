@@ -20,8 +20,8 @@ from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import User
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.concerns.models import ConcernCategory
-from safeguarding.networks.actions import LEGAL_BASIS
 from safeguarding.networks.models import (
     Cluster,
     ClusterAgency,
@@ -89,8 +89,8 @@ def network_list(user: User) -> list[Cluster]:
     record(
         AuditVerb.NETWORK_VIEWED,
         actor=user,
-        target_type="network-list",
-        legal_basis=LEGAL_BASIS,
+        target_type=TargetType.NETWORK_LIST,
+        legal_basis=LegalBasis.SAFEGUARDING_AND_LAW_ENFORCEMENT,
         payload={"networks": [str(network.pk) for network in networks]},
     )
     return networks
@@ -230,9 +230,9 @@ def access_network(user: User, cluster_id: uuid.UUID | str) -> NetworkView:
     record(
         AuditVerb.NETWORK_VIEWED,
         actor=user,
-        target_type="network",
+        target_type=TargetType.NETWORK,
         target_id=cluster.pk,
-        legal_basis=LEGAL_BASIS,
+        legal_basis=LegalBasis.SAFEGUARDING_AND_LAW_ENFORCEMENT,
         payload={
             "people_shown": [str(n.person_id) for n in view.nodes if n.person_id is not None],
             "withheld": view.hidden,
@@ -322,8 +322,8 @@ def export_networks(*, limit: int | None = None) -> list[dict[str, Any]]:
         AuditVerb.NETWORKS_EXPORTED,
         actor=None,
         actor_label="networks-export",
-        target_type="network-list",
-        legal_basis=LEGAL_BASIS,
+        target_type=TargetType.NETWORK_LIST,
+        legal_basis=LegalBasis.SAFEGUARDING_AND_LAW_ENFORCEMENT,
         payload={"networks": [str(c.pk) for c in clusters]},
     )
     return result

@@ -21,6 +21,7 @@ from safeguarding.access.policy import (
 )
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.people.identifiers import IdentifierScheme, normalise_identifier
 from safeguarding.people.models import AgencyRecord, Identifier, Person, PersonSearchKey
 from safeguarding.people.names import fold, phonetic_keys
@@ -48,10 +49,10 @@ def access_person(user: User, person_id: uuid.UUID | str, *, purpose: str) -> Pe
     record(
         AuditVerb.PERSON_VIEWED,
         actor=user,
-        target_type="person",
+        target_type=TargetType.PERSON,
         target_id=person.pk,
         reason=purpose,
-        legal_basis="UK GDPR Art 6(1)(e); DPA 2018 Sch 1 para 18",
+        legal_basis=LegalBasis.PUBLIC_TASK_SAFEGUARDING,
     )
     return person
 
@@ -119,7 +120,12 @@ def search_persons_break_glass(
     audited; opening a result needs safeguarding.people.grants.grant_break_glass."""
     if not may_break_glass(user):
         raise PermissionDenied("Your role cannot use break-glass access")
-    record(AuditVerb.BREAK_GLASS_SEARCHED, actor=user, target_type="person-search", reason=reason)
+    record(
+        AuditVerb.BREAK_GLASS_SEARCHED,
+        actor=user,
+        target_type=TargetType.PERSON_SEARCH,
+        reason=reason,
+    )
     return search_persons(user, criteria, base=Person.objects.all())
 
 
@@ -177,7 +183,7 @@ def search_persons(
     record(
         AuditVerb.PERSON_SEARCHED,
         actor=user,
-        target_type="person-search",
+        target_type=TargetType.PERSON_SEARCH,
         payload={
             "fields": criteria.fields_used(),
             "results": [str(result.person.pk) for result in results],

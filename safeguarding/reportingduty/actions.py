@@ -17,6 +17,7 @@ from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.access.roles import Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.clocks.actions import meet_clock, start_clock
 from safeguarding.clocks.models import Clock
 from safeguarding.clocks.rules import ClockType
@@ -31,7 +32,6 @@ from safeguarding.reportingduty.models import (
     ReportObstruction,
 )
 
-LEGAL_BASIS = "Crime and Policing Act 2026 (duty to report); DPA 2018 Sch 1 para 18"
 # Concerns that are reports of child sexual abuse.
 DUTY_CATEGORIES = frozenset({ConcernCategory.SEXUAL_ABUSE, ConcernCategory.SEXUAL_EXPLOITATION})
 # Staff in regulated activity with children or a listed position of trust, whose recording
@@ -127,9 +127,9 @@ def open_report(concern: Concern) -> AbuseReport | None:
     record(
         AuditVerb.ABUSE_REPORT_RECORDED,
         actor=reporter,
-        target_type="abuse-report",
+        target_type=TargetType.ABUSE_REPORT,
         target_id=report.pk,
-        legal_basis=LEGAL_BASIS,
+        legal_basis=LegalBasis.DUTY_TO_REPORT,
         payload={
             "concern": str(concern.pk),
             "child": str(involvement.person_id),
@@ -169,9 +169,9 @@ def record_disclosure(
         record(
             AuditVerb.ABUSE_REPORT_RECORDED,
             actor=actor,
-            target_type="abuse-report",
+            target_type=TargetType.ABUSE_REPORT,
             target_id=report.pk,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.DUTY_TO_REPORT,
             payload={"how_known": how_known, "others_aware": bool(others_aware.strip())},
         )
     return report
@@ -212,10 +212,10 @@ def delay_report(
         record(
             AuditVerb.CLOCK_DELAY_EXPLAINED,
             actor=actor,
-            target_type="abuse-report",
+            target_type=TargetType.ABUSE_REPORT,
             target_id=report.pk,
             reason=reason,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.DUTY_TO_REPORT,
             payload={"clock": report.clock_id, "due_on": due_on.isoformat()},
         )
     return report
@@ -320,9 +320,9 @@ def notify_authority(
         record(
             AuditVerb.ABUSE_REPORT_NOTIFIED,
             actor=actor,
-            target_type="abuse-report",
+            target_type=TargetType.ABUSE_REPORT,
             target_id=report.pk,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.DUTY_TO_REPORT,
             payload={
                 "notification": str(notification.pk),
                 "recipient": details.recipient.code,
@@ -396,9 +396,9 @@ def record_obstruction(
         record(
             AuditVerb.REPORT_OBSTRUCTION_RECORDED,
             actor=actor,
-            target_type="abuse-report",
+            target_type=TargetType.ABUSE_REPORT,
             target_id=report.pk,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.DUTY_TO_REPORT,
             payload={
                 "obstruction": str(row.pk),
                 "occurred_on": obstruction.occurred_on.isoformat(),
@@ -451,9 +451,9 @@ def flag_missed_deadlines(today: date | None = None) -> int:
             record(
                 AuditVerb.REPORTING_DEADLINE_MISSED,
                 actor=None,
-                target_type="abuse-report",
+                target_type=TargetType.ABUSE_REPORT,
                 target_id=report.pk,
-                legal_basis=LEGAL_BASIS,
+                legal_basis=LegalBasis.DUTY_TO_REPORT,
                 payload={
                     "due_on": report.due_on.isoformat(),
                     "reporter": report.reporter_id,

@@ -17,7 +17,8 @@ from safeguarding.access.models import AgencyKind, User
 from safeguarding.access.policy import does_case_work
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
-from safeguarding.reportingduty.actions import LEGAL_BASIS, SUPERVISING_ROLES
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
+from safeguarding.reportingduty.actions import SUPERVISING_ROLES
 from safeguarding.reportingduty.models import (
     AbuseReport,
     DutyNotification,
@@ -59,8 +60,8 @@ def reports_for(user: User) -> list[AbuseReport]:
     record(
         AuditVerb.ABUSE_REPORT_VIEWED,
         actor=user,
-        target_type="abuse-report-list",
-        legal_basis=LEGAL_BASIS,
+        target_type=TargetType.ABUSE_REPORT_LIST,
+        legal_basis=LegalBasis.DUTY_TO_REPORT,
         payload={"reports": [str(report.pk) for report in reports]},
     )
     return reports
@@ -95,9 +96,9 @@ def access_report(user: User, report_id: uuid.UUID | str) -> AbuseReport:
     record(
         AuditVerb.ABUSE_REPORT_VIEWED,
         actor=user,
-        target_type="abuse-report",
+        target_type=TargetType.ABUSE_REPORT,
         target_id=report.pk,
-        legal_basis=LEGAL_BASIS,
+        legal_basis=LegalBasis.DUTY_TO_REPORT,
     )
     return report
 

@@ -16,10 +16,10 @@ from django.utils import timezone
 from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.taskforce.models import ForceArea, OnlineAbuseSuspect, StatisticalNeighbour
 from safeguarding.taskforce.policy import records_pipeline
 
-LEGAL_BASIS = "DPA 2018 Part 3 (law enforcement), s.31 purposes"
 # References are the centre's and the force's own: letters, digits and - / . only, so that
 # nobody types a name into them.
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/.\-]{0,63}$")
@@ -151,9 +151,9 @@ def record_suspect(*, actor: User, details: SuspectDetails) -> OnlineAbuseSuspec
         record(
             AuditVerb.SUSPECT_RECORDED,
             actor=actor,
-            target_type="online-abuse-suspect",
+            target_type=TargetType.ONLINE_ABUSE_SUSPECT,
             target_id=suspect.pk,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.LAW_ENFORCEMENT,
             payload=_payload(suspect),
         )
     return suspect
@@ -176,9 +176,9 @@ def record_suspect_outcome(
         record(
             AuditVerb.SUSPECT_OUTCOME_RECORDED,
             actor=actor,
-            target_type="online-abuse-suspect",
+            target_type=TargetType.ONLINE_ABUSE_SUSPECT,
             target_id=suspect.pk,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.LAW_ENFORCEMENT,
             payload=_payload(suspect),
         )
     return suspect
@@ -259,9 +259,9 @@ def import_suspects(*, actor: User, text: str) -> ImportResult:
         record(
             AuditVerb.SUSPECTS_IMPORTED,
             actor=actor,
-            target_type="online-abuse-suspects",
+            target_type=TargetType.ONLINE_ABUSE_SUSPECTS,
             target_id=force.code,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.LAW_ENFORCEMENT,
             payload={"created": created, "updated": updated},
         )
     return ImportResult(created=created, updated=updated)
@@ -289,7 +289,7 @@ def set_neighbours(*, actor: User | None, area: Agency, neighbours: list[Agency]
         record(
             AuditVerb.COMPARISON_AREAS_SET,
             actor=actor,
-            target_type="agency",
+            target_type=TargetType.AGENCY,
             target_id=area.code,
             payload={"neighbours": [n.code for n in neighbours]},
         )
@@ -304,7 +304,7 @@ def set_force_area(*, actor: User | None, authority: Agency, force: Agency) -> N
         record(
             AuditVerb.COMPARISON_AREAS_SET,
             actor=actor,
-            target_type="agency",
+            target_type=TargetType.AGENCY,
             target_id=authority.code,
             payload={"force": force.code},
         )

@@ -23,9 +23,9 @@ from safeguarding.access.models import Agency, AgencyKind, CaseRole, User
 from safeguarding.access.roles import BREAK_GLASS_ROLES
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.clocks.models import Clock
 from safeguarding.taskforce import measures as m
-from safeguarding.taskforce.actions import LEGAL_BASIS
 from safeguarding.taskforce.models import (
     Figure,
     MonthlyCount,
@@ -109,7 +109,7 @@ def _audit_view(user: User, view: str, **details: object) -> None:
     record(
         AuditVerb.DASHBOARD_VIEWED,
         actor=user,
-        target_type="dashboard",
+        target_type=TargetType.DASHBOARD,
         target_id=view,
         payload={key: str(value) for key, value in details.items()},
     )
@@ -456,7 +456,7 @@ def _record_export(user: User, kind: str, year: int) -> None:
     record(
         AuditVerb.DASHBOARD_EXPORTED,
         actor=user,
-        target_type="dashboard",
+        target_type=TargetType.DASHBOARD,
         target_id=f"{kind}-{year}",
         payload={"kind": kind, "year": year},
     )
@@ -505,9 +505,9 @@ def suspects_of_my_force(user: User) -> list[OnlineAbuseSuspect]:
     record(
         AuditVerb.SUSPECTS_VIEWED,
         actor=user,
-        target_type="online-abuse-suspect-list",
+        target_type=TargetType.ONLINE_ABUSE_SUSPECT_LIST,
         target_id=str(user.agency_id),
-        legal_basis=LEGAL_BASIS,
+        legal_basis=LegalBasis.LAW_ENFORCEMENT,
         payload={"suspects": [str(s.pk) for s in suspects]},
     )
     return suspects
@@ -525,9 +525,9 @@ def access_suspect(user: User, suspect_id: uuid.UUID | str) -> OnlineAbuseSuspec
     record(
         AuditVerb.SUSPECTS_VIEWED,
         actor=user,
-        target_type="online-abuse-suspect",
+        target_type=TargetType.ONLINE_ABUSE_SUSPECT,
         target_id=suspect.pk,
-        legal_basis=LEGAL_BASIS,
+        legal_basis=LegalBasis.LAW_ENFORCEMENT,
     )
     return suspect
 
@@ -641,7 +641,7 @@ def force_capacity(user: User) -> ForceCapacity:
     record(
         AuditVerb.CAPACITY_VIEWED,
         actor=user,
-        target_type="police-force",
+        target_type=TargetType.POLICE_FORCE,
         target_id=user.agency.code,
     )
     return ForceCapacity(user.agency, rows, team_rows, unallocated, total)
@@ -751,7 +751,7 @@ def national_capacity(user: User) -> tuple[list[CapacityRow], CapacityRow]:
     record(
         AuditVerb.CAPACITY_VIEWED,
         actor=user,
-        target_type="police-forces",
+        target_type=TargetType.POLICE_FORCES,
         target_id="national",
     )
     return rows, england

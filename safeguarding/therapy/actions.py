@@ -16,6 +16,7 @@ from safeguarding.access.policy import does_case_work, may_see_person
 from safeguarding.access.roles import Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.clocks.actions import meet_clock, start_clock
 from safeguarding.clocks.rules import ClockType
 from safeguarding.notifications.actions import notify_users
@@ -23,8 +24,6 @@ from safeguarding.people.actions import ensure_agency_record
 from safeguarding.people.models import Person, PersonKind
 from safeguarding.therapy.models import ServiceType, TherapyReferral
 
-# Health or social care, and safeguarding children.
-LEGAL_BASIS = "UK GDPR Art 6(1)(e), Art 9(2)(h); DPA 2018 Sch 1 paras 2 and 18"
 PROVIDER_KINDS = frozenset({AgencyKind.NHS_BODY, AgencyKind.VOLUNTARY_ORGANISATION})
 # Provider staff who run a waiting list and record when therapy starts.
 PROVIDER_ROLES = frozenset(
@@ -109,9 +108,9 @@ def refer_for_therapy(*, actor: User, details: ReferralDetails) -> TherapyReferr
         record(
             AuditVerb.THERAPY_REFERRAL_RECORDED,
             actor=actor,
-            target_type="therapy-referral",
+            target_type=TargetType.THERAPY_REFERRAL,
             target_id=referral.pk,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.HEALTH_CARE,
             payload={
                 "person": str(person.pk),
                 "provider": details.provider.code,
@@ -161,9 +160,9 @@ def record_therapy_start(
         record(
             AuditVerb.THERAPY_STARTED,
             actor=actor,
-            target_type="therapy-referral",
+            target_type=TargetType.THERAPY_REFERRAL,
             target_id=referral.pk,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.HEALTH_CARE,
             payload={
                 "started_on": started_on.isoformat(),
                 "days_waited": referral.days_waited(),

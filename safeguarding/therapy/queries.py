@@ -15,10 +15,11 @@ from safeguarding.access.models import User
 from safeguarding.access.policy import does_case_work, visible_person_condition
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.govuk.statistics import suppress
 from safeguarding.people.models import Person
 from safeguarding.people.queries import access_person
-from safeguarding.therapy.actions import LEGAL_BASIS, is_provider_staff
+from safeguarding.therapy.actions import is_provider_staff
 from safeguarding.therapy.models import TherapyReferral
 
 LIST_LIMIT = 500
@@ -40,9 +41,9 @@ def _audit_list(user: User, name: str, referrals: list[TherapyReferral]) -> None
     record(
         AuditVerb.THERAPY_REFERRAL_VIEWED,
         actor=user,
-        target_type="therapy-referral-list",
+        target_type=TargetType.THERAPY_REFERRAL_LIST,
         target_id=name,
-        legal_basis=LEGAL_BASIS,
+        legal_basis=LegalBasis.HEALTH_CARE,
         payload={"referrals": [str(referral.pk) for referral in referrals]},
     )
 
@@ -87,9 +88,9 @@ def access_referral(user: User, referral_id: uuid.UUID | str) -> TherapyReferral
     record(
         AuditVerb.THERAPY_REFERRAL_VIEWED,
         actor=user,
-        target_type="therapy-referral",
+        target_type=TargetType.THERAPY_REFERRAL,
         target_id=referral.pk,
-        legal_basis=LEGAL_BASIS,
+        legal_basis=LegalBasis.HEALTH_CARE,
     )
     return referral
 

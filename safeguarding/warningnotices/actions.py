@@ -18,6 +18,7 @@ from safeguarding.access.policy import does_case_work, may_see_person, visible_p
 from safeguarding.access.roles import Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.clocks.actions import meet_clock, start_clock, stop_clock
 from safeguarding.clocks.rules import ClockType
 from safeguarding.notifications.actions import notify_users
@@ -35,9 +36,6 @@ from safeguarding.warningnotices.models import (
     birthday,
 )
 
-LEGAL_BASIS = (
-    "DPA 2018 Part 3 (law enforcement); Child Abduction Act 1984 s.2; Children Act 1989 s.49"
-)
 ADULT_AGE = 18
 TEXT_MAX_LENGTH = 5000
 
@@ -321,9 +319,9 @@ def issue_notice(*, actor: User, details: NoticeDetails) -> WarningNotice:
         record(
             AuditVerb.WARNING_NOTICE_ISSUED,
             actor=actor,
-            target_type="warning-notice",
+            target_type=TargetType.WARNING_NOTICE,
             target_id=notice.pk,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.CHILD_ABDUCTION_WARNING,
             payload={
                 "kind": details.kind,
                 "adult": str(adult_person.pk),
@@ -368,9 +366,9 @@ def record_copy_given(
         record(
             AuditVerb.WARNING_NOTICE_ISSUED,
             actor=actor,
-            target_type="warning-notice",
+            target_type=TargetType.WARNING_NOTICE,
             target_id=notice.pk,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.CHILD_ABDUCTION_WARNING,
             payload={"copy": copy.pk, "sent_to": copy.sent_to, "sent_on": sent_on.isoformat()},
         )
     return copy
@@ -422,9 +420,9 @@ def record_breach(*, actor: User, notice: WarningNotice, breach: BreachDetails) 
         record(
             AuditVerb.WARNING_NOTICE_BREACHED,
             actor=actor,
-            target_type="warning-notice",
+            target_type=TargetType.WARNING_NOTICE,
             target_id=notice.pk,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.CHILD_ABDUCTION_WARNING,
             payload={
                 "breach": str(row.pk),
                 "occurred_on": day.isoformat(),
@@ -520,10 +518,10 @@ def _close(
     record(
         AuditVerb.WARNING_NOTICE_ENDED,
         actor=actor,
-        target_type="warning-notice",
+        target_type=TargetType.WARNING_NOTICE,
         target_id=notice.pk,
         reason=details,
-        legal_basis=LEGAL_BASIS,
+        legal_basis=LegalBasis.CHILD_ABDUCTION_WARNING,
         payload={"ended_on": ended_on.isoformat(), "end_reason": end_reason},
     )
     return True

@@ -19,8 +19,9 @@ from safeguarding.access.models import CaseRole, User
 from safeguarding.access.policy import does_case_work
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.people.models import AgencyRecord
-from safeguarding.warningnotices.actions import LEGAL_BASIS, is_police
+from safeguarding.warningnotices.actions import is_police
 from safeguarding.warningnotices.models import (
     NoticeAlert,
     NoticeBreach,
@@ -74,8 +75,8 @@ def register_for(user: User) -> Register:
     record(
         AuditVerb.WARNING_NOTICE_VIEWED,
         actor=user,
-        target_type="warning-notice-list",
-        legal_basis=LEGAL_BASIS,
+        target_type=TargetType.WARNING_NOTICE_LIST,
+        legal_basis=LegalBasis.CHILD_ABDUCTION_WARNING,
         payload={"notices": [str(notice.pk) for notice in current + ended]},
     )
     return Register(in_force=current, ended=ended)
@@ -94,9 +95,9 @@ def access_notice(user: User, notice_id: uuid.UUID | str) -> WarningNotice:
     record(
         AuditVerb.WARNING_NOTICE_VIEWED,
         actor=user,
-        target_type="warning-notice",
+        target_type=TargetType.WARNING_NOTICE,
         target_id=notice.pk,
-        legal_basis=LEGAL_BASIS,
+        legal_basis=LegalBasis.CHILD_ABDUCTION_WARNING,
     )
     return notice
 

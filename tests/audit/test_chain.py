@@ -14,6 +14,7 @@ from django.db.utils import DatabaseError
 from safeguarding.audit.chain import compute_hash, payload_text, record, verify_chain
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.cli import main
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,7 +25,7 @@ def _write_entries(count: int = 5) -> list[AuditEntry]:
         record(
             AuditVerb.PERSON_VIEWED,
             actor=None,
-            target_type="person",
+            target_type=TargetType.PERSON,
             target_id=f"p{i}",
             reason="test",
         )

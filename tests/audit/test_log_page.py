@@ -8,6 +8,7 @@ import pytest
 from safeguarding.audit import views
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from tests.factories import Area
 
 
@@ -16,8 +17,10 @@ def test_the_log_pages_keep_the_filter(
 ) -> None:
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     for number in range(3):
-        record(AuditVerb.PERSON_VIEWED, actor=area.dsl, target_type="person", target_id=number)
-    record(AuditVerb.PERSON_VIEWED, actor=area.health, target_type="person", target_id=9)
+        record(
+            AuditVerb.PERSON_VIEWED, actor=area.dsl, target_type=TargetType.PERSON, target_id=number
+        )
+    record(AuditVerb.PERSON_VIEWED, actor=area.health, target_type=TargetType.PERSON, target_id=9)
     client = client_for(area.auditor)
     first = client.get("/audit/", {"actor": area.dsl.username}).content.decode()
     assert first.count('<tr class="govuk-table__row">') - 1 == 2

@@ -14,6 +14,7 @@ from safeguarding.access.policy import may_see_person
 from safeguarding.access.roles import Role
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.clocks.actions import deadline
 from safeguarding.clocks.models import ClockState
 from safeguarding.clocks.rules import ClockType
@@ -82,7 +83,9 @@ def test_accept_answer_and_outcome(area: Area):
     )
     assert request.status == Status.COMPLETED
     verbs = list(
-        AuditEntry.objects.filter(target_type="collaboration-request", target_id=str(request.pk))
+        AuditEntry.objects.filter(
+            target_type=TargetType.COLLABORATION_REQUEST, target_id=str(request.pk)
+        )
         .order_by("sequence")
         .values_list("verb", flat=True)
     )
@@ -310,7 +313,7 @@ def test_every_read_is_audited(area: Area):
         "collaboration-request",
         "collaboration-request-list",
     }
-    listed = viewed.get(target_type="collaboration-request-list")
+    listed = viewed.get(target_type=TargetType.COLLABORATION_REQUEST_LIST)
     assert listed.payload == {
         "requests": [str(request.pk)],
         "persons": [str(request.person_id)],

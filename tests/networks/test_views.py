@@ -10,6 +10,7 @@ from django.test import Client
 from safeguarding.access.models import User
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.networks.actions import rebuild_networks
 from safeguarding.networks.models import Cluster, NetworkAlert
 from tests.factories import Area
@@ -53,7 +54,9 @@ def test_police_analyst_sees_only_the_people_they_may_see(
     assert "A child known to an NHS body" in html
     assert "4 of the 7 people and things in this network are not named" in html
 
-    entry = AuditEntry.objects.filter(verb=AuditVerb.NETWORK_VIEWED, target_type="network").get()
+    entry = AuditEntry.objects.filter(
+        verb=AuditVerb.NETWORK_VIEWED, target_type=TargetType.NETWORK
+    ).get()
     assert entry.target_id == str(network.pk)
     assert len(entry.payload["people_shown"]) == 2  # Chloe and the police's adult record
     assert entry.payload["withheld"] == 4

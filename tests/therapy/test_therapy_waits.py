@@ -13,6 +13,7 @@ from django.utils import timezone
 from safeguarding.access.models import AgencyKind
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.clocks.actions import set_clock_limit
 from safeguarding.clocks.models import ClockState
 from safeguarding.clocks.rules import ClockType, Unit
@@ -250,7 +251,7 @@ def test_waiting_list_and_start_through_the_pages(area: Area, client_for):
     assert child.full_name in body
     assert "Overdue" in body
     listed = AuditEntry.objects.filter(
-        verb=AuditVerb.THERAPY_REFERRAL_VIEWED, target_type="therapy-referral-list"
+        verb=AuditVerb.THERAPY_REFERRAL_VIEWED, target_type=TargetType.THERAPY_REFERRAL_LIST
     ).last()
     assert listed is not None
     assert listed.payload["referrals"] == [str(referral.pk)]
