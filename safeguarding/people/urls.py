@@ -7,5 +7,4 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("break-glass/", views.break_glass_search, name="break-glass"),
     path("break-glass/<uuid:person_id>/", views.break_glass_open, name="break-glass-open"),
-    path("<uuid:person_id>/", views.detail, name="detail"),
 ]

@@ -1,4 +1,5 @@
-"""Finding a person and seeing every agency's concerns about them on one timeline."""
+"""Finding a person, and break-glass access to one. The person's own page, which gathers
+what every app holds about them, is in safeguarding/web/person.py."""
 
 from __future__ import annotations
 
@@ -7,21 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from safeguarding.access.models import User
 from safeguarding.access.policy import case_worker, may_break_glass
-from safeguarding.chronology.knowledge import KNOWLEDGE_REPORT_ROLES
-from safeguarding.concerns.queries import concerns_about
-from safeguarding.pathway.queries import clocks_for
 from safeguarding.people import grants
 from safeguarding.people.forms import BreakGlassForm, PersonSearchForm
 from safeguarding.people.queries import (
     SearchCriteria,
-    access_person,
-    agencies_involved,
     search_persons,
     search_persons_break_glass,
 )
-from safeguarding.warningnotices.actions import is_police
 
 BREAK_GLASS_REASON_SESSION_KEY = "break_glass_reason"
 
@@ -78,27 +72,4 @@ def break_glass_open(request: HttpRequest, person_id: str) -> HttpResponse:
         grants.grant_break_glass(actor=user, person_id=person_id, reason=reason)
     except ValidationError:
         return redirect("people:break-glass")
-    return redirect("people:detail", person_id=person_id)
-
-
-def detail(request: HttpRequest, person_id: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    person = access_person(user, person_id, purpose="view person record")
-    concerns = list(concerns_about(user, person))
-    return render(
-        request,
-        "people/detail.html",
-        {
-            "person": person,
-            "concerns": concerns,
-            "agencies": agencies_involved(person),
-            "identifiers": person.identifiers.all(),
-            "other_names": person.other_names.all(),
-            "addresses": person.addresses.all(),
-            "phones": person.phones.all(),
-            "vehicles": person.vehicles.all(),
-            "clocks": list(clocks_for(person)[:20]),
-            "may_see_knowledge_report": user.role in KNOWLEDGE_REPORT_ROLES,
-            "may_issue_warning_notice": is_police(user),
-        },
-    )
+    return redirect("web:person", person_id=person_id)

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from safeguarding.web import views
+from safeguarding.web import person, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("people/<uuid:person_id>/", person.person, name="person"),
 ]

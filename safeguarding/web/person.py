@@ -1,0 +1,38 @@
+"""A person's page: their record, every agency's concerns about them on one timeline, their
+statutory clocks, and what each app offers for them. It gathers from apps above people,
+so it is part of the web shell, at the top of the layers."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from safeguarding.access.models import User
+from safeguarding.chronology.knowledge import KNOWLEDGE_REPORT_ROLES
+from safeguarding.concerns.queries import concerns_about
+from safeguarding.pathway.queries import clocks_for
+from safeguarding.people.queries import access_person, agencies_involved
+from safeguarding.warningnotices.actions import is_police
+
+
+def person(request: HttpRequest, person_id: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    person = access_person(user, person_id, purpose="view person record")
+    concerns = list(concerns_about(user, person))
+    return render(
+        request,
+        "web/person.html",
+        {
+            "person": person,
+            "concerns": concerns,
+            "agencies": agencies_involved(person),
+            "identifiers": person.identifiers.all(),
+            "other_names": person.other_names.all(),
+            "addresses": person.addresses.all(),
+            "phones": person.phones.all(),
+            "vehicles": person.vehicles.all(),
+            "clocks": list(clocks_for(person)[:20]),
+            "may_see_knowledge_report": user.role in KNOWLEDGE_REPORT_ROLES,
+            "may_issue_warning_notice": is_police(user),
+        },
+    )
