@@ -121,7 +121,7 @@ def record(request: HttpRequest) -> HttpResponse:
         else:
             child = concern.involvements.filter(role=PersonRole.CHILD).first()
             assert child is not None
-            return redirect("people:detail", person_id=child.person_id)
+            return redirect("web:person", person_id=child.person_id)
     return render(
         request,
         "concerns/record.html",

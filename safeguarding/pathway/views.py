@@ -38,7 +38,7 @@ def new_event(request: HttpRequest, person_id: str) -> HttpResponse:
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            return redirect("people:detail", person_id=person.pk)
+            return redirect("web:person", person_id=person.pk)
     return render(
         request,
         "pathway/event_form.html",

@@ -45,14 +45,14 @@ def _without_csrf(content: bytes) -> str:
 def test_person_page_for_every_role(area: Area, client_for, role):
     child = area.child_known_to_school()
     user = getattr(area, role)
-    response = client_for(user).get(reverse("people:detail", args=[child.pk]))
+    response = client_for(user).get(reverse("web:person", args=[child.pk]))
     expected = 200 if SEES_SCHOOL_CHILD.get(role) else 404
     assert response.status_code == expected
     if expected == 404:
         assert child.full_name not in response.content.decode()
         # The refusal looks exactly like a record that does not exist.
         missing = client_for(user).get(
-            reverse("people:detail", args=["00000000-0000-4000-8000-000000000000"])
+            reverse("web:person", args=["00000000-0000-4000-8000-000000000000"])
         )
         assert missing.status_code == 404
         assert _without_csrf(missing.content) == _without_csrf(response.content)
@@ -82,7 +82,7 @@ def test_search_only_finds_visible_people(area: Area, client_for, role):
         return
     assert response.status_code == 200
     child = area.school.records.get().person
-    found = reverse("people:detail", args=[child.pk]) in response.content.decode()
+    found = reverse("web:person", args=[child.pk]) in response.content.decode()
     assert found == bool(SEES_SCHOOL_CHILD.get(role))
 
 
@@ -150,7 +150,7 @@ def test_every_person_page_view_is_audited(area: Area, client_for):
         verb=AuditVerb.PERSON_VIEWED, target_id=str(child.pk)
     ).count()
     for _ in range(3):
-        assert client.get(reverse("people:detail", args=[child.pk])).status_code == 200
+        assert client.get(reverse("web:person", args=[child.pk])).status_code == 200
     entries = AuditEntry.objects.filter(verb=AuditVerb.PERSON_VIEWED, target_id=str(child.pk))
     assert entries.count() == before + 3
     assert set(entries.values_list("actor_label", flat=True)) == {"dsl"}
@@ -162,7 +162,7 @@ def test_break_glass_needs_a_reason_is_audited_and_tells_the_owning_agency(
     child = area.child_known_to_school()
     nurse = area.health
     client = client_for(nurse)
-    detail = reverse("people:detail", args=[child.pk])
+    detail = reverse("web:person", args=[child.pk])
     assert client.get(detail).status_code == 404
 
     short = client.post(reverse("people:break-glass"), {"reason": "need it", "name": "Amelia"})

@@ -121,7 +121,7 @@ def test_chronology_is_need_to_know(area: Area, child: Person, client_for):
 
 
 def test_who_knew_what_report(area: Area, child: Person, client_for):
-    client_for(area.dsl).get(reverse("people:detail", args=[child.pk]))
+    client_for(area.dsl).get(reverse("web:person", args=[child.pk]))
     from safeguarding.chronology.knowledge import who_knew_what
 
     rows = who_knew_what(child)

@@ -215,7 +215,7 @@ def test_the_web_form_records_a_concern_for_a_new_child(area: Area, client_for):
     )
     assert response.status_code == 302
     person = Person.objects.get(given_name="Ruby")
-    assert response.url == reverse("people:detail", args=[person.pk])
+    assert response.url == reverse("web:person", args=[person.pk])
     page = client.get(response.url).content.decode()
     assert "Ruby said there is no food at home." in page
 

@@ -27,7 +27,7 @@ def test_script_in_every_free_text_field_is_escaped(area: Area, client_for):
     child = concern.involvements.get(role="child").person
     client = client_for(area.dsl)
     pages = [
-        client.get(reverse("people:detail", args=[child.pk])),
+        client.get(reverse("web:person", args=[child.pk])),
         client.get("/"),
         client_for(area.mash).get(reverse("mash:queue")),
         client_for(area.mash).get(reverse("mash:contact", args=[concern.contact.pk])),
@@ -56,7 +56,7 @@ def test_guessed_record_ids_answer_404_across_agencies(area: Area, client_for):
     concern = Concern.objects.get()
     outsider = client_for(area.other_police_analyst)
     for url in (
-        reverse("people:detail", args=[child.pk]),
+        reverse("web:person", args=[child.pk]),
         reverse("chronology:view", args=[child.pk]),
         reverse("chronology:csv", args=[child.pk]),
         reverse("pathway:new-event", args=[child.pk]),

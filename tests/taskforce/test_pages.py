@@ -139,7 +139,7 @@ def test_no_identifiable_record_is_reachable(refreshed: Picture, client_for, who
     assert clock is not None
     assert suspect is not None
     for url in [
-        reverse("people:detail", args=[child.pk]),
+        reverse("web:person", args=[child.pk]),
         reverse("chronology:view", args=[child.pk]),
         reverse("chronology:csv", args=[child.pk]),
         reverse("pathway:new-event", args=[child.pk]),

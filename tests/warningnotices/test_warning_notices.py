@@ -421,7 +421,7 @@ def test_the_school_that_knows_the_child_does_not_see_the_notice(
 ):
     # The school sees the child's record, but not the register.
     client = client_for(area.dsl)
-    assert client.get(reverse("people:detail", args=[known_child.pk])).status_code == 200
+    assert client.get(reverse("web:person", args=[known_child.pk])).status_code == 200
     assert client.get(reverse("warningnotices:notice", args=[notice.pk])).status_code == 404
     for action in ("breach", "copy", "review", "end"):
         assert client.post(reverse(f"warningnotices:{action}", args=[notice.pk])).status_code == 403
@@ -620,7 +620,7 @@ def test_each_child_is_named_once(area: Area):
 def test_the_person_page_offers_a_notice_to_the_police_only(
     area: Area, client_for, known_child: Person
 ):
-    url = reverse("people:detail", args=[known_child.pk])
+    url = reverse("web:person", args=[known_child.pk])
     issue = reverse("warningnotices:issue")
     police_page = client_for(area.police_analyst).get(url).content.decode()
     assert f"{issue}?child={known_child.pk}" in police_page
