@@ -297,9 +297,9 @@ def _existing(agency: Agency, record_ids: Iterable[str]) -> dict[str, Concern]:
     if found:
         named: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
         by_id = {concern.pk: concern for concern in found.values()}
-        for chunk in in_chunks(list(by_id)):
+        for ids in in_chunks(list(by_id)):
             for concern_id, person_id, role in (
-                ConcernPerson.objects.filter(concern_id__in=chunk)
+                ConcernPerson.objects.filter(concern_id__in=ids)
                 .order_by("pk")
                 .values_list("concern_id", "person_id", "role")
             ):

@@ -268,14 +268,19 @@ class PersonResolver:
         """The persons ``named`` resolve to, in order, and those of them new; ``previously``
         are the (person, role) a record sent again named before. Raises ValidationError if
         a person named by their record cannot be seen by the actor."""
-        persons: list[Person] = []
-        created: list[Person] = []
-        taken: set[uuid.UUID] = set()
+        # Checked before anything is resolved, so that a refused record adds nothing.
         for item in named:
             if item.details is None:
                 known = self.known.get(item.person_id) if item.person_id else None
                 if known is None or not known.visible:
                     raise ValidationError({"persons": ["A named person could not be found"]})
+        persons: list[Person] = []
+        created: list[Person] = []
+        taken: set[uuid.UUID] = set()
+        for item in named:
+            if item.details is None:
+                assert item.person_id is not None
+                known = self.known[item.person_id]
             else:
                 details = item.details
                 known = self._named_before(details, item.role, previously, taken)
