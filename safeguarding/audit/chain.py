@@ -6,7 +6,7 @@ import hmac
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -19,9 +19,25 @@ from safeguarding.audit.vocabulary import LegalBasis, TargetType
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from safeguarding.access.models import User
-
 GENESIS_HASH = "0" * 64
+
+
+class ActorAgency(Protocol):
+    @property
+    def code(self) -> str: ...
+
+
+class Actor(Protocol):
+    """What an entry needs of whoever acted: a member of staff (access's User), described
+    here so that the log, below access, imports nothing of it. None is the system."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def agency(self) -> ActorAgency | None: ...
+
+    def get_username(self) -> str: ...
 
 
 # One encoder for every canonical form: json.dumps with these arguments builds a new
@@ -166,7 +182,7 @@ def _text(member: TargetType | LegalBasis | None) -> str:
 def record(
     verb: AuditVerb,
     *,
-    actor: User | None,
+    actor: Actor | None,
     target_type: TargetType | None = None,
     target_id: object = "",
     reason: str = "",
@@ -239,7 +255,7 @@ class PendingEntry:
     """One entry for record_many: the same arguments as record()."""
 
     verb: AuditVerb
-    actor: User | None
+    actor: Actor | None
     target_type: TargetType | None = None
     target_id: object = ""
     reason: str = ""

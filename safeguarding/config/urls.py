@@ -10,7 +10,6 @@ urlpatterns = [
     path("people/", include("safeguarding.chronology.urls")),
     path("people/", include("safeguarding.pathway.urls")),
     path("concerns/", include("safeguarding.concerns.urls")),
-    path("audit/", include("safeguarding.audit.urls")),
     path("mash/", include("safeguarding.mash.urls")),
     path("clocks/", include("safeguarding.clocks.urls")),
     path("exit-payments/", include("safeguarding.exitpayments.urls")),

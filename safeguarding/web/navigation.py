@@ -86,7 +86,7 @@ def items_for(user: User) -> list[NavItem]:
     if is_inspector(user) or (does_case_work(user) and user.role in INSPECTED_STAFF_ROLES):
         items.append(NavItem("Joint inspections", "inspections:list"))
     if user.role in AUDIT_ROLES:
-        items.append(NavItem("Audit log", "audit:log"))
+        items.append(NavItem("Audit log", "web:audit-log"))
     if user.role in ADMIN_ROLES:
         items += [NavItem("Staff", "access:users"), NavItem("Agencies", "access:agencies")]
     items.append(NavItem("Notifications", "notifications:list"))

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from safeguarding.audit import views
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
+from safeguarding.web import audit_log
 from tests.factories import Area
 
 
 def test_the_log_pages_keep_the_filter(
     area: Area, client_for, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(audit_log, "PAGE_SIZE", 2)
     for number in range(3):
         record(
             AuditVerb.PERSON_VIEWED, actor=area.dsl, target_type=TargetType.PERSON, target_id=number

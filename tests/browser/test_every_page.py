@@ -10,12 +10,12 @@ from safeguarding.access import actions as access_actions
 from safeguarding.access.models import User
 from safeguarding.access.roles import Role
 from safeguarding.audit.models import AuditEntry
-from safeguarding.audit.views import PAGE_SIZE
 from safeguarding.concerns.models import ConcernCategory, PersonRole
 from safeguarding.notifications.actions import notify_users
 from safeguarding.notifications.models import Notification
 from safeguarding.people.models import Person
 from safeguarding.people.queries import access_person
+from safeguarding.web.audit_log import PAGE_SIZE
 from tests.browser.pages import Site
 from tests.factories import Area, adult_details, child_details, make_concern, make_user
 from tests.factories import test_range_nhs_number_for as nhs_number_for

@@ -53,5 +53,5 @@ def test_sections_follow_the_role(area: Area) -> None:
     assert "people:search" not in names[area.taskforce_analyst.pk]
     assert "warningnotices:register" in names[area.police_analyst.pk]
     assert "exitpayments:register" not in names[area.practitioner.pk]
-    assert "audit:log" in names[area.auditor.pk]
+    assert "web:audit-log" in names[area.auditor.pk]
     assert not names[area.admin.pk] & {"people:search", "therapy:referrals", "helpline:queue"}

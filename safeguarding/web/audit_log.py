@@ -1,5 +1,6 @@
-"""The audit log, for auditors: who did what to which record, and when. It shows record
-ids, never case content."""
+"""The audit log's page, for auditors: who did what to which record, and when. It shows
+record ids, never case content. It is part of the web shell, beside the auditors' home
+page, since deciding who may read it takes access's roles, which sit above the log."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ PAGE_SIZE = 50
 
 
 def log(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user  # type: ignore[assignment] - only signed-in staff get here
     if user.role not in AUDIT_ROLES:
         raise PermissionDenied
     entries = AuditEntry.objects.order_by("-sequence")
@@ -38,6 +39,6 @@ def log(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "audit/log.html",
+        "web/audit_log.html",
         {"page": page, "target": target, "actor": actor, "verbs": dict(AuditVerb.choices)},
     )
