@@ -20,7 +20,7 @@ PAGE_SIZE = 50
 
 
 def log(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment] - only signed-in staff get here
+    user: User = request.user  # type: ignore[assignment]  # only signed-in staff get here
     if user.role not in AUDIT_ROLES:
         raise PermissionDenied
     entries = AuditEntry.objects.order_by("-sequence")

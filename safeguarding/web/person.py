@@ -16,7 +16,7 @@ from safeguarding.warningnotices.actions import is_police
 
 
 def person(request: HttpRequest, person_id: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment] - only signed-in staff get here
+    user: User = request.user  # type: ignore[assignment]  # only signed-in staff get here
     person = access_person(user, person_id, purpose="view person record")
     concerns = list(concerns_about(user, person))
     return render(
