@@ -23,6 +23,7 @@ from safeguarding.access.models import (
 from safeguarding.access.roles import ADMIN_ROLES, Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 
 API_TOKEN_PREFIX = "sgh_"
 
@@ -58,7 +59,7 @@ def create_agency(
         record(
             AuditVerb.AGENCY_CREATED,
             actor=actor,
-            target_type="agency",
+            target_type=TargetType.AGENCY,
             target_id=agency.code,
         )
     return agency
@@ -114,7 +115,7 @@ def create_user(
         record(
             AuditVerb.USER_CREATED,
             actor=actor,
-            target_type="user",
+            target_type=TargetType.USER,
             target_id=user.pk,
             payload={"role": role, "agency": agency.code if agency else ""},
         )
@@ -146,7 +147,9 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
         user.set_password(new_password)
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
-        record(AuditVerb.PASSWORD_CHANGED, actor=user, target_type="user", target_id=user.pk)
+        record(
+            AuditVerb.PASSWORD_CHANGED, actor=user, target_type=TargetType.USER, target_id=user.pk
+        )
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,7 @@ def register_failure(user: User, *, step: str) -> bool:
             record(
                 AuditVerb.ACCOUNT_LOCKED,
                 actor=locked_user,
-                target_type="user",
+                target_type=TargetType.USER,
                 target_id=locked_user.pk,
             )
     return locked
@@ -236,7 +239,12 @@ def confirm_second_factor(user: User, totp_secret: str, code: str) -> bool:
                 "failed_sign_ins",
             ]
         )
-        record(AuditVerb.SECOND_FACTOR_ENROLLED, actor=user, target_type="user", target_id=user.pk)
+        record(
+            AuditVerb.SECOND_FACTOR_ENROLLED,
+            actor=user,
+            target_type=TargetType.USER,
+            target_id=user.pk,
+        )
         record(AuditVerb.SIGNED_IN, actor=user)
     return True
 
@@ -252,7 +260,7 @@ def reset_second_factor(*, actor: User | None, user: User) -> None:
         record(
             AuditVerb.USER_UPDATED,
             actor=actor,
-            target_type="user",
+            target_type=TargetType.USER,
             target_id=user.pk,
             payload={"second_factor": "reset"},
         )
@@ -262,7 +270,9 @@ def unlock_user(*, actor: User | None, user: User) -> None:
     _require_admin(actor)
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(locked_until=None, failed_sign_ins=0)
-        record(AuditVerb.ACCOUNT_UNLOCKED, actor=actor, target_type="user", target_id=user.pk)
+        record(
+            AuditVerb.ACCOUNT_UNLOCKED, actor=actor, target_type=TargetType.USER, target_id=user.pk
+        )
 
 
 def deactivate_user(*, actor: User | None, user: User) -> None:
@@ -272,7 +282,9 @@ def deactivate_user(*, actor: User | None, user: User) -> None:
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
-        record(AuditVerb.USER_DEACTIVATED, actor=actor, target_type="user", target_id=user.pk)
+        record(
+            AuditVerb.USER_DEACTIVATED, actor=actor, target_type=TargetType.USER, target_id=user.pk
+        )
 
 
 def issue_api_token(
@@ -292,7 +304,7 @@ def issue_api_token(
         record(
             AuditVerb.API_TOKEN_ISSUED,
             actor=actor,
-            target_type="api-token",
+            target_type=TargetType.API_TOKEN,
             target_id=api_token.pk,
             payload={"user": user.pk, "name": name},
         )
@@ -323,7 +335,7 @@ def revoke_api_token(*, actor: User | None, token_id: int) -> None:
             record(
                 AuditVerb.API_TOKEN_REVOKED,
                 actor=actor,
-                target_type="api-token",
+                target_type=TargetType.API_TOKEN,
                 target_id=token_id,
             )
 
@@ -338,7 +350,7 @@ def set_designated_senior_manager(*, actor: User | None, agency: Agency, user: U
         record(
             AuditVerb.USER_UPDATED,
             actor=actor,
-            target_type="agency",
+            target_type=TargetType.AGENCY,
             target_id=agency.code,
             payload={"designated_senior_manager": user.pk},
         )

@@ -15,6 +15,7 @@ from safeguarding.access.roles import AUDIT_ROLES, Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.clocks.models import Clock
 from safeguarding.concerns.models import Concern
 from safeguarding.mash.models import Contact
@@ -72,10 +73,10 @@ def who_knew_what(person: Person) -> list[KnowledgeRow]:
     ]
     clock_ids = [str(pk) for pk in Clock.objects.filter(person=person).values_list("pk", flat=True)]
     condition = (
-        Q(target_type="person", target_id=str(person.pk))
-        | Q(target_type="concern", target_id__in=concern_ids)
-        | Q(target_type="contact", target_id__in=contact_ids)
-        | Q(target_type="clock", target_id__in=clock_ids)
+        Q(target_type=TargetType.PERSON, target_id=str(person.pk))
+        | Q(target_type=TargetType.CONCERN, target_id__in=concern_ids)
+        | Q(target_type=TargetType.CONTACT, target_id__in=contact_ids)
+        | Q(target_type=TargetType.CLOCK, target_id__in=clock_ids)
     )
     labels = dict(AuditVerb.choices)
     return [
@@ -110,6 +111,9 @@ def open_knowledge_report(user: User, person_id: uuid.UUID | str) -> Person:
     else:
         raise Http404
     record(
-        AuditVerb.KNOWLEDGE_REPORT_EXPORTED, actor=user, target_type="person", target_id=person.pk
+        AuditVerb.KNOWLEDGE_REPORT_EXPORTED,
+        actor=user,
+        target_type=TargetType.PERSON,
+        target_id=person.pk,
     )
     return person
