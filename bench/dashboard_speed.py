@@ -326,7 +326,7 @@ def _client(user: object) -> object:
     from safeguarding.access.middleware import SESSION_STARTED_KEY
 
     client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
+    client.force_login(user)
     session = client.session
     session[SESSION_STARTED_KEY] = time.time()
     session.save()
@@ -374,7 +374,7 @@ def time_views(built: dict[str, object], requests: int) -> dict[str, float]:
         timings = []
         for attempt in range(requests + 2):
             started = time.perf_counter()
-            response = client.get(url)  # type: ignore[attr-defined]
+            response = client.get(url)
             if response.streaming:
                 b"".join(response.streaming_content)
             elapsed = (time.perf_counter() - started) * 1000

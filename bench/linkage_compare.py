@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -205,12 +206,10 @@ METHODS: tuple[tuple[str, Callable[[list[dict[str, Any]]], Clusters]], ...] = (
 def _import_libraries() -> None:
     """Import every method's libraries before any is timed, so that no method pays for
     the first import of a library that another shares."""
-    import duckdb  # noqa: F401
-    import pyarrow  # noqa: F401
-    import splink.comparison_library  # noqa: F401
-
+    for name in ("duckdb", "pyarrow", "splink.comparison_library"):
+        importlib.import_module(name)
     with contextlib.suppress(ImportError):  # recordlinkage_ecm says what to install
-        import recordlinkage  # noqa: F401
+        importlib.import_module("recordlinkage")
 
 
 def run(

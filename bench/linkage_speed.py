@@ -65,7 +65,7 @@ def resolve_with_model(
 ) -> tuple[dict[str, str], dict[str, float], dict[str, Any]]:
     """As resolve, and the trained model too, for linking new records later."""
     timings: dict[str, float] = {}
-    with Engine.open(backend, spark=spark) as engine:  # type: ignore[arg-type]
+    with Engine.open(backend, spark=spark) as engine:
         table = engine.register(records)
         started = time.perf_counter()
         model = engine.train(table)
@@ -101,7 +101,7 @@ def link_new(
     """Link ``new`` records to the ``resolved`` ones (whose clusters are known) with a
     stored model; every record's cluster afterwards, and the seconds it took."""
     started = time.perf_counter()
-    with Engine.open(backend, spark=spark) as engine:  # type: ignore[arg-type]
+    with Engine.open(backend, spark=spark) as engine:
         resolved_table = engine.register(resolved)
         new_table = engine.register(new)
         pairs = engine.predict_new(resolved_table, new_table, model, threshold=threshold)

@@ -101,7 +101,7 @@ def run(scale: float = 1.0, *, seed: int = 2026) -> dict[str, float]:
         concern_rows, attribute_rows = _rows(scale, seed)
         # As rebuild_networks does: the collector is paused for the build.
         started, cpu_started = time.perf_counter(), time.process_time()
-        graph = build_graph(concern_rows, attribute_rows)  # type: ignore[arg-type]
+        graph = build_graph(concern_rows, attribute_rows)
         built = time.perf_counter()
         ranked = clusters(graph, now=datetime(2026, 11, 1, tzinfo=UTC), min_children=2)
         ranked_at = time.perf_counter()

@@ -68,7 +68,7 @@ def _tool(name: str) -> str:
 
 
 def _run(command: list[str], environment: dict[str, str]) -> None:
-    finished = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
+    finished = subprocess.run(  # noqa: S603 - fixed arguments, no shell
         command, env=environment, capture_output=True, text=True, check=False
     )
     if finished.returncode != 0:

@@ -76,11 +76,11 @@ def child_details(
         sex=Sex.FEMALE,
         identifiers=identifiers,
         **extra,
-    )  # type: ignore[arg-type]
+    )
 
 
 def adult_details(given: str = "Darren", family: str = "Pike", **extra: object) -> PersonDetails:
-    return PersonDetails(given_name=given, family_name=family, kind=PersonKind.ADULT, **extra)  # type: ignore[arg-type]
+    return PersonDetails(given_name=given, family_name=family, kind=PersonKind.ADULT, **extra)
 
 
 def make_concern(
@@ -145,7 +145,7 @@ class Area:
             self.dsl,
             local_authority=self.council,
             child=child_details(nhs_number=nhs_number_for(1), **kwargs),
-        )  # type: ignore[arg-type]
+        )
         return concern.involvements.get(role=PersonRole.CHILD).person
 
 

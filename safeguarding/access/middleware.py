@@ -8,8 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+
+from safeguarding.access.models import User
 
 SESSION_STARTED_KEY = "signed_in_at"
 # Paths that handle their own authentication (the API's bearer tokens) or are public.
@@ -18,8 +21,18 @@ PUBLIC_PREFIXES = ("/static/", "/healthz", "/api/")
 
 def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Mark a view as reachable without signing in. Every such view is listed by a test."""
-    view.public = True  # type: ignore[attr-defined]
+    view.public = True  # type: ignore[attr-defined]  # a mark on the function, read by getattr
     return view
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The user of a request for a view not marked @public, whom StaffSessionMiddleware has
+    already required to sign in. Refused rather than trusted, should a view be reached
+    some other way."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 # The only pages open to someone whose password an administrator chose, until they change it.

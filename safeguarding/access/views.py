@@ -18,7 +18,7 @@ from safeguarding.access.forms import (
     SignInForm,
     UserForm,
 )
-from safeguarding.access.middleware import SESSION_STARTED_KEY, public
+from safeguarding.access.middleware import SESSION_STARTED_KEY, public, signed_in_user
 from safeguarding.access.models import Agency, User
 from safeguarding.access.roles import ADMIN_ROLES
 from safeguarding.audit.chain import record
@@ -129,7 +129,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def change_password(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     form = ChangePasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -158,7 +158,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
 
 
 def _require_admin(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if user.role not in ADMIN_ROLES:
         raise PermissionDenied
     return user

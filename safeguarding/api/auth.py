@@ -23,7 +23,7 @@ class ApiTokenAuth(HttpBearer):
     """
 
     # ninja copies openapi_* attributes into the security scheme, under the names after it.
-    openapi_bearerFormat = "opaque token issued by a system administrator"  # noqa: N815
+    openapi_bearerFormat = "opaque token issued by a system administrator"  # noqa: N815 - ninja's name
     openapi_description = (
         "A token issued to an agency's system. It acts with that system account's role "
         "and agency, under the same need-to-know rules as the agency's staff."

@@ -69,7 +69,7 @@ class CollaborationRequestOut(Schema):
             id=request.pk,
             from_force=request.from_force.code,
             to_force=request.to_force.code,
-            subject_kind=request.subject_kind,  # type: ignore[arg-type]
+            subject_kind=request.subject_kind,  # type: ignore[arg-type]  # a choice; pydantic checks it
             person=RequestPersonOut(
                 id=person.pk,
                 given_name=person.given_name,
@@ -79,10 +79,10 @@ class CollaborationRequestOut(Schema):
             if person is not None
             else None,
             vehicle_registration=request.vehicle_registration or None,
-            ask=request.ask,  # type: ignore[arg-type]
+            ask=request.ask,  # type: ignore[arg-type]  # a choice; pydantic checks it
             details=request.details,
-            urgency=request.urgency,  # type: ignore[arg-type]
-            status=request.status,  # type: ignore[arg-type]
+            urgency=request.urgency,  # type: ignore[arg-type]  # a choice; pydantic checks it
+            status=request.status,  # type: ignore[arg-type]  # a choice; pydantic checks it
             requested_at=request.requested_at,
             response_due_on=request.clock.due_on,
             response_clock=str(request.clock.state()),

@@ -104,7 +104,7 @@ def list_person_concerns(request: HttpRequest, id: PersonId) -> list[TimelineEnt
     return [
         TimelineEntryOut.from_concern(
             concern,
-            [involvement.role for involvement in concern.roles_of_person],  # type: ignore[attr-defined]
+            [involvement.role for involvement in concern.roles_of_person],  # type: ignore[attr-defined]  # a Prefetch's to_attr
         )
         for concern in concerns
     ]

@@ -221,7 +221,7 @@ def record(
         with connection.cursor() as cursor:
             cursor.execute(
                 # Table names are the models' own constants; every value is a parameter.
-                f"INSERT INTO {ENTRY_TABLE} (sequence, occurred_at, actor_id, actor_label, "  # noqa: S608
+                f"INSERT INTO {ENTRY_TABLE} (sequence, occurred_at, actor_id, actor_label, "  # noqa: S608 - constant table names
                 "agency_code, verb, target_type, target_id, reason, legal_basis, payload, "
                 f"previous_hash, entry_hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
                 f"{placeholder}, %s, %s) RETURNING id",
@@ -243,7 +243,7 @@ def record(
             )
             entry.pk = cursor.fetchone()[0]
             cursor.execute(
-                f"UPDATE {HEAD_TABLE} SET last_sequence = %s, last_hash = %s WHERE id = 1",  # noqa: S608
+                f"UPDATE {HEAD_TABLE} SET last_sequence = %s, last_hash = %s WHERE id = 1",  # noqa: S608 - constant table names
                 [entry.sequence, entry.entry_hash],
             )
         entry._state.adding = False
@@ -381,11 +381,11 @@ def write_chained(chained: ChainedEntries) -> None:
                     copy.write_row(row)
         else:
             cursor.executemany(
-                f"INSERT INTO {ENTRY_TABLE} ({_COLUMNS}) VALUES ({_PLACEHOLDERS})",  # noqa: S608
+                f"INSERT INTO {ENTRY_TABLE} ({_COLUMNS}) VALUES ({_PLACEHOLDERS})",  # noqa: S608 - constant table names
                 chained.rows,
             )
         cursor.execute(
-            f"UPDATE {HEAD_TABLE} SET last_sequence = %s, last_hash = %s WHERE id = 1",  # noqa: S608
+            f"UPDATE {HEAD_TABLE} SET last_sequence = %s, last_hash = %s WHERE id = 1",  # noqa: S608 - constant table names
             list(chained.head),
         )
 
@@ -399,11 +399,11 @@ def locked_head() -> tuple[int, str]:
     SQLite, the IMMEDIATE transaction already holds the database's write lock)."""
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT last_sequence, last_hash FROM {HEAD_TABLE} WHERE id = 1{lock}")  # noqa: S608
+        cursor.execute(f"SELECT last_sequence, last_hash FROM {HEAD_TABLE} WHERE id = 1{lock}")  # noqa: S608 - constant table names
         row = cursor.fetchone()
         if row is None:
             cursor.execute(
-                f"INSERT INTO {HEAD_TABLE} (id, last_sequence, last_hash) VALUES (1, 0, %s)",  # noqa: S608
+                f"INSERT INTO {HEAD_TABLE} (id, last_sequence, last_hash) VALUES (1, 0, %s)",  # noqa: S608 - constant table names
                 [GENESIS_HASH],
             )
             return 0, GENESIS_HASH

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
 from safeguarding.access.policy import case_worker
 from safeguarding.audit.chain import record
@@ -158,7 +159,7 @@ def chronology_export(request: HttpRequest, person_id: str, fmt: str) -> HttpRes
 
 
 def knowledge_report(request: HttpRequest, person_id: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     person = open_knowledge_report(user, person_id)
     pdf = render_pdf(
         "chronology/who_knew_print.html",

@@ -44,7 +44,9 @@ class LimitForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clock_type"].choices = [  # type: ignore[attr-defined]
+        field = self.fields["clock_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
             ("", "Choose a deadline"),
             *ClockType.choices,
         ]

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from safeguarding.access.models import User
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.roles import Role
 from safeguarding.clocks.actions import explain_delay, limit_for, set_clock_limit
 from safeguarding.clocks.forms import DelayReasonForm, LimitForm
@@ -19,7 +19,7 @@ DASHBOARD_ROLES = {Role.TEAM_MANAGER, Role.MASH_TRIAGE, Role.PRACTITIONER}
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if (
         user.role not in DASHBOARD_ROLES
         or user.agency is None
@@ -34,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def clock_detail(request: HttpRequest, clock_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     clock = access_clock(user, clock_id)
     missed = clock.state() in (ClockState.OVERDUE, ClockState.MET_LATE)
     form = DelayReasonForm(request.POST or None, initial={"reason": clock.delay_reason})
@@ -56,7 +56,7 @@ def clock_detail(request: HttpRequest, clock_id: int) -> HttpResponse:
 def limits(request: HttpRequest) -> HttpResponse:
     """An authority's deadlines, each its own or the national default, and a form to change
     one. Changing a limit recomputes every open clock of that kind."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if (
         user.role not in {Role.TEAM_MANAGER}
         or user.agency is None

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from safeguarding.access.models import Agency, AgencyKind
@@ -40,8 +42,8 @@ class RequestForm(forms.Form):
         error_messages={"required": "Choose how urgent the request is"},
     )
 
-    def __init__(self, *args: object, own_force: Agency, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, own_force: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         field = self.fields["to_force"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Agency.objects.filter(

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
 from safeguarding.collaboration.actions import (
     RequestDetails,
@@ -41,7 +42,7 @@ from safeguarding.people.queries import SearchCriteria, access_person, search_pe
 
 
 def _force_staff(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if not collaborates_in_browser(user):
         raise PermissionDenied
     return user
@@ -141,7 +142,7 @@ def _request_page(
     answer_form: AnswerForm | None = None,
     outcome_form: OutcomeForm | None = None,
 ) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     receiving = user.agency_id == collaboration.to_force_id
     requesting = user.agency_id == collaboration.from_force_id
     bound = [form for form in (response_form, answer_form, outcome_form) if form is not None]

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from safeguarding.access.models import User
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.policy import does_case_work
 from safeguarding.concerns.actions import ConcernDetails, NamedPerson, record_concern
 from safeguarding.concerns.forms import ChildForm, ConcernForm, OtherPersonForm
@@ -75,7 +75,7 @@ def _apply_errors(
 
 
 def record(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if not does_case_work(user):
         raise PermissionDenied
     person: Person | None = None
@@ -94,12 +94,12 @@ def record(request: HttpRequest) -> HttpResponse:
     other_form = OtherPersonForm(data)
     forms = [form for form in (concern_form, child_form, other_form) if form is not None]
     # A list, not a generator: every form validates so that every error is shown at once.
-    if request.method == "POST" and all([form.is_valid() for form in forms]):  # noqa: C419
-        persons = [
-            NamedPerson(role=PersonRole.CHILD, person_id=person.pk)
-            if person is not None
-            else NamedPerson(role=PersonRole.CHILD, details=_child_details(child_form))  # type: ignore[arg-type]
-        ]
+    if request.method == "POST" and all([form.is_valid() for form in forms]):  # noqa: C419 - see above
+        if person is not None:
+            persons = [NamedPerson(role=PersonRole.CHILD, person_id=person.pk)]
+        else:
+            assert child_form is not None  # asked for whenever no child was opened
+            persons = [NamedPerson(role=PersonRole.CHILD, details=_child_details(child_form))]
         if other_form.is_used():
             persons.append(
                 NamedPerson(

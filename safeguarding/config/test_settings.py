@@ -1,15 +1,16 @@
 """Settings for the test suite: the production settings, plus what emptying a test
 database between tests needs."""
 
-from safeguarding.config.settings import *  # noqa: F403
+from safeguarding.config.settings import *  # noqa: F403 - the settings, with the changes below
+from safeguarding.config.settings import DATABASES
 
 AUDIT_ALLOW_PURGE = True
 
 # Each test run gets its own PostgreSQL test database, so that runs in parallel (several
 # developers' checks on one server) never drop each other's database.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     import os
 
-    DATABASES["default"]["TEST"] = {"NAME": f"test_safeguarding_{os.getpid()}"}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": f"test_safeguarding_{os.getpid()}"}
 
 PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]

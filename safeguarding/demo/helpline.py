@@ -71,7 +71,7 @@ def build_helpline_demo(
         return 0
     fake = Faker("en_GB")
     fake.seed_instance(seed)
-    rng = random.Random(seed)  # noqa: S311 (a repeatable demo, not a secret)
+    rng = random.Random(seed)  # noqa: S311 - a repeatable demo, not a secret
     private = actions.unlock_staff_key(actor=caseworker, password=password or DEMO_PASSWORD)
     authorities = list(Agency.objects.filter(kind=AgencyKind.LOCAL_AUTHORITY, is_active=True))
     named_kinds = (AgencyKind.SCHOOL, AgencyKind.LOCAL_AUTHORITY, AgencyKind.POLICE_FORCE)

@@ -48,8 +48,7 @@ class MoneyField(forms.DecimalField):
         messages.update(kwargs.pop("error_messages", {}))
         super().__init__(error_messages=messages, **kwargs)
 
-    # django-stubs types DecimalField.to_python as IntegerField's, which returns int.
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # django-stubs: IntegerField's int
         if isinstance(value, str):
             value = re.sub(r"[£,\s]", "", value)
         result: Decimal | None = super().to_python(value)

@@ -94,7 +94,9 @@ class PersonAndEmployerForm(ErrorsInPageOrder):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = public_bodies()  # type: ignore[attr-defined]
+        employer = self.fields["employer"]
+        assert isinstance(employer, forms.ModelChoiceField)
+        employer.queryset = public_bodies()
         self.fields["employer"].label = self.employer_label
 
     def clean_ni_number(self) -> str:

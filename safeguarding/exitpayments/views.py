@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
 from safeguarding.exitpayments import actions
 from safeguarding.exitpayments.forms import (
@@ -44,7 +45,7 @@ LIST_LIMIT = 200
 
 
 def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     return user
 
 

@@ -124,7 +124,9 @@ class AllocationForm(ErrorsInPageOrder):
 
     def __init__(self, *args: Any, years: Iterable[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["financial_year"].choices = [  # type: ignore[attr-defined]
+        field = self.fields["financial_year"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
             ("", "Choose a year"),
             *((year, financial_year_label(year)) for year in years),
         ]
@@ -326,11 +328,14 @@ class OutcomeForm(ErrorsInPageOrder):
             if (year.fund_year.financial_year, quarter) not in reported
             and quarter_start(year.fund_year.financial_year, quarter) <= today
         ]
-        self.fields["period"].choices = [("", "Choose a quarter"), *periods]  # type: ignore[attr-defined]
+        self.periods = periods
+        field = self.fields["period"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Choose a quarter"), *periods]
 
     @property
     def has_periods(self) -> bool:
-        return len(self.fields["period"].choices) > 1  # type: ignore[attr-defined]
+        return bool(self.periods)
 
     def outcomes(self) -> Outcomes:
         data = self.cleaned_data

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
 from safeguarding.fund import actions
 from safeguarding.fund.forms import (
@@ -45,7 +46,7 @@ from safeguarding.govuk.downloads import download
 
 
 def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     return user
 
 

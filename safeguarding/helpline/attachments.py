@@ -358,6 +358,13 @@ def prepare_all(uploads: Iterable[Any]) -> list[Prepared]:
 # Receiving uploads -----------------------------------------------------------------------
 
 
+class CheckedUpload(InMemoryUploadedFile):
+    """An uploaded file that says whether it went past the size limit (its content is then
+    not kept)."""
+
+    too_large = False
+
+
 class UploadHandler(FileUploadHandler):
     """Keeps each uploaded file in memory, never in a temporary file, and stops keeping it
     past the size limit: the rest is read and thrown away, and the file is marked too
@@ -384,9 +391,9 @@ class UploadHandler(FileUploadHandler):
             self.buffer.write(raw_data)
         return None
 
-    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
+    def file_complete(self, file_size: int) -> CheckedUpload:
         self.buffer.seek(0)
-        uploaded = InMemoryUploadedFile(
+        uploaded = CheckedUpload(
             file=self.buffer,
             field_name=self.field_name,
             name=self.file_name,
@@ -395,7 +402,7 @@ class UploadHandler(FileUploadHandler):
             charset=None,
             content_type_extra=None,
         )
-        uploaded.too_large = self.too_large  # type: ignore[attr-defined]
+        uploaded.too_large = self.too_large
         return uploaded
 
 

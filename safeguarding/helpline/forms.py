@@ -100,12 +100,11 @@ class DetailsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["named_agencies"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
-            is_active=True
-        ).exclude(kind=AgencyKind.HELPLINE)
-        self.fields["area"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
-            is_active=True, kind=AgencyKind.LOCAL_AUTHORITY
-        )
+        named, area = self.fields["named_agencies"], self.fields["area"]
+        assert isinstance(named, forms.ModelMultipleChoiceField)
+        assert isinstance(area, forms.ModelChoiceField)
+        named.queryset = Agency.objects.filter(is_active=True).exclude(kind=AgencyKind.HELPLINE)
+        area.queryset = Agency.objects.filter(is_active=True, kind=AgencyKind.LOCAL_AUTHORITY)
 
 
 class _AsksForFilesAgain(forms.Form):
@@ -290,7 +289,9 @@ class NameAgencyForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Agency.objects.filter(is_active=True)
 
 
 class AssignForm(forms.Form):
@@ -302,9 +303,9 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[user.pk for user in candidates]
-        )
+        field = self.fields["to"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(pk__in=[user.pk for user in candidates])
 
 
 class RouteForm(forms.Form):
@@ -335,13 +336,13 @@ class RouteForm(forms.Form):
 
     def __init__(self, *args: Any, excluded: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_agency"].queryset = (  # type: ignore[attr-defined]
-            Agency.objects.filter(
-                is_active=True,
-                kind__in=(
-                    AgencyKind.LOCAL_AUTHORITY,
-                    AgencyKind.POLICE_FORCE,
-                    AgencyKind.NATIONAL_BODY,
-                ),
-            ).exclude(pk__in=excluded)
-        )
+        field = self.fields["to_agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Agency.objects.filter(
+            is_active=True,
+            kind__in=(
+                AgencyKind.LOCAL_AUTHORITY,
+                AgencyKind.POLICE_FORCE,
+                AgencyKind.NATIONAL_BODY,
+            ),
+        ).exclude(pk__in=excluded)

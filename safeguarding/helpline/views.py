@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safeguarding.access.middleware import public
+from safeguarding.access.middleware import public, signed_in_user
 from safeguarding.access.models import Agency, User
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
@@ -325,7 +325,7 @@ def conversation(request: HttpRequest) -> HttpResponse:
 
 
 def _staff(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if not queries.is_helpline_staff(user):
         raise PermissionDenied
     return user
@@ -433,7 +433,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
 
 
 def _report_page(request: HttpRequest, report: Report, **forms: Any) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     private = _private_key(request)
     assigned = queries.is_assigned(user, report)
     opened = None
@@ -517,7 +517,7 @@ def attachment_original(request: HttpRequest, report_id: str, attachment_id: str
 
 
 def _opened(request: HttpRequest, report: Report) -> actions.OpenReport:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     private = _private_key(request)
     if private is None or not queries.is_assigned(user, report):
         raise PermissionDenied
@@ -654,7 +654,7 @@ def release(request: HttpRequest, report_id: str) -> HttpResponse:
 
 def referral(request: HttpRequest, referral_id: str) -> HttpResponse:
     """A routed referral, for staff of the agency it was sent to."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     routed = queries.access_referral(user, referral_id)
     return render(
         request,
@@ -668,7 +668,7 @@ def referral(request: HttpRequest, referral_id: str) -> HttpResponse:
 
 def _statistics_reader(request: HttpRequest) -> tuple[User, Agency | None]:
     """Helpline staff see their own helpline's figures; taskforce analysts every helpline's."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if queries.is_helpline_staff(user):
         return user, user.agency
     if queries.reads_helpline_statistics(user):

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.forms.utils import ErrorDict
 
 from safeguarding.access.models import Agency, AgencyKind, User
@@ -8,6 +11,11 @@ from safeguarding.govuk.forms import GovukDateField
 from safeguarding.inspections.actions import TEXT_MAX_LENGTH
 from safeguarding.inspections.models import ActionStatus, FindingKind
 from safeguarding.inspections.policy import INSPECTION_ROLES
+
+if TYPE_CHECKING:
+    _UserChoiceField = forms.ModelChoiceField[User]
+else:
+    _UserChoiceField = forms.ModelChoiceField  # not subscriptable at run time
 
 
 class ScheduleForm(forms.Form):
@@ -44,8 +52,8 @@ class ScheduleForm(forms.Form):
         "before the first day.",
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         # One checkbox for each inspectorate with inspectors, between the area and the days.
         self.inspectorates = list(
             Agency.objects.filter(
@@ -91,7 +99,8 @@ class ScheduleForm(forms.Form):
         super().full_clean()
         # The inspectorates' error is added after the fields' own: put errors in page order,
         # so that the error summary follows the page.
-        errors: ErrorDict | None = self._errors  # type: ignore[has-type]
+        # Read directly: self.errors would clean the form again.
+        errors: ErrorDict | None = self._errors  # type: ignore[has-type]  # untyped in django-stubs
         if errors:
             order = {name: index for index, name in enumerate(self.fields)}
             self._errors = ErrorDict(
@@ -115,7 +124,7 @@ class FindingForm(forms.Form):
     )
 
 
-class OwnerField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class OwnerField(_UserChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.display_name}, {obj.agency.name if obj.agency else ''}"
 
@@ -141,11 +150,11 @@ class ActionForm(forms.Form):
         error_messages={"required": "Enter the date the action is due"},
     )
 
-    def __init__(self, *args: object, owners: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         field = self.fields["owner"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = owners  # type: ignore[assignment]
+        field.queryset = owners
 
 
 class ActionUpdateForm(forms.Form):

@@ -3,12 +3,15 @@ findings and actions, and tracking each action to completion."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
 from safeguarding.govuk.downloads import download
 from safeguarding.govuk.forms import add_action_errors
@@ -26,7 +29,7 @@ from safeguarding.inspections.forms import (
     FindingForm,
     ScheduleForm,
 )
-from safeguarding.inspections.models import Inspection
+from safeguarding.inspections.models import Finding, Inspection, InspectionAction
 from safeguarding.inspections.policy import (
     is_inspector,
     may_read_area_records,
@@ -47,7 +50,7 @@ from safeguarding.inspections.queries import (
 
 
 def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     return user
 
 
@@ -103,18 +106,28 @@ def schedule(request: HttpRequest) -> HttpResponse:
     )
 
 
+class ListedFinding(NamedTuple):
+    """A finding as the inspection's page lists it, with its own actions."""
+
+    finding: Finding
+    actions: list[InspectionAction]
+    caption: str
+
+
 def inspection_detail(request: HttpRequest, inspection_id: str) -> HttpResponse:
     user = _user(request)
     inspection = access_inspection(user, inspection_id)
     today = timezone.localdate()
     in_window = may_read_area_records(user, inspection, today)
     actions = list(actions_of(inspection))
-    findings = list(inspection.findings.select_related("recorded_by"))
-    for number, finding in enumerate(findings, start=1):
-        finding.listed_actions = [  # type: ignore[attr-defined]
-            action for action in actions if action.finding_id == finding.pk
-        ]
-        finding.actions_caption = f"Actions for finding {number}"  # type: ignore[attr-defined]
+    findings = [
+        ListedFinding(
+            finding,
+            [action for action in actions if action.finding_id == finding.pk],
+            f"Actions for finding {number}",
+        )
+        for number, finding in enumerate(inspection.findings.select_related("recorded_by"), start=1)
+    ]
     return render(
         request,
         "inspections/inspection.html",

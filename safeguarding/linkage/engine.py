@@ -299,7 +299,7 @@ class Engine:
         session = spark if spark is not None else spark_session()
         from splink.backends.spark import SparkAPI
 
-        yield cls(backend, SparkAPI(spark_session=session))  # type: ignore[no-untyped-call]
+        yield cls(backend, SparkAPI(spark_session=session))  # type: ignore[no-untyped-call]  # splink's SparkAPI is unannotated
 
     def register(self, records: Sequence[dict[str, Any]]) -> Any:
         import pyarrow as pa

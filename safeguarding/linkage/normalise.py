@@ -9,11 +9,15 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import jellyfish
 import phonenumbers
 
 from safeguarding.people.names import fold, tokens
+
+if TYPE_CHECKING:
+    from nicknames import NickNamer
 
 # Characters a person or a camera commonly misreads on a UK number plate, mapped to the
 # digit they are confused with. A registration's "misreading key" replaces each by its
@@ -25,7 +29,7 @@ _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 
 
 @lru_cache(maxsize=1)
-def _nicknamer() -> object:
+def _nicknamer() -> NickNamer:
     from nicknames import NickNamer
 
     return NickNamer()
@@ -41,7 +45,7 @@ def given_name_forms(given_name: str) -> tuple[str, ...]:
         return ()
     name = first[0]
     namer = _nicknamer()
-    canonicals: set[str] = set(namer.canonicals_of(name))  # type: ignore[attr-defined]
+    canonicals: set[str] = set(namer.canonicals_of(name))
     return tuple(sorted({name, *canonicals}))
 
 

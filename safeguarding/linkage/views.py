@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
 from safeguarding.linkage import actions
 from safeguarding.linkage.forms import DecisionForm
@@ -16,7 +17,7 @@ from safeguarding.linkage.queries import access_pair, recent_merges, review_queu
 
 
 def _reviewer(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if not reviews_matches(user):
         raise PermissionDenied
     return user

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from safeguarding.access.models import Agency, User
@@ -23,9 +25,11 @@ class AllocateForm(forms.Form):
         error_messages={"required": "Choose who to allocate to"},
     )
 
-    def __init__(self, *args: object, authority: Agency, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["to"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, authority: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(
             agency=authority, is_active=True, role__in=["mash-triage", "team-manager"]
         )
 
@@ -43,9 +47,11 @@ class InformationRequestForm(forms.Form):
         error_messages={"required": "Enter what you are asking the agency"},
     )
 
-    def __init__(self, *args: object, authority: Agency, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["to_agency"].queryset = (  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, authority: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
             Agency.objects.filter(is_active=True)
             .exclude(pk=authority.pk)
             .exclude(kind="national-body")

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
 from safeguarding.clocks.queries import clocks_on
 from safeguarding.govuk.forms import add_action_errors
@@ -30,7 +31,7 @@ from safeguarding.mash.queries import (
 
 
 def _triage_officer(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if not is_triage_officer(user):
         raise PermissionDenied
     return user
@@ -51,7 +52,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _contact_page(request: HttpRequest, contact: Contact, **forms: object) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     context: dict[str, object] = {
         "contact": contact,
         "concern": contact.concern,
@@ -139,14 +140,14 @@ def decide(request: HttpRequest, contact_id: str) -> HttpResponse:
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if user.agency_id is None:
         raise PermissionDenied
     return render(request, "mash/inbox.html", {"requests": information_inbox(user)})
 
 
 def answer(request: HttpRequest, request_id: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     info_request = access_information_request(user, request_id)
     can_answer = user.agency_id == info_request.to_agency_id and info_request.answered_at is None
     form = AnswerForm(request.POST or None)

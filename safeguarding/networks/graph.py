@@ -320,7 +320,7 @@ def _instants(values: Sequence[datetime]) -> npt.NDArray[np.float64]:
     for aware datetimes, the wall clock for naive ones. A float64 keeps distinct
     microseconds distinct for two centuries either side of 1970."""
     if values and values[0].utcoffset() is None:
-        epoch = datetime(1970, 1, 1)  # noqa: DTZ001  # naive, as the values are
+        epoch = datetime(1970, 1, 1)  # noqa: DTZ001 - naive, as the values are
         return np.fromiter(((v - epoch).total_seconds() for v in values), np.float64)
     return np.fromiter(map(datetime.timestamp, values), np.float64, len(values))
 

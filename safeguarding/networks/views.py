@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
 from safeguarding.networks.policy import uses_networks
 from safeguarding.networks.queries import access_network, cluster_for_alert, network_list
@@ -18,7 +19,7 @@ GRAPH_LIMIT = 300
 
 
 def _network_user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if not uses_networks(user):
         raise PermissionDenied
     return user

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from safeguarding.access.models import User
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.policy import does_case_work
 from safeguarding.govuk.forms import add_action_errors
 from safeguarding.pathway.actions import EventDetails, record_event
@@ -15,7 +15,7 @@ from safeguarding.people.queries import access_person
 
 
 def new_event(request: HttpRequest, person_id: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if not does_case_work(user):
         raise PermissionDenied
     person = access_person(user, person_id, purpose="record a pathway event")

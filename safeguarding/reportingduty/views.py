@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
 from safeguarding.access.policy import case_worker
 from safeguarding.govuk.forms import add_action_errors
@@ -38,7 +39,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 def _report_page(request: HttpRequest, report: AbuseReport, **forms_: forms.Form) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     today = timezone.localdate()
     context: dict[str, Any] = {
         "report": report,

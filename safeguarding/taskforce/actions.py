@@ -224,7 +224,7 @@ def import_suspects(*, actor: User, text: str) -> ImportResult:
         details = SuspectDetails(
             centre_reference=values["centre_reference"],
             suspect_reference=values["suspect_reference"],
-            **dates,  # type: ignore[arg-type]
+            **dates,  # type: ignore[arg-type]  # DATE_FIELDS: only the date fields
         )
         for name, messages in _errors(details, force, today).items():
             problems += [f"{name}: {message}" for message in messages]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -45,10 +46,11 @@ class SuspectForm(forms.Form):
         label="Officer in the case", coerce=int, empty_value=None, required=False
     )
 
-    def __init__(self, *args: object, officers: list[User], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, officers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         field = self.fields["officer_id"]
-        field.choices = [("", "Not allocated to an officer")] + [  # type: ignore[attr-defined]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Not allocated to an officer")] + [
             (str(officer.pk), officer.display_name) for officer in officers
         ]
 
@@ -91,14 +93,16 @@ class FigureFilterForm(forms.Form):
     year = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
     by = forms.ChoiceField(label="Trends by", choices=BY_CHOICES, required=False)
 
-    def __init__(self, data: object, *, years: list[int], fields: tuple[str, ...]) -> None:
-        super().__init__(data)  # type: ignore[arg-type]
+    def __init__(
+        self, data: Mapping[str, Any] | None, *, years: list[int], fields: tuple[str, ...]
+    ) -> None:
+        super().__init__(data)
         from safeguarding.taskforce.measures import year_label
 
         self.years = years
-        self.fields["year"].choices = [  # type: ignore[attr-defined]
-            (str(year), year_label(year)) for year in years
-        ]
+        field = self.fields["year"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(str(year), year_label(year)) for year in years]
         for name in list(self.fields):
             if name not in fields:
                 del self.fields[name]

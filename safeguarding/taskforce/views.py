@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
 from safeguarding.govuk.downloads import download
 from safeguarding.govuk.forms import add_action_errors
@@ -38,7 +41,7 @@ from safeguarding.taskforce.queries import (
 
 
 def _analyst(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if not reads_dashboard(user):
         raise PermissionDenied
     return user
@@ -116,7 +119,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 def capacity(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if sees_force_capacity(user):
         return render(request, "taskforce/capacity_force.html", {"capacity": force_capacity(user)})
     if reads_dashboard(user):
@@ -131,22 +134,22 @@ def capacity(request: HttpRequest) -> HttpResponse:
 
 
 def _police(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if not records_pipeline(user):
         raise PermissionDenied
     return user
 
 
-def _details(data: dict[str, object], reference: str) -> SuspectDetails:
+def _details(data: dict[str, Any], reference: str) -> SuspectDetails:
     return SuspectDetails(
         centre_reference=str(data["centre_reference"]),
         suspect_reference=reference,
-        identified_on=data["identified_on"],  # type: ignore[arg-type]
-        allocated_on=data["allocated_on"],  # type: ignore[arg-type]
-        arrested_on=data["arrested_on"],  # type: ignore[arg-type]
-        charged_on=data["charged_on"],  # type: ignore[arg-type]
-        no_further_action_on=data["no_further_action_on"],  # type: ignore[arg-type]
-        officer_id=data["officer_id"],  # type: ignore[arg-type]
+        identified_on=data["identified_on"],
+        allocated_on=data["allocated_on"],
+        arrested_on=data["arrested_on"],
+        charged_on=data["charged_on"],
+        no_further_action_on=data["no_further_action_on"],
+        officer_id=data["officer_id"],
     )
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from safeguarding.access.models import User
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.policy import case_worker
 from safeguarding.access.roles import AGGREGATE_ONLY_ROLES
 from safeguarding.govuk.forms import add_action_errors
@@ -81,7 +81,7 @@ def refer(request: HttpRequest, person_id: str) -> HttpResponse:
 
 
 def waiting(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if not is_provider_staff(user):
         raise PermissionDenied
     return render(
@@ -94,7 +94,7 @@ def waiting(request: HttpRequest) -> HttpResponse:
 def _referral_page(
     request: HttpRequest, referral: TherapyReferral, form: StartForm | None = None
 ) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     may_start = (
         referral.is_waiting and is_provider_staff(user) and user.agency_id == referral.provider_id
     )
@@ -138,7 +138,7 @@ def start(request: HttpRequest, referral_id: str) -> HttpResponse:
 
 
 def breaches(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if user.role not in AGGREGATE_ONLY_ROLES:
         raise PermissionDenied
     return render(request, "therapy/breaches.html", {"figures": breach_figures()})

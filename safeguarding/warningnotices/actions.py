@@ -282,10 +282,10 @@ def issue_notice(*, actor: User, details: NoticeDetails) -> WarningNotice:
     with transaction.atomic():
         adult_person = _person_for(actor, adult)
         child_persons = [_person_for(actor, child) for child in children if child is not None]
-        covered = {
-            person.pk: birthday(person.date_of_birth, limit)  # type: ignore[arg-type]
-            for person in child_persons
-        }
+        covered: dict[uuid.UUID, date] = {}
+        for person in child_persons:
+            assert person.date_of_birth is not None  # _check_child refuses a child without one
+            covered[person.pk] = birthday(person.date_of_birth, limit)
         notice = WarningNotice(
             kind=details.kind,
             adult=adult_person,

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
 from safeguarding.access.policy import case_worker
 from safeguarding.govuk.forms import add_action_errors
@@ -37,7 +38,7 @@ from safeguarding.warningnotices.queries import access_notice, notice_history, r
 
 
 def _police(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if not actions.is_police(user):
         raise PermissionDenied
     return user
@@ -152,7 +153,7 @@ def issue(request: HttpRequest) -> HttpResponse:
     ]
     submitted = posted and request.POST.get("action") != "add-child"
     # A list, not a generator: every form validates so that every error is shown at once.
-    if submitted and all([form.is_valid() for form in every_form]):  # noqa: C419
+    if submitted and all([form.is_valid() for form in every_form]):  # noqa: C419 - see above
         named_children = [NamedPerson(person_id=opened_child.pk)] if opened_child else []
         named_children += [
             NamedPerson(details=_details(form, PersonKind.CHILD)) for form in child_forms
@@ -161,14 +162,17 @@ def issue(request: HttpRequest) -> HttpResponse:
         copies = (
             [(cleaned["copy_sent_to"], cleaned["copy_sent_on"])] if cleaned["copy_sent_to"] else []
         )
+        if adult is not None:
+            named_adult = NamedPerson(person_id=adult.pk)
+        else:
+            assert adult_form is not None  # asked for whenever no adult was opened
+            named_adult = NamedPerson(details=_details(adult_form, PersonKind.ADULT))
         try:
             notice = actions.issue_notice(
                 actor=user,
                 details=NoticeDetails(
                     kind=kind_form.cleaned_data["kind"],
-                    adult=NamedPerson(person_id=adult.pk)
-                    if adult is not None
-                    else NamedPerson(details=_details(adult_form, PersonKind.ADULT)),  # type: ignore[arg-type]
+                    adult=named_adult,
                     children=named_children,
                     served_on=cleaned["served_on"],
                     serving_officer=cleaned["serving_officer"],
@@ -207,7 +211,7 @@ def issue(request: HttpRequest) -> HttpResponse:
 
 
 def _notice_page(request: HttpRequest, notice: WarningNotice, **forms_: forms.Form) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     today = timezone.localdate()
     in_force = notice.is_in_force(today)
     issuing = actions.is_police(user) and user.agency_id == notice.issuing_force_id

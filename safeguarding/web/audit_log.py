@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from safeguarding.access.models import User
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.roles import AUDIT_ROLES
 from safeguarding.audit.chain import record
 from safeguarding.audit.models import AuditEntry
@@ -20,7 +20,7 @@ PAGE_SIZE = 50
 
 
 def log(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]  # only signed-in staff get here
+    user = signed_in_user(request)
     if user.role not in AUDIT_ROLES:
         raise PermissionDenied
     entries = AuditEntry.objects.order_by("-sequence")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from safeguarding.access.middleware import public
+from safeguarding.access.middleware import public, signed_in_user
 from safeguarding.access.models import Agency, User
 from safeguarding.access.policy import does_case_work
 from safeguarding.access.roles import ADMIN_ROLES, AGGREGATE_ONLY_ROLES, AUDIT_ROLES
@@ -19,7 +21,7 @@ from safeguarding.notifications.models import Notification
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     context: dict[str, object] = {
         "unread": Notification.objects.filter(recipient=user, read_at__isnull=True)[:5],
     }
@@ -80,7 +82,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     )
 
 
-def error_page(status: int, title: str, message: str):  # type: ignore[no-untyped-def]
+def error_page(status: int, title: str, message: str) -> Callable[..., HttpResponse]:
     @public
     def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
         return render(

@@ -28,7 +28,7 @@ def _concern(**changes: object) -> str:
 
 
 def _person(**changes: object) -> str:
-    details = {**VALID_CONCERN["persons"][0]["details"], **changes}  # type: ignore[index]
+    details = {**VALID_CONCERN["persons"][0]["details"], **changes}
     return _concern(persons=[{"role": "child", "details": details}])
 
 
@@ -86,7 +86,7 @@ MALFORMED = [
                     "details": VALID_CONCERN["persons"][0]["details"],
                 }
             ]
-        ),  # type: ignore[index]
+        ),
         422,
     ),
     ("POST", "/concerns", _person(kind="alien"), 422),

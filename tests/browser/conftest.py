@@ -59,7 +59,7 @@ def new_site(browser: Browser, base_url: str) -> Iterator[Callable[[dict[str, in
     contexts: list[BrowserContext] = []
 
     def make(viewport: dict[str, int]) -> Site:
-        context = browser.new_context(base_url=base_url, viewport=viewport)  # type: ignore[arg-type]
+        context = browser.new_context(base_url=base_url, viewport=viewport)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return Site(context.new_page(), base_url)

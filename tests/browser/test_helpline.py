@@ -22,8 +22,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _fast_helpline(settings: object, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings.HELPLINE_KDF_TIME_COST = 1  # type: ignore[attr-defined]
-    settings.HELPLINE_KDF_MEMORY_KIB = 256  # type: ignore[attr-defined]
+    settings.HELPLINE_KDF_TIME_COST = 1
+    settings.HELPLINE_KDF_MEMORY_KIB = 256
     monkeypatch.setattr(spam, "MINIMUM_SECONDS", 0)
     throttle.reset()
 

@@ -513,11 +513,11 @@ def test_a_failing_row_rejects_the_whole_file_with_nothing_written(area: Area, t
         area.other_council.save()
         return items
 
-    importer._read = read_then_close_authority  # type: ignore[assignment]
+    importer._read = read_then_close_authority
     try:
         report = import_concerns(path, "POL-TEST")
     finally:
-        importer._read = original  # type: ignore[assignment]
+        importer._read = original
 
     assert [str(problem) for problem in report.problems] == [
         "row 11: local_authority: Choose the local authority responsible for the child's area"

@@ -377,11 +377,11 @@ def test_a_problem_found_while_recording_rolls_back_the_whole_file(area, tmp_pat
         area.other_council.save()
         return items
 
-    importer._read = read_then_close_authority  # type: ignore[assignment]
+    importer._read = read_then_close_authority
     try:
         report = import_concerns(path, "POL-TEST")
     finally:
-        importer._read = original  # type: ignore[assignment]
+        importer._read = original
 
     assert messages(report) == [
         "row 2: local_authority: Choose the local authority responsible for the child's area"

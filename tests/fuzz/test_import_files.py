@@ -80,7 +80,7 @@ def _jsonl_line(kind: str, number: int, huge: int) -> bytes:
 
 def _csv_line(kind: str, number: int, huge: int) -> bytes:
     row = _row(number)
-    person = row["persons"][0]  # type: ignore[index]
+    person = row["persons"][0]
     values = [
         "POL-TEST",
         row["record_id"],
@@ -144,10 +144,10 @@ def test_a_malformed_file_is_imported_whole_or_not_at_all(
 ):
     # Small batches, so that a file crosses several of them.
     monkeypatch.setattr(importer, "BATCH_SIZE", 3)
-    kinds: list[str] = case["kinds"]  # type: ignore[assignment]
+    kinds: list[str] = case["kinds"]
     fmt = str(case["fmt"])
     path = tmp_path / f"concerns.{fmt}"
-    path.write_bytes(_file(kinds, fmt, int(case["huge"])))  # type: ignore[call-overload]
+    path.write_bytes(_file(kinds, fmt, int(case["huge"])))
     rejects = tmp_path / "rejects.txt"
     rejects.unlink(missing_ok=True)
     before = _state()

@@ -17,8 +17,8 @@ from tests.factories import PASSWORD, Area, make_agency, make_user
 @pytest.fixture(autouse=True)
 def _fast_helpline(settings: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # The production Argon2id costs (64 MiB, 3 passes) are for attackers, not test runs.
-    settings.HELPLINE_KDF_TIME_COST = 1  # type: ignore[attr-defined]
-    settings.HELPLINE_KDF_MEMORY_KIB = 256  # type: ignore[attr-defined]
+    settings.HELPLINE_KDF_TIME_COST = 1
+    settings.HELPLINE_KDF_MEMORY_KIB = 256
     monkeypatch.setattr(spam, "MINIMUM_SECONDS", 0)
     throttle.reset()
     yield
@@ -60,20 +60,20 @@ def details(area: Area, **overrides: object) -> actions.ReportDetails:
         "known_as": KnownAs.ANONYMOUS,
     }
     values.update(overrides)
-    return actions.ReportDetails(**values)  # type: ignore[arg-type]
+    return actions.ReportDetails(**values)
 
 
 def hidden(response: object, name: str) -> str:
     match = re.search(
         rf'name="{name}" value="([^"]*)"',
-        response.content.decode(),  # type: ignore[attr-defined]
+        response.content.decode(),
     )
     assert match, f"no hidden field {name}"
     return match.group(1)
 
 
 def receipt_in(response: object) -> str:
-    match = re.search(r"data-receipt>([\d ]+)<", response.content.decode())  # type: ignore[attr-defined]
+    match = re.search(r"data-receipt>([\d ]+)<", response.content.decode())
     assert match
     return match.group(1)
 

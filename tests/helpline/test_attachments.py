@@ -258,9 +258,9 @@ def _jpeg_sent(report: Report, photo: Attachment) -> bytes:
     # The original as the reporter's browser sent it, read back through a second caseworker
     # who holds their own sealed key: the same bytes, with the EXIF still in.
     opened = actions.open_report(
-        actor=report.keys.first().user,  # type: ignore[union-attr]
+        actor=report.keys.first().user,
         report=report,
-        private_key=unlocked(report.keys.first().user),  # type: ignore[union-attr]
+        private_key=unlocked(report.keys.first().user),
     )
     content = opened.attachment_content(photo, original=True)
     assert REPORTER.encode() in content
@@ -312,7 +312,7 @@ def test_an_oversized_upload_is_discarded_as_it_arrives_and_never_written_to_dis
     made: list[str] = []
     original_init = TemporaryUploadedFile.__init__
 
-    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def spy(self, *args, **kwargs):
         made.append(args[0] if args else "")
         original_init(self, *args, **kwargs)
 

@@ -20,7 +20,7 @@ from tests.helpline.conftest import Helpline, hidden
 
 @pytest.fixture(autouse=True)
 def _cheap_work(settings: object, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings.HELPLINE_WORK_MAX_NUMBER = 2000  # type: ignore[attr-defined]
+    settings.HELPLINE_WORK_MAX_NUMBER = 2000
     # The shared helpline fixture turns the minimum fill time off; screening needs it.
     monkeypatch.setattr(spam, "MINIMUM_SECONDS", 5)
 

@@ -58,7 +58,7 @@ def test_three_children_known_to_one_agency_do_not_raise_an_alert(area: Area) ->
 
 
 def test_thresholds_come_from_settings(area: Area, settings: object) -> None:
-    settings.NETWORK_ALERT_MIN_CHILDREN = 2  # type: ignore[attr-defined]
+    settings.NETWORK_ALERT_MIN_CHILDREN = 2
     plant([Sighting(area.dsl, area.council), Sighting(area.health, area.council)])
     assert rebuild_networks().alerts_raised == 1
 

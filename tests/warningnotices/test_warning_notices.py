@@ -186,7 +186,7 @@ def test_birthdays_including_29_february():
 
 def test_the_end_date_agrees_with_how_ages_are_counted():
     child = Person(given_name="Leap", family_name="Day", date_of_birth=date(2012, 2, 29))
-    end = birthday(child.date_of_birth, 18)  # type: ignore[arg-type]
+    end = birthday(child.date_of_birth, 18)
     assert child.age_on(end - timedelta(days=1)) == 17
     assert child.age_on(end) == 18
 

@@ -8,7 +8,7 @@ from django.test import Client
 from tests.factories import Area
 
 
-def _assert_secure(response) -> None:  # type: ignore[no-untyped-def]
+def _assert_secure(response) -> None:
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
