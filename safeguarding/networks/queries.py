@@ -212,7 +212,10 @@ def network_view(user: User, cluster: Cluster) -> NetworkView:
             )
         )
     ordered = sorted(nodes.values(), key=lambda n: (KIND_ORDER.index(n.kind), int(n.ref[1:])))
-    link_views.sort(key=lambda v: (ordered.index(v.source), ordered.index(v.target)))
+    # Each node's place by its ref: finding it with ordered.index() compared dataclasses
+    # along the list, for every link (a second of a large network's page).
+    place = {node.ref: number for number, node in enumerate(ordered)}
+    link_views.sort(key=lambda v: (place[v.source.ref], place[v.target.ref]))
     return NetworkView(cluster=cluster, nodes=ordered, links=link_views)
 
 
