@@ -27,6 +27,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import BreakGlassGrant, CaseRole, User
 from safeguarding.access.roles import BREAK_GLASS_ROLES, CASE_WORK_ROLES
 
@@ -145,7 +146,7 @@ def may_see_person(user: User, person_id: uuid.UUID | str) -> bool:
 def case_worker(request: HttpRequest) -> User:
     """The signed-in user, if their role does case work; otherwise 403. For views whose
     every read is then checked record by record."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if not does_case_work(user):
         raise PermissionDenied
     return user

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django import forms, template
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.template.loader import render_to_string
 from django.utils import dateformat
 from django.utils.html import format_html
@@ -85,7 +85,7 @@ def govuk_field(
     if kind in {"radios", "select", "checkboxes"}:
         selected = value if isinstance(value, list) else [value]
         selected = [str(item) for item in selected if item is not None]
-        choices = list(bound.field.choices)  # type: ignore[attr-defined]
+        choices = list(bound.field.choices)  # type: ignore[attr-defined]  # a choice field, by its widget
         if kind == "radios":
             # Radios never offer the blank choice, so that ids (and error links) start at _0.
             choices = [choice for choice in choices if str(choice[0])]
@@ -243,7 +243,8 @@ def display(instance: Model, field_name: str) -> str:
 @cache
 def _choice_labels(model: type[Model], field_name: str) -> dict[Any, str]:
     field = model._meta.get_field(field_name)
-    return {value: str(label) for value, label in field.flatchoices}  # type: ignore[union-attr]
+    assert isinstance(field, Field), f"{field_name} is not a column of {model.__name__}"
+    return {value: str(label) for value, label in field.flatchoices}
 
 
 @register.filter
