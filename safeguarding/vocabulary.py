@@ -1,4 +1,5 @@
-"""Closed vocabularies (audit verbs, roles, clock types, agency kinds) stored as text.
+"""Closed vocabularies (audit verbs, target types and legal bases, roles, clock types, agency
+kinds) stored as text.
 
 A vocabulary is a Python enumeration, reviewed as code. Its field validates against the
 enumeration in forms and in full_clean, as any field with choices does, but leaves the

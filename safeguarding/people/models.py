@@ -1,4 +1,5 @@
-"""People known to any agency: children and adults, their names, identifiers and contacts.
+"""People known to any agency: children and adults, their names, identifiers and contact
+details.
 
 A Person here is one agency-visible record of a human being; the linkage app later
 resolves records from different agencies that describe the same human being.
