@@ -399,7 +399,8 @@ def measure(
 def explain_pages(pages: list[tuple[str, User, str]], *, slowest: int = 3) -> str:
     """Render each page once in-process with its SQL captured and list its statements; on
     PostgreSQL, run EXPLAIN ANALYZE on each SELECT and show the plans of the slowest by
-    execution time (wall-clock times of a busy machine mislead; the plans do not)."""
+    execution time (wall-clock times of a busy machine mislead; the plans do not). On
+    SQLite, which times no plan, show EXPLAIN QUERY PLAN for the slowest by wall clock."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -427,6 +428,20 @@ def explain_pages(pages: list[tuple[str, User, str]], *, slowest: int = 3) -> st
         ]
         lines += [f"{float(q['time']) * 1000:8.1f} ms  {q['sql'][:200]}" for q in queries]
         lines.append("")
+        if connection.vendor == "sqlite":
+            selects = [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+            selects.sort(key=lambda q: -float(q["time"]))
+            for query in selects[:slowest]:
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                    plan = "\n".join(f"{row[0]:>4} {row[1]:>4}  {row[-1]}" for row in cursor)
+                lines += [
+                    f"-- EXPLAIN QUERY PLAN: {float(query['time']) * 1000:.1f} ms wall clock",
+                    query["sql"],
+                    plan,
+                    "",
+                ]
+            continue
         if connection.vendor != "postgresql":
             continue
         plans: list[tuple[float, str, str]] = []
