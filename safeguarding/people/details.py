@@ -95,7 +95,7 @@ def search_keys_for(person: Person, other_names: Iterable[str]) -> set[str]:
 
 @dataclass
 class HeldDetails:
-    """What a person's record already holds, in the form add_person_details compares."""
+    """What a person's record already holds, in the form detail_rows compares."""
 
     identifiers: set[tuple[str, str]] = field(default_factory=set)  # (scheme, value)
     names: set[str] = field(default_factory=set)
@@ -103,21 +103,11 @@ class HeldDetails:
     phones: set[str] = field(default_factory=set)
     vehicles: set[str] = field(default_factory=set)
 
-    @classmethod
-    def of(cls, person: Person) -> HeldDetails:
-        return cls(
-            identifiers=set(person.identifiers.values_list("scheme", "value")),
-            names=set(person.other_names.values_list("name", flat=True)),
-            addresses=set(person.addresses.values_list("line_1", "postcode")),
-            phones=set(person.phones.values_list("number", flat=True)),
-            vehicles=set(person.vehicles.values_list("registration", flat=True)),
-        )
-
 
 @dataclass
 class DetailRows:
-    """What ``details`` add to a person, as plain values: bulk imports write them without
-    building a model instance per row."""
+    """What ``details`` add to a person, as plain values: written a table at a time
+    without building a model instance per row."""
 
     identifiers: list[tuple[str, str, Agency | None]]  # (scheme, value, issuing agency)
     names: list[tuple[str, str]]  # (kind, name)
@@ -127,8 +117,7 @@ class DetailRows:
 
 
 def detail_rows(details: PersonDetails, *, agency: Agency, held: HeldDetails) -> DetailRows:
-    """What ``details`` add to a person who already holds ``held``. Kept apart from the
-    writing so that bulk imports apply the very same rules."""
+    """What ``details`` add to a person who already holds ``held``."""
     return DetailRows(
         identifiers=[
             (scheme, value, agency if scheme in AGENCY_REFERENCE_SCHEMES else None)
