@@ -105,7 +105,7 @@ def national_match(details: PersonDetails, candidates: Iterable[Person]) -> Pers
     return None
 
 
-# What add_person_details compares against, per table: (name, model, columns).
+# What detail_rows compares against, per table: (name, model, columns).
 _HELD_COLUMNS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
     ("names", PersonName, ("name",)),
     ("addresses", Address, ("line_1", "postcode")),
