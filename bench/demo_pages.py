@@ -15,7 +15,7 @@ spread over the application servers (one per core), after a few warm-up requests
 count, p50, p95 and max latency are printed against the target of p95 under 300 ms.
 
 The demo file is built at demo scale when absent (`safeguarding demo`'s code, seed 2026;
-about 15 minutes) and kept for the next run; or give the file of your own with --demo. It
+15 to 25 minutes) and kept for the next run; or give the file of your own with --demo. It
 is only read: the benchmark runs on a copy, in which it gives each demo user a password and
 security code of its own. Then it renders each page once in-process with its SQL captured
 and writes the slowest statements' query plans next to the results.
@@ -121,7 +121,7 @@ def build_demo_file(path: Path, *, progress: bool) -> None:
     partial = path.with_name(path.name + ".building")
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
-    print(f"Building the demo area into {path} (about 15 minutes)...", file=sys.stderr)
+    print(f"Building the demo area into {path} (15 to 25 minutes)...", file=sys.stderr)
     with using_database(partial):
         build_demo(seed=DEMO_SEED, scale=DEMO_SCALE, progress=progress)
         from django.db import connection
