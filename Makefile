@@ -1,9 +1,14 @@
 # Safeguarding Hub. `make run` sets everything up and serves the demo; `make test` runs
-# every test on SQLite and on PostgreSQL. Both install what they need first.
+# every test on PostgreSQL, and on SQLite the tests whose behaviour differs between the two
+# (marked each_database). Both install what they need first.
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+# pytest-xdist workers: one per core. Tests sharing a module-scoped fixture stay on one
+# worker (loadgroup, see tests/conftest.py); the 25 slowest tests are listed at the end.
+TEST_WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --durations=25
 
 .PHONY: run test install frontend lint typecheck test-sqlite test-postgres demo-clean bench
 
@@ -41,14 +46,17 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy safeguarding
 
+# SQLite: only the tests marked each_database. The browser, fault, fuzzing and other slow
+# suites run once, in the PostgreSQL pass, unless marked.
 test-sqlite: install
 	scripts/ensure-system-packages
-	$(VENV)/bin/pytest -q -p no:cacheprovider
+	env -u DATABASE_URL $(PYTEST) -m each_database
 
+# PostgreSQL: every test.
 test-postgres: install
 	scripts/ensure-system-packages
 	scripts/ensure-postgres
-	DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest -q -p no:cacheprovider
+	DATABASE_URL=$(POSTGRES_URL) $(PYTEST)
 
 test: lint typecheck test-sqlite test-postgres
 

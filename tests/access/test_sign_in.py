@@ -16,7 +16,7 @@ from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
 from tests.factories import PASSWORD, TOTP_SECRET, Area, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 def _password_step(client: Client, username: str, password: str = PASSWORD):

@@ -17,7 +17,7 @@ from tests import factories
 from tests.api.conftest import MISSING_PERSON_ID
 from tests.factories import Area
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 # Through the module: imported by name, pytest would collect it as a test.
 CHILD_NHS_NUMBER = factories.test_range_nhs_number_for(7)

@@ -17,7 +17,7 @@ from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
 from safeguarding.cli import main
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.each_database]
 
 
 def _write_entries(count: int = 5) -> list[AuditEntry]:

@@ -17,7 +17,7 @@ from django.db import connection
 from safeguarding.backup import BackupError, backup
 from tests.factories import Area, child_details, make_concern
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.each_database]
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,5 +1,8 @@
 """Fixtures for browser tests: one headless Chromium for the whole run, a fresh browser
-context (cookies, storage) per test, and pytest-django's live server for the site."""
+context (cookies, storage) per test, and pytest-django's live server for the site.
+
+Under pytest-xdist each worker has its own: Chromium (with its own profile in a new
+temporary folder), live server (on a port the system chooses) and test database."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
+from tests.browser import pages
 from tests.browser.pages import Site
 
 # Playwright's sync API keeps an event loop running in the main thread, which makes Django
@@ -31,6 +35,13 @@ CHROMIUM_ARGS = [
 ]
 # Wide enough for GOV.UK's desktop layout, so screenshots show the two-thirds grid.
 VIEWPORT = {"width": 1280, "height": 900}
+
+# Screenshots of every page are numbered in the order each process takes them: under
+# pytest-xdist each worker keeps its own in a folder named for it, so none overwrites
+# another's.
+if pages.SCREENSHOT_EVERY_PAGE and os.environ.get("PYTEST_XDIST_WORKER"):
+    pages.SCREENSHOTS.mkdir(exist_ok=True)
+    pages.SCREENSHOTS = pages.SCREENSHOTS / os.environ["PYTEST_XDIST_WORKER"]
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ from safeguarding.clocks.rules import DEFAULT_LIMITS, ClockType, Limit
 from safeguarding.notifications.models import Notification
 from tests.factories import Area, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 def _clock(area: Area, start: date, clock_type: str = ClockType.REFERRAL_DECISION) -> Clock:

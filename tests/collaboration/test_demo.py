@@ -12,7 +12,7 @@ from safeguarding.demo.collaboration import build_collaboration_demo
 from safeguarding.inspections.models import Inspection, InspectionAction
 from tests.factories import make_agency, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 def test_the_demo_builder_runs_twice_without_adding_twice():

@@ -48,7 +48,7 @@ from safeguarding.people.models import (
 )
 from tests.factories import Area, adult_details, child_details, make_concern, nhs_number_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 NHS_SCHOOL = nhs_number_for(1)  # the child the school already holds (Area.child_known_to_school)
 NHS_C = nhs_number_for(21)

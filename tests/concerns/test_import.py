@@ -27,6 +27,8 @@ from safeguarding.people.models import AgencyRecord, Identifier, Person
 from tests.factories import Area, make_agency, make_user
 from tests.factories import test_range_nhs_number_for as nhs_number_for
 
+pytestmark = pytest.mark.each_database
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 NHS_1 = nhs_number_for(11)
 NHS_2 = nhs_number_for(12)

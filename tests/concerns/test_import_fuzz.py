@@ -15,7 +15,7 @@ from safeguarding.concerns.models import Concern
 from safeguarding.people.models import Person
 from tests.factories import Area
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 GOOD_ROW = {
     "record_id": "POL-1",

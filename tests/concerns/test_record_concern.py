@@ -21,7 +21,7 @@ from tests.factories import (
     nhs_number_for,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 def test_a_concern_is_recorded_with_its_people_and_audited(area: Area):

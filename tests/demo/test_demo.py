@@ -25,7 +25,7 @@ from safeguarding.networks.models import NetworkAlert
 from safeguarding.taskforce.models import OnlineAbuseSuspect
 from safeguarding.web.navigation import items_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 def test_the_demo_area_fills_every_register_and_opens_for_every_account(

@@ -10,7 +10,7 @@ from safeguarding.exitpayments.demo import build_demo_register
 from safeguarding.exitpayments.models import ExitPayment, Recovery
 from tests.factories import Area, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 def test_demo_register(area: Area):

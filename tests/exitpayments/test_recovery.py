@@ -30,7 +30,7 @@ from safeguarding.exitpayments.rules import MINUS, TIMES
 from tests.exitpayments.conftest import record_exit, record_return
 from tests.factories import Area, make_agency, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 EXIT = date(2025, 4, 30)
 

@@ -73,10 +73,32 @@ def database(transactional_db: None, django_db_blocker) -> Iterator[str]:
         connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def _ephemeral_ports() -> range:
+    """The ports the system hands out to whoever asks for port 0."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return range(int(low), int(high) + 1)
+    except (OSError, ValueError):
+        return range(32768, 65536)
+
+
 def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A free port that the system will not hand to anyone else while the server is down
+    between a kill and its restart: the other pytest-xdist workers' live servers, and any
+    other process, are given ports from the ephemeral range, so this one is chosen below
+    it (at random, so that parallel runs of this test seldom try the same one)."""
+    ephemeral = _ephemeral_ports()
+    lowest = 10_000 if ephemeral.start > 11_000 else 1024
+    chance = random.SystemRandom()
+    for _ in range(200):
+        port = chance.randrange(lowest, ephemeral.start)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError(f"no free port below {ephemeral.start}")
 
 
 @dataclass

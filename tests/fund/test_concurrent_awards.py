@@ -27,7 +27,7 @@ from safeguarding.fund.models import AwardYear, FundYear, GrantApplication
 from tests.factories import Area, make_agency, make_user
 from tests.fund.conftest import apply, build_setting, scored
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.each_database]
 
 THREADS = 8
 EACH = Decimal("1000000.00")

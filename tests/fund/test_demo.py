@@ -13,7 +13,7 @@ from safeguarding.fund.models import Award, GrantApplication
 from safeguarding.fund.queries import fund_report
 from tests.factories import Area, make_agency, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 def test_demo_fund(area: Area):

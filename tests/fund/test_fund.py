@@ -26,7 +26,7 @@ from safeguarding.fund.scoring import weighted_total
 from tests.factories import Area
 from tests.fund.conftest import GOOD_SCORES, Setting, apply, scored
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 def test_weighted_total_arithmetic():

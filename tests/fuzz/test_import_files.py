@@ -24,7 +24,7 @@ from safeguarding.concerns.models import Concern
 from safeguarding.people.models import Person
 from tests.factories import Area
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 KINDS = ["good", "good", "good", "duplicate", "truncated", "huge", "wrong-type", "bad-bytes"]
 CSV_HEADER = [

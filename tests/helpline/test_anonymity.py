@@ -18,6 +18,8 @@ from safeguarding.helpline.models import Attachment, Message, Report
 from tests.factories import Area
 from tests.helpline.conftest import Helpline, hidden, submit_through_pages
 
+pytestmark = pytest.mark.each_database
+
 ADDRESS = "203.0.113.77"
 
 

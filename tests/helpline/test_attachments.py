@@ -21,6 +21,8 @@ from safeguarding.helpline.models import Attachment, Report
 from tests.factories import PASSWORD, Area
 from tests.helpline.conftest import Helpline, details, hidden, receipt_in, unlocked
 
+pytestmark = pytest.mark.each_database
+
 REPORTER = "Jane Whistleblower"
 MARKER = "Minutes of the meeting where the disclosure was buried"
 

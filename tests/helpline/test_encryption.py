@@ -18,6 +18,8 @@ from safeguarding.helpline.models import Report, ReportKey
 from tests.factories import Area, make_user
 from tests.helpline.conftest import Helpline, details, unlocked
 
+pytestmark = pytest.mark.each_database
+
 SECRET_TEXT = "Mrs Quill deleted seven referrals from the inbox on purpose"
 
 

@@ -10,7 +10,7 @@ from safeguarding.helpline.models import Report
 from tests.factories import Area
 from tests.helpline.conftest import Helpline, details, hidden, receipt_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 def _known_as_post(client: Client, area: Area) -> dict[str, str]:

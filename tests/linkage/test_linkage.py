@@ -30,7 +30,7 @@ from safeguarding.people.models import AgencyRecord, Person, PersonKind, Sex
 from tests.factories import Area
 from tests.linkage import population
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 def _truth_of_merges(truth: dict[str, int]) -> list[bool]:

@@ -25,7 +25,7 @@ from safeguarding.mash.queries import (
 from safeguarding.notifications.models import Notification
 from tests.factories import Area, child_details, make_concern
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 @pytest.fixture

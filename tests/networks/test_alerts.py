@@ -16,7 +16,7 @@ from safeguarding.notifications.models import Notification
 from tests.factories import Area, make_agency, make_user
 from tests.networks.conftest import Sighting, plant
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 SUBJECT = "Network alert: children linked across agencies"
 
 

@@ -15,7 +15,7 @@ from safeguarding.networks.models import NetworkAlert
 from tests.factories import Area
 from tests.networks.conftest import Sighting, plant
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 @pytest.fixture

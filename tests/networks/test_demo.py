@@ -11,7 +11,7 @@ from safeguarding.demo.networks import build_demo_networks
 from safeguarding.networks.models import Cluster, NetworkAlert, NodeKind
 from tests.factories import make_agency, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 def test_the_demo_networks_are_found_and_alerted() -> None:

@@ -23,7 +23,7 @@ from safeguarding.people.models import PersonKind
 from tests.factories import Area, adult_details, child_details, make_concern
 from tests.networks.conftest import Sighting, plant
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 def test_misread_plates_join_three_childrens_concerns_into_one_network(area: Area) -> None:

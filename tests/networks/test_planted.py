@@ -52,6 +52,7 @@ def test_networks_stay_hidden_without_resolution(data: SyntheticConcerns) -> Non
     assert figures["networks_found_whole"] < NETWORKS
 
 
+@pytest.mark.each_database
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="in-memory Splink: once is enough")
 def test_resolution_by_the_model_finds_the_networks(data: SyntheticConcerns) -> None:
     clusters, _timings = resolve(data.records)

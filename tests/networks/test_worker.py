@@ -9,7 +9,7 @@ from safeguarding.scheduled import run_pass
 from tests.factories import Area
 from tests.networks.conftest import Sighting, plant
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 def test_a_worker_pass_builds_networks_and_raises_alerts_once(area: Area) -> None:

@@ -16,7 +16,7 @@ from safeguarding.notifications.models import EmailStatus, Notification
 from safeguarding.scheduled import run_pass
 from tests.factories import Area
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from safeguarding.audit.verbs import AuditVerb
 from safeguarding.people.queries import SearchCriteria, search_persons
 from tests.factories import Area, child_details, make_concern, nhs_number_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from safeguarding.concerns.models import Concern
 from safeguarding.people.models import Person
 from tests.factories import Area, adult_details, child_details, make_concern
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 SQL = "Robert'); DROP TABLE people_person;--"

@@ -26,6 +26,7 @@ from safeguarding.demo.generator import build_demo
 
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.each_database,
     pytest.mark.skipif(
         os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
         reason="writes past column limits; runs in the SQLite pass",

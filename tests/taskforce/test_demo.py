@@ -8,7 +8,7 @@ from safeguarding.taskforce.demo import DEMO_SUSPECTS, build_demo_taskforce
 from safeguarding.taskforce.models import OnlineAbuseSuspect, StatisticalNeighbour
 from tests.factories import Area
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 def test_the_demo_builder_is_safe_to_run_again(area: Area):

@@ -11,7 +11,7 @@ from safeguarding.taskforce.models import Figure, PeriodKind, Shown
 from safeguarding.taskforce.refresh import refresh
 from tests.taskforce.conftest import YEAR, Picture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 def figure(area, measure: str, kind: str = PeriodKind.YEAR, start: date | None = None):

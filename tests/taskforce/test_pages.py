@@ -18,7 +18,7 @@ from safeguarding.taskforce.models import OnlineAbuseSuspect
 from safeguarding.taskforce.refresh import refresh
 from tests.taskforce.conftest import Picture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 DASHBOARD_URLS = [
     "/taskforce/",

@@ -21,7 +21,7 @@ from safeguarding.taskforce.models import Figure, OnlineAbuseSuspect, PeriodKind
 from safeguarding.taskforce.refresh import refresh
 from tests.factories import Area
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 HEADER = ",".join(IMPORT_COLUMNS)
 

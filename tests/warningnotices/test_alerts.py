@@ -35,7 +35,7 @@ from safeguarding.warningnotices.models import (
 )
 from tests.factories import Area, adult_details, child_details, make_concern, nhs_number_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 BORN = date(1985, 3, 2)
 ADULT_NHS = nhs_number_for(40)

@@ -37,7 +37,7 @@ from safeguarding.warningnotices.models import (
 )
 from tests.factories import Area, adult_details, child_details, make_concern, nhs_number_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 TODAY = timezone.localdate
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.each_database
+
 SECRETS = [
     "SAFEGUARDING_SECRET_KEY",
     "SAFEGUARDING_AUDIT_KEY",
