@@ -128,8 +128,14 @@ def build_demo_file(path: Path, *, progress: bool) -> None:
 
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    # One file, complete: copied rather than renamed with its log beside it.
+    # One file, complete: copied rather than renamed with its log beside it, and out of
+    # write-ahead logging, so that reading it later leaves no log files beside it.
     copy_database(partial, path)
+    built = sqlite3.connect(path)
+    try:
+        built.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        built.close()
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
 
