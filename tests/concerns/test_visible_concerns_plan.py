@@ -40,6 +40,7 @@ def _plans_of_the_latest_concerns(user: User) -> list[list[str]]:
     return plans
 
 
+@pytest.mark.each_database  # skips itself on PostgreSQL: unmarked, it would run nowhere
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
 @pytest.mark.parametrize("who", ["mash", "dsl", "health"])
 def test_the_latest_concerns_are_read_by_date_and_their_people_found_by_the_concern(
