@@ -26,7 +26,6 @@ from safeguarding.writes.rows import in_chunks
 from safeguarding.writes.unit import Pipeline, WriteRun, Writes, apply
 
 __all__ = [
-    "LEGAL_BASIS",
     "ConcernDetails",
     "NamedPerson",
     "Outcome",
@@ -37,7 +36,6 @@ __all__ = [
 ]
 
 SUMMARY_MAX_LENGTH = 10_000
-LEGAL_BASIS = LegalBasis.PUBLIC_TASK_SAFEGUARDING_SPECIAL_CATEGORY
 # Concerns per batch of a file: large enough that the per-batch queries cost little per
 # concern, small enough that a batch's rows and audit entries sit comfortably in memory.
 BATCH_SIZE = 1000
@@ -232,18 +230,19 @@ class _Recording:
             )
             named[concern.pk] = pairs
             involvements += [(concern.pk, person_id, role) for person_id, role in pairs]
-            verb = AuditVerb.CONCERN_RECORDED if created_now else AuditVerb.CONCERN_UPDATED
             entries.append(
                 (
                     concern.pk,
                     [
                         *(person_created(self.actor, person) for person in created),
                         PendingEntry(
-                            verb,
+                            AuditVerb.CONCERN_RECORDED
+                            if created_now
+                            else AuditVerb.CONCERN_UPDATED,
                             actor=self.actor,
                             target_type=TargetType.CONCERN,
                             target_id=concern.pk,
-                            legal_basis=LEGAL_BASIS,
+                            legal_basis=LegalBasis.PUBLIC_TASK_SAFEGUARDING_SPECIAL_CATEGORY,
                             payload=concern_audit_payload(
                                 record_id, (person_id for person_id, _ in pairs)
                             ),

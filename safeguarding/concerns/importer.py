@@ -5,9 +5,10 @@ reads and checks every row without writing anything, so that a bad file is rejec
 with every problem listed by row. The second records the concerns as the agency's system
 account, with the same validation, linkage, need-to-know and audit entries as
 record_concern gives the API: a whole file a thousand concerns at a time in one
-transaction (concerns.actions.record_concern_file), with --partial one concern per transaction, so that each
-good one commits whatever becomes of the others. ``import_concerns`` does the work and
-returns an ImportReport, for the command line, the API or a task worker alike;
+transaction (concerns.actions.record_concern_file), with --partial one concern per
+transaction, so that each good one commits whatever becomes of the others.
+``import_concerns`` does the work and returns an ImportReport, for the command line, the
+API or a task worker alike;
 ``run_import_command`` only formats it.
 """
 
@@ -32,10 +33,9 @@ from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.access.roles import Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
-from safeguarding.audit.vocabulary import TargetType
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.concerns.actions import (
     BATCH_SIZE,
-    LEGAL_BASIS,
     record_concern_file,
     save_concern,
 )
@@ -157,7 +157,7 @@ def _whole_file(message: str, row: int | None = None) -> _FileRejected:
     return _FileRejected([Problem(row, "", message)])
 
 
-class _RollBack(Exception):  # noqa: N818
+class _RollBack(Exception):  # noqa: N818 - control flow inside this module, not an error
     pass
 
 
@@ -490,7 +490,7 @@ def _import(actor: User, items: list[_Item], report: ImportReport, bar: tqdm[Any
             actor=actor,
             target_type=TargetType.IMPORT_FILE,
             target_id=report.sha256,
-            legal_basis=LEGAL_BASIS,
+            legal_basis=LegalBasis.PUBLIC_TASK_SAFEGUARDING_SPECIAL_CATEGORY,
             payload=report.audit_payload(),
         )
 

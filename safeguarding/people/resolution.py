@@ -64,7 +64,6 @@ NAME_AGREEMENT_THRESHOLD = 80
 NATIONAL_SCHEMES = (IdentifierScheme.NHS_NUMBER, IdentifierScheme.UNIQUE_PUPIL_NUMBER)
 # How many holders of a national identifier are compared, in name order.
 NATIONAL_CANDIDATES = 5
-PERSON_LEGAL_BASIS = LegalBasis.PUBLIC_TASK_SAFEGUARDING
 
 
 @dataclass
@@ -435,5 +434,5 @@ def person_created(actor: User, person: Person) -> PendingEntry:
         actor=actor,
         target_type=TargetType.PERSON,
         target_id=person.pk,
-        legal_basis=PERSON_LEGAL_BASIS,
+        legal_basis=LegalBasis.PUBLIC_TASK_SAFEGUARDING,
     )

@@ -32,8 +32,6 @@ from safeguarding.concerns import importer
 from safeguarding.concerns.importer import ImportReport, import_concerns
 from safeguarding.concerns.models import Concern, ConcernPerson, PersonRole
 from safeguarding.demo.generator import drama_phone, fictional_upn
-from safeguarding.writes import unit
-from safeguarding.writes.unit import apply
 from safeguarding.mash.models import Contact
 from safeguarding.people.actions import PersonDetails
 from safeguarding.people.models import (
@@ -46,6 +44,8 @@ from safeguarding.people.models import (
     Phone,
     Vehicle,
 )
+from safeguarding.writes import unit
+from safeguarding.writes.unit import apply
 from tests.factories import Area, adult_details, child_details, make_concern, nhs_number_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
