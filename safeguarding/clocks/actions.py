@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import batched
@@ -15,19 +15,22 @@ from django.utils import timezone
 
 from safeguarding.access.models import Agency, User
 from safeguarding.access.roles import ADMIN_ROLES, Role
-from safeguarding.audit.chain import PendingEntry, record
+from safeguarding.audit.chain import PendingEntry, record, record_many
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
 from safeguarding.clocks.calendar import add_working_days, previous_working_day
 from safeguarding.clocks.models import Clock, ClockLimit
 from safeguarding.clocks.rules import DEFAULT_LIMITS, Limit, Unit
-from safeguarding.notifications.actions import notify_users
+from safeguarding.notifications.actions import Message, notify_each
 from safeguarding.people.models import Person
+from safeguarding.writes.rows import in_chunks, update
 from safeguarding.writes.unit import WriteRun, Writes, apply
 
 DELAY_REASON_MIN_LENGTH = 10
 # Start dates per recomputing UPDATE: two parameters each, well under SQLite's 32,766.
 DUE_DATES_PER_UPDATE = 5000
+# Clocks reminded or escalated per transaction.
+ESCALATION_BATCH = 500
 
 
 def limit_for(authority: Agency | None, clock_type: str) -> Limit:
@@ -140,48 +143,120 @@ def start_clock(
     return clock
 
 
-def meet_clock(*, clock: Clock, met_on: date, actor: User | None = None) -> Clock:
-    """Stop a clock because the work was done, on ``met_on``."""
-    if not clock.is_open:
-        return clock
-    if met_on < clock.started_on:
+@dataclass(frozen=True)
+class ClockMeeting:
+    """A clock met: the work it timed was done on ``met_on``."""
+
+    clock: Clock
+    met_on: date
+    actor: User | None = None
+    about: object = None  # the record whose audit entries this clock's entry joins
+
+
+def plan_clock_meetings(meetings: Sequence[ClockMeeting], writes: Writes) -> list[Clock]:
+    """Add the changes and audit entries that meet ``meetings`` to ``writes``, in order:
+    a clock no longer open (met or stopped already, or earlier in the list) is left as it
+    is. The clocks are marked met at once, so that later planning sees them met; their
+    rows change once the batch's new rows are written, so a clock started in the same batch
+    can be met in it. Nothing is planned if one would be met before it started."""
+    if any(m.clock.is_open and m.met_on < m.clock.started_on for m in meetings):
         raise ValidationError({"met_on": ["The clock cannot be met before it started"]})
-    Clock.objects.filter(pk=clock.pk).update(met_on=met_on)
-    clock.met_on = met_on
-    record(
-        AuditVerb.CLOCK_MET,
-        actor=actor,
-        target_type=TargetType.CLOCK,
-        target_id=clock.pk,
-        payload={"met_on": met_on.isoformat(), "late": met_on > clock.due_on},
-    )
+    met: list[Clock] = []
+    for meeting in meetings:
+        clock = meeting.clock
+        if not clock.is_open:
+            continue
+        clock.met_on = meeting.met_on
+        met.append(clock)
+        writes.audit(
+            PendingEntry(
+                AuditVerb.CLOCK_MET,
+                actor=meeting.actor,
+                target_type=TargetType.CLOCK,
+                target_id=clock.pk,
+                payload={
+                    "met_on": meeting.met_on.isoformat(),
+                    "late": meeting.met_on > clock.due_on,
+                },
+            ),
+            about=meeting.about,
+        )
+    rows = [(clock.pk, clock.met_on) for clock in met]
+    writes.then(lambda: update(Clock, ["met_on"], rows))
+    return met
+
+
+def meet_clocks(meetings: Sequence[ClockMeeting]) -> list[Clock]:
+    """Meet ``meetings`` in the caller's transaction; the clocks that were open."""
+    writes = Writes()
+    met = plan_clock_meetings(meetings, writes)
+    apply(writes)
+    return met
+
+
+def meet_clock(*, clock: Clock, met_on: date, actor: User | None = None) -> Clock:
+    """Stop a clock because the work was done, on ``met_on``: a batch of one."""
+    meet_clocks([ClockMeeting(clock, met_on, actor)])
     return clock
 
 
+def open_clocks_of(subjects: Iterable[str], clock_type: str) -> dict[str, list[Clock]]:
+    """The open clocks of ``clock_type`` running on each of ``subjects``, oldest first."""
+    found: dict[str, list[Clock]] = {}
+    for chunk in in_chunks(list(dict.fromkeys(subjects))):
+        for clock in Clock.objects.filter(
+            subject__in=chunk, clock_type=clock_type, met_on__isnull=True, cancelled_on__isnull=True
+        ).order_by("pk"):
+            found.setdefault(clock.subject, []).append(clock)
+    return found
+
+
 def meet_clocks_for(*, subject: str, clock_type: str, met_on: date, actor: User | None) -> int:
-    clocks = list(
-        Clock.objects.filter(
-            subject=subject, clock_type=clock_type, met_on__isnull=True, cancelled_on__isnull=True
+    clocks = open_clocks_of([subject], clock_type).get(subject, [])
+    return len(meet_clocks([ClockMeeting(clock, met_on, actor) for clock in clocks]))
+
+
+@dataclass(frozen=True)
+class ClockStop:
+    """A clock stopped because it no longer applies (the work was closed another way)."""
+
+    clock: Clock
+    on: date
+    reason: str
+    actor: User | None = None
+    about: object = None
+
+
+def plan_clock_stops(stops: Sequence[ClockStop], writes: Writes) -> list[Clock]:
+    """Add the changes and audit entries that stop ``stops`` to ``writes``, in order, as
+    plan_clock_meetings meets clocks."""
+    stopped: list[Clock] = []
+    for stop in stops:
+        clock = stop.clock
+        if not clock.is_open:
+            continue
+        clock.cancelled_on = stop.on
+        stopped.append(clock)
+        writes.audit(
+            PendingEntry(
+                AuditVerb.CLOCK_STOPPED,
+                actor=stop.actor,
+                target_type=TargetType.CLOCK,
+                target_id=clock.pk,
+                reason=stop.reason,
+            ),
+            about=stop.about,
         )
-    )
-    for clock in clocks:
-        meet_clock(clock=clock, met_on=met_on, actor=actor)
-    return len(clocks)
+    rows = [(clock.pk, clock.cancelled_on) for clock in stopped]
+    writes.then(lambda: update(Clock, ["cancelled_on"], rows))
+    return stopped
 
 
 def stop_clock(*, clock: Clock, on: date, actor: User | None, reason: str) -> Clock:
-    """Stop a clock that no longer applies (the work was closed another way)."""
-    if not clock.is_open:
-        return clock
-    Clock.objects.filter(pk=clock.pk).update(cancelled_on=on)
-    clock.cancelled_on = on
-    record(
-        AuditVerb.CLOCK_STOPPED,
-        actor=actor,
-        target_type=TargetType.CLOCK,
-        target_id=clock.pk,
-        reason=reason,
-    )
+    """Stop a clock that no longer applies: a batch of one."""
+    writes = Writes()
+    plan_clock_stops([ClockStop(clock, on, reason, actor)], writes)
+    apply(writes)
     return clock
 
 
@@ -257,7 +332,7 @@ def _recompute_due_dates(
             # Only the model's table name and placeholders are formatted in; values are
             # parameters. A VALUES list's columns are column1 and column2 on both databases.
             cursor.execute(
-                f"UPDATE {table} SET due_on = due.column2 FROM (VALUES {values}) AS due "  # noqa: S608
+                f"UPDATE {table} SET due_on = due.column2 FROM (VALUES {values}) AS due "  # noqa: S608 - the model's table name and placeholders only
                 f"WHERE {table}.authority_id = %s AND {table}.clock_type = %s "
                 f"AND {table}.met_on IS NULL AND {table}.cancelled_on IS NULL "
                 f"AND {table}.started_on = due.column1",
@@ -297,73 +372,124 @@ class EscalationResult:
 def escalate_clocks(today: date | None = None) -> EscalationResult:
     """Remind the accountable professional one working day before a clock is due; when it is
     missed, tell their manager and the authority's designated senior manager and ask for a
-    reason. Idempotent: each clock is reminded and escalated once. Run it every morning."""
+    reason. Idempotent: each clock is reminded and escalated once. Run it every morning.
+
+    Clocks are taken ESCALATION_BATCH at a time, each batch in one transaction: claimed by
+    a conditional update of the rows locked (of two workers, each claims only the clocks
+    the other has not), then told and audited in a few statements."""
     today = today or timezone.localdate()
     open_clocks = Clock.objects.filter(met_on__isnull=True, cancelled_on__isnull=True)
-    reminded = escalated = 0
     due_by = add_working_days(today, 1)
-    for clock in open_clocks.filter(
-        reminded_at__isnull=True, due_on__lte=due_by, due_on__gte=today
-    ).select_related("accountable"):
-        if today < previous_working_day(clock.due_on):
-            continue
-        with transaction.atomic():
-            # Claimed by a conditional update: of two workers, only one finds it unclaimed
-            # (the other waits on the row lock, then sees it taken).
-            if not Clock.objects.filter(pk=clock.pk, reminded_at__isnull=True).update(
-                reminded_at=timezone.now()
-            ):
-                continue
-            if clock.accountable is not None:
-                notify_users(
+    to_remind = [
+        pk
+        for pk, due_on in open_clocks.filter(
+            reminded_at__isnull=True, due_on__lte=due_by, due_on__gte=today
+        )
+        .order_by("due_on", "pk")
+        .values_list("pk", "due_on")
+        if today >= previous_working_day(due_on)
+    ]
+    reminded = sum(_remind(batch) for batch in batched(to_remind, ESCALATION_BATCH))
+    to_escalate = list(
+        open_clocks.filter(escalated_at__isnull=True, due_on__lt=today)
+        .order_by("due_on", "pk")
+        .values_list("pk", flat=True)
+    )
+    escalated = sum(_escalate(batch) for batch in batched(to_escalate, ESCALATION_BATCH))
+    return EscalationResult(reminded=reminded, escalated=escalated)
+
+
+def _claim(clock_ids: Sequence[int], field: str, related: Sequence[str]) -> list[Clock]:
+    """Of ``clock_ids``, the clocks whose ``field`` is still empty, now marked with this
+    moment, in the caller's transaction. The rows are locked first, skipping those another
+    worker holds (PostgreSQL; SQLite's transaction already holds the write lock), and read
+    again once locked, so that a clock another worker has just claimed is left to it."""
+    claimed = list(
+        Clock.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk__in=clock_ids, **{f"{field}__isnull": True})
+        .select_related(*related)
+        .order_by("due_on", "pk")
+    )
+    Clock.objects.filter(pk__in=[clock.pk for clock in claimed]).update(**{field: timezone.now()})
+    return claimed
+
+
+def _remind(clock_ids: Sequence[int]) -> int:
+    with transaction.atomic():
+        clocks = _claim(clock_ids, "reminded_at", ["accountable"])
+        notify_each(
+            [
+                Message(
                     [clock.accountable],
                     subject=f"{clock.get_clock_type_display()} due {clock.due_on:%-d %B %Y}",
                     body=f"The {clock.get_clock_type_display().lower()} you are accountable "
                     f"for is due on {clock.due_on:%A %-d %B %Y}.",
                     link=f"/clocks/{clock.pk}/",
                 )
-            record(
-                AuditVerb.CLOCK_REMINDER_SENT,
-                actor=None,
-                target_type=TargetType.CLOCK,
-                target_id=clock.pk,
-            )
-        reminded += 1
-    for clock in open_clocks.filter(escalated_at__isnull=True, due_on__lt=today).select_related(
-        "accountable__manager", "authority__designated_senior_manager"
-    ):
-        recipients = [
-            user
-            for user in (
-                clock.accountable,
-                clock.accountable.manager if clock.accountable else None,
-                clock.authority.designated_senior_manager,
-            )
-            if user is not None
-        ]
-        with transaction.atomic():
-            if not Clock.objects.filter(pk=clock.pk, escalated_at__isnull=True).update(
-                escalated_at=timezone.now()
-            ):
-                continue  # another worker escalated it first
-            notify_users(
-                list(dict.fromkeys(recipients)),
-                subject=f"Missed: {clock.get_clock_type_display()} was due "
-                f"{clock.due_on:%-d %B %Y}",
-                body=f"A {clock.get_clock_type_display().lower()} was due on "
-                f"{clock.due_on:%A %-d %B %Y} and has not been met. The accountable "
-                "professional is asked to record the reason for the delay.",
-                link=f"/clocks/{clock.pk}/",
-            )
-            record(
-                AuditVerb.CLOCK_ESCALATED,
-                actor=None,
-                target_type=TargetType.CLOCK,
-                target_id=clock.pk,
-                payload={"told": [u.pk for u in recipients]},
-            )
-        escalated += 1
-    return EscalationResult(reminded=reminded, escalated=escalated)
+                for clock in clocks
+                if clock.accountable is not None
+            ]
+        )
+        record_many(
+            [
+                PendingEntry(
+                    AuditVerb.CLOCK_REMINDER_SENT,
+                    actor=None,
+                    target_type=TargetType.CLOCK,
+                    target_id=clock.pk,
+                )
+                for clock in clocks
+            ]
+        )
+    return len(clocks)
+
+
+def _escalate(clock_ids: Sequence[int]) -> int:
+    with transaction.atomic():
+        clocks = _claim(
+            clock_ids,
+            "escalated_at",
+            ["accountable__manager", "authority__designated_senior_manager"],
+        )
+        told = {
+            clock.pk: [
+                user
+                for user in (
+                    clock.accountable,
+                    clock.accountable.manager if clock.accountable else None,
+                    clock.authority.designated_senior_manager,
+                )
+                if user is not None
+            ]
+            for clock in clocks
+        }
+        notify_each(
+            [
+                Message(
+                    list(dict.fromkeys(told[clock.pk])),
+                    subject=f"Missed: {clock.get_clock_type_display()} was due "
+                    f"{clock.due_on:%-d %B %Y}",
+                    body=f"A {clock.get_clock_type_display().lower()} was due on "
+                    f"{clock.due_on:%A %-d %B %Y} and has not been met. The accountable "
+                    "professional is asked to record the reason for the delay.",
+                    link=f"/clocks/{clock.pk}/",
+                )
+                for clock in clocks
+            ]
+        )
+        record_many(
+            [
+                PendingEntry(
+                    AuditVerb.CLOCK_ESCALATED,
+                    actor=None,
+                    target_type=TargetType.CLOCK,
+                    target_id=clock.pk,
+                    payload={"told": [user.pk for user in told[clock.pk]]},
+                )
+                for clock in clocks
+            ]
+        )
+    return len(clocks)
 
 
 def open_clocks_q() -> Q:

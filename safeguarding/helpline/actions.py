@@ -650,15 +650,27 @@ def mark_child_in_danger(*, actor: User, report: Report, summary: str) -> int:
 
 
 def send_reply(
-    *, actor: User, opened: OpenReport, text: str, gives_feedback: bool = False
+    *,
+    actor: User,
+    opened: OpenReport,
+    text: str,
+    gives_feedback: bool = False,
+    sent_on: date | None = None,
 ) -> Message:
     """A reply to the reporter. The first human reply acknowledges the report (meeting the
-    7-day clock); a reply marked as feedback meets the feedback clock."""
+    7-day clock); a reply marked as feedback meets the feedback clock. ``sent_on`` is for
+    loading a helpline's history; it defaults to today."""
     _require_assigned(actor, opened)
     if not text.strip():
         raise ValidationError({"text": ["Enter your reply"]})
     today = timezone.localdate()
     report = opened.report
+    if sent_on is not None:
+        if not report.received_on <= sent_on <= today:
+            raise ValidationError(
+                {"sent_on": ["A reply must come after the report and not in the future"]}
+            )
+        today = sent_on
     with transaction.atomic():
         message = _add_message(
             opened, sender=Message.Sender.HELPLINE, text=text.strip(), author=actor, today=today

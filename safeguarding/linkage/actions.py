@@ -35,7 +35,7 @@ from safeguarding.linkage.engine import (
     ScoredPair,
     scored_pairs,
 )
-from safeguarding.linkage.merging import merge_rows, snapshot_person, undo_rows
+from safeguarding.linkage.merging import merge_many, snapshot_person, undo_rows
 from safeguarding.linkage.models import (
     CandidatePair,
     LinkageModel,
@@ -46,8 +46,11 @@ from safeguarding.linkage.models import (
 from safeguarding.linkage.policy import reviews_matches
 from safeguarding.linkage.records import records_for
 from safeguarding.people.models import AgencyRecord, Person
+from safeguarding.writes.rows import in_chunks
 
 Progress = Callable[[str], None]
+# Pairs and merges per INSERT.
+BATCH_SIZE = 1000
 EXPORT_COLUMNS = ("agency_code", "agency_record_id", "source_person_id", "person_id")
 
 
@@ -235,22 +238,36 @@ def _decide(
         groups.union(pair.left_id, pair.right_id)
     for pair in confident:
         components.setdefault(groups.find(pair.left_id), []).append(pair)
-    merges: list[Merge] = []
+    mergeable: list[tuple[set[str], list[ScoredPair]]] = []
     for members in components.values():
         people = {pair.left_id for pair in members} | {pair.right_id for pair in members}
         if len(people & resolved_ids) > 1:
             unsure.extend(members)
             continue
-        survivor = _survivor(people)
+        mergeable.append((people, members))
+    # Every component at once: its people read together, then merged in one pass.
+    everyone = _people({person for people, _ in mergeable for person in people})
+    planned: list[tuple[Person, Person, CandidatePair]] = []
+    # A pair absorbing both its people (into a third) is stored once.
+    stored: dict[tuple[uuid.UUID, uuid.UUID], CandidatePair] = {}
+    for people, members in mergeable:
+        survivor = _survivor_of([everyone[p] for p in people if p in everyone])
         absorbed_by_pair: dict[str, ScoredPair] = {}
         for pair in members:
             for person_id in (pair.left_id, pair.right_id):
                 if person_id != str(survivor.pk):
                     absorbed_by_pair.setdefault(person_id, pair)
         for person_id, pair in absorbed_by_pair.items():
-            candidate = _store_pair(run, pair, CandidatePair.Status.MERGED_AUTOMATICALLY)
-            absorbed = Person.objects.get(pk=person_id)
-            merges.append(_merge(survivor, absorbed, pair=candidate, actor=None, automatic=True))
+            ordered = _ordered(pair.left_id, pair.right_id)
+            if ordered not in stored:
+                stored[ordered] = _pair(run, pair, CandidatePair.Status.MERGED_AUTOMATICALLY)
+            planned.append((survivor, everyone[person_id], stored[ordered]))
+    CandidatePair.objects.bulk_create(stored.values(), batch_size=BATCH_SIZE)
+    merges = _merge_many(
+        [(survivor, absorbed, pair) for survivor, absorbed, pair in planned],
+        actor=None,
+        automatic=True,
+    )
     queued = 0
     seen: set[tuple[str, ...]] = set()
     for pair in unsure:
@@ -267,10 +284,35 @@ def _decide(
 
 def _survivor(person_ids: Iterable[str]) -> Person:
     """The person recorded first survives, so older references stay where they are."""
-    survivor = Person.objects.filter(pk__in=list(person_ids)).order_by("created_at", "pk").first()
-    if survivor is None:
+    return _survivor_of(list(_people(set(map(str, person_ids))).values()))
+
+
+def _survivor_of(people: list[Person]) -> Person:
+    if not people:
         raise ValidationError("The people to merge no longer exist")
-    return survivor
+    return min(people, key=lambda person: (person.created_at, person.pk))
+
+
+def _people(person_ids: set[str]) -> dict[str, Person]:
+    """The people that exist among ``person_ids``, by id as text."""
+    found: dict[str, Person] = {}
+    for chunk in in_chunks(sorted(person_ids)):
+        found.update((str(person.pk), person) for person in Person.objects.filter(pk__in=chunk))
+    return found
+
+
+def _pair(run: LinkageRun, pair: ScoredPair, status: str) -> CandidatePair:
+    """A new pair, not yet saved."""
+    first, second = _ordered(pair.left_id, pair.right_id)
+    return CandidatePair(
+        person_a_id=first,
+        person_b_id=second,
+        match_probability=pair.match_probability,
+        match_weight=pair.match_weight,
+        evidence=_evidence(pair),
+        status=status,
+        run=run,
+    )
 
 
 def _store_pair(run: LinkageRun, pair: ScoredPair, status: str) -> CandidatePair:
@@ -297,16 +339,36 @@ def _merge(
     actor: User | None,
     automatic: bool,
 ) -> Merge:
-    merge = Merge.objects.create(
-        survivor_id=survivor.pk,
-        absorbed_id=absorbed.pk,
-        absorbed_snapshot=snapshot_person(absorbed),
-        pair=pair,
-        automatic=automatic,
-        merged_by=actor,
-    )
-    merge_rows(merge, survivor, absorbed)
+    (merge,) = _merge_many([(survivor, absorbed, pair)], actor=actor, automatic=automatic)
     return merge
+
+
+def _merge_many(
+    planned: list[tuple[Person, Person, CandidatePair | None]],
+    *,
+    actor: User | None,
+    automatic: bool,
+) -> list[Merge]:
+    """Merge each (survivor, absorbed, pair) in turn, each absorbed person as it stood."""
+    merges = [
+        Merge(
+            survivor_id=survivor.pk,
+            absorbed_id=absorbed.pk,
+            absorbed_snapshot=snapshot_person(absorbed),
+            pair=pair,
+            automatic=automatic,
+            merged_by=actor,
+        )
+        for survivor, absorbed, pair in planned
+    ]
+    Merge.objects.bulk_create(merges, batch_size=BATCH_SIZE)
+    merge_many(
+        [
+            (merge, survivor, absorbed)
+            for merge, (survivor, absorbed, _) in zip(merges, planned, strict=True)
+        ]
+    )
+    return merges
 
 
 def _reviewer(actor: User) -> User:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,17 +13,28 @@ from django.utils import timezone
 
 from safeguarding.access.models import Agency, User
 from safeguarding.access.roles import Role
-from safeguarding.audit.chain import record
+from safeguarding.audit.chain import PendingEntry, record
 from safeguarding.audit.verbs import AuditVerb
-from safeguarding.clocks.actions import ClockStart, meet_clocks_for, plan_clocks, start_clock
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
+from safeguarding.clocks.actions import (
+    ClockMeeting,
+    ClockStart,
+    meet_clocks_for,
+    open_clocks_of,
+    plan_clock_meetings,
+    plan_clocks,
+    start_clock,
+)
 from safeguarding.clocks.rules import ClockType
-from safeguarding.concerns.models import PersonRole
+from safeguarding.concerns.models import ConcernPerson, PersonRole
 from safeguarding.concerns.reactions import RecordedConcerns
 from safeguarding.mash.models import Contact, Decision, InformationRequest, Rag
 from safeguarding.notifications.actions import notify_users
-from safeguarding.writes.unit import WriteRun, Writes
+from safeguarding.writes.rows import in_chunks, update
+from safeguarding.writes.unit import WriteRun, Writes, apply
 
 RATIONALE_MIN_LENGTH = 20
+ALREADY_DECIDED = "This contact has already been decided"
 TRIAGE_ROLES = frozenset({Role.MASH_TRIAGE, Role.TEAM_MANAGER})
 # What each decision starts, counted from the day the contact was received.
 CLOCKS_STARTED_BY: dict[str, list[str]] = {
@@ -71,7 +85,7 @@ def rate_contact(*, actor: User, contact: Contact, rag: str) -> Contact:
         record(
             AuditVerb.CONTACT_RATED,
             actor=actor,
-            target_type="contact",
+            target_type=TargetType.CONTACT,
             target_id=contact.pk,
             payload={"rag": rag},
         )
@@ -92,7 +106,7 @@ def allocate_contact(*, actor: User, contact: Contact, to: User) -> Contact:
         record(
             AuditVerb.CONTACT_ALLOCATED,
             actor=actor,
-            target_type="contact",
+            target_type=TargetType.CONTACT,
             target_id=contact.pk,
             payload={"to": to.pk},
         )
@@ -131,9 +145,9 @@ def request_information(
         record(
             AuditVerb.INFORMATION_REQUESTED,
             actor=actor,
-            target_type="contact",
+            target_type=TargetType.CONTACT,
             target_id=contact.pk,
-            legal_basis="Children Act 2004 s.11; DPA 2018 Sch 1 para 18",
+            legal_basis=LegalBasis.PARTNER_DUTY_TO_SAFEGUARD,
             payload={"request": str(request.pk), "to": to_agency.code},
         )
         partners = User.objects.filter(
@@ -183,12 +197,130 @@ def answer_information_request(
         record(
             AuditVerb.INFORMATION_SHARED,
             actor=actor,
-            target_type="contact",
+            target_type=TargetType.CONTACT,
             target_id=request.contact_id,
-            legal_basis="DPA 2018 Sch 1 para 18",
+            legal_basis=LegalBasis.SAFEGUARDING_CONDITION,
             payload={"request": str(request.pk)},
         )
     return request
+
+
+@dataclass(frozen=True)
+class ContactDecision:
+    """One threshold decision: what the MASH decided about ``contact``, and why.
+    ``decided_at`` is for loading an authority's history; it defaults to now."""
+
+    contact: Contact
+    decision: str
+    rationale: str
+    decided_at: datetime | None = None
+
+
+def _decision_errors(item: ContactDecision, now: datetime) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if item.decision not in Decision.values:
+        errors["decision"] = ["Choose the decision"]
+    if len(item.rationale.strip()) < RATIONALE_MIN_LENGTH:
+        errors["rationale"] = [
+            f"Explain the decision in at least {RATIONALE_MIN_LENGTH} characters"
+        ]
+    if item.contact.is_decided:
+        errors["decision"] = [ALREADY_DECIDED]
+    if item.decided_at is not None and not item.contact.received_at <= item.decided_at <= now:
+        errors["decided_at"] = ["A decision must come after the contact and not in the future"]
+    return errors
+
+
+def _first_children(concern_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """The first child named in each concern, by concern."""
+    children: dict[uuid.UUID, uuid.UUID] = {}
+    for chunk in in_chunks(concern_ids):
+        for concern_id, person_id in (
+            ConcernPerson.objects.filter(concern_id__in=chunk, role=PersonRole.CHILD)
+            .order_by("pk")
+            .values_list("concern_id", "person_id")
+        ):
+            children.setdefault(concern_id, person_id)
+    return children
+
+
+def decide_contacts(*, actor: User, decisions: Sequence[ContactDecision]) -> list[Contact]:
+    """Record threshold decisions and their rationales, as one batch: meet each contact's
+    decision clock and start the clocks its decision sets running (counted from the day
+    the contact was received), as that many decisions one at a time would. Every decision
+    is checked before any is written; the first that fails stops the batch."""
+    for item in decisions:
+        _require_triage(actor, item.contact)
+    now = timezone.now()
+    seen: set[uuid.UUID] = set()
+    for item in decisions:
+        errors = _decision_errors(item, now)
+        if item.contact.pk in seen:
+            errors["decision"] = [ALREADY_DECIDED]
+        if errors:
+            raise ValidationError(errors)
+        seen.add(item.contact.pk)
+    contacts = [item.contact for item in decisions]
+    with transaction.atomic():
+        # Decided meanwhile by someone else (their copy of the contact was newer).
+        for chunk in in_chunks(list(seen)):
+            if Contact.objects.select_for_update().filter(pk__in=chunk).exclude(decision=""):
+                raise ValidationError({"decision": [ALREADY_DECIDED]})
+        children = _first_children([contact.concern_id for contact in contacts])
+        authorities = Agency.objects.in_bulk({contact.authority_id for contact in contacts})
+        allocated = User.objects.in_bulk(
+            {contact.allocated_to_id for contact in contacts if contact.allocated_to_id}
+        )
+        decision_clocks = open_clocks_of(
+            [contact.subject for contact in contacts], ClockType.REFERRAL_DECISION
+        )
+        writes, rows = Writes(), []
+        meetings: list[ClockMeeting] = []
+        starts: list[ClockStart] = []
+        for item in decisions:
+            contact, rationale = item.contact, item.rationale.strip()
+            decided_at = item.decided_at or now
+            rows.append((contact.pk, item.decision, rationale, actor.pk, decided_at))
+            contact.decision, contact.rationale = item.decision, rationale
+            contact.decided_by, contact.decided_at = actor, decided_at
+            meetings += [
+                ClockMeeting(clock, timezone.localdate(decided_at), actor, about=contact.pk)
+                for clock in decision_clocks.get(contact.subject, [])
+            ]
+            starts += [
+                ClockStart(
+                    clock_type=clock_type,
+                    authority=authorities[contact.authority_id],
+                    subject=contact.subject,
+                    started_on=timezone.localdate(contact.received_at),
+                    accountable=allocated.get(contact.allocated_to_id) or actor,
+                    person_id=children.get(contact.concern_id),
+                    actor=actor,
+                    about=contact.pk,
+                )
+                for clock_type in CLOCKS_STARTED_BY.get(item.decision, [])
+            ]
+        writes.first(
+            lambda: update(Contact, ["decision", "rationale", "decided_by", "decided_at"], rows)
+        )
+        # Each contact's entries read as its decision alone would: the decision clock met,
+        # the clocks started, then the decision.
+        plan_clock_meetings(meetings, writes)
+        plan_clocks(starts, writes, WriteRun())
+        for item in decisions:
+            writes.audit(
+                PendingEntry(
+                    AuditVerb.CONTACT_DECIDED,
+                    actor=actor,
+                    target_type=TargetType.CONTACT,
+                    target_id=item.contact.pk,
+                    reason=item.rationale.strip(),
+                    payload={"decision": item.decision},
+                ),
+                about=item.contact.pk,
+            )
+        apply(writes)
+    return contacts
 
 
 def decide_contact(
@@ -199,54 +331,9 @@ def decide_contact(
     rationale: str,
     decided_at: datetime | None = None,
 ) -> Contact:
-    """Record the threshold decision and its rationale; meet the decision clock and start
-    the clocks the decision sets running. ``decided_at`` is for loading an authority's
-    history; it defaults to now."""
-    _require_triage(actor, contact)
-    errors: dict[str, list[str]] = {}
-    if decision not in Decision.values:
-        errors["decision"] = ["Choose the decision"]
-    if len(rationale.strip()) < RATIONALE_MIN_LENGTH:
-        errors["rationale"] = [
-            f"Explain the decision in at least {RATIONALE_MIN_LENGTH} characters"
-        ]
-    if contact.is_decided:
-        errors["decision"] = ["This contact has already been decided"]
-    if decided_at is not None and not contact.received_at <= decided_at <= timezone.now():
-        errors["decided_at"] = ["A decision must come after the contact and not in the future"]
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        now = decided_at or timezone.now()
-        Contact.objects.filter(pk=contact.pk).update(
-            decision=decision, rationale=rationale.strip(), decided_by=actor, decided_at=now
-        )
-        contact.decision, contact.rationale = decision, rationale.strip()
-        contact.decided_by, contact.decided_at = actor, now
-        meet_clocks_for(
-            subject=contact.subject,
-            clock_type=ClockType.REFERRAL_DECISION,
-            met_on=timezone.localdate(now),
-            actor=actor,
-        )
-        child = contact.concern.involvements.filter(role=PersonRole.CHILD).first()
-        no_clocks: list[str] = []
-        for clock_type in CLOCKS_STARTED_BY.get(decision, no_clocks):
-            start_clock(
-                clock_type=clock_type,
-                authority=contact.authority,
-                subject=contact.subject,
-                started_on=timezone.localdate(contact.received_at),
-                accountable=contact.allocated_to or actor,
-                person=child.person if child else None,
-                actor=actor,
-            )
-        record(
-            AuditVerb.CONTACT_DECIDED,
-            actor=actor,
-            target_type="contact",
-            target_id=contact.pk,
-            reason=rationale.strip(),
-            payload={"decision": decision},
-        )
+    """Record the threshold decision and its rationale: a batch of one."""
+    decide_contacts(
+        actor=actor,
+        decisions=[ContactDecision(contact, decision, rationale, decided_at)],
+    )
     return contact

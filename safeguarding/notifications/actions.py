@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -25,25 +26,45 @@ SEND_GRACE = timedelta(minutes=1)
 OUTBOX_BATCH = 1_000
 
 
-def notify_users(recipients: Iterable[User], *, subject: str, body: str, link: str = "") -> int:
-    """Create a notification for each recipient, in the caller's transaction; each one with
-    an email address is emailed once the transaction commits (or by the worker's outbox
-    pass, if the process dies first)."""
-    users = [user for user in recipients if user.is_active]
+@dataclass(frozen=True)
+class Message:
+    """One notification, for each of its recipients."""
+
+    recipients: Sequence[User]
+    subject: str
+    body: str
+    link: str = ""
+
+
+def notify_each(messages: Sequence[Message]) -> int:
+    """Create each message's notification for each of its active recipients, in the
+    caller's transaction and one statement; each one with an email address is emailed
+    once the transaction commits (or by the worker's outbox pass, if the process dies
+    first). Returns the number of notifications."""
     created = Notification.objects.bulk_create(
-        Notification(
-            recipient=user,
-            subject=subject,
-            body=body,
-            link=link,
-            email_status=EmailStatus.PENDING if user.email else EmailStatus.NOT_NEEDED,
-        )
-        for user in users
+        [
+            Notification(
+                recipient=user,
+                subject=message.subject,
+                body=message.body,
+                link=message.link,
+                email_status=EmailStatus.PENDING if user.email else EmailStatus.NOT_NEEDED,
+            )
+            for message in messages
+            for user in message.recipients
+            if user.is_active
+        ],
+        batch_size=OUTBOX_BATCH,
     )
     pending = [n.pk for n in created if n.email_status == EmailStatus.PENDING]
     if pending and all(pk is not None for pk in pending):
         transaction.on_commit(lambda: send_emails(pending))
-    return len(users)
+    return len(created)
+
+
+def notify_users(recipients: Iterable[User], *, subject: str, body: str, link: str = "") -> int:
+    """Notify each of ``recipients``: a batch of one message."""
+    return notify_each([Message(list(recipients), subject, body, link)])
 
 
 def _claim(notification_id: int, now: datetime) -> bool:

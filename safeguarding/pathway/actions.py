@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.access.policy import does_case_work
-from safeguarding.audit.chain import record
+from safeguarding.audit.chain import PendingEntry, record_many
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
-from safeguarding.clocks.actions import meet_clock, start_clock, stop_clock
+from safeguarding.clocks.actions import (
+    ClockMeeting,
+    ClockStart,
+    ClockStop,
+    limit_for,
+    plan_clock_meetings,
+    plan_clock_stops,
+    plan_clocks,
+)
 from safeguarding.clocks.calendar import add_months
 from safeguarding.clocks.models import Clock
-from safeguarding.clocks.rules import ClockType
+from safeguarding.clocks.rules import ClockType, Limit
 from safeguarding.pathway.events import RULES, EventType
 from safeguarding.pathway.models import PathwayEvent
-from safeguarding.people.queries import access_person
+from safeguarding.people.queries import people_to_access, person_viewed
+from safeguarding.writes.rows import in_chunks
+from safeguarding.writes.unit import WriteRun, Writes, apply
 
 NOTES_MAX_LENGTH = 10_000
 
@@ -48,35 +60,22 @@ def _authority_for(actor: User) -> Agency:
     raise PermissionDenied("Your agency has no local authority to record events for")
 
 
-def _next_lac_clocks(person_id: uuid.UUID, met_types: set[str], occurred_on: date) -> list[str]:
+def _next_lac_clocks(became: date | None, met_types: set[str], occurred_on: date) -> list[str]:
     """After a looked-after review or visit, which one is next (Care Planning Regulations
     2010: reviews at 20 working days, 3 months, then 6-monthly; visits at 1 week, 6-weekly in
-    the first year, then 3-monthly)."""
+    the first year, then 3-monthly). ``became``: when the child last became looked after."""
     next_clocks: list[str] = []
     if ClockType.FIRST_LAC_REVIEW in met_types:
         next_clocks.append(ClockType.SECOND_LAC_REVIEW)
     elif met_types & {ClockType.SECOND_LAC_REVIEW, ClockType.LATER_LAC_REVIEW}:
         next_clocks.append(ClockType.LATER_LAC_REVIEW)
     if met_types & {ClockType.FIRST_LAC_VISIT, ClockType.LAC_VISIT_FIRST_YEAR, ClockType.LAC_VISIT}:
-        became = (
-            PathwayEvent.objects.filter(
-                person_id=person_id, event_type=EventType.BECAME_LOOKED_AFTER
-            )
-            .order_by("-occurred_on")
-            .values_list("occurred_on", flat=True)
-            .first()
-        )
         first_year = became is not None and occurred_on < add_months(became, 12)
         next_clocks.append(ClockType.LAC_VISIT_FIRST_YEAR if first_year else ClockType.LAC_VISIT)
     return next_clocks
 
 
-def record_event(*, actor: User, details: EventDetails) -> PathwayEvent:
-    """Record an event on a child's pathway, and move the clocks it governs."""
-    if not does_case_work(actor):
-        raise PermissionDenied("Your role does not record pathway events")
-    person = access_person(actor, details.person_id, purpose="record a pathway event")
-    authority = _authority_for(actor)
+def _event_errors(details: EventDetails, today: date) -> dict[str, list[str]]:
     rule = RULES.get(details.event_type)
     errors: dict[str, list[str]] = {}
     if rule is None:
@@ -85,69 +84,233 @@ def record_event(*, actor: User, details: EventDetails) -> PathwayEvent:
         errors["outcome"] = ["Choose the outcome"]
     elif not rule.outcomes and details.outcome:
         errors["outcome"] = ["This event has no outcome to choose"]
-    if details.occurred_on > timezone.localdate():
+    if details.occurred_on > today:
         errors["occurred_on"] = ["The date must be today or in the past"]
     if len(details.notes) > NOTES_MAX_LENGTH:
         errors["notes"] = [f"Notes must be {NOTES_MAX_LENGTH:,} characters or fewer"]
-    if errors:
-        raise ValidationError(errors)
-    assert rule is not None
+    return errors
+
+
+@dataclass(eq=False)
+class _Running:
+    """A clock open while a batch is planned: one running already (``clock``), or one an
+    earlier event of the batch starts (``start``: its place among the batch's starts).
+    Compared by identity."""
+
+    clock_type: str
+    started_on: date
+    due_on: date
+    order: tuple[int, int]
+    clock: Clock | None = None
+    start: int | None = None
+
+
+@dataclass
+class _Planned:
+    """What one event of a batch does to the clocks."""
+
+    event: PathwayEvent
+    met: list[_Running]
+    stopped: list[_Running]
+    starts: list[str]
+
+
+def _running_clocks(
+    person_ids: list[uuid.UUID], authority: Agency
+) -> dict[uuid.UUID, list[_Running]]:
+    running: dict[uuid.UUID, list[_Running]] = {person_id: [] for person_id in person_ids}
+    for chunk in in_chunks(person_ids):
+        for clock in Clock.objects.filter(
+            person_id__in=chunk, authority=authority, met_on__isnull=True, cancelled_on__isnull=True
+        ).order_by("pk"):
+            assert clock.person_id is not None
+            running[clock.person_id].append(
+                _Running(clock.clock_type, clock.started_on, clock.due_on, (0, clock.pk), clock)
+            )
+    return running
+
+
+def _became_looked_after(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, date]:
+    became: dict[uuid.UUID, date] = {}
+    for chunk in in_chunks(person_ids):
+        became.update(
+            PathwayEvent.objects.filter(
+                person_id__in=chunk, event_type=EventType.BECAME_LOOKED_AFTER
+            )
+            .values("person_id")
+            .annotate(last=Max("occurred_on"))
+            .values_list("person_id", "last")
+        )
+    return became
+
+
+def record_events(*, actor: User, events: Sequence[EventDetails]) -> list[PathwayEvent]:
+    """Record events on children's pathways, as one batch, and move the clocks each
+    governs, as that many events recorded one at a time in the same order would: an event
+    may meet a clock that an earlier one in the batch started. Every event is checked
+    before any is written; the first that fails stops the batch."""
+    if not does_case_work(actor):
+        raise PermissionDenied("Your role does not record pathway events")
+    people = people_to_access(actor, [details.person_id for details in events])
+    authority = _authority_for(actor)
+    purpose = "record a pathway event"
+    today = timezone.localdate()
+    for index, details in enumerate(events):
+        errors = _event_errors(details, today)
+        if errors:
+            # The people were read to check the events: that stays in the log.
+            record_many(
+                [
+                    person_viewed(actor, people[uuid.UUID(str(read.person_id))], purpose=purpose)
+                    for read in events[: index + 1]
+                ]
+            )
+            raise ValidationError(errors)
     with transaction.atomic():
-        event = PathwayEvent.objects.create(
-            person=person,
-            authority=authority,
-            event_type=details.event_type,
-            outcome=details.outcome,
-            occurred_on=details.occurred_on,
-            notes=details.notes.strip(),
-            recorded_by=actor,
+        person_ids = list(people)
+        running = _running_clocks(person_ids, authority)
+        became = (
+            _became_looked_after(person_ids)
+            if any(d.event_type in (EventType.LAC_REVIEW, EventType.LAC_VISIT) for d in events)
+            else {}
         )
-        open_clocks = Clock.objects.filter(
-            person=person, authority=authority, met_on__isnull=True, cancelled_on__isnull=True
-        )
-        met_types: set[str] = set()
-        # An event entered late, dated before a clock started (a second referral's visit
-        # recorded after the first's conference), cannot meet that clock.
-        met_by_event = open_clocks.filter(
-            clock_type__in=rule.meets, started_on__lte=details.occurred_on
-        )
-        for clock in met_by_event.order_by("due_on"):
-            if clock.clock_type in met_types:
-                continue
-            meet_clock(clock=clock, met_on=details.occurred_on, actor=actor)
-            met_types.add(clock.clock_type)
-        stops = rule.stops + rule.stops_on_outcome.get(details.outcome, [])
-        for clock in open_clocks.filter(clock_type__in=stops):
-            stop_clock(
-                clock=clock,
-                on=details.occurred_on,
-                actor=actor,
-                reason=event.get_event_type_display(),
-            )
-        starts = rule.starts + rule.starts_on_outcome.get(details.outcome, [])
-        if details.event_type in (EventType.LAC_REVIEW, EventType.LAC_VISIT):
-            starts = starts + _next_lac_clocks(person.pk, met_types, details.occurred_on)
-        for clock_type in starts:
-            start_clock(
-                clock_type=clock_type,
-                authority=authority,
-                subject=f"event:{event.pk}",
-                started_on=details.occurred_on,
-                accountable=actor,
+        limits: dict[str, Limit] = {}
+        starts: list[ClockStart] = []
+        planned: list[_Planned] = []
+        for details in events:
+            person = people[uuid.UUID(str(details.person_id))]
+            rule = RULES[details.event_type]
+            on = details.occurred_on
+            event = PathwayEvent(
                 person=person,
-                actor=actor,
+                authority=authority,
+                event_type=details.event_type,
+                outcome=details.outcome,
+                occurred_on=on,
+                notes=details.notes.strip(),
+                recorded_by=actor,
             )
-        record(
-            AuditVerb.PATHWAY_EVENT_RECORDED,
-            actor=actor,
-            target_type=TargetType.PERSON,
-            target_id=person.pk,
-            payload={
-                "event": str(event.pk),
-                "type": details.event_type,
-                "outcome": details.outcome,
-                "met": sorted(met_types),
-                "started": starts,
-            },
+            clocks = running[person.pk]
+            # An event entered late, dated before a clock started (a second referral's
+            # visit recorded after the first's conference), cannot meet that clock.
+            met: list[_Running] = []
+            met_types: set[str] = set()
+            for clock in sorted(
+                (c for c in clocks if c.clock_type in rule.meets and c.started_on <= on),
+                key=lambda c: (c.due_on, c.order),
+            ):
+                if clock.clock_type not in met_types:
+                    met.append(clock)
+                    met_types.add(clock.clock_type)
+            stop_types = rule.stops + rule.stops_on_outcome.get(details.outcome, [])
+            stopped = [c for c in clocks if c not in met and c.clock_type in stop_types]
+            clocks[:] = [c for c in clocks if c not in met and c not in stopped]
+            # A clock that runs on from the one the event meets (the next visit, the next
+            # review) runs on only when the event met one.
+            started = [
+                clock_type
+                for clock_type in rule.starts + rule.starts_on_outcome.get(details.outcome, [])
+                if met_types or clock_type not in rule.meets
+            ]
+            if details.event_type in (EventType.LAC_REVIEW, EventType.LAC_VISIT):
+                started += _next_lac_clocks(became.get(person.pk), met_types, on)
+            if details.event_type == EventType.BECAME_LOOKED_AFTER:
+                became[person.pk] = max(on, became.get(person.pk, on))
+            for clock_type in started:
+                if clock_type not in limits:
+                    limits[clock_type] = limit_for(authority, clock_type)
+                clocks.append(
+                    _Running(
+                        clock_type,
+                        on,
+                        limits[clock_type].due(on),
+                        (1, len(starts)),
+                        start=len(starts),
+                    )
+                )
+                starts.append(
+                    ClockStart(
+                        clock_type=clock_type,
+                        authority=authority,
+                        subject=f"event:{event.pk}",
+                        started_on=on,
+                        accountable=actor,
+                        person_id=person.pk,
+                        actor=actor,
+                    )
+                )
+            planned.append(_Planned(event, met, stopped, started))
+        _apply_events(actor, planned, starts, purpose)
+    return [item.event for item in planned]
+
+
+def _apply_events(
+    actor: User, planned: list[_Planned], starts: list[ClockStart], purpose: str
+) -> None:
+    """Write what record_events planned, each event's audit entries in the order one event
+    alone writes them: the read of the child, the clocks met, stopped and started, then
+    the event."""
+    writes = Writes()
+    # The clocks the batch starts, planned first so that later events can meet them; their
+    # entries join each event's own.
+    started = Writes()
+    new_clocks = plan_clocks(starts, started, WriteRun())
+
+    def clock(running: _Running) -> Clock:
+        return running.clock if running.clock is not None else new_clocks[running.start or 0]
+
+    writes.add_objects(PathwayEvent, [item.event for item in planned])
+    for item in planned:
+        writes.audit(person_viewed(actor, item.event.person, purpose=purpose), about=item.event.pk)
+    plan_clock_meetings(
+        [
+            ClockMeeting(clock(c), item.event.occurred_on, actor, about=item.event.pk)
+            for item in planned
+            for c in item.met
+        ],
+        writes,
+    )
+    plan_clock_stops(
+        [
+            ClockStop(
+                clock(c),
+                item.event.occurred_on,
+                reason=item.event.get_event_type_display(),
+                actor=actor,
+                about=item.event.pk,
+            )
+            for item in planned
+            for c in item.stopped
+        ],
+        writes,
+    )
+    writes.tables += started.tables
+    owners = [item.event.pk for item in planned for _ in item.starts]
+    for entry, owner in zip(started.entries, owners, strict=True):
+        writes.audit(entry, about=owner)
+    for item in planned:
+        event = item.event
+        writes.audit(
+            PendingEntry(
+                AuditVerb.PATHWAY_EVENT_RECORDED,
+                actor=actor,
+                target_type=TargetType.PERSON,
+                target_id=event.person_id,
+                payload={
+                    "event": str(event.pk),
+                    "type": event.event_type,
+                    "outcome": event.outcome,
+                    "met": sorted({c.clock_type for c in item.met}),
+                    "started": item.starts,
+                },
+            ),
+            about=event.pk,
         )
+    apply(writes)
+
+
+def record_event(*, actor: User, details: EventDetails) -> PathwayEvent:
+    """Record an event on a child's pathway, and move the clocks it governs: a batch of
+    one."""
+    (event,) = record_events(actor=actor, events=[details])
     return event

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,12 +20,13 @@ from safeguarding.access.policy import (
     may_see_person,
     visible_person_condition,
 )
-from safeguarding.audit.chain import record
+from safeguarding.audit.chain import PendingEntry, record, record_many
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.people.identifiers import IdentifierScheme, normalise_identifier
 from safeguarding.people.models import AgencyRecord, Identifier, Person, PersonSearchKey
 from safeguarding.people.names import fold, phonetic_keys
+from safeguarding.writes.rows import in_chunks
 
 # Search results below this score (0-100) are dropped as noise.
 MINIMUM_SEARCH_SCORE = 60
@@ -46,7 +48,13 @@ def access_person(user: User, person_id: uuid.UUID | str, *, purpose: str) -> Pe
     person = Person.objects.filter(pk=key).first() if may_see_person(user, key) else None
     if person is None:
         raise Http404
-    record(
+    record_many([person_viewed(user, person, purpose=purpose)])
+    return person
+
+
+def person_viewed(user: User, person: Person, *, purpose: str) -> PendingEntry:
+    """The audit entry of ``user`` reading ``person`` for ``purpose``."""
+    return PendingEntry(
         AuditVerb.PERSON_VIEWED,
         actor=user,
         target_type=TargetType.PERSON,
@@ -54,7 +62,23 @@ def access_person(user: User, person_id: uuid.UUID | str, *, purpose: str) -> Pe
         reason=purpose,
         legal_basis=LegalBasis.PUBLIC_TASK_SAFEGUARDING,
     )
-    return person
+
+
+def people_to_access(user: User, person_ids: Iterable[uuid.UUID | str]) -> dict[uuid.UUID, Person]:
+    """The people ``person_ids`` name, by id, for an action of ``user``'s that reads many at
+    once and audits each read with person_viewed among its own entries (so that a batch's
+    log reads as its items one at a time would). Http404 if any is absent or outside
+    need-to-know, as access_person."""
+    try:
+        keys = {uuid.UUID(str(person_id)) for person_id in person_ids}
+    except ValueError as error:
+        raise Http404 from error
+    found: dict[uuid.UUID, Person] = {}
+    for chunk in in_chunks(list(keys)):
+        found.update((person.pk, person) for person in visible_persons(user).filter(pk__in=chunk))
+    if len(found) != len(keys):
+        raise Http404
+    return found
 
 
 def agencies_involved(person: Person) -> list[Agency]:

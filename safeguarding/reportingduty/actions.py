@@ -5,6 +5,7 @@ or the local authority, attempts to stop a report, and the missed-deadline alert
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -15,14 +16,14 @@ from django.utils import timezone
 
 from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.access.roles import Role
-from safeguarding.audit.chain import record
+from safeguarding.audit.chain import PendingEntry, record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import LegalBasis, TargetType
-from safeguarding.clocks.actions import meet_clock, start_clock
+from safeguarding.clocks.actions import ClockMeeting, plan_clock_meetings, start_clock
 from safeguarding.clocks.models import Clock
 from safeguarding.clocks.rules import ClockType
-from safeguarding.concerns.models import Concern, ConcernCategory, PersonRole
-from safeguarding.notifications.actions import notify_users
+from safeguarding.concerns.models import Concern, ConcernCategory, ConcernPerson, PersonRole
+from safeguarding.notifications.actions import Message, notify_each, notify_users
 from safeguarding.reportingduty.models import (
     AbuseReport,
     DutyNotification,
@@ -31,6 +32,8 @@ from safeguarding.reportingduty.models import (
     NotificationMethod,
     ReportObstruction,
 )
+from safeguarding.writes.rows import in_chunks, update
+from safeguarding.writes.unit import Writes, apply
 
 # Concerns that are reports of child sexual abuse.
 DUTY_CATEGORIES = frozenset({ConcernCategory.SEXUAL_ABUSE, ConcernCategory.SEXUAL_EXPLOITATION})
@@ -287,63 +290,113 @@ def notify_authority(
     *, actor: User, report: AbuseReport, details: NotificationDetails
 ) -> DutyNotification:
     """Record that the police or the local authority was told, naming each person
-    believed involved and why. The first notification meets the clock, late or not."""
-    _require_may_act(actor, report)
-    named_ids = set(report.concern.involvements.values_list("person_id", flat=True))
-    errors = _notification_errors(report, details, named_ids)
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        notification = DutyNotification.objects.create(
-            report=report,
-            recipient=details.recipient,
-            notified_on=details.notified_on,
-            method=details.method,
-            reference=details.reference.strip(),
-            recorded_by=actor,
-        )
-        InvolvedPerson.objects.bulk_create(
-            InvolvedPerson(
-                notification=notification,
-                person_id=involvement.person_id,
-                name=involvement.name.strip(),
-                why=involvement.why.strip(),
-            )
-            for involvement in details.involved
-        )
-        first = report.first_notified_on
-        if first is None or details.notified_on < first:
-            first = details.notified_on
-            AbuseReport.objects.filter(pk=report.pk).update(first_notified_on=first)
-            report.first_notified_on = first
-        meet_clock(clock=report.clock, met_on=first, actor=actor)
-        record(
-            AuditVerb.ABUSE_REPORT_NOTIFIED,
-            actor=actor,
-            target_type=TargetType.ABUSE_REPORT,
-            target_id=report.pk,
-            legal_basis=LegalBasis.DUTY_TO_REPORT,
-            payload={
-                "notification": str(notification.pk),
-                "recipient": details.recipient.code,
-                "notified_on": details.notified_on.isoformat(),
-                "method": details.method,
-                "persons": [
-                    str(involvement.person_id) if involvement.person_id else "not on record"
-                    for involvement in details.involved
-                ],
-                "late": report.was_late(),
-            },
-        )
-        notify_users(
-            recipient_staff(details.recipient),
-            subject="A report of child sexual abuse under the duty to report",
-            body=f"{report.reporter_agency.name} reported child sexual abuse to "
-            f"{details.recipient.name} on {details.notified_on:%-d %B %Y}. Open the record "
-            "to see who is believed to be involved, and why.",
-            link=f"/reporting-duty/{report.pk}/",
-        )
+    believed involved and why. The first notification meets the clock, late or not: a
+    batch of one."""
+    (notification,) = notify_authorities(actor=actor, notices=[(report, details)])
     return notification
+
+
+def notify_authorities(
+    *, actor: User, notices: Sequence[tuple[AbuseReport, NotificationDetails]]
+) -> list[DutyNotification]:
+    """Record, for each (report, details) in turn, that the police or the local authority
+    was told, as that many notify_authority calls would: the first notification of a
+    report meets its clock, and the recipients' staff are told. Every notice is checked
+    before any is written; the first that fails stops the batch."""
+    for report, _ in notices:
+        _require_may_act(actor, report)
+    named: dict[uuid.UUID, set[uuid.UUID]] = {report.concern_id: set() for report, _ in notices}
+    for chunk in in_chunks(list(named)):
+        for concern_id, person_id in ConcernPerson.objects.filter(concern_id__in=chunk).values_list(
+            "concern_id", "person_id"
+        ):
+            named[concern_id].add(person_id)
+    for report, details in notices:
+        errors = _notification_errors(report, details, named[report.concern_id])
+        if errors:
+            raise ValidationError(errors)
+    with transaction.atomic():
+        agencies = Agency.objects.in_bulk({report.reporter_agency_id for report, _ in notices})
+        staff: dict[int, list[User]] = {}
+        writes = Writes()
+        notifications: list[DutyNotification] = []
+        involved: list[InvolvedPerson] = []
+        firsts: dict[uuid.UUID, date] = {}
+        meetings: list[ClockMeeting] = []
+        entries: list[tuple[uuid.UUID, PendingEntry]] = []
+        messages: list[Message] = []
+        for report, details in notices:
+            notification = DutyNotification(
+                report=report,
+                recipient=details.recipient,
+                notified_on=details.notified_on,
+                method=details.method,
+                reference=details.reference.strip(),
+                recorded_by=actor,
+            )
+            notifications.append(notification)
+            involved += [
+                InvolvedPerson(
+                    notification=notification,
+                    person_id=involvement.person_id,
+                    name=involvement.name.strip(),
+                    why=involvement.why.strip(),
+                )
+                for involvement in details.involved
+            ]
+            first = report.first_notified_on
+            if first is None or details.notified_on < first:
+                first = firsts[report.pk] = report.first_notified_on = details.notified_on
+            meetings.append(ClockMeeting(report.clock, first, actor, about=notification.pk))
+            entries.append(
+                (
+                    notification.pk,
+                    PendingEntry(
+                        AuditVerb.ABUSE_REPORT_NOTIFIED,
+                        actor=actor,
+                        target_type=TargetType.ABUSE_REPORT,
+                        target_id=report.pk,
+                        legal_basis=LegalBasis.DUTY_TO_REPORT,
+                        payload={
+                            "notification": str(notification.pk),
+                            "recipient": details.recipient.code,
+                            "notified_on": details.notified_on.isoformat(),
+                            "method": details.method,
+                            "persons": [
+                                str(involvement.person_id)
+                                if involvement.person_id
+                                else "not on record"
+                                for involvement in details.involved
+                            ],
+                            "late": report.was_late(),
+                        },
+                    ),
+                )
+            )
+            if details.recipient.pk not in staff:
+                staff[details.recipient.pk] = list(recipient_staff(details.recipient))
+            messages.append(
+                Message(
+                    staff[details.recipient.pk],
+                    subject="A report of child sexual abuse under the duty to report",
+                    body=f"{agencies[report.reporter_agency_id].name} reported child sexual "
+                    f"abuse to {details.recipient.name} on {details.notified_on:%-d %B %Y}. "
+                    "Open the record to see who is believed to be involved, and why.",
+                    link=f"/reporting-duty/{report.pk}/",
+                )
+            )
+        rows = list(firsts.items())
+        writes.first(lambda: update(AbuseReport, ["first_notified_on"], rows))
+        writes.add_objects(DutyNotification, notifications)
+        writes.add_objects(InvolvedPerson, involved)
+        # Each notification's entries read as one alone writes them: its report's clock met
+        # (by the first), then the notification.
+        plan_clock_meetings(meetings, writes)
+        for about, entry in entries:
+            writes.audit(entry, about=about)
+        apply(writes)
+        notify_each(messages)
+    return notifications
 
 
 @dataclass

@@ -150,6 +150,46 @@ def insert(table: TableRows) -> None:
             )
 
 
+def update(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """Set the fields ``names`` (foreign keys by primary key) of rows of ``model`` that
+    exist, in the caller's transaction: each row of ``rows`` gives the primary key, then one
+    value per field. One statement, run for every row (psycopg pipelines it on
+    PostgreSQL); returns the number of rows changed."""
+    if not rows:
+        return 0
+    db = _db()
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    fields: list[Field[Any, Any]] = [meta.get_field(name) for name in names]  # type: ignore[misc]  # get_field is typed to return relations too; these are concrete fields
+    preparers = [_preparer(column, db) for column in (*fields, pk)]
+    values = [
+        [
+            value if prepare is None else prepare(value)
+            for value, prepare in zip((*row[1:], row[0]), preparers, strict=True)
+        ]
+        for row in rows
+    ]
+    quote = db.ops.quote_name
+    assignments = ", ".join(f"{quote(str(column.column))} = %s" for column in fields)
+    with db.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608 - table and column names come from the models, values are parameters
+            f"WHERE {quote(str(pk.column))} = %s",
+            values,
+        )
+        return int(cursor.rowcount)
+
+
+def refresh_statistics() -> None:
+    """Let the database's query planner see how big the tables are now. Run after loading
+    many rows at once: SQLite otherwise plans as it did for the empty tables (a
+    correlated count over a year of concerns then reads every concern in the year for
+    each one), and PostgreSQL's autovacuum only catches up later."""
+    with _db().cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def reserve_ids(model: type[Model], count: int) -> list[int]:
     """``count`` new values of ``model``'s automatic primary key, in order, taken from the
     database's own counter in the caller's transaction, so that rows can be built with

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from safeguarding.access.models import User
@@ -79,6 +80,30 @@ def test_staff_read_reply_and_the_reply_acknowledges(
         subject=report.subject, clock_type=ClockType.WHISTLEBLOWING_ACKNOWLEDGEMENT
     )
     assert ack.met_on is not None
+
+
+def test_a_reply_loaded_from_history_keeps_its_day(helpline: Helpline, area: Area):
+    report = actions.submit_report(details(area), today=date(2026, 3, 2)).report
+    actions.start_pending_clocks(actor=None)
+    private = actions.unlock_staff_key(actor=helpline.caseworker, password=PASSWORD)
+    opened = actions.open_report(actor=helpline.caseworker, report=report, private_key=private)
+    with pytest.raises(ValidationError) as error:
+        actions.send_reply(
+            actor=helpline.caseworker, opened=opened, text="Early", sent_on=date(2026, 3, 1)
+        )
+    assert "sent_on" in error.value.message_dict
+    actions.send_reply(
+        actor=helpline.caseworker,
+        opened=opened,
+        text="Thank you: we are looking into it",
+        sent_on=date(2026, 3, 10),
+    )
+    ack = Clock.objects.get(
+        subject=report.subject, clock_type=ClockType.WHISTLEBLOWING_ACKNOWLEDGEMENT
+    )
+    assert (ack.met_on, ack.state().value) == (date(2026, 3, 10), "met-late")
+    report.refresh_from_db()
+    assert report.acknowledged_on == date(2026, 3, 10)
 
 
 def test_without_unlocking_the_report_is_not_shown(

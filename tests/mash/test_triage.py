@@ -14,6 +14,7 @@ from safeguarding.audit.verbs import AuditVerb
 from safeguarding.clocks.calendar import add_working_days
 from safeguarding.clocks.models import Clock, ClockState
 from safeguarding.clocks.rules import ClockType
+from safeguarding.concerns.actions import ConcernDetails, NamedPerson, record_concern
 from safeguarding.mash import actions
 from safeguarding.mash.models import Contact, Decision
 from safeguarding.mash.queries import (
@@ -23,6 +24,7 @@ from safeguarding.mash.queries import (
     triage_queue,
 )
 from safeguarding.notifications.models import Notification
+from tests.batches import written
 from tests.factories import Area, child_details, make_concern
 
 pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
@@ -157,3 +159,114 @@ def test_historic_concerns_keep_their_received_date(area: Area):
     clock = Clock.objects.get(subject=concern.contact.subject)
     assert clock.started_on == timezone.localdate(when)
     assert clock.state() == ClockState.OVERDUE
+
+
+def _contacts(area: Area) -> list[Contact]:
+    """Four contacts received three days ago."""
+    received = timezone.now() - timedelta(days=3)
+    return [
+        record_concern(
+            actor=area.dsl,
+            details=ConcernDetails(
+                category="neglect",
+                summary="Seen hungry at school.",
+                recorded_at=received,
+                received_at=received,
+                local_authority_code=area.council.code,
+                persons=[NamedPerson(role="child", details=child_details(given, "Marsh"))],
+            ),
+        ).contact
+        for given in ("Ava", "Ben", "Cal", "Dee")
+    ]
+
+
+def _decisions(contacts: list[Contact]) -> list[actions.ContactDecision]:
+    fresh = Contact.objects.in_bulk([contact.pk for contact in contacts])
+    kinds = [
+        Decision.ASSESSMENT,
+        Decision.STRATEGY_DISCUSSION,
+        Decision.NO_FURTHER_ACTION,
+        Decision.IMMEDIATE_PROTECTION,
+    ]
+    return [
+        actions.ContactDecision(
+            fresh[contact.pk],
+            kind,
+            f"Partners' information read together; {kind} is the right response.",
+            contact.received_at + timedelta(hours=hours),
+        )
+        for contact, kind, hours in zip(contacts, kinds, (2, 5, 26, 1), strict=True)
+    ]
+
+
+def _triage_state() -> list[object]:
+    return [
+        *Contact.objects.order_by("received_at", "pk").values_list(
+            "pk", "decision", "rationale", "decided_by", "decided_at"
+        ),
+        *Clock.objects.order_by("subject", "clock_type").values_list(
+            "clock_type", "subject", "person", "started_on", "due_on", "met_on", "accountable"
+        ),
+    ]
+
+
+def test_a_batch_of_decisions_writes_what_the_same_decisions_one_at_a_time_do(area: Area):
+    contacts = _contacts(area)
+    # One contact allocated: its officer, not the decider, is accountable for what follows.
+    actions.allocate_contact(actor=area.mash, contact=contacts[0], to=area.manager)
+
+    def one_at_a_time() -> None:
+        for item in _decisions(contacts):
+            actions.decide_contact(
+                actor=area.mash,
+                contact=item.contact,
+                decision=item.decision,
+                rationale=item.rationale,
+                decided_at=item.decided_at,
+            )
+
+    state, log = written(one_at_a_time, _triage_state)
+    together = written(
+        lambda: actions.decide_contacts(actor=area.mash, decisions=_decisions(contacts)),
+        _triage_state,
+    )
+
+    assert together == (state, log)
+    assert [row[0] for row in log] == [
+        *(AuditVerb.CLOCK_MET, AuditVerb.CLOCK_STARTED, AuditVerb.CONTACT_DECIDED),
+        *(AuditVerb.CLOCK_MET, AuditVerb.CLOCK_STARTED, AuditVerb.CONTACT_DECIDED),
+        *(AuditVerb.CLOCK_MET, AuditVerb.CONTACT_DECIDED),
+        *(AuditVerb.CLOCK_MET, AuditVerb.CLOCK_STARTED, AuditVerb.CONTACT_DECIDED),
+    ]
+    assessment = next(row for row in state if row[0] == ClockType.ASSESSMENT)
+    assert assessment[-1] == area.manager.pk
+
+
+def test_a_batch_with_one_bad_decision_decides_nothing(area: Area):
+    contacts = _contacts(area)
+    decisions = _decisions(contacts)
+    bad = decisions[2]
+    decisions[2] = actions.ContactDecision(bad.contact, bad.decision, "too short", bad.decided_at)
+    with pytest.raises(ValidationError) as error:
+        actions.decide_contacts(actor=area.mash, decisions=decisions)
+    assert "rationale" in error.value.message_dict
+    twice = [decisions[0], actions.ContactDecision(*vars(decisions[0]).values())]
+    with pytest.raises(ValidationError) as error:
+        actions.decide_contacts(actor=area.mash, decisions=twice)
+    assert error.value.message_dict["decision"] == [actions.ALREADY_DECIDED]
+    assert not Contact.objects.exclude(decision="").exists()
+    assert not AuditEntry.objects.filter(verb=AuditVerb.CONTACT_DECIDED).exists()
+
+
+def test_a_contact_decided_elsewhere_meanwhile_stops_the_batch(area: Area):
+    contacts = _contacts(area)
+    stale = _decisions(contacts)
+    actions.decide_contact(
+        actor=area.mash,
+        contact=Contact.objects.get(pk=contacts[1].pk),
+        decision=Decision.EARLY_HELP,
+        rationale="Family agrees to early help from the school's family worker.",
+    )
+    with pytest.raises(ValidationError):
+        actions.decide_contacts(actor=area.mash, decisions=stale)
+    assert Contact.objects.exclude(decision="").count() == 1

@@ -23,7 +23,7 @@ from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.clocks.actions import escalate_clocks
 from safeguarding.clocks.calendar import add_working_days
-from safeguarding.clocks.models import ClockState
+from safeguarding.clocks.models import Clock, ClockState
 from safeguarding.clocks.rules import ClockType
 from safeguarding.concerns.models import Concern, ConcernCategory, PersonRole
 from safeguarding.notifications.models import Notification
@@ -33,12 +33,20 @@ from safeguarding.reportingduty.actions import (
     ObstructionDetails,
     delay_report,
     flag_missed_deadlines,
+    notify_authorities,
     notify_authority,
     record_disclosure,
     record_obstruction,
 )
 from safeguarding.reportingduty.alerts import on_concern_recorded
-from safeguarding.reportingduty.models import AbuseReport, HowKnown, NotificationMethod
+from safeguarding.reportingduty.models import (
+    AbuseReport,
+    DutyNotification,
+    HowKnown,
+    InvolvedPerson,
+    NotificationMethod,
+)
+from tests.batches import written
 from tests.factories import PASSWORD, Area, adult_details, child_details, make_concern
 
 pytestmark = pytest.mark.django_db
@@ -528,3 +536,52 @@ def test_the_worker_flags_a_missed_deadline_before_escalating_its_clock(
     assert not AuditEntry.objects.filter(
         verb=AuditVerb.CLOCK_ESCALATED, target_id=str(report.clock_id)
     ).exists()
+
+
+def _duty_state() -> list[object]:
+    return [
+        *AbuseReport.objects.order_by("aware_on", "pk").values_list("pk", "first_notified_on"),
+        *DutyNotification.objects.order_by("report__aware_on", "notified_on").values_list(
+            "report", "recipient", "notified_on", "method", "reference", "recorded_by"
+        ),
+        *InvolvedPerson.objects.order_by("name").values_list("person", "name", "why"),
+        *Clock.objects.order_by("pk").values_list("clock_type", "subject", "met_on"),
+        *Notification.objects.order_by("pk").values_list("recipient", "subject", "body", "link"),
+    ]
+
+
+def test_notifying_in_a_batch_writes_what_notifying_one_at_a_time_does(area: Area):
+    reports = [_report(area, days_ago=days) for days in (10, 5, 2)]
+    gary = reports[2].concern.involvements.get(role=PersonRole.ADULT_OF_CONCERN).person
+    told = [
+        # A day after the deadline, on the day of knowing, and the day after.
+        NotificationDetails(
+            area.police, reports[0].due_on + timedelta(days=1), NotificationMethod.PHONE
+        ),
+        NotificationDetails(area.council, reports[1].aware_on, NotificationMethod.EMAIL),
+        NotificationDetails(
+            area.police,
+            reports[2].aware_on + timedelta(days=1),
+            NotificationMethod.ONLINE,
+            reference=" CAD 1182 ",
+            involved=[Involvement("Gary Lund", "Named by Maya", person_id=gary.pk)],
+        ),
+    ]
+
+    def fresh() -> list[AbuseReport]:
+        found = AbuseReport.objects.select_related("clock").in_bulk([r.pk for r in reports])
+        return [found[report.pk] for report in reports]
+
+    def one_at_a_time() -> None:
+        for report, details in zip(fresh(), told, strict=True):
+            notify_authority(actor=area.dsl, report=report, details=details)
+
+    state, log = written(one_at_a_time, _duty_state)
+    together = written(
+        lambda: notify_authorities(actor=area.dsl, notices=list(zip(fresh(), told, strict=True))),
+        _duty_state,
+    )
+
+    assert together == (state, log)
+    assert [row[0] for row in log] == [AuditVerb.CLOCK_MET, AuditVerb.ABUSE_REPORT_NOTIFIED] * 3
+    assert [row[-1]["late"] for row in log[1::2]] == [True, False, False]
