@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from safeguarding.access import actions as access_actions
@@ -61,6 +62,8 @@ class CollaborationDemo:
 
 def _inspectors(seed: int) -> tuple[list[Agency], list[User]]:
     agencies, inspectors = [], []
+    # One hash of the published demo password for every inspector, as for the area's staff.
+    password_hash = make_password(DEMO_PASSWORD)
     for code, name, username, given, family in INSPECTORATES:
         agency = Agency.objects.filter(code=code).first() or access_actions.create_agency(
             actor=None, code=code, name=name, kind=AgencyKind.NATIONAL_BODY
@@ -76,6 +79,7 @@ def _inspectors(seed: int) -> tuple[list[Agency], list[User]]:
             email=f"{username}@inspectorate.example",
             totp_secret=demo_totp_secret(username, seed),
             check_password_strength=False,
+            password_hash=password_hash,
         )
         agencies.append(agency)
         inspectors.append(user)

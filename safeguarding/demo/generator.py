@@ -6,8 +6,10 @@ import base64
 import hashlib
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import batched
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -19,19 +21,24 @@ from safeguarding.access import actions as access_actions
 from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.access.roles import Role
 from safeguarding.clocks.actions import escalate_clocks
-from safeguarding.clocks.calendar import add_working_days
+from safeguarding.clocks.calendar import add_months, add_working_days
 from safeguarding.concerns.actions import ConcernDetails, NamedPerson, record_concern_file
-from safeguarding.concerns.models import ConcernCategory, PersonRole
+from safeguarding.concerns.models import ConcernCategory, ConcernPerson, PersonRole
 from safeguarding.demo.area import AGENCIES, LOCAL_AUTHORITY, SYSTEM_USER, USERS, DemoUser
 from safeguarding.exitpayments.demo import build_demo_register
 from safeguarding.fund.demo import build_demo_fund
-from safeguarding.mash.actions import decide_contact, rate_contact
+from safeguarding.mash.actions import ContactDecision, decide_contacts, rate_contact
 from safeguarding.mash.models import Contact, Decision
-from safeguarding.pathway.actions import EventDetails, record_event
+from safeguarding.notifications.actions import mark_read
+from safeguarding.notifications.models import Notification
+from safeguarding.pathway.actions import EventDetails, record_events
 from safeguarding.pathway.events import EventType, Outcome
 from safeguarding.people.actions import PersonDetails
 from safeguarding.people.identifiers import IdentifierScheme, upn_check_letter
 from safeguarding.people.models import PersonKind, Sex
+from safeguarding.reportingduty.actions import NotificationDetails, notify_authorities
+from safeguarding.reportingduty.models import AbuseReport, NotificationMethod
+from safeguarding.writes.rows import refresh_statistics
 
 DEMO_PASSWORD = "northbridge-demo-2026"
 CHILDREN_PER_SCALE = 2000
@@ -212,12 +219,14 @@ def _children(fake: Faker, rng: random.Random, count: int) -> list[DemoChild]:
 
 
 def _adults_of_concern(fake: Faker, rng: random.Random, count: int) -> list[PersonDetails]:
+    """Adults aged 26 to 56 on the day the demo is built."""
+    oldest = timezone.localdate() - timedelta(days=365 * 56)
     return [
         PersonDetails(
             given_name=fake.first_name_male(),
             family_name=fake.last_name(),
             kind=PersonKind.ADULT,
-            date_of_birth=date(1970, 1, 1) + timedelta(days=rng.randrange(365 * 30)),
+            date_of_birth=oldest + timedelta(days=rng.randrange(365 * 30)),
             date_of_birth_is_estimated=rng.random() < 0.5,
             sex=Sex.MALE,
             phones=[drama_phone(rng)],
@@ -272,54 +281,136 @@ RATIONALES = {
     "discussion needed.",
     Decision.IMMEDIATE_PROTECTION: "Child at immediate risk; police and social care acting now.",
 }
-# The newest contacts stay in the MASH queue for the demo's triage officers to decide.
+# The newest contacts stay in the MASH queue for the demo's triage officers to decide: at
+# most this many, and none received more than QUEUE_DAYS ago.
 UNDECIDED_CONTACTS = 25
+QUEUE_DAYS = 7
+# Contacts decided, and pathway events recorded, per transaction.
+TRIAGE_BATCH = 2000
+
+
+def _first_children() -> dict[uuid.UUID, uuid.UUID]:
+    """The first child named in each concern, by concern."""
+    children: dict[uuid.UUID, uuid.UUID] = {}
+    for concern_id, person_id in (
+        ConcernPerson.objects.filter(role=PersonRole.CHILD)
+        .order_by("pk")
+        .values_list("concern_id", "person_id")
+    ):
+        children.setdefault(concern_id, person_id)
+    return children
 
 
 def _triage_history(rng: random.Random, users: dict[str, User], *, progress: bool) -> None:
     """Decide all but the newest contacts as the MASH would have, and take some children
-    through the statutory pathway, so that clocks, chronologies and dashboards have history."""
+    through the statutory pathway, so that clocks, chronologies and dashboards have history
+    that runs up to today: what is still open at the end is recent work."""
     mash = users["mash"]
-    today = timezone.localdate()
-    contacts = list(
-        Contact.objects.filter(decision="").select_related("concern").order_by("received_at")
-    )
-    to_decide = contacts[:-UNDECIDED_CONTACTS] if len(contacts) > UNDECIDED_CONTACTS else []
-    decisions = list(DECISION_WEIGHTS)
-    weights = list(DECISION_WEIGHTS.values())
-    for contact in tqdm(to_decide, desc="Deciding contacts", unit="contact", disable=not progress):
-        decision = rng.choices(decisions, weights=weights)[0]
-        # Most decisions within the working day; a few late, as in life.
-        delay = timedelta(hours=rng.choice([1, 2, 3, 5, 20, 26, 70]))
-        decided_at = min(contact.received_at + delay, timezone.now())
-        with transaction.atomic():
-            decide_contact(
-                actor=mash,
-                contact=contact,
-                decision=decision,
-                rationale=RATIONALES[decision],
-                decided_at=decided_at,
+    now = timezone.now()
+    today = timezone.localdate(now)
+    contacts = list(Contact.objects.filter(decision="").order_by("received_at", "pk"))
+    recent = now - timedelta(days=QUEUE_DAYS)
+    waiting = [c for c in contacts[-UNDECIDED_CONTACTS:] if c.received_at >= recent]
+    to_decide = contacts[: len(contacts) - len(waiting)]
+    children = _first_children()
+    choices, weights = list(DECISION_WEIGHTS), list(DECISION_WEIGHTS.values())
+    plans = Plans()
+    events: list[EventDetails] = []
+    bar = tqdm(total=len(to_decide), desc="Deciding contacts", unit="contact", disable=not progress)
+    for batch in batched(to_decide, TRIAGE_BATCH):
+        decisions = []
+        for contact in batch:
+            decision = rng.choices(choices, weights=weights)[0]
+            # Most decisions within the working day; a few late, as in life.
+            delay = timedelta(hours=rng.choice([1, 2, 3, 5, 20, 26, 70]))
+            decided_at = min(contact.received_at + delay, now)
+            decisions.append(
+                ContactDecision(contact, decision, RATIONALES[decision], decided_at=decided_at)
             )
-            child = contact.concern.involvements.filter(role=PersonRole.CHILD).first()
-            if child is None:
-                continue
-            start = timezone.localdate(contact.received_at)
-            _pathway(rng, mash, child.person_id, decision, start, today)
+            child = children.get(contact.concern_id)
+            if child is not None:
+                start = timezone.localdate(contact.received_at)
+                events += _pathway(rng, child, decision, start, today, plans)
+        with transaction.atomic():
+            decide_contacts(actor=mash, decisions=decisions)
+        bar.update(len(batch))
+    bar.close()
+    bar = tqdm(total=len(events), desc="Recording pathways", unit="event", disable=not progress)
+    for chunk in batched(events, TRIAGE_BATCH):
+        with transaction.atomic():
+            record_events(actor=mash, events=chunk)
+        bar.update(len(chunk))
+    bar.close()
     for contact in Contact.objects.filter(decision="")[:10]:
         rate_contact(actor=mash, contact=contact, rag=rng.choice(["red", "amber", "green"]))
 
 
+def _duty_to_report_history(rng: random.Random, agencies: dict[str, Agency]) -> None:
+    """Staff under the duty to report told the police or the council about each report of
+    sexual abuse they recorded, mostly by the deadline; the reports still within their
+    deadline are left for them to make."""
+    today = timezone.localdate()
+    recipients = [agencies["POL-NORTHBRIDGE"], agencies[LOCAL_AUTHORITY[0]]]
+    methods = list(NotificationMethod)
+    by_reporter: dict[User, list[tuple[AbuseReport, NotificationDetails]]] = {}
+    for report in (
+        AbuseReport.objects.filter(first_notified_on__isnull=True)
+        .select_related("clock", "reporter__agency")
+        .order_by("aware_on", "pk")
+    ):
+        if report.due_on >= today:
+            continue
+        told = add_working_days(report.aware_on, rng.choice([0, 0, 0, 1, 1, 2]))
+        by_reporter.setdefault(report.reporter, []).append(
+            (
+                report,
+                NotificationDetails(
+                    recipient=rng.choice(recipients),
+                    notified_on=min(told, today),
+                    method=rng.choice(methods),
+                ),
+            )
+        )
+    for reporter, notices in by_reporter.items():
+        with transaction.atomic():
+            notify_authorities(actor=reporter, notices=notices)
+    # Long since read: the prompts to report, and the reports themselves, about each one.
+    links = {
+        f"/reporting-duty/{report.pk}/" for notices in by_reporter.values() for report, _ in notices
+    }
+    unread: dict[int, list[int]] = {}
+    for recipient, notification in Notification.objects.filter(
+        link__in=links, read_at__isnull=True
+    ).values_list("recipient_id", "pk"):
+        unread.setdefault(recipient, []).append(notification)
+    for staff in User.objects.filter(pk__in=unread):
+        mark_read(actor=staff, notification_ids=unread[staff.pk])
+
+
+class Plans(dict[uuid.UUID, date]):
+    """The day each child's protection plan ends (date.max while it runs on past today)."""
+
+    def runs_on(self, child: uuid.UUID, day: date) -> bool:
+        return self.get(child, date.min) >= day
+
+
 def _pathway(
-    rng: random.Random, actor: User, person_id: uuid.UUID, decision: str, start: date, today: date
-) -> None:
+    rng: random.Random,
+    child: uuid.UUID,
+    decision: str,
+    start: date,
+    today: date,
+    plans: Plans,
+) -> list[EventDetails]:
+    """The events that follow a decision about ``child`` made on ``start``, up to today. A
+    child already on a plan has their strategy discussion without a second enquiry."""
+    events: list[EventDetails] = []
+
     def event(event_type: str, on: date, outcome: str = "") -> bool:
         if on > today:
             return False
-        record_event(
-            actor=actor,
-            details=EventDetails(
-                person_id=person_id, event_type=event_type, occurred_on=on, outcome=outcome
-            ),
+        events.append(
+            EventDetails(person_id=child, event_type=event_type, occurred_on=on, outcome=outcome)
         )
         return True
 
@@ -327,16 +418,44 @@ def _pathway(
         event(EventType.ASSESSMENT_COMPLETED, add_working_days(start, rng.randint(20, 52)))
     elif decision in (Decision.STRATEGY_DISCUSSION, Decision.IMMEDIATE_PROTECTION):
         held = add_working_days(start, rng.choice([0, 1, 1, 2]))
-        if not event(
-            EventType.STRATEGY_DISCUSSION,
-            held,
-            rng.choice([Outcome.S47, Outcome.S47, Outcome.NO_S47]),
-        ):
-            return
+        enquiry = rng.choice([Outcome.S47, Outcome.S47, Outcome.NO_S47])
+        if plans.runs_on(child, held):
+            enquiry = Outcome.NO_S47
+        if not event(EventType.STRATEGY_DISCUSSION, held, enquiry) or enquiry != Outcome.S47:
+            return events
         icpc = add_working_days(held, rng.randint(10, 18))
-        if event(EventType.INITIAL_CONFERENCE, icpc, rng.choice([Outcome.PLAN, Outcome.NO_PLAN])):
-            event(EventType.CORE_GROUP, add_working_days(icpc, rng.randint(5, 12)))
-            event(EventType.CP_VISIT, add_working_days(icpc, rng.randint(3, 11)))
+        outcome = rng.choice([Outcome.PLAN, Outcome.NO_PLAN])
+        if event(EventType.INITIAL_CONFERENCE, icpc, outcome) and outcome == Outcome.PLAN:
+            plans[child] = _plan(rng, icpc, today, event)
+    return events
+
+
+def _plan(
+    rng: random.Random, icpc: date, today: date, event: Callable[[str, date, str], bool]
+) -> date:
+    """A child protection plan from its initial conference: the first core group, visits
+    every two weeks or so, a review at three months and then every six, until a review
+    ends it (at the third at the latest). Returns the day it ends (date.max: still runs)."""
+    reviews: list[tuple[date, str]] = []
+    review = icpc
+    for number, ends in enumerate((0.35, 0.6, 1.0), start=1):
+        review = add_months(review, 3 if number == 1 else 6) - timedelta(days=rng.randint(0, 7))
+        decided = Outcome.PLAN_ENDS if rng.random() < ends else Outcome.PLAN_CONTINUES
+        reviews.append((review, decided))
+        if decided == Outcome.PLAN_ENDS:
+            break
+    ended = reviews[-1][0]
+    planned: list[tuple[date, str, str]] = [
+        (add_working_days(icpc, rng.randint(5, 12)), EventType.CORE_GROUP, "")
+    ]
+    visit = add_working_days(icpc, rng.randint(3, 10))
+    while visit < ended and visit <= today:
+        planned.append((visit, EventType.CP_VISIT, ""))
+        visit = add_working_days(visit, rng.choice([6, 7, 8, 9, 10, 10, 11]))
+    planned += [(on, EventType.REVIEW_CONFERENCE, decided) for on, decided in reviews]
+    for on, event_type, outcome in sorted(planned):
+        event(event_type, on, outcome)
+    return ended if ended <= today else date.max
 
 
 def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -> DemoResult:
@@ -424,13 +543,17 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
     access_actions.set_designated_senior_manager(
         actor=None, agency=agencies[LOCAL_AUTHORITY[0]], user=users["manager"]
     )
-    _triage_history(rng, users, progress=progress)
-    build_demo_register(officer=users["hr"], new_employer=agencies["NHS-NORTHBRIDGE"])
-    build_demo_fund(administrator=users["fund"], applicant=users["harbour"])
     # Imported here: the networks builder uses this module's synthetic identifiers.
     from safeguarding.demo.networks import build_demo_networks
 
+    # Before triage, so that the MASH decides the networks' older contacts with the rest.
     build_demo_networks(seed=seed)
+    _triage_history(rng, users, progress=progress)
+    _duty_to_report_history(rng, agencies)
+    # Two years of history were loaded at once: let the planner see the tables' sizes.
+    refresh_statistics()
+    build_demo_register(officer=users["hr"], new_employer=agencies["NHS-NORTHBRIDGE"])
+    build_demo_fund(administrator=users["fund"], applicant=users["harbour"])
     from safeguarding.demo.collaboration import INSPECTORATES, build_collaboration_demo
 
     build_collaboration_demo(seed=seed)

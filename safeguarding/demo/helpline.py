@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 from faker import Faker
@@ -51,6 +51,31 @@ def _files(fake: Faker, rng: random.Random) -> list[attachments.Prepared]:
         attachments.prepare("screenshot.png", picture.getvalue()),
         attachments.prepare("notes.txt", note),
     ]
+
+
+def _replies(rng: random.Random, caseworker: User, opened: actions.OpenReport, today: date) -> None:
+    """The caseworker acknowledged the report within the week (now and then a day or two
+    late), and gave feedback within three months (sometimes late), as far as today goes:
+    what is still open is recent."""
+    received = opened.report.received_on
+    acknowledged = received + timedelta(days=rng.choice([1, 2, 3, 3, 5, 6, 6, 9]))
+    if acknowledged > today:
+        return
+    actions.send_reply(
+        actor=caseworker,
+        opened=opened,
+        text="Thank you for your report. A caseworker is looking into it.",
+        sent_on=acknowledged,
+    )
+    feedback = received + timedelta(days=rng.choice([45, 60, 70, 80, 85, 88, 100]))
+    if feedback <= today:
+        actions.send_reply(
+            actor=caseworker,
+            opened=opened,
+            text="We have looked into what you told us and raised it with the organisation.",
+            gives_feedback=True,
+            sent_on=feedback,
+        )
 
 
 def build_helpline_demo(
@@ -107,12 +132,7 @@ def build_helpline_demo(
         if not queries.is_assigned(caseworker, report):
             continue
         opened = actions.open_report(actor=caseworker, report=report, private_key=private)
-        if (today - report.received_on).days <= 7:
-            actions.send_reply(
-                actor=caseworker,
-                opened=opened,
-                text="Thank you for your report. A caseworker is looking into it.",
-            )
+        _replies(rng, caseworker, opened, today)
         if (
             area is not None
             and rng.random() < 0.4

@@ -152,7 +152,8 @@ def _child(fake: Faker, rng: random.Random, sex: str) -> PersonDetails:
 
 def _plant(name: str, sightings: list[Sighting], sex: str, fake: Faker, rng: random.Random) -> int:
     given, family = fake.first_name_male(), fake.last_name()
-    born = date(1990 + rng.randint(0, 8), rng.randint(1, 12), rng.randint(1, 28))
+    today = timezone.localdate()
+    born = date(today.year - rng.randint(28, 36), rng.randint(1, 12), rng.randint(1, 28))
     nhs_number = test_range_nhs_number(rng)
     planted = 0
     for index, sighting in enumerate(sightings, start=1):

@@ -32,15 +32,20 @@ def build_demo_register(*, officer: User, new_employer: Agency) -> int:
         return 0
     publish_default_rule_sets(actor=None)
     today = timezone.localdate()
+
+    def aged(age: int, month: int, day: int) -> date:
+        """A birthday ``age`` years before this year, so the people age with the demo."""
+        return date(today.year - age, month, day)
+
     entries = [
         # Caught by the 2016 draft rules: £95,000 salary, back 100 days after leaving.
-        ("Gillian Marsh", date(1968, 3, 27), Employer(agency=officer.agency), "95000", 200, 100),
+        ("Gillian Marsh", aged(58, 3, 27), Employer(agency=officer.agency), "95000", 200, 100),
         # Under the £80,000 threshold: recorded, never recovered.
-        ("Desmond Achterberg", date(1971, 9, 2), Employer(agency=officer.agency), "72000", 150, 30),
+        ("Desmond Achterberg", aged(55, 9, 2), Employer(agency=officer.agency), "72000", 150, 30),
         # A body that no longer exists: HM Treasury recovers.
         (
             "Philippa Noakes",
-            date(1963, 12, 11),
+            aged(63, 12, 11),
             Employer(name="Northbridge Primary Care Trust", is_nhs=True, abolished=True),
             "110000",
             320,
