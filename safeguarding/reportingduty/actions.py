@@ -33,7 +33,7 @@ from safeguarding.reportingduty.models import (
     ReportObstruction,
 )
 from safeguarding.writes.rows import in_chunks, update
-from safeguarding.writes.unit import Writes, apply
+from safeguarding.writes.unit import WriteRun, Writes, apply
 
 # Concerns that are reports of child sexual abuse.
 DUTY_CATEGORIES = frozenset({ConcernCategory.SEXUAL_ABUSE, ConcernCategory.SEXUAL_EXPLOITATION})
@@ -385,6 +385,11 @@ def notify_authorities(
                     link=f"/reporting-duty/{report.pk}/",
                 )
             )
+        # Numbered from the table's own counter before they are written (COPY numbers none).
+        for person, person_id in zip(
+            involved, WriteRun().ids(InvolvedPerson, len(involved)), strict=True
+        ):
+            person.pk = person_id
         rows = list(firsts.items())
         writes.first(lambda: update(AbuseReport, ["first_notified_on"], rows))
         writes.add_objects(DutyNotification, notifications)
