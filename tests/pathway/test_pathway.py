@@ -18,7 +18,7 @@ from safeguarding.people.models import Person
 from tests.batches import written
 from tests.factories import Area, child_details, make_concern
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 
 @pytest.fixture

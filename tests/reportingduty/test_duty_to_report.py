@@ -49,7 +49,7 @@ from safeguarding.reportingduty.models import (
 from tests.batches import written
 from tests.factories import PASSWORD, Area, adult_details, child_details, make_concern
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
 TODAY = timezone.localdate
 
