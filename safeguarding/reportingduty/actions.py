@@ -386,10 +386,10 @@ def notify_authorities(
                 )
             )
         # Numbered from the table's own counter before they are written (COPY numbers none).
-        for person, person_id in zip(
+        for person, number in zip(
             involved, WriteRun().ids(InvolvedPerson, len(involved)), strict=True
         ):
-            person.pk = person_id
+            person.pk = number
         rows = list(firsts.items())
         writes.first(lambda: update(AbuseReport, ["first_notified_on"], rows))
         writes.add_objects(DutyNotification, notifications)
