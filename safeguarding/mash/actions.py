@@ -53,25 +53,31 @@ def open_contacts(recorded: RecordedConcerns, writes: Writes, run: WriteRun) -> 
     """Registered with concerns.reactions: every new concern reaches its authority's MASH
     as a contact, and the one-working-day decision clock starts on the first child named,
     counted from the day the concern was received."""
-    contacts = [
-        Contact(concern=concern, authority=concern.local_authority, received_at=concern.received_at)
-        for concern in recorded.new
-    ]
-    writes.add_objects(Contact, contacts)
+    # Plain rows, not model instances: a file of concerns opens thousands at once.
+    contact_ids = [uuid.uuid4() for _ in recorded.new]
+    writes.add_values(
+        Contact,
+        ("id", "concern", "authority", "received_at"),
+        [
+            (contact_id, concern.pk, concern.local_authority_id, concern.received_at)
+            for contact_id, concern in zip(contact_ids, recorded.new, strict=True)
+        ],
+    )
     plan_clocks(
         [
             ClockStart(
                 clock_type=ClockType.REFERRAL_DECISION,
                 authority=concern.local_authority,
-                subject=contact.subject,
+                subject=Contact.subject_of(contact_id),
                 started_on=timezone.localdate(concern.received_at),
                 person_id=recorded.first_child(concern),
                 about=concern.pk,
             )
-            for concern, contact in zip(recorded.new, contacts, strict=True)
+            for concern, contact_id in zip(recorded.new, contact_ids, strict=True)
         ],
         writes,
         run,
+        as_objects=False,
     )
 
 

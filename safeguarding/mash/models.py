@@ -66,7 +66,12 @@ class Contact(models.Model):
 
     @property
     def subject(self) -> str:
-        return f"contact:{self.pk}"
+        return self.subject_of(self.pk)
+
+    @staticmethod
+    def subject_of(contact_id: object) -> str:
+        """What the clocks of the contact ``contact_id`` run on."""
+        return f"contact:{contact_id}"
 
 
 class InformationRequest(models.Model):

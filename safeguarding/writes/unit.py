@@ -35,9 +35,10 @@ from safeguarding.audit.chain import (
 )
 from safeguarding.writes.rows import TableRows, insert, object_rows, reserve_ids, value_rows
 
-# Ids reserved at a time while a pipeline's writer may be using the connection, so that
-# planning rarely waits for it.
-_POOLED_IDS = 4096
+# Ids reserved at a time while a pipeline's writer may be using the connection: reserving
+# waits for the writer to finish its batch, so enough for a whole file of the usual size
+# is taken at once (an unused id is only a gap in the sequence).
+_POOLED_IDS = 50_000
 
 
 @dataclass
@@ -50,7 +51,8 @@ class Writes:
     steps: list[Callable[[], object]] = field(default_factory=list)
     tables: list[TableRows] = field(default_factory=list)
     checks: list[Callable[[], object]] = field(default_factory=list)
-    _entries: list[tuple[object, PendingEntry]] = field(default_factory=list)
+    # Entries by the record they are about, in the order of each record's first entry.
+    _entries: dict[object, list[PendingEntry]] = field(default_factory=dict)
 
     def add_values(
         self, model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
@@ -68,15 +70,11 @@ class Writes:
         """Append ``entry``. Entries ``about`` the same record (a concern, say) are written
         together, in the order of that record's first entry, so that a batch's log reads as
         the same records written one at a time would."""
-        self._entries.append((about if about is not None else object(), entry))
+        self._entries.setdefault(about if about is not None else object(), []).append(entry)
 
     @property
     def entries(self) -> list[PendingEntry]:
-        first: dict[object, int] = {}
-        for about, _ in self._entries:
-            first.setdefault(about, len(first))
-        ordered = sorted(enumerate(self._entries), key=lambda item: (first[item[1][0]], item[0]))
-        return [entry for _, (_, entry) in ordered]
+        return [entry for entries in self._entries.values() for entry in entries]
 
     def first(self, step: Callable[[], object]) -> None:
         """Run ``step`` before the rows are inserted."""
