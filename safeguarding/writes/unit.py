@@ -17,7 +17,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -217,14 +217,3 @@ def _apply_chained(item: _Chained) -> None:
         write_chained(item.chained)
     else:
         record_many(item.writes.entries)
-
-
-@contextmanager
-def pipeline_or_none(run: WriteRun, *, overlap: bool) -> Iterator[Pipeline | None]:
-    """A pipeline for ``run`` where ``overlap`` is asked for and the database is
-    PostgreSQL; otherwise None, and batches are applied as they come."""
-    if overlap and connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
-        with Pipeline(run) as pipeline:
-            yield pipeline
-    else:
-        yield None

@@ -121,3 +121,14 @@ def test_the_persons_of_each_outcome_are_those_named_in_order(area: Area):
 
     assert [person.given_name for person in outcome.persons] == ["Karen", "Amelia"]
     assert outcome.persons[1].identifiers.get(scheme="nhs").value == nhs
+
+
+def test_the_apps_that_react_to_new_concerns_are_registered():
+    # A missing registration would silently stop concerns reaching the MASH.
+    from safeguarding.concerns import reactions
+
+    assert reactions.registered() == [
+        "mash.open_contacts",
+        "warningnotices.check_recorded_concerns",
+        "reportingduty.check_recorded_concerns",
+    ]
