@@ -37,7 +37,7 @@ from safeguarding.people.actions import PersonDetails
 from safeguarding.people.identifiers import IdentifierScheme, upn_check_letter
 from safeguarding.people.models import PersonKind, Sex
 from safeguarding.reportingduty.actions import NotificationDetails, notify_authorities
-from safeguarding.reportingduty.models import AbuseReport, NotificationMethod
+from safeguarding.reportingduty.models import STAFF_METHODS, AbuseReport
 from safeguarding.writes.rows import refresh_statistics
 
 DEMO_PASSWORD = "northbridge-demo-2026"
@@ -347,11 +347,12 @@ def _triage_history(rng: random.Random, users: dict[str, User], *, progress: boo
 
 def _duty_to_report_history(rng: random.Random, agencies: dict[str, Agency]) -> None:
     """Staff under the duty to report told the police or the council about each report of
-    sexual abuse they recorded, mostly by the deadline; the reports still within their
-    deadline are left for them to make."""
+    sexual abuse they recorded that did not reach a MASH through the service (those that
+    did met the duty when they arrived), mostly by the deadline; the reports still within
+    their deadline are left for them to make."""
     today = timezone.localdate()
     recipients = [agencies["POL-NORTHBRIDGE"], agencies[LOCAL_AUTHORITY[0]]]
-    methods = list(NotificationMethod)
+    methods = list(STAFF_METHODS)
     by_reporter: dict[User, list[tuple[AbuseReport, NotificationDetails]]] = {}
     for report in (
         AbuseReport.objects.filter(first_notified_on__isnull=True)

@@ -19,12 +19,19 @@ from safeguarding.access.roles import Role
 from safeguarding.audit.chain import PendingEntry, record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import LegalBasis, TargetType
-from safeguarding.clocks.actions import ClockMeeting, plan_clock_meetings, start_clock
+from safeguarding.clocks.actions import (
+    ClockMeeting,
+    meet_clocks,
+    plan_clock_meetings,
+    start_clock,
+)
 from safeguarding.clocks.models import Clock
 from safeguarding.clocks.rules import ClockType
 from safeguarding.concerns.models import Concern, ConcernCategory, ConcernPerson, PersonRole
+from safeguarding.mash.models import Contact
 from safeguarding.notifications.actions import Message, notify_each, notify_users
 from safeguarding.reportingduty.models import (
+    STAFF_METHODS,
     AbuseReport,
     DutyNotification,
     HowKnown,
@@ -93,10 +100,27 @@ def police_of_area(report: AbuseReport) -> QuerySet[Agency]:
     )
 
 
+def sent_through_hub(concern: Concern) -> date | None:
+    """The day ``concern`` reached its local authority's MASH with someone there to receive
+    it, which tells the local authority as the duty requires; None when it reached nobody
+    (an authority with no MASH triage officer or team manager on the service)."""
+    received = (
+        Contact.objects.filter(concern=concern, authority_id=concern.local_authority_id)
+        .values_list("received_at", flat=True)
+        .first()
+    )
+    if received is None or not recipient_staff(concern.local_authority).exists():
+        return None
+    return timezone.localdate(received)
+
+
 def open_report(concern: Concern) -> AbuseReport | None:
     """Open a duty-to-report record for a concern of child sexual abuse or exploitation
     recorded by someone under the duty, with its clock (the authority's limit, or by the
-    end of the next working day). Called in record_concern's transaction."""
+    end of the next working day). A concern that reached the local authority's MASH meets
+    the duty on the day it arrived, so its clock is met at once and nobody is asked to
+    report it again; only a concern that reached nobody leaves the clock running. Called
+    in record_concern's transaction."""
     if concern.category not in DUTY_CATEGORIES:
         return None
     reporter = concern.recorded_by
@@ -109,6 +133,9 @@ def open_report(concern: Concern) -> AbuseReport | None:
         return None
     assert reporter.agency is not None
     aware_on = timezone.localdate(concern.recorded_at)
+    sent_on = sent_through_hub(concern)
+    if sent_on is not None:
+        sent_on = max(sent_on, aware_on)  # a concern dated ahead of its arrival
     report = AbuseReport(
         concern=concern,
         child_id=involvement.person_id,
@@ -117,6 +144,7 @@ def open_report(concern: Concern) -> AbuseReport | None:
         reporter_role=reporter.role,
         local_authority=concern.local_authority,
         aware_on=aware_on,
+        first_notified_on=sent_on,
     )
     report.clock = start_clock(
         clock_type=ClockType.ABUSE_REPORT,
@@ -140,15 +168,48 @@ def open_report(concern: Concern) -> AbuseReport | None:
             "due_on": report.clock.due_on.isoformat(),
         },
     )
+    if sent_on is not None:
+        _record_sent_through_hub(report, concern, sent_on)
+        return report
     notify_users(
         [reporter],
-        subject="You may have a duty to report child sexual abuse",
-        body="You recorded a concern of child sexual abuse or exploitation. Under the duty "
-        "to report, tell the police or the local authority as soon as reasonably "
-        f"practicable, by {report.clock.due_on:%-d %B %Y}, and record it here.",
+        subject="You have a duty to report child sexual abuse",
+        body="You recorded a concern of child sexual abuse or exploitation, but "
+        f"{concern.local_authority.name} has nobody on the service to receive it, so it has "
+        "not reached them. Under the duty to report, tell the police or the local authority "
+        f"as soon as reasonably practicable, by {report.clock.due_on:%-d %B %Y}, and record "
+        "it here.",
         link=f"/reporting-duty/{report.pk}/",
     )
     return report
+
+
+def _record_sent_through_hub(report: AbuseReport, concern: Concern, sent_on: date) -> None:
+    """The concern itself told the local authority: its notification, and the clock met.
+    The MASH already has the concern as a contact, so nobody is told again."""
+    notification = DutyNotification.objects.create(
+        report=report,
+        recipient=concern.local_authority,
+        notified_on=sent_on,
+        method=NotificationMethod.HUB,
+        recorded_by=report.reporter,
+    )
+    meet_clocks([ClockMeeting(report.clock, sent_on, report.reporter, about=notification.pk)])
+    record(
+        AuditVerb.ABUSE_REPORT_NOTIFIED,
+        actor=report.reporter,
+        target_type=TargetType.ABUSE_REPORT,
+        target_id=report.pk,
+        legal_basis=LegalBasis.DUTY_TO_REPORT,
+        payload={
+            "notification": str(notification.pk),
+            "recipient": concern.local_authority.code,
+            "notified_on": sent_on.isoformat(),
+            "method": NotificationMethod.HUB,
+            "persons": [],
+            "late": report.was_late(),
+        },
+    )
 
 
 def record_disclosure(
@@ -255,7 +316,7 @@ def _notification_errors(
         errors["notified_on"] = [
             f"The date must be on or after {report.aware_on:%-d %B %Y}, and not in the future"
         ]
-    if details.method not in NotificationMethod.values:
+    if details.method not in STAFF_METHODS:
         errors["method"] = ["Choose how you told them"]
     if len(details.reference) > 64:
         errors["reference"] = ["Their reference must be 64 characters or fewer"]

@@ -13,7 +13,7 @@ from safeguarding.reportingduty.actions import (
     TEXT_MAX_LENGTH,
     Involvement,
 )
-from safeguarding.reportingduty.models import HowKnown, NotificationMethod
+from safeguarding.reportingduty.models import STAFF_METHODS, HowKnown
 
 
 class DisclosureForm(forms.Form):
@@ -63,7 +63,7 @@ class NotifyForm(forms.Form):
     )
     method = forms.ChoiceField(
         label="How did you tell them?",
-        choices=NotificationMethod.choices,
+        choices=[(method.value, method.label) for method in STAFF_METHODS],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how you told them"},
     )

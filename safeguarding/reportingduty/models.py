@@ -102,6 +102,13 @@ class NotificationMethod(models.TextChoices):
     ONLINE = "online", "Online form"
     EMAIL = "email", "Email"
     IN_PERSON = "in-person", "In person"
+    # The concern itself, recorded through the service, reached the local authority's
+    # MASH: set by the service, never chosen on the form.
+    HUB = "hub", "Sent through Safeguarding Hub"
+
+
+# The ways a member of staff may say they told the police or the local authority.
+STAFF_METHODS = tuple(m for m in NotificationMethod if m != NotificationMethod.HUB)
 
 
 class DutyNotification(models.Model):

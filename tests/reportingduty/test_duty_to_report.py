@@ -1,8 +1,9 @@
 """The duty to report child sexual abuse: a record opens when someone under the duty
-records a concern of sexual abuse or exploitation; the police or local authority must be
-told by the deadline, which a recorded danger to the child may push back up to 7 days; a
-missed deadline alerts the reporter and their manager; attempts to stop a report reach the
-police."""
+records a concern of sexual abuse or exploitation; a concern that reached the local
+authority's MASH through the service meets the duty; otherwise the police or local
+authority must be told by the deadline, which a recorded danger to the child may push back
+up to 7 days; a missed deadline alerts the reporter and their manager; attempts to stop a
+report reach the police."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.access import actions as access_actions
-from safeguarding.access.models import User
+from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.access.roles import Role
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
@@ -47,7 +48,15 @@ from safeguarding.reportingduty.models import (
     NotificationMethod,
 )
 from tests.batches import written
-from tests.factories import PASSWORD, Area, adult_details, child_details, make_concern
+from tests.factories import (
+    PASSWORD,
+    Area,
+    adult_details,
+    child_details,
+    make_agency,
+    make_concern,
+    make_user,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.each_database]
 
@@ -58,10 +67,29 @@ def _days_ago(days: int) -> datetime:
     return timezone.make_aware(datetime.combine(TODAY() - timedelta(days=days), time(12, 0)))
 
 
-def _disclosure(area: Area, recorder: User | None = None, *, days_ago: int = 0, **extra) -> Concern:
+@pytest.fixture(autouse=True)
+def unstaffed(area: Area) -> Agency:
+    """An authority with nobody on the service to receive a concern, and its police force:
+    a concern sent there reaches nobody, so its record's clock runs. The police analyst of
+    the force covering it is told of attempts to stop a report."""
+    council = make_agency(AgencyKind.LOCAL_AUTHORITY, code="LA-NOHUB", name="Nohub Council")
+    force = make_agency(AgencyKind.POLICE_FORCE, code="POL-NOHUB", home_authority=council)
+    make_user(Role.POLICE_ANALYST, force, username="nohub-police")
+    return council
+
+
+def _disclosure(
+    area: Area,
+    recorder: User | None = None,
+    *,
+    days_ago: int = 0,
+    local_authority: Agency | None = None,
+    **extra,
+) -> Concern:
+    """A disclosure sent to an authority with nobody to receive it, unless another is given."""
     return make_concern(
         recorder or area.dsl,
-        local_authority=area.council,
+        local_authority=local_authority or Agency.objects.get(code="LA-NOHUB"),
         child=child_details("Maya", "Thornton"),
         others=[(PersonRole.ADULT_OF_CONCERN, adult_details("Gary", "Lund"))],
         category=extra.pop("category", ConcernCategory.SEXUAL_ABUSE),
@@ -106,12 +134,63 @@ def test_a_disclosure_recorded_by_a_school_opens_a_record_with_its_clock(area: A
     clock = report.clock
     assert clock.clock_type == ClockType.ABUSE_REPORT
     assert clock.due_on == add_working_days(TODAY(), 1)
-    assert (clock.authority, clock.accountable, clock.person) == (area.council, area.dsl, None)
+    assert (clock.authority.code, clock.accountable, clock.person) == ("LA-NOHUB", area.dsl, None)
+    assert clock.is_open
+    assert report.first_notified_on is None
     entry = AuditEntry.objects.get(verb=AuditVerb.ABUSE_REPORT_RECORDED)
     assert entry.actor_id == area.dsl.pk
     assert entry.payload["concern"] == str(concern.pk)
     told = Notification.objects.get(recipient=area.dsl)
     assert told.link == f"/reporting-duty/{report.pk}/"
+    assert "Nohub Council has nobody on the service to receive it" in told.body
+
+
+def test_a_concern_sent_to_the_mash_through_the_service_meets_the_duty(area: Area):
+    concern = _disclosure(area, local_authority=area.council)
+    report = AbuseReport.objects.select_related("clock").get(concern=concern)
+    assert report.first_notified_on == TODAY()
+    assert report.clock.state() == ClockState.MET
+    assert not report.was_late()
+    notification = report.notifications.get()
+    assert (notification.recipient, notification.method, notification.notified_on) == (
+        area.council,
+        NotificationMethod.HUB,
+        TODAY(),
+    )
+    assert [entry.verb for entry in AuditEntry.objects.filter(verb__startswith="abuse-report")] == [
+        AuditVerb.ABUSE_REPORT_RECORDED,
+        AuditVerb.ABUSE_REPORT_NOTIFIED,
+    ]
+    entry = AuditEntry.objects.get(verb=AuditVerb.ABUSE_REPORT_NOTIFIED)
+    assert (entry.payload["method"], entry.payload["late"]) == ("hub", False)
+    # Nobody is asked to report what the MASH already has, now or later, and the MASH is
+    # not told twice.
+    assert not Notification.objects.filter(
+        recipient__in=[area.dsl, area.mash, area.manager]
+    ).exists()
+    assert flag_missed_deadlines(today=TODAY() + timedelta(days=30)) == 0
+    assert not Clock.objects.filter(clock_type=ClockType.ABUSE_REPORT, met_on__isnull=True).exists()
+
+
+def test_a_concern_sent_days_after_the_disclosure_met_the_duty_late(area: Area):
+    report = _report(area, days_ago=10, local_authority=area.council)
+    assert report.first_notified_on == TODAY()
+    report.clock.refresh_from_db()
+    assert report.clock.state() == ClockState.MET_LATE
+    assert report.was_late()
+    assert AuditEntry.objects.get(verb=AuditVerb.ABUSE_REPORT_NOTIFIED).payload["late"] is True
+
+
+def test_staff_cannot_claim_a_notification_through_the_service(area: Area, client_for):
+    report = _report(area)
+    with pytest.raises(ValidationError, match="Choose how you told them"):
+        notify_authority(
+            actor=area.dsl,
+            report=report,
+            details=NotificationDetails(area.police, TODAY(), NotificationMethod.HUB),
+        )
+    page = client_for(area.dsl).get(reverse("reportingduty:report", args=[report.pk]))
+    assert 'value="hub"' not in page.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -369,15 +448,16 @@ def test_an_attempt_to_stop_the_report_reaches_the_police_of_the_childs_area(
             details="Said the school would lose the pool booking if it went to the police.",
         ),
     )
+    local_police = User.objects.get(username="nohub-police")
     entry = AuditEntry.objects.get(verb=AuditVerb.REPORT_OBSTRUCTION_RECORDED)
-    assert entry.payload["forces"] == [area.police.code]
-    assert entry.payload["told"] == [area.police_analyst.pk]
-    assert Notification.objects.filter(recipient=area.police_analyst).exists()
-    assert not Notification.objects.filter(recipient=area.other_police_analyst).exists()
-    page = client_for(area.police_analyst).get(url)
+    assert entry.payload["forces"] == ["POL-NOHUB"]
+    assert entry.payload["told"] == [local_police.pk]
+    assert Notification.objects.filter(recipient=local_police).exists()
+    assert not Notification.objects.filter(recipient=area.police_analyst).exists()
+    page = client_for(local_police).get(url)
     assert page.status_code == 200
     assert "The club&#x27;s chair" in page.content.decode()
-    assert client_for(area.other_police_analyst).get(url).status_code == 404
+    assert client_for(area.police_analyst).get(url).status_code == 404
 
 
 # Who sees a record -----------------------------------------------------------------------------
