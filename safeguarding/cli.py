@@ -108,27 +108,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_audit(args: argparse.Namespace) -> int:
+    """Check the chain end to end, and against the checkpoints kept outside the database.
+    Reads only: it writes nothing, so that what it finds is reported whatever the state of
+    the log (the run itself is in the operator's own records, such as cron's)."""
     _django()
+    from pathlib import Path
+
+    from django.conf import settings
     from tqdm import tqdm
 
     from safeguarding.audit.chain import verify_chain
+    from safeguarding.audit.checkpoints import read_checkpoints
     from safeguarding.audit.models import AuditHead
 
-    head = AuditHead.objects.filter(pk=1).first()
-    total = head.last_sequence if head else 0
+    checkpoints_file = args.checkpoints or settings.AUDIT_CHECKPOINT_FILE
+    checkpoints = []
+    if checkpoints_file:
+        found = read_checkpoints(Path(checkpoints_file))
+        # A file not yet written (a new installation) is a warning unless asked for by name.
+        if found.problem is not None and (args.checkpoints or not found.missing):
+            print(f"FAILED: {found.problem}.", file=sys.stderr)
+            return 1
+        if found.problem is not None:
+            print(f"warning: {found.problem}; the log's end is checked against its head only.")
+        checkpoints = found.checkpoints
+    head = AuditHead.objects.filter(pk=1).values_list("last_sequence", flat=True).first()
     with tqdm(
-        total=total, desc="Verifying audit log", unit="entry", disable=args.quiet
+        total=head or 0, desc="Verifying audit log", unit="entry", disable=args.quiet
     ) as progress:
-        result = verify_chain(progress=progress)
-    from safeguarding.audit.chain import record
-    from safeguarding.audit.verbs import AuditVerb
-
-    record(
-        AuditVerb.AUDIT_LOG_VERIFIED,
-        actor=None,
-        actor_label="verify-audit",
-        payload={"entries_checked": result.entries_checked, "intact": result.ok},
-    )
+        result = verify_chain(progress=progress, checkpoints=checkpoints)
     if result.problem is not None:
         print(
             f"FAILED: {result.problem.message}. {result.entries_checked:,} entries before it "
@@ -136,7 +144,34 @@ def cmd_verify_audit(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"OK: {result.entries_checked:,} audit entries verified, chain intact.")
+    against = f", {len(checkpoints):,} checkpoint(s) matched" if checkpoints else ""
+    print(f"OK: {result.entries_checked:,} audit entries verified, chain intact{against}.")
+    return 0
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    """Append a signed checkpoint of the audit head to the checkpoint file (the worker does
+    so on every pass; cron can too)."""
+    _django()
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from safeguarding.audit.checkpoints import write_checkpoint
+
+    target = args.file or settings.AUDIT_CHECKPOINT_FILE
+    if not target:
+        print(
+            "error: no checkpoint file: set SAFEGUARDING_AUDIT_CHECKPOINT_FILE or give --file",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        checkpoint = write_checkpoint(Path(target))
+    except OSError as error:
+        print(f"error: cannot append to {target}: {error}", file=sys.stderr)
+        return 1
+    print(f"Checkpoint of entry #{checkpoint.sequence:,} appended to {target}.")
     return 0
 
 
@@ -543,6 +578,18 @@ def build_parser() -> argparse.ArgumentParser:
         "Check the whole audit chain; exit 1 naming the first bad entry.",
     )
     verify.add_argument("--quiet", action="store_true", help="no progress bar")
+    verify.add_argument(
+        "--checkpoints",
+        help="the checkpoint file to check against (default SAFEGUARDING_AUDIT_CHECKPOINT_FILE)",
+    )
+    checkpoint = add(
+        "audit-checkpoint",
+        cmd_audit_checkpoint,
+        "Append a signed checkpoint of the audit log's head to the checkpoint file.",
+    )
+    checkpoint.add_argument(
+        "--file", help="the file to append to (default SAFEGUARDING_AUDIT_CHECKPOINT_FILE)"
+    )
 
     totp = add(
         "totp", cmd_totp, "Print a user's current security code (demo and development only)."

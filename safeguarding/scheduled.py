@@ -66,6 +66,21 @@ def _pending_emails(today: date) -> int:
     return send_pending_emails()
 
 
+def _audit_checkpoint(today: date) -> int:
+    """A signed checkpoint of the audit head, appended outside the database, so that
+    verify-audit can tell a log cut short with its head rewritten (audit/checkpoints.py)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from safeguarding.audit.checkpoints import write_checkpoint
+
+    if not settings.AUDIT_CHECKPOINT_FILE:
+        return 0
+    write_checkpoint(Path(settings.AUDIT_CHECKPOINT_FILE))
+    return 1
+
+
 def _clock_reminders_and_escalations(today: date) -> tuple[int, int]:
     from safeguarding.clocks.actions import escalate_clocks
 
@@ -94,4 +109,6 @@ def run_pass(today: date | None = None) -> PassResult:
     result.counts["escalation(s)"] = escalated
     # Last, so that emails the jobs above left unsent by a crash are sent in the next pass.
     result.counts["email(s) from the outbox"] = _pending_emails(today)
+    # After every job, so that the checkpoint covers what this pass wrote.
+    result.counts["audit checkpoint(s)"] = _audit_checkpoint(today)
     return result

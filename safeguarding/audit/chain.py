@@ -6,18 +6,20 @@ import hmac
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from safeguarding.audit.models import AuditEntry, AuditHead
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import LegalBasis, TargetType
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from safeguarding.audit.checkpoints import Checkpoint
 
 GENESIS_HASH = "0" * 64
 
@@ -426,28 +428,132 @@ class VerificationResult:
         return self.problem is None
 
 
-def _iter_entries(up_to: int, batch_size: int = 5000) -> Iterator[AuditEntry]:
-    last = 0
+@dataclass(frozen=True)
+class StoredEntry:
+    """An entry as the database holds it, before anything is trusted: every column as the
+    driver returns it, so that a value that no longer parses is reported, not raised."""
+
+    sequence: Any
+    occurred_at: Any
+    actor_id: Any
+    actor_label: Any
+    agency_code: Any
+    verb: Any
+    target_type: Any
+    target_id: Any
+    reason: Any
+    legal_basis: Any
+    payload: Any
+    previous_hash: Any
+    entry_hash: Any
+
+
+def _stored_entries(up_to: int, batch_size: int = 5000) -> Iterator[StoredEntry]:
+    """Every entry up to ``up_to``, in order of sequence, read by plain SQL: the ORM would
+    convert the time and the payload on reading and stop at the first that does not parse."""
+    last = -1
     while True:
-        batch = list(
-            AuditEntry.objects.filter(sequence__gt=last, sequence__lte=up_to).order_by("sequence")[
-                :batch_size
-            ]
-        )
-        if not batch:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {_COLUMNS} FROM {ENTRY_TABLE} "  # noqa: S608 - constant table names
+                "WHERE sequence > %s AND sequence <= %s ORDER BY sequence LIMIT %s",
+                [last, up_to, batch_size],
+            )
+            rows = cursor.fetchall()
+        if not rows:
             return
-        yield from batch
-        last = batch[-1].sequence
+        for row in rows:
+            yield StoredEntry(*row)
+        last = rows[-1][0]
 
 
-def verify_chain(progress: Any = None) -> VerificationResult:
-    """Check every entry from the first; stop at the first one that does not hold.
+def _stored_time(value: Any) -> str:
+    """The time as the hash covers it; ValueError if the stored value does not parse."""
+    if isinstance(value, str):
+        parsed = parse_datetime(value)
+        if parsed is None:
+            raise ValueError(value)
+        value = parsed
+    if not isinstance(value, datetime):
+        raise ValueError(value)
+    if timezone.is_naive(value):
+        # SQLite stores the time in UTC without its offset.
+        value = value.replace(tzinfo=UTC)
+    return str(value.astimezone(UTC).isoformat(timespec="microseconds"))
+
+
+def _stored_payload(value: Any) -> str:
+    """The payload's canonical text; ValueError if it is not a JSON object."""
+    payload = json.loads(value) if isinstance(value, str | bytes) else value
+    if not isinstance(payload, dict):
+        raise ValueError(value)
+    return _encode(payload)
+
+
+def _stored_hash(entry: StoredEntry, previous_hash: str) -> str:
+    """The hash ``entry`` should carry; ValueError (or TypeError) for a value that no longer
+    has the type the chain wrote."""
+    actor_id = entry.actor_id
+    if actor_id is not None and not isinstance(actor_id, int):
+        raise ValueError(actor_id)
+    texts = (
+        entry.actor_label,
+        entry.agency_code,
+        entry.verb,
+        entry.target_type,
+        entry.target_id,
+        entry.reason,
+        entry.legal_basis,
+    )
+    if not all(isinstance(text, str) for text in texts):
+        raise ValueError(texts)
+    return _hash(
+        _message(
+            previous_hash=previous_hash,
+            sequence=entry.sequence,
+            occurred_at=_stored_time(entry.occurred_at),
+            actor_id=actor_id,
+            actor_label=entry.actor_label,
+            agency_code=entry.agency_code,
+            verb=entry.verb,
+            target_type=entry.target_type,
+            target_id=entry.target_id,
+            reason=entry.reason,
+            legal_basis=entry.legal_basis,
+            payload_text=_stored_payload(entry.payload),
+        )
+    )
+
+
+def _readable_head() -> tuple[int, str] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_sequence, last_hash FROM {HEAD_TABLE} WHERE id = 1")  # noqa: S608 - constant table names
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return int(row[0]), str(row[1])
+
+
+def _entries_exist() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {ENTRY_TABLE} LIMIT 1")  # noqa: S608 - constant table names
+        return cursor.fetchone() is not None
+
+
+def verify_chain(
+    progress: Any = None, checkpoints: Sequence[Checkpoint] = ()
+) -> VerificationResult:
+    """Check every entry from the first; stop at the first one that does not hold. Reads
+    only: it writes nothing, not even an entry of its own.
 
     The head is read first: entries appended while the check runs are left for the next
-    check, and the log must reach the head exactly."""
-    head = AuditHead.objects.filter(pk=1).first()
+    check, and the log must reach the head exactly. ``checkpoints`` (checked signatures of
+    earlier heads, kept outside the database: see checkpoints.py) must each name an entry
+    the log still holds, with the same hash: a log cut short with its head rewritten to
+    match still fails against a checkpoint taken before the cut."""
+    head = _readable_head()
     if head is None:
-        if AuditEntry.objects.exists():
+        if _entries_exist():
             return VerificationResult(
                 0,
                 ChainProblem(
@@ -456,17 +562,19 @@ def verify_chain(progress: Any = None) -> VerificationResult:
                     "checked, and entries may have been removed",
                 ),
             )
-        return VerificationResult(0, None)
+        head = (0, GENESIS_HASH)
+    anchors = {checkpoint.sequence: checkpoint for checkpoint in checkpoints}
     expected_sequence = 1
     previous_hash = GENESIS_HASH
     checked = 0
-    for entry in _iter_entries(head.last_sequence):
-        if entry.sequence != expected_sequence:
+    for entry in _stored_entries(head[0]):
+        sequence = entry.sequence
+        if sequence != expected_sequence:
             return VerificationResult(
                 checked,
                 ChainProblem(
-                    entry.sequence,
-                    f"entry #{entry.sequence} follows #{expected_sequence - 1}: "
+                    sequence,
+                    f"entry #{sequence} follows #{expected_sequence - 1}: "
                     f"entry #{expected_sequence} is missing or the log was reordered",
                 ),
             )
@@ -474,28 +582,62 @@ def verify_chain(progress: Any = None) -> VerificationResult:
             return VerificationResult(
                 checked,
                 ChainProblem(
-                    entry.sequence,
-                    f"entry #{entry.sequence} does not follow on from entry "
-                    f"#{entry.sequence - 1}: an entry was inserted, removed or reordered",
+                    sequence,
+                    f"entry #{sequence} does not follow on from entry "
+                    f"#{sequence - 1}: an entry was inserted, removed or reordered",
                 ),
             )
-        if not hmac.compare_digest(_entry_hash(entry, previous_hash), entry.entry_hash):
+        try:
+            expected_hash = _stored_hash(entry, previous_hash)
+        except (ValueError, TypeError):
             return VerificationResult(
                 checked,
-                ChainProblem(entry.sequence, f"entry #{entry.sequence} was altered"),
+                ChainProblem(
+                    sequence,
+                    f"entry #{sequence} was altered: a value in it no longer reads "
+                    "as the log wrote it",
+                ),
+            )
+        if not isinstance(entry.entry_hash, str) or not hmac.compare_digest(
+            expected_hash, entry.entry_hash
+        ):
+            return VerificationResult(
+                checked, ChainProblem(sequence, f"entry #{sequence} was altered")
+            )
+        anchor = anchors.get(sequence)
+        if anchor is not None and not hmac.compare_digest(anchor.entry_hash, entry.entry_hash):
+            return VerificationResult(
+                checked,
+                ChainProblem(
+                    sequence,
+                    f"entry #{sequence} is not the entry the checkpoint of "
+                    f"{anchor.taken_at} saw: the log was rewritten from there",
+                ),
             )
         previous_hash = entry.entry_hash
         expected_sequence += 1
         checked += 1
         if progress is not None:
             progress.update(1)
-    if (head.last_sequence, head.last_hash) != (checked, previous_hash):
+    if head != (checked, previous_hash):
         return VerificationResult(
             checked,
             ChainProblem(
                 checked + 1,
-                f"the log ends at #{checked} but was written up to #{head.last_sequence}: "
+                f"the log ends at #{checked} but was written up to #{head[0]}: "
                 "entries were removed from the end",
+            ),
+        )
+    beyond = [checkpoint for checkpoint in checkpoints if checkpoint.sequence > checked]
+    if beyond:
+        latest = max(beyond, key=lambda checkpoint: checkpoint.sequence)
+        return VerificationResult(
+            checked,
+            ChainProblem(
+                checked + 1,
+                f"the log ends at #{checked} but the checkpoint of {latest.taken_at} saw it "
+                f"reach #{latest.sequence}: entries were removed from the end and the head "
+                "rewritten",
             ),
         )
     return VerificationResult(checked, None)

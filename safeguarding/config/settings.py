@@ -22,6 +22,11 @@ DEBUG = env_bool("SAFEGUARDING_DEBUG", default=False) and not PRODUCTION
 SECRET_KEY = secret("SAFEGUARDING_SECRET_KEY")
 # Keys the audit chain's HMAC; kept apart from SECRET_KEY so that rotating one leaves the other.
 AUDIT_HMAC_KEY = secret("SAFEGUARDING_AUDIT_KEY")
+# Signed checkpoints of the audit head are appended here, outside the database, on every
+# worker pass (docs/operators/audit-log.md); empty to take none.
+AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "SAFEGUARDING_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl")
+)
 # Encrypts second-factor secrets; read here so that a missing key stops start-up, not the
 # first sign-in.
 FIELD_KEY = secret("SAFEGUARDING_FIELD_KEY")

@@ -5,6 +5,8 @@ from safeguarding.config.settings import *  # noqa: F403 - the settings, with th
 from safeguarding.config.settings import DATABASES
 
 AUDIT_ALLOW_PURGE = True
+# Each test database's log is new: tests that need checkpoints name a file of their own.
+AUDIT_CHECKPOINT_FILE = ""
 
 # Each test run gets its own PostgreSQL test database, so that runs in parallel (several
 # developers' checks on one server) never drop each other's database.

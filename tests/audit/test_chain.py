@@ -40,9 +40,12 @@ class TamperingAsDatabaseOwner:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER USER")
+                cursor.execute("ALTER TABLE audit_audithead DISABLE TRIGGER USER")
             else:
                 cursor.execute("DROP TRIGGER audit_entry_no_update")
                 cursor.execute("DROP TRIGGER audit_entry_no_delete")
+                cursor.execute("DROP TRIGGER audit_head_forward_only")
+                cursor.execute("DROP TRIGGER audit_head_no_delete")
         return self
 
     def execute(self, sql: str, params: list[object] | None = None) -> None:
@@ -53,11 +56,13 @@ class TamperingAsDatabaseOwner:
         from importlib import import_module
 
         triggers = import_module("safeguarding.audit.migrations.0002_append_only_triggers")
+        head = import_module("safeguarding.audit.migrations.0009_head_moves_forward_only")
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER USER")
+                cursor.execute("ALTER TABLE audit_audithead ENABLE TRIGGER USER")
             else:
-                for statement in triggers.SQLITE_FORWARD:
+                for statement in [*triggers.SQLITE_FORWARD, *head.SQLITE_FORWARD]:
                     cursor.execute(statement)
 
 
