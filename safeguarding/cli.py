@@ -300,14 +300,73 @@ def cmd_reset_second_factor(args: argparse.Namespace) -> int:
 
 def cmd_issue_token(args: argparse.Namespace) -> int:
     _django()
+    from django.core.exceptions import ValidationError
+
     from safeguarding.access.actions import issue_api_token
     from safeguarding.access.models import User
+    from safeguarding.access.roles import Role
 
     user = User.objects.filter(username=args.username.lower(), is_active=True).first()
     if user is None:
         print(f"No active user called '{args.username}'.", file=sys.stderr)
         return 1
-    print(issue_api_token(actor=None, user=user, name=args.name, days_valid=args.days))
+    if user.role != Role.SYSTEM_INTEGRATION:
+        # A token acts without a second factor: only an agency's system account may hold one.
+        print(
+            f"error: {user.username} is a person's account ({user.get_role_display()}). "
+            "Tokens are for agency system accounts: create one with "
+            "`safeguarding create-user NAME --role system-integration --agency CODE`.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        token = issue_api_token(actor=None, user=user, name=args.name, days_valid=args.days)
+    except ValidationError as error:
+        for message in error.messages:
+            print(f"error: {message}", file=sys.stderr)
+        return 2
+    print(token)
+    return 0
+
+
+def cmd_list_tokens(args: argparse.Namespace) -> int:
+    """The tokens of one account, with the id that `revoke-token` takes."""
+    _django()
+    from django.utils import timezone
+
+    from safeguarding.access.models import ApiToken, User
+
+    user = User.objects.filter(username=args.username.lower()).first()
+    if user is None:
+        print(f"error: no user called '{args.username}'", file=sys.stderr)
+        return 1
+    now = timezone.now()
+    tokens = ApiToken.objects.filter(user=user).order_by("created_at")
+    if not tokens:
+        print(f"{user.username} holds no tokens.")
+    for token in tokens:
+        if token.revoked_at is not None:
+            state = f"revoked {token.revoked_at:%Y-%m-%d}"
+        elif token.expires_at is None:
+            state = "NEVER EXPIRES: revoke it and issue one with --days"
+        elif token.expires_at <= now:
+            state = f"expired {token.expires_at:%Y-%m-%d}"
+        else:
+            state = f"works until {token.expires_at:%Y-%m-%d}"
+        used = f"last used {token.last_used_at:%Y-%m-%d}" if token.last_used_at else "never used"
+        print(f"{token.pk}\t{token.prefix}…\t{token.name}\t{state}\t{used}")
+    return 0
+
+
+def cmd_revoke_token(args: argparse.Namespace) -> int:
+    """Stop one token working at once; the account's other tokens go on working."""
+    _django()
+    from safeguarding.access.actions import revoke_api_token
+
+    if not revoke_api_token(actor=None, token_id=args.token_id):
+        print(f"error: no working token with id {args.token_id}", file=sys.stderr)
+        return 1
+    print(f"Token {args.token_id} revoked.")
     return 0
 
 
@@ -629,7 +688,13 @@ def build_parser() -> argparse.ArgumentParser:
     token = add("issue-token", cmd_issue_token, "Issue an API token for an agency system account.")
     token.add_argument("username")
     token.add_argument("--name", default="api token", help="what the token is for")
-    token.add_argument("--days", type=int, default=365, help="days until it expires (default 365)")
+    token.add_argument(
+        "--days", type=int, default=365, help="days until it expires, 1 to 730 (default 365)"
+    )
+    tokens = add("list-tokens", cmd_list_tokens, "List an account's API tokens and their ids.")
+    tokens.add_argument("username")
+    revoke = add("revoke-token", cmd_revoke_token, "Revoke one API token, by its id.")
+    revoke.add_argument("token_id", type=int, help="the id `list-tokens` shows")
 
     add(
         "inspection-actions-overdue",

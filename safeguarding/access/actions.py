@@ -26,6 +26,8 @@ from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
 
 API_TOKEN_PREFIX = "sgh_"
+# A token lives at most this long: a token that never expires is a key nobody remembers.
+API_TOKEN_MAX_DAYS = 730
 
 
 def _require_admin(actor: User | None) -> None:
@@ -171,10 +173,13 @@ def check_password_step(username: str, password: str) -> PasswordCheck:
             payload={"step": "password"},
         )
         return PasswordCheck(None)
+    # The password is hashed before anything else is decided, so that a locked account
+    # costs the same time as an unknown one and a wrong password: timing shows nothing.
+    password_matches = user.check_password(password)
     if user.is_locked():
         record(AuditVerb.SIGN_IN_FAILED, actor=user, payload={"step": "password", "locked": True})
         return PasswordCheck(None, locked=True)
-    if not user.check_password(password) or user.role == Role.SYSTEM_INTEGRATION:
+    if not password_matches or user.role == Role.SYSTEM_INTEGRATION:
         locked = register_failure(user, step="password")
         return PasswordCheck(None, locked=locked)
     return PasswordCheck(user)
@@ -287,11 +292,14 @@ def deactivate_user(*, actor: User | None, user: User) -> None:
         )
 
 
-def issue_api_token(
-    *, actor: User | None, user: User, name: str, days_valid: int | None = 365
-) -> str:
-    """Issue a bearer token for ``user``; returns the token, which is shown only once."""
+def issue_api_token(*, actor: User | None, user: User, name: str, days_valid: int = 365) -> str:
+    """Issue a bearer token for ``user``, valid for 1 to API_TOKEN_MAX_DAYS days; returns
+    the token, which is shown only once."""
     _require_admin(actor)
+    if isinstance(days_valid, bool) or not 1 <= days_valid <= API_TOKEN_MAX_DAYS:
+        raise ValidationError(
+            {"days_valid": [f"A token is valid for 1 to {API_TOKEN_MAX_DAYS} days"]}
+        )
     token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         api_token = ApiToken.objects.create(
@@ -299,7 +307,7 @@ def issue_api_token(
             name=name,
             prefix=token[:12],
             digest=hashlib.sha256(token.encode()).hexdigest(),
-            expires_at=timezone.now() + timedelta(days=days_valid) if days_valid else None,
+            expires_at=timezone.now() + timedelta(days=days_valid),
         )
         record(
             AuditVerb.API_TOKEN_ISSUED,
@@ -324,8 +332,9 @@ def user_for_api_token(token: str) -> User | None:
     return api_token.user
 
 
-def revoke_api_token(*, actor: User | None, token_id: int) -> None:
-    """Stop a token working at once (a system retired, or a token exposed)."""
+def revoke_api_token(*, actor: User | None, token_id: int) -> bool:
+    """Stop one token working at once (a system retired, or a token exposed); the account's
+    other tokens go on working. False if there is no such token still working."""
     _require_admin(actor)
     with transaction.atomic():
         revoked = ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).update(
@@ -338,6 +347,7 @@ def revoke_api_token(*, actor: User | None, token_id: int) -> None:
                 target_type=TargetType.API_TOKEN,
                 target_id=token_id,
             )
+    return bool(revoked)
 
 
 def set_designated_senior_manager(*, actor: User | None, agency: Agency, user: User) -> None:
