@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 
 from django.utils import timezone
 
 from safeguarding.chronology.entries import Entry
+from safeguarding.govuk.csvfiles import csv_writer
 from safeguarding.govuk.downloads import render_pdf
 from safeguarding.people.models import Person
 
 CSV_HEADER = ["date", "time", "source", "kind", "title", "detail", "significant", "analysis"]
 
 
-def _safe_cell(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def chronology_csv(entries: Sequence[Entry]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(CSV_HEADER)
     for entry in entries:
         local = timezone.localtime(entry.when)
@@ -30,12 +25,12 @@ def chronology_csv(entries: Sequence[Entry]) -> str:
             [
                 local.date().isoformat(),
                 local.strftime("%H:%M"),
-                _safe_cell(entry.source),
+                entry.source,
                 entry.kind,
-                _safe_cell(entry.title),
-                _safe_cell(entry.detail),
+                entry.title,
+                entry.detail,
                 "yes" if entry.significant else "no",
-                _safe_cell(entry.analysis),
+                entry.analysis,
             ]
         )
     return buffer.getvalue()

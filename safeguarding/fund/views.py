@@ -4,7 +4,6 @@ fund administrator, funds, rounds, scoring, awarding, payments and reports."""
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 from typing import Any
 
@@ -42,6 +41,7 @@ from safeguarding.fund.queries import (
     open_rounds,
     rounds_of,
 )
+from safeguarding.govuk.csvfiles import csv_writer
 from safeguarding.govuk.downloads import download
 
 
@@ -338,7 +338,7 @@ def reports(request: HttpRequest, fund_id: int) -> HttpResponse:
 
 def _csv(rows: list[list[object]], filename: str) -> HttpResponse:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    csv_writer(buffer).writerows(rows)
     return download(buffer.getvalue(), "text/csv; charset=utf-8", filename)
 
 

@@ -3,7 +3,6 @@ Every export is audited with the children it discloses."""
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +11,7 @@ from safeguarding.access.models import User
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import LegalBasis, TargetType
+from safeguarding.govuk.csvfiles import csv_writer
 from safeguarding.inspections.models import Inspection
 from safeguarding.inspections.queries import DataList, DataPack, data_pack
 
@@ -38,7 +38,7 @@ def _text(value: object) -> str:
 
 def list_to_csv(data_list: DataList) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")
     writer.writerow(data_list.columns)
     for row in data_list.rows:
         writer.writerow([_text(cell) for cell in row])

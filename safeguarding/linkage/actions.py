@@ -7,7 +7,6 @@ writes one audit entry."""
 
 from __future__ import annotations
 
-import csv
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from safeguarding.access.policy import may_see_person
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
+from safeguarding.govuk.csvfiles import csv_writer
 from safeguarding.linkage.components import DisjointSets
 from safeguarding.linkage.engine import (
     DEFAULT_AUTO_MATCH_PROBABILITY,
@@ -494,7 +494,7 @@ def export_resolution(*, actor: User | None, path: Path) -> int:
     codes = dict(Agency.objects.values_list("pk", "code"))
     rows = 0
     with transaction.atomic(), path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(EXPORT_COLUMNS)
         for agency_id, record_id, source, person_id in (
             ResolvedRecord.objects.order_by("pk")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
+
+from safeguarding.govuk.csvfiles import csv_writer
 
 CSV_COLUMNS = (
     "network_id",
@@ -34,7 +35,7 @@ def as_json(networks: list[dict[str, Any]]) -> str:
 def as_csv(networks: list[dict[str, Any]]) -> str:
     """One row for each piece of evidence of each link."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for network in networks:
         members = {member["key"]: member for member in network["members"]}

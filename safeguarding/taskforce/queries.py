@@ -6,7 +6,6 @@ police capacity are read here too, each for its own force only."""
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import uuid
@@ -25,6 +24,7 @@ from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.clocks.models import Clock
+from safeguarding.govuk.csvfiles import csv_writer
 from safeguarding.taskforce import measures as m
 from safeguarding.taskforce.models import (
     Figure,
@@ -446,7 +446,7 @@ def export_csv(user: User, kind: str, year: int) -> str:
 @functools.lru_cache(maxsize=8)
 def _export_text(kind: str, year: int, refreshed_at: str) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(EXPORT_HEADER)
     writer.writerows(_export_body(kind, year))
     return buffer.getvalue()
