@@ -292,24 +292,60 @@ def _events(inspection: Inspection, *types: str) -> QuerySet[PathwayEvent]:
 
 
 def _section_47(inspection: Inspection, today: date) -> DataList:
+    """One row per enquiry: it starts at the strategy discussion that decides it (as the
+    national figures count it, docs/users/figures.md), with the day its work was recorded
+    as started and the day it concluded, where recorded."""
     data_list = DataList(
         "section-47",
         "Section 47 enquiries",
-        "Strategy discussions that started a section 47 enquiry, and section 47 enquiries "
-        "started or concluded, in the period.",
-        [*PERSON_COLUMNS, "Event", "Date", "Outcome"],
+        "Section 47 enquiries started in the period (at the strategy discussion that decided "
+        "one), or concluded in it.",
+        [*PERSON_COLUMNS, "Strategy discussion", "Enquiry started", "Concluded"],
     )
-    events = _events(
-        inspection, EventType.STRATEGY_DISCUSSION, EventType.S47_STARTED, EventType.S47_CONCLUDED
-    ).filter(occurred_on__gte=inspection.data_from)
-    for event in events:
-        if event.event_type == EventType.STRATEGY_DISCUSSION and event.outcome != Outcome.S47:
+    events = list(
+        _events(
+            inspection,
+            EventType.STRATEGY_DISCUSSION,
+            EventType.S47_STARTED,
+            EventType.S47_CONCLUDED,
+        )
+    )
+    starts = [
+        e
+        for e in events
+        if e.event_type == EventType.STRATEGY_DISCUSSION and e.outcome == Outcome.S47
+    ]
+    for index, start in enumerate(starts):
+        # The enquiry's own events fall before the child's next enquiry.
+        following = [
+            s
+            for s in starts[index + 1 :]
+            if s.person_id == start.person_id and s.occurred_on >= start.occurred_on
+        ]
+        until = following[0].occurred_on if following else date.max
+
+        def first(event_type: str, start: PathwayEvent = start, until: date = until) -> date | None:
+            return next(
+                (
+                    e.occurred_on
+                    for e in events
+                    if e.event_type == event_type
+                    and e.person_id == start.person_id
+                    and start.occurred_on <= e.occurred_on < until
+                ),
+                None,
+            )
+
+        concluded = first(EventType.S47_CONCLUDED)
+        if start.occurred_on < inspection.data_from and (
+            concluded is None or concluded < inspection.data_from
+        ):
             continue
         _add(
             data_list,
-            event.person,
+            start.person,
             today,
-            [event.get_event_type_display(), event.occurred_on, event.get_outcome_display()],
+            [start.occurred_on, first(EventType.S47_STARTED), concluded],
         )
     return data_list
 

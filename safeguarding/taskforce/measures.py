@@ -7,15 +7,25 @@ from dataclasses import dataclass
 from datetime import date
 
 from safeguarding.clocks.rules import ClockType
+from safeguarding.mash.models import Decision
+
+AUTHORITY = "authority"
+FORCE = "force"
+BOTH = frozenset({AUTHORITY, FORCE})
 
 
 @dataclass(frozen=True)
 class Measure:
+    """One published count. Its written definition is in docs/users/figures.md, under the
+    same key; a test checks that every measure has one."""
+
     key: str
     label: str
     group: str
-    # Shown as a trend chart on an area's page.
+    # Shown as a trend chart on an area's page, and so published by month and quarter too.
     chart: bool = False
+    # The kinds of area that record it: a figure belongs to the agency that recorded it.
+    recorded_by: frozenset[str] = frozenset({AUTHORITY})
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,8 @@ DEADLINES = "Statutory deadlines"
 POLICE = "Police"
 SUPPORT = "Helpline and therapy"
 
+CONCERNS_RECORDED = "concerns-recorded"
+CONTACTS = "contacts"
 REFERRALS = "referrals"
 RE_REFERRALS = "re-referrals"
 EXPLOITATION = "exploitation"
@@ -61,7 +73,16 @@ def clock_on_time(clock_type: str) -> str:
     return f"{CLOCKS_ON_TIME}.{clock_type}"
 
 
+# The MASH decisions that accept a contact as a referral to children's social care.
+REFERRAL_DECISIONS = (
+    Decision.ASSESSMENT,
+    Decision.STRATEGY_DISCUSSION,
+    Decision.IMMEDIATE_PROTECTION,
+)
+
 MEASURES: list[Measure] = [
+    Measure(CONCERNS_RECORDED, "Concerns recorded", FRONT_DOOR, chart=True, recorded_by=BOTH),
+    Measure(CONTACTS, "Contacts received by the MASH", FRONT_DOOR, chart=True),
     Measure(REFERRALS, "Referrals", FRONT_DOOR, chart=True),
     Measure(RE_REFERRALS, "Re-referrals within 12 months", FRONT_DOOR, chart=True),
     Measure(EXPLOITATION, "Concerns flagged as sexual abuse or exploitation", FRONT_DOOR, True),
@@ -72,18 +93,29 @@ MEASURES: list[Measure] = [
     Measure(HELPLINE_REPORTS, "Helpline reports", SUPPORT, chart=True),
     Measure(THERAPY_REFERRALS, "Referrals for therapy", SUPPORT),
     Measure(THERAPY_BREACHES, "Waits for therapy longer than the limit", SUPPORT, chart=True),
-    Measure(NOTICES_ISSUED, "Child abduction warning notices issued", POLICE, chart=True),
-    Measure(NOTICES_BREACHED, "Warning notice breaches", POLICE),
-    Measure(SUSPECTS_IDENTIFIED, "Online abuse suspects identified", POLICE, chart=True),
-    Measure(SUSPECTS_ALLOCATED, "Online abuse suspects allocated to a force", POLICE),
-    Measure(SUSPECTS_ARRESTED, "Online abuse suspects arrested", POLICE),
-    Measure(SUSPECTS_CHARGED, "Online abuse suspects charged", POLICE, chart=True),
-    Measure(SUSPECTS_NFA, "Online abuse suspects with no further action", POLICE),
+]
+_POLICE_MEASURES = [
+    (NOTICES_ISSUED, "Child abduction warning notices issued", True),
+    (NOTICES_BREACHED, "Warning notice breaches", False),
+    (SUSPECTS_IDENTIFIED, "Online abuse suspects identified", True),
+    (SUSPECTS_ALLOCATED, "Online abuse suspects allocated to a force", False),
+    (SUSPECTS_ARRESTED, "Online abuse suspects arrested", False),
+    (SUSPECTS_CHARGED, "Online abuse suspects charged", True),
+    (SUSPECTS_NFA, "Online abuse suspects with no further action", False),
+]
+MEASURES += [
+    Measure(key, label, POLICE, chart=chart, recorded_by=frozenset({FORCE}))
+    for key, label, chart in _POLICE_MEASURES
 ]
 for _clock_type in ClockType:
     MEASURES += [
-        Measure(clock_due(_clock_type), f"{_clock_type.label}: due", DEADLINES),
-        Measure(clock_on_time(_clock_type), f"{_clock_type.label}: met on time", DEADLINES),
+        Measure(clock_due(_clock_type), f"{_clock_type.label}: due", DEADLINES, recorded_by=BOTH),
+        Measure(
+            clock_on_time(_clock_type),
+            f"{_clock_type.label}: met on time",
+            DEADLINES,
+            recorded_by=BOTH,
+        ),
     ]
 MEASURES_BY_KEY = {measure.key: measure for measure in MEASURES}
 
@@ -117,9 +149,11 @@ CLOCK_RATES: list[Rate] = [
 
 # The columns of the national table, for each kind of area.
 AUTHORITY_COLUMNS = [
+    CONTACTS,
     REFERRALS,
     "conversion",
     "re-referral-rate",
+    ASSESSMENTS,
     SECTION_47,
     PLANS,
     EXPLOITATION,
@@ -128,8 +162,7 @@ AUTHORITY_COLUMNS = [
     THERAPY_BREACHES,
 ]
 FORCE_COLUMNS = [
-    REFERRALS,
-    EXPLOITATION,
+    CONCERNS_RECORDED,
     NOTICES_ISSUED,
     NOTICES_BREACHED,
     SUSPECTS_IDENTIFIED,

@@ -25,6 +25,7 @@ from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.clocks.models import Clock
 from safeguarding.govuk.csvfiles import csv_writer
+from safeguarding.govuk.statistics import Table, display, protect
 from safeguarding.taskforce import measures as m
 from safeguarding.taskforce.models import (
     Figure,
@@ -36,14 +37,13 @@ from safeguarding.taskforce.models import (
     StatisticalNeighbour,
 )
 from safeguarding.taskforce.policy import records_pipeline, sees_force_capacity
-from safeguarding.taskforce.suppression import Table, display, protect
 
 AREA_KINDS = {"authority": AgencyKind.LOCAL_AUTHORITY, "force": AgencyKind.POLICE_FORCE}
 KIND_LABELS = {"authority": "Local authority", "force": "Police force"}
 # The groups of measures an area's page shows, by kind of area.
 GROUPS = {
     "authority": [m.FRONT_DOOR, m.SOCIAL_CARE, m.SUPPORT, m.DEADLINES],
-    "force": [m.FRONT_DOOR, m.SOCIAL_CARE, m.POLICE, m.SUPPORT, m.DEADLINES],
+    "force": [m.FRONT_DOOR, m.POLICE, m.DEADLINES],
 }
 RATES_BY_KEY = {rate.key: rate for rate in m.RATES + m.CLOCK_RATES}
 
@@ -274,7 +274,10 @@ def trend_points(
     points = []
     for year in sorted(years):
         months = m.months_of_year(year)
-        if by == PeriodKind.QUARTER:
+        if by == PeriodKind.YEAR:
+            cell = cells.get((area, PeriodKind.YEAR, months[0], measure), EMPTY)
+            points.append(Point(m.year_label(year), cell))
+        elif by == PeriodKind.QUARTER:
             for quarter in months[::3]:
                 cell = cells.get((area, PeriodKind.QUARTER, quarter, measure), EMPTY)
                 points.append(Point(m.quarter_label(quarter), cell))
@@ -289,6 +292,8 @@ def _trim_future(points: list[Point], today: date, by: str) -> list[Point]:
     """Drop the periods that have not started yet."""
     limit = m.month_label(today.replace(day=1))
     labels = [p.label for p in points]
+    if by == PeriodKind.YEAR:
+        return points
     if by == PeriodKind.MONTH and limit in labels:
         return points[: labels.index(limit) + 1]
     quarter = m.quarter_label(m.quarter_start(today.replace(day=1)))
@@ -316,7 +321,7 @@ def area_page(user: User, code: str, year: int, by: str, years: list[int]) -> Ar
     groups = GROUPS[kind]
     sections = {group: Section(group) for group in groups}
     for measure in m.MEASURES:
-        if measure.group not in sections:
+        if measure.group not in sections or kind not in measure.recorded_by:
             continue
         mine = at.get((area.pk, PeriodKind.YEAR, start, measure.key), EMPTY)
         england = at.get((None, PeriodKind.YEAR, start, measure.key), EMPTY)
@@ -332,7 +337,7 @@ def area_page(user: User, code: str, year: int, by: str, years: list[int]) -> Ar
         )
     for rate in m.RATES + m.CLOCK_RATES:
         group = m.DEADLINES if rate in m.CLOCK_RATES else m.MEASURES_BY_KEY[rate.numerator].group
-        if group not in sections:
+        if group not in sections or kind not in m.MEASURES_BY_KEY[rate.denominator].recorded_by:
             continue
         cells = [
             at.get((who, PeriodKind.YEAR, start, key), EMPTY)
@@ -353,7 +358,9 @@ def area_page(user: User, code: str, year: int, by: str, years: list[int]) -> Ar
             )
         )
     chart_keys = [
-        measure.key for measure in m.MEASURES if measure.chart and measure.group in sections
+        measure.key
+        for measure in m.MEASURES
+        if measure.chart and measure.group in sections and kind in measure.recorded_by
     ]
     series = _cells(
         Figure.objects.filter(area=area, period_kind=by, measure__in=chart_keys, year__in=years)
@@ -397,6 +404,12 @@ def measure_page(
     if measure is None:
         raise Http404
     start = m.year_start(year)
+    if kind not in measure.recorded_by:
+        # The areas that record it: a force records no referrals, an authority no suspects.
+        kind = sorted(measure.recorded_by)[0]
+    if not measure.chart:
+        # Published by financial year only (see refresh._publish_measure).
+        by = PeriodKind.YEAR
     national = _cells(
         Figure.objects.filter(area__isnull=True, period_kind=by, measure=key, year__in=years)
     )
@@ -647,6 +660,14 @@ def force_capacity(user: User) -> ForceCapacity:
     return ForceCapacity(user.agency, rows, team_rows, unallocated, total)
 
 
+def _ratio(cases: int, officers: int, cases_text: str, officers_text: str) -> str:
+    """Cases per officer, only when both counts are shown: a ratio beside a suppressed
+    count would give it away (10 cases at 5.0 a head is 2 officers)."""
+    if cases_text != f"{cases:,}" or officers_text != f"{officers:,}":
+        return "not shown"
+    return f"{cases / officers:.1f}" if officers else "no officers"
+
+
 @dataclass(frozen=True)
 class CapacityRow:
     name: str
@@ -722,13 +743,7 @@ def national_capacity(user: User) -> tuple[list[CapacityRow], CapacityRow]:
     rows = []
     for index, force in enumerate(forces):
         count, open_cases = columns[0][index], columns[1][index]
-        ratio = (
-            f"{open_cases / count:.1f}"
-            if count
-            and shown_columns[0][index] == f"{count:,}"
-            and shown_columns[1][index] == f"{open_cases:,}"
-            else "not shown"
-        )
+        ratio = _ratio(open_cases, count, shown_columns[1][index], shown_columns[0][index])
         rows.append(
             CapacityRow(
                 force.name,
@@ -746,7 +761,7 @@ def national_capacity(user: User) -> tuple[list[CapacityRow], CapacityRow]:
         shown_columns[0][-1],
         shown_columns[1][-1],
         shown_columns[2][-1],
-        f"{all_cases / all_officers:.1f}" if all_officers else "no officers",
+        _ratio(all_cases, all_officers, shown_columns[1][-1], shown_columns[0][-1]),
     )
     record(
         AuditVerb.CAPACITY_VIEWED,

@@ -29,22 +29,23 @@ from django.utils import timezone
 
 from safeguarding.access.models import Agency, AgencyKind
 from safeguarding.clocks.models import Clock
+from safeguarding.clocks.rules import ClockType
 from safeguarding.concerns.models import EXPLOITATION_CATEGORIES, Concern, ConcernPerson, PersonRole
+from safeguarding.govuk.statistics import Table, protect
 from safeguarding.helpline.models import Report
+from safeguarding.mash.models import Contact
 from safeguarding.networks.models import NetworkAlert
 from safeguarding.pathway.events import EventType, Outcome
 from safeguarding.pathway.models import PathwayEvent
 from safeguarding.taskforce import measures as m
 from safeguarding.taskforce.models import (
     Figure,
-    ForceArea,
     MonthlyCount,
     OnlineAbuseSuspect,
     PeriodKind,
     RefreshState,
     Shown,
 )
-from safeguarding.taskforce.suppression import Table, protect
 from safeguarding.therapy.models import TherapyReferral
 from safeguarding.therapy.queries import breached
 from safeguarding.warningnotices.models import NoticeBreach, WarningNotice
@@ -101,50 +102,62 @@ def _grouped(
 
 
 def _concern_counts(since: date | None) -> Iterator[tuple[int, date, str, int]]:
+    """Concerns by the agency that recorded them; contacts, referrals and what follows from
+    them by the local authority whose MASH received them (docs/users/figures.md)."""
     concerns = Concern.objects.all()
+    contacts = Contact.objects.all()
     if since:
         concerns = concerns.filter(recorded_at__gte=_start_of(since))
-    yield from _grouped(concerns, "local_authority_id", "recorded_at", m.REFERRALS)
+        contacts = contacts.filter(received_at__gte=_start_of(since))
+    yield from _grouped(concerns, "agency_id", "recorded_at", m.CONCERNS_RECORDED)
+    yield from _grouped(contacts, "authority_id", "received_at", m.CONTACTS)
+    referrals = Contact.objects.filter(decision__in=m.REFERRAL_DECISIONS)
+    if since:
+        referrals = referrals.filter(decided_at__gte=_start_of(since))
+    yield from _grouped(referrals, "authority_id", "decided_at", m.REFERRALS)
     yield from _grouped(
-        concerns.filter(category__in=EXPLOITATION_CATEGORIES),
-        "local_authority_id",
-        "recorded_at",
+        referrals.filter(concern__category__in=EXPLOITATION_CATEGORIES),
+        "authority_id",
+        "decided_at",
         m.EXPLOITATION,
     )
     # A re-referral: a child named in the referral was named as a child in another referral
-    # to the same authority in the 12 months before it.
+    # to the same authority decided in the 12 months before it.
     earlier = ConcernPerson.objects.filter(
         role=PersonRole.CHILD,
         person_id=OuterRef("person_id"),
-        concern__local_authority_id=OuterRef("concern__local_authority_id"),
-        concern__recorded_at__lt=OuterRef("concern__recorded_at"),
-        concern__recorded_at__gte=OuterRef("concern__recorded_at")
+        concern__contact__authority_id=OuterRef("concern__contact__authority_id"),
+        concern__contact__decision__in=m.REFERRAL_DECISIONS,
+        concern__contact__decided_at__lt=OuterRef("concern__contact__decided_at"),
+        concern__contact__decided_at__gte=OuterRef("concern__contact__decided_at")
         - timedelta(days=RE_REFERRAL_DAYS),
     )
-    children = ConcernPerson.objects.filter(role=PersonRole.CHILD)
+    children = ConcernPerson.objects.filter(
+        role=PersonRole.CHILD, concern__contact__decision__in=m.REFERRAL_DECISIONS
+    )
     if since:
-        children = children.filter(concern__recorded_at__gte=_start_of(since))
+        children = children.filter(concern__contact__decided_at__gte=_start_of(since))
     re_referred = children.filter(Exists(earlier)).values("concern_id")
     yield from _grouped(
-        Concern.objects.filter(pk__in=re_referred),
-        "local_authority_id",
-        "recorded_at",
-        m.RE_REFERRALS,
+        referrals.filter(concern_id__in=re_referred), "authority_id", "decided_at", m.RE_REFERRALS
     )
 
 
 def _pathway_counts(since: date | None) -> Iterator[tuple[int, date, str, int]]:
+    # An assessment starts when the MASH decides a referral needs one: its 45-working-day
+    # clock starts, counted from the day the contact was received.
+    assessments = Clock.objects.filter(clock_type=ClockType.ASSESSMENT)
     events = PathwayEvent.objects.all()
     if since:
+        assessments = assessments.filter(started_on__gte=since)
         events = events.filter(occurred_on__gte=since)
+    yield from _grouped(assessments, "authority_id", "started_on", m.ASSESSMENTS)
+    # A section 47 enquiry starts at the strategy discussion that decides it.
     yield from _grouped(
-        events.filter(event_type=EventType.ASSESSMENT_STARTED),
+        events.filter(event_type=EventType.STRATEGY_DISCUSSION, outcome=Outcome.S47),
         "authority_id",
         "occurred_on",
-        m.ASSESSMENTS,
-    )
-    yield from _grouped(
-        events.filter(event_type=EventType.S47_STARTED), "authority_id", "occurred_on", m.SECTION_47
+        m.SECTION_47,
     )
     yield from _grouped(
         events.filter(event_type=EventType.INITIAL_CONFERENCE, outcome=Outcome.PLAN),
@@ -251,21 +264,13 @@ def count_months(since: date | None, today: date) -> dict[Key, int]:
 class Areas:
     authorities: list[int]
     forces: list[int]
-    # Authority -> the force whose area takes it in.
-    force_of: dict[int, int]
 
 
 def areas() -> Areas:
     kinds = dict(Agency.objects.values_list("id", "kind"))
     authorities = sorted(a for a, kind in kinds.items() if kind == AgencyKind.LOCAL_AUTHORITY)
     forces = sorted(a for a, kind in kinds.items() if kind == AgencyKind.POLICE_FORCE)
-    force_of: dict[int, int] = {}
-    for force, home in Agency.objects.filter(
-        kind=AgencyKind.POLICE_FORCE, home_authority__isnull=False
-    ).values_list("id", "home_authority_id"):
-        force_of.setdefault(home, force)
-    force_of.update(dict(ForceArea.objects.values_list("authority_id", "force_id")))
-    return Areas(authorities, forces, {a: f for a, f in force_of.items() if a in authorities})
+    return Areas(authorities, forces)
 
 
 def _periods(year: int) -> tuple[list[date], list[date]]:
@@ -324,14 +329,17 @@ def _publish_measure(
     months: list[date],
     quarters: list[date],
 ) -> list[FigureRow]:
+    """Every figure of one measure for one year: each area's own count (a figure belongs
+    to the agency that recorded it, never to another area's total), and England's, which
+    also counts the agencies that are not areas (schools, NHS bodies...). Months and
+    quarters are published only for the measures charted by period: a count published by
+    month and by year can need its yearly total hidden to protect the months, and a
+    measure nobody reads by month should not lose its yearly figure to them."""
     table = Table()
-    authority_set = set(where.authorities)
-    force_set = set(where.forces)
-    members: dict[int, list[int]] = defaultdict(list)
-    for authority, force in where.force_of.items():
-        members[force].append(authority)
-    unmapped = [a for a in where.authorities if a not in where.force_of]
-    others = [a for a in raw if a not in authority_set and a not in force_set]
+    by_period = m.MEASURES_BY_KEY[measure].chart
+    published_areas = [*where.authorities, *where.forces]
+    area_set = set(published_areas)
+    others = [a for a in raw if a not in area_set]
 
     def monthly(agencies: Iterable[int]) -> dict[date, int]:
         return {
@@ -340,11 +348,8 @@ def _publish_measure(
 
     # Every series: its monthly values and whether it is published. None is England.
     series: dict[tuple[str, int | None], tuple[dict[date, int], bool]] = {}
-    for authority in where.authorities:
-        series[("area", authority)] = (monthly([authority]), True)
-    for force in where.forces:
-        series[("own", force)] = (monthly([force]), False)
-        series[("area", force)] = (monthly([force, *members[force]]), True)
+    for area in published_areas:
+        series[("area", area)] = (monthly([area]), True)
     series[("other", None)] = (monthly(others), False)
     series[("area", None)] = (monthly(raw), True)
 
@@ -352,48 +357,36 @@ def _publish_measure(
     # Cells: (series, period kind, period start) -> index.
     cell: dict[tuple[tuple[str, int | None], str, date], int] = {}
     for key, (values, published) in series.items():
+        year_cell = cell[(key, PeriodKind.YEAR, months[0])] = table.add(
+            sum(values.values()), published=published
+        )
+        if not by_period:
+            continue
         for month in months:
             cell[(key, PeriodKind.MONTH, month)] = table.add(values[month], published=published)
         for quarter in quarters:
             total = sum(values[month] for month in in_quarter[quarter])
             cell[(key, PeriodKind.QUARTER, quarter)] = table.add(total, published=published)
-        cell[(key, PeriodKind.YEAR, months[0])] = table.add(
-            sum(values.values()), published=published
-        )
         if published:
-            year_cell = cell[(key, PeriodKind.YEAR, months[0])]
             table.add_sum(year_cell, [cell[(key, PeriodKind.QUARTER, q)] for q in quarters])
             for quarter in quarters:
                 table.add_sum(
                     cell[(key, PeriodKind.QUARTER, quarter)],
                     [cell[(key, PeriodKind.MONTH, month)] for month in in_quarter[quarter]],
                 )
-    periods: list[tuple[str, date]] = [(str(PeriodKind.MONTH), p) for p in months] + [
-        (PeriodKind.QUARTER, q) for q in quarters
-    ]
-    periods += [(PeriodKind.YEAR, months[0])]
+    periods: list[tuple[str, date]] = [(PeriodKind.YEAR, months[0])]
+    if by_period:
+        periods += [(str(PeriodKind.MONTH), p) for p in months]
+        periods += [(PeriodKind.QUARTER, q) for q in quarters]
     for period_kind, start in periods:
 
         def at(key: tuple[str, int | None], kind: str = period_kind, start: date = start) -> int:
             return cell[(key, kind, start)]
 
-        england = at(("area", None))
-        other = at(("other", None))
         table.add_sum(
-            england,
-            [at(("area", a)) for a in where.authorities]
-            + [at(("own", f)) for f in where.forces]
-            + [other],
+            at(("area", None)),
+            [at(("area", a)) for a in published_areas] + [at(("other", None))],
         )
-        table.add_sum(
-            england,
-            [at(("area", f)) for f in where.forces] + [at(("area", a)) for a in unmapped] + [other],
-        )
-        for force in where.forces:
-            table.add_sum(
-                at(("area", force)),
-                [at(("own", force))] + [at(("area", a)) for a in members[force]],
-            )
     shown = protect(table)
     figures: list[FigureRow] = []
     for (key, kind, start), index in cell.items():

@@ -217,7 +217,8 @@ def test_the_data_pack_lists_each_child_by_stage(
     assert _names(pack, "early-help") == ["Ben"]
     assert _names(pack, "referrals") == ["Ava"]
     assert _names(pack, "assessments") == ["Ava"]
-    assert _names(pack, "section-47") == ["Ava", "Ava"]  # the strategy discussion and the s47
+    # One row for the enquiry: its strategy discussion, and the day its work started.
+    assert _names(pack, "section-47") == ["Ava"]
     assert _names(pack, "child-protection-plans") == ["Ava"]
     assert _names(pack, "looked-after") == ["Dee"]
     assert _names(pack, "care-leavers") == ["Eve"]

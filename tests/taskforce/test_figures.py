@@ -29,21 +29,29 @@ def test_year_counts_match_the_hand_count(picture: Picture):
     refresh(full=True)
     area = picture.area
     council, other = area.council, area.other_council
+    assert figure(council, m.CONTACTS)[0] == 8
     assert figure(council, m.REFERRALS)[0] == 7
     assert figure(other, m.REFERRALS)[0] == 8
     assert figure(None, m.REFERRALS)[0] == 7 + 8 + 9
     assert figure(council, m.RE_REFERRALS) == (2, Shown.SMALL)
     assert figure(council, m.EXPLOITATION) == (1, Shown.SMALL)
-    assert figure(council, m.ASSESSMENTS) == (6, Shown.SHOWN)
+    assert figure(council, m.ASSESSMENTS) == (5, Shown.SHOWN)
     assert figure(council, m.SECTION_47) == (2, Shown.SMALL)
     assert figure(council, m.PLANS) == (1, Shown.SMALL)
-    assert figure(council, m.clock_due("strategy-discussion"))[0] == 2
+    assert figure(council, m.clock_due("strategy-discussion"))[0] == 4
     assert figure(council, m.clock_on_time("strategy-discussion"))[0] == 1
-    # A force counts the authorities in its area, and what it records itself.
-    assert figure(area.police, m.REFERRALS)[0] == 7
-    assert figure(area.other_police, m.REFERRALS)[0] == 8
+    # Concerns count for the agency that recorded them: the council's practitioner
+    # recorded Testshire's 8 in the year, Otherton's MASH its 8.
+    assert figure(council, m.CONCERNS_RECORDED)[0] == 8
+    assert figure(other, m.CONCERNS_RECORDED)[0] == 8
+    # A force's figures are what it records, never an authority's referrals.
+    assert figure(area.police, m.REFERRALS)[0] == 0
+    assert figure(area.police, m.CONCERNS_RECORDED)[0] == 0
     assert figure(area.police, m.SUSPECTS_IDENTIFIED) == (6, Shown.SHOWN)
+    # Not charted, so published by year only: the months cannot cost the year its figure.
     assert figure(area.police, m.SUSPECTS_ARRESTED) == (4, Shown.SMALL)
+    assert figure(None, m.SUSPECTS_ARRESTED) == (4, Shown.SMALL)
+    assert not Figure.objects.filter(measure=m.SUSPECTS_ARRESTED, period_kind="month").exists()
     assert figure(area.police, m.SUSPECTS_CHARGED) == (2, Shown.SMALL)
     assert figure(council, m.SUSPECTS_IDENTIFIED)[0] == 0
 
@@ -67,7 +75,7 @@ def test_england_totals_with_a_small_area_hide_a_second_area(picture: Picture):
     small; every cell that adds to it stays hidden."""
     refresh(full=True)
     assert figure(None, m.EXPLOITATION) == (1, Shown.SMALL)
-    assert figure(picture.area.police, m.EXPLOITATION) == (1, Shown.SMALL)
+    assert figure(picture.area.council, m.EXPLOITATION) == (1, Shown.SMALL)
 
 
 def test_an_incremental_refresh_republishes_recent_years_only(picture: Picture):

@@ -70,11 +70,11 @@ def test_the_national_table_shows_hand_counted_figures(refreshed: Picture, clien
     body = _body(client_for(refreshed.area.taskforce_analyst).get("/taskforce/?year=2025"))
     # England: 7 + 8 + 9 referrals.
     assert ">24<" in body
-    # Testshire: 7 referrals, 6 assessments (86%), 2 re-referrals (fewer than 5, so the
-    # rate is not shown either).
+    # Testshire: 8 contacts, 7 of them referrals, 5 assessments (71%), 2 re-referrals
+    # (fewer than 5, so the rate is not shown either).
     row = body[body.index("Testshire Council") :].split("</tr>")[0]
     cells = [c.split("<")[0] for c in row.split('govuk-table__cell--numeric">')[1:]]
-    assert cells[:3] == ["7", "86%", "not shown"]
+    assert cells[:4] == ["8", "7", "71%", "not shown"]
     assert "fewer than 5" in cells
 
 
@@ -170,9 +170,13 @@ def test_the_csv_follows_each_refresh_and_every_export_is_audited(refreshed: Pic
     url = "/taskforce/export.csv?kind=authority&year=2025"
 
     def referrals_in_the_year() -> str:
+        """Concerns recorded in England: the school's new concern counts at once, where a
+        referral would wait for the MASH's decision."""
         rows = csv.reader(io.StringIO(_body(client.get(url))))
         return next(
-            r[7] for r in rows if r[0] == "ENGLAND" and r[3] == "year" and r[5] == "referrals"
+            r[7]
+            for r in rows
+            if r[0] == "ENGLAND" and r[3] == "year" and r[5] == "concerns-recorded"
         )
 
     before = referrals_in_the_year()

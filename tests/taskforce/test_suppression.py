@@ -7,8 +7,8 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from safeguarding.govuk.statistics import Table, display, protect
 from safeguarding.taskforce.models import Shown
-from safeguarding.taskforce.suppression import Table, display, protect
 
 
 def _table(parts: list[int]) -> tuple[Table, list[int], int]:
