@@ -28,6 +28,7 @@ from safeguarding.concerns.models import Concern, ConcernCategory, PersonRole
 from safeguarding.people.actions import PersonDetails
 from safeguarding.people.identifiers import IdentifierScheme
 from safeguarding.people.models import Person, PersonKind, PersonName, Sex
+from safeguarding.people.names import hidden_character
 from safeguarding.people.queries import SearchResult
 
 # Line breaks and tabs are allowed only in free text.
@@ -54,6 +55,16 @@ def _check_text(value: str, allowed_controls: frozenset[str]) -> str:
 
 
 def _single_line(value: str) -> str:
+    # Names, identifiers and references: nothing a reader would not see (direction
+    # overrides, zero-width characters), as people.names defines it for every entry point.
+    hidden = hidden_character(value)
+    if hidden is not None:
+        raise PydanticCustomError(
+            "text_hidden_character",
+            "Text must not contain invisible characters such as direction marks or "
+            "zero-width spaces ({hidden})",
+            {"hidden": hidden},
+        )
     return _check_text(value, frozenset())
 
 

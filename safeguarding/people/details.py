@@ -18,7 +18,7 @@ from safeguarding.people.identifiers import (
     normalise_vehicle_registration,
 )
 from safeguarding.people.models import Person, PersonKind, Sex
-from safeguarding.people.names import phonetic_keys
+from safeguarding.people.names import hidden_character, phonetic_keys
 
 # Identifiers that mean something only within the agency that issued them.
 AGENCY_REFERENCE_SCHEMES = (IdentifierScheme.POLICE_REFERENCE, IdentifierScheme.AGENCY_LOCAL)
@@ -50,6 +50,12 @@ class PersonDetails:
             errors.setdefault("name", []).append("Enter a given name or a family name")
         if len(self.given_name) > 100 or len(self.family_name) > 100:
             errors.setdefault("name", []).append("Names must be 100 characters or fewer")
+        names = [self.given_name, self.family_name, *(name for _, name in self.other_names)]
+        if any(hidden_character(name) for name in names):
+            errors.setdefault("name", []).append(
+                "Names must not contain invisible characters, such as direction marks or "
+                "zero-width spaces"
+            )
         if self.kind not in _KINDS:
             errors.setdefault("kind", []).append("Choose whether the person is a child or adult")
         if self.sex not in _SEXES:

@@ -7,6 +7,30 @@ import unicodedata
 
 import jellyfish
 
+# The zero-width joiner and non-joiner spell words in Persian and Indic scripts, so they are
+# taken between two letters that are not ASCII, and refused elsewhere.
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def hidden_character(text: str) -> str | None:
+    """The first character of ``text`` that a reader would not see (as U+XXXX), if any."""
+    for index, character in enumerate(text):
+        if character in _JOINERS:
+            before = text[index - 1] if index else ""
+            after = text[index + 1] if index + 1 < len(text) else ""
+            if all(
+                neighbour and not neighbour.isascii() and unicodedata.category(neighbour)[0] in "LM"
+                for neighbour in (before, after)
+            ):
+                continue
+            return f"U+{ord(character):04X}"
+        # Format characters change how a name looks or reads without being seen:
+        # bidirectional embeddings, overrides and isolates (a name shown reversed),
+        # direction marks, zero-width spaces, word joiners and the byte order mark.
+        if unicodedata.category(character) == "Cf":
+            return f"U+{ord(character):04X}"
+    return None
+
 
 def fold(name: str) -> str:
     """Lower-case ASCII letters and spaces only: 'Zoë O'Brien-Smith' -> 'zoe obrien smith'."""
