@@ -27,7 +27,13 @@ class PassResult:
 def _helpline_clocks(today: date) -> int:
     from safeguarding.helpline.actions import start_pending_clocks
 
-    return start_pending_clocks(actor=None)
+    return start_pending_clocks(actor=None, today=today)
+
+
+def _helpline_quarantine(today: date) -> int:
+    from safeguarding.helpline.actions import purge_quarantine
+
+    return purge_quarantine(today=today)
 
 
 def _missed_reporting_deadlines(today: date) -> int:
@@ -91,6 +97,7 @@ def _clock_reminders_and_escalations(today: date) -> tuple[int, int]:
 # (name printed, job), run in this order.
 JOBS: list[tuple[str, Callable[[date], int]]] = [
     ("helpline report(s) taken in", _helpline_clocks),
+    ("quarantined helpline report(s) purged", _helpline_quarantine),
     ("missed duty-to-report deadline(s)", _missed_reporting_deadlines),
     ("warning notice(s) expired", _expired_warning_notices),
     ("network alert(s) raised", _networks),

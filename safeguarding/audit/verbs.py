@@ -26,6 +26,7 @@ class AuditVerb(models.TextChoices):
     CONCERN_UPDATED = "concern-updated", "Concern updated"
     CONCERN_VIEWED = "concern-viewed", "Concern viewed"
     CONCERNS_LISTED = "concerns-listed", "Concerns listed"
+    WORK_LIST_VIEWED = "work-list-viewed", "Own work list viewed"
     CASE_ROLE_ASSIGNED = "case-role-assigned", "Case role assigned"
     CASE_ROLE_ENDED = "case-role-ended", "Case role ended"
     BREAK_GLASS_SEARCHED = "break-glass-searched", "Break-glass search"
@@ -98,6 +99,13 @@ class AuditVerb(models.TextChoices):
         "helpline-original-opened",
         "Helpline attachment's sealed original opened",
     )
+    HELPLINE_QUARANTINE_PURGED = "helpline-quarantine-purged", "Helpline quarantine purged"
+    HELPLINE_REPORT_CLOSED = "helpline-report-closed", "Helpline report closed"
+    HELPLINE_REPORT_REOPENED = "helpline-report-reopened", "Helpline report reopened"
+    HELPLINE_REPORTS_SHREDDED = "helpline-reports-shredded", "Closed helpline reports deleted"
+    HELPLINE_EXCLUSION_PROPOSED = "helpline-exclusion-proposed", "Helpline conflict declared"
+    HELPLINE_EXCLUSION_CONFIRMED = "helpline-exclusion-confirmed", "Helpline exclusion confirmed"
+    HELPLINE_EXCLUSION_UNDONE = "helpline-exclusion-undone", "Helpline exclusion undone"
     # Linkage and networks
     LINKAGE_RUN = "linkage-run", "Records linked across agencies"
     LINKAGE_EXPORTED = "linkage-exported", "Linkage results exported"

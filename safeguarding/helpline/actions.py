@@ -15,7 +15,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from cryptography.fernet import Fernet
 from django.conf import settings
@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from safeguarding.access.actions import register_failure
 from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import Agency, User
 from safeguarding.access.roles import ADMIN_ROLES, Role
@@ -48,15 +49,25 @@ from safeguarding.helpline.models import (
     StaffKey,
     Status,
 )
-from safeguarding.helpline.queries import can_see, is_assigned, is_helpline_staff
-from safeguarding.notifications.actions import notify_users
+from safeguarding.helpline.queries import (
+    can_see,
+    is_assigned,
+    is_helpline_staff,
+    referral_readers,
+)
+from safeguarding.notifications.actions import Message as Notice
+from safeguarding.notifications.actions import notify_each, notify_users
 
 EXTENDED_FEEDBACK_LIMIT = Limit(6, Unit.MONTHS)
+# Suspected spam nobody released is deleted after this many days (docs/users/helpline.md).
+QUARANTINE_DAYS = 30
 REASON_MIN_LENGTH = 10
 AUTOMATIC_ACKNOWLEDGEMENT = (
     "Thank you for your report. It has been received by the helpline and only the "
     "caseworkers looking at it can read it. A caseworker will reply within 7 days."
 )
+# The field name an urgent alert's referral records as shared: the caseworker's summary.
+URGENT_FIELD = "urgent_summary"
 # Fields of a report that can be chosen for a routed referral, with their labels.
 SHAREABLE_FIELDS = {
     "what_happened": "What happened",
@@ -271,15 +282,17 @@ def _make_report(
             known_as=details.known_as,
             area=details.area,
             receipt_tag=receipts.tag(receipt),
-            receipt_hash=receipts.hash_receipt(receipt),
             receipt_salt=salt,
             status=Status.QUARANTINED if details.suspected_spam else Status.NEW,
             channel=details.channel,
             submission_digest=digest,
         )
         context = report.id.bytes
+        # One Argon2id computation gives both the receipt's verifier and its wrapping key.
+        secret = receipts.secret(receipt, salt)
+        report.receipt_hash = receipts.verifier(secret)
         report.receipt_wrapped_key = crypto.encrypt(
-            receipts.wrapping_key(receipt, salt), key, context=context
+            receipts.wrapping_from(secret), key, context=context
         )
         recovery = RecoveryKey.objects.filter(helpline=helpline).first()
         report.recovery_wrapped_key = (
@@ -288,7 +301,13 @@ def _make_report(
         report.content = crypto.encrypt(key, json.dumps(content).encode(), context=context)
         report.save()
         report.named_agencies.set(details.named_agencies)
-        _store_attachments(OpenReport(report=report, key=key), details.attachments, message=None)
+        if not details.suspected_spam:
+            # A suspect report keeps its words for a person to look at, not its files: what
+            # an anonymous flood can make the service store stays small (see also
+            # purge_quarantine).
+            _store_attachments(
+                OpenReport(report=report, key=key), details.attachments, message=None
+            )
         # The automatic acknowledgement, waiting for the reporter when they come back.
         _add_message(
             OpenReport(report=report, key=key),
@@ -319,8 +338,8 @@ def open_with_receipt(receipt_text: str) -> OpenReport | None:
     if not candidates:
         receipts.burn_time(receipt)
     for report in candidates:
-        if receipts.matches(receipt, report.receipt_hash):
-            wrapping = receipts.wrapping_key(receipt, bytes(report.receipt_salt))
+        wrapping = receipts.opens(receipt, report.receipt_hash, bytes(report.receipt_salt))
+        if wrapping is not None:
             key = crypto.decrypt(
                 wrapping, bytes(report.receipt_wrapped_key), context=report.id.bytes
             )
@@ -409,7 +428,14 @@ def unlock_staff_key(*, actor: User, password: str) -> bytes:
     Reports already received are shared with a newcomer by an assigned colleague."""
     if not is_helpline_staff(actor):
         raise PermissionDenied
+    # Wrong passwords count towards the same lock-out as sign-in: otherwise this page would
+    # test guesses at a signed-in colleague's password without limit.
+    if actor.is_locked():
+        raise ValidationError(
+            {"password": ["Your account is locked after too many wrong passwords. Try later"]}
+        )
     if not actor.check_password(password):
+        register_failure(actor, step="helpline-unlock")
         raise ValidationError({"password": ["Enter your correct password"]})
     with transaction.atomic():
         staff_key = StaffKey.objects.select_for_update().filter(user=actor).first()
@@ -539,14 +565,17 @@ def withdraw_leavers_keys(*, actor: User | None) -> int:
 # Clocks and triage ------------------------------------------------------------------------
 
 
-def start_pending_clocks(*, actor: User | None) -> int:
-    """Take newly received reports into the audit log and start their clocks (7 days for a
-    human acknowledgement, 3 months for feedback), counted from the day received. The same
-    batch withdraws the keys of staff who have left (withdraw_leavers_keys)."""
+def start_pending_clocks(*, actor: User | None, today: date | None = None) -> int:
+    """Take reports received on earlier days into the audit log and start their clocks (7
+    days for a human acknowledgement, 3 months for feedback), counted from the day
+    received. A report is never taken in on the day it arrives, so the entry that names it
+    says no more than its day, whenever in the day the batch runs. The same batch withdraws
+    the keys of staff who have left (withdraw_leavers_keys)."""
+    today = today or timezone.localdate()
     with transaction.atomic():
         pending = list(
             Report.objects.select_for_update()
-            .filter(clocks_started=False)
+            .filter(clocks_started=False, received_on__lt=today)
             .exclude(status=Status.QUARANTINED)
             .select_related("helpline")
         )
@@ -563,6 +592,7 @@ def start_pending_clocks(*, actor: User | None) -> int:
                     accountable=None,
                     actor=actor,
                 )
+            _catch_up_clocks(report, actor=actor)
         withdraw_leavers_keys(actor=actor)
         if pending:
             Report.objects.filter(pk__in=[r.pk for r in pending]).update(clocks_started=True)
@@ -572,6 +602,45 @@ def start_pending_clocks(*, actor: User | None) -> int:
                 payload={"reports": [str(r.pk) for r in pending]},
             )
     return len(pending)
+
+
+def _catch_up_clocks(report: Report, *, actor: User | None) -> None:
+    """What happened before the clocks started: a reply on the first day, an extension."""
+    if report.acknowledged_on is not None:
+        meet_clocks_for(
+            subject=report.subject,
+            clock_type=ClockType.WHISTLEBLOWING_ACKNOWLEDGEMENT,
+            met_on=report.acknowledged_on,
+            actor=actor,
+        )
+    if report.feedback_extension_reason:
+        Clock.objects.filter(
+            subject=report.subject,
+            clock_type=ClockType.WHISTLEBLOWING_FEEDBACK,
+            met_on__isnull=True,
+        ).update(
+            due_on=EXTENDED_FEEDBACK_LIMIT.due(report.received_on),
+            delay_reason=report.feedback_extension_reason,
+        )
+
+
+def purge_quarantine(*, today: date | None = None) -> int:
+    """Delete quarantined reports older than QUARANTINE_DAYS that nobody released: a
+    person has had a month to look at each one. A report someone acted on (an urgent
+    referral) is kept. Returns how many went; the audit entry counts them."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        stale = Report.objects.filter(
+            status=Status.QUARANTINED,
+            received_on__lt=today - timedelta(days=QUARANTINE_DAYS),
+            referrals__isnull=True,
+        )
+        ids = list(stale.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        Report.objects.filter(pk__in=ids).delete()
+        record(AuditVerb.HELPLINE_QUARANTINE_PURGED, actor=None, payload={"count": len(ids)})
+    return len(ids)
 
 
 def categorise_report(
@@ -601,52 +670,102 @@ def categorise_report(
     return report
 
 
-def _not_named(report: Report, users: list[User]) -> list[User]:
-    named = set(report.named_agencies.values_list("pk", flat=True))
-    excluded = set(report.excluded_users.values_list("pk", flat=True))
-    return [u for u in users if u.agency_id not in named and u.pk not in excluded]
+@dataclass(frozen=True)
+class DangerAlert:
+    """Who the urgent path told: how many people, at which agencies."""
+
+    told: int
+    agencies: list[Agency]
 
 
-def mark_child_in_danger(*, actor: User, report: Report, summary: str) -> int:
-    """The urgent path: tell the area's MASH and its police analysts today, with the
-    summary the member of staff wrote (never the reporter's identity). Staff of agencies the
-    report names are never told."""
+def _urgent_bodies(report: Report) -> list[tuple[Agency, list[User], str]]:
+    """The agencies to tell now, each with the people there who act and the legal basis:
+    the area's MASH and police; where the report names them (or they have nobody to
+    act), the national taskforce, which can reach the area another way."""
+    area = report.area
+    assert area is not None
+    local = [(area, Role.MASH_TRIAGE, RoutedReferral.LegalBasis.PUBLIC_TASK)] + [
+        (force, Role.POLICE_ANALYST, RoutedReferral.LegalBasis.LAW_ENFORCEMENT)
+        for force in Agency.objects.filter(
+            home_authority=area, kind=AgencyKind.POLICE_FORCE, is_active=True
+        ).order_by("pk")
+    ]
+    national = [
+        (taskforce, Role.TASKFORCE_ANALYST, RoutedReferral.LegalBasis.PUBLIC_TASK)
+        for taskforce in Agency.objects.filter(
+            kind=AgencyKind.NATIONAL_BODY, is_active=True
+        ).order_by("pk")
+    ]
+    for candidates in (local, national):
+        bodies: list[tuple[Agency, list[User], str]] = [
+            (agency, readers, basis)
+            for agency, role, basis in candidates
+            if (readers := list(referral_readers(agency, report).filter(role=role)))
+        ]
+        if bodies:
+            return bodies
+    return []
+
+
+def mark_child_in_danger(*, actor: User, report: Report, summary: str) -> DangerAlert:
+    """The urgent path: tell the area's MASH and its police analysts today (or, when the
+    report names them, the national taskforce), never staff of an agency the report names.
+    The summary the member of staff wrote (never the reporter's identity) is sent as an
+    encrypted referral; the notification and its email say only that one is waiting."""
     if not can_see(actor, report):
         raise PermissionDenied
     if report.area is None:
         raise ValidationError({"summary": ["Name the area first: the report has no area"]})
     if len(summary.strip()) < REASON_MIN_LENGTH:
         raise ValidationError({"summary": ["Enter what the MASH and police need to know now"]})
+    bodies = _urgent_bodies(report)
+    if not bodies:
+        raise ValidationError(
+            {
+                "summary": [
+                    "Nobody who can act could be told through the service: phone the "
+                    "police on 999 and the area's children's services now"
+                ]
+            }
+        )
     with transaction.atomic():
         Report.objects.filter(pk=report.pk).update(child_in_danger=True)
         report.child_in_danger = True
-        recipients = list(
-            User.objects.filter(is_active=True, agency=report.area, role=Role.MASH_TRIAGE)
-        ) + list(
-            User.objects.filter(
-                is_active=True,
-                agency__home_authority=report.area,
-                agency__kind=AgencyKind.POLICE_FORCE,
-                role=Role.POLICE_ANALYST,
+        messages: list[Notice] = []
+        for agency, readers, basis in bodies:
+            referral = RoutedReferral.objects.create(
+                report=report,
+                to_agency=agency,
+                legal_basis=basis,
+                fields_shared=[URGENT_FIELD],
+                content=_referral_fernet().encrypt(summary.strip().encode()).decode(),
+                sent_by=actor,
+                sent_at=timezone.now(),
             )
-        )
-        told = notify_users(
-            _not_named(report, recipients),
-            subject="Helpline: a child may be in danger now",
-            body=(
-                f"The helpline has a report (reference {report.reference}) that a child in "
-                f"{report.area.name} may be in danger now. Please act today.\n\n{summary.strip()}"
-            ),
-        )
+            messages.append(
+                Notice(
+                    readers,
+                    "Helpline: a child may be in danger now",
+                    f"The helpline has sent {agency.name} an urgent referral (reference "
+                    f"{report.reference}): a child may be in danger now. Please read it "
+                    "and act today.",
+                    f"/helpline/referrals/{referral.pk}/",
+                )
+            )
+        told = notify_each(messages)
         record(
             AuditVerb.HELPLINE_CHILD_IN_DANGER,
             actor=actor,
             target_type=TargetType.HELPLINE_REPORT,
             target_id=report.pk,
             legal_basis=LegalBasis.HELPLINE_PUBLIC_TASK,
-            payload={"area": report.area.code, "told": told},
+            payload={
+                "area": report.area.code,
+                "told": told,
+                "agencies": [agency.code for agency, _, _ in bodies],
+            },
         )
-    return told
+    return DangerAlert(told=told, agencies=[agency for agency, _, _ in bodies])
 
 
 def send_reply(
@@ -733,9 +852,20 @@ def extend_feedback(*, actor: User, report: Report, reason: str) -> Report:
 
 def name_agency(*, actor: User, report: Report, agency: Agency) -> Report:
     """Record that the report is about ``agency``: its staff lose sight of it at once, and
-    any keys they held are withdrawn."""
+    any keys they held are withdrawn. A helpline cannot be named: that would withdraw every
+    caseworker's key and let one person bury the report. A report about the helpline itself
+    goes to a second body, as a referral to the national taskforce."""
     if not can_see(actor, report):
         raise PermissionDenied
+    if agency.kind == AgencyKind.HELPLINE:
+        raise ValidationError(
+            {
+                "agency": [
+                    "A report about the helpline cannot be hidden from the helpline: send it "
+                    "to the taskforce as a referral instead"
+                ]
+            }
+        )
     with transaction.atomic():
         report.named_agencies.add(agency)
         ReportKey.objects.filter(report=report, user__agency=agency).delete()
@@ -850,23 +980,8 @@ def route_referral(
             sent_by=actor,
             sent_at=timezone.now(),
         )
-        recipients = _not_named(
-            report,
-            list(
-                User.objects.filter(
-                    agency=to_agency,
-                    is_active=True,
-                    role__in=(
-                        Role.MASH_TRIAGE,
-                        Role.TEAM_MANAGER,
-                        Role.POLICE_ANALYST,
-                        Role.TASKFORCE_ANALYST,
-                    ),
-                )
-            ),
-        )
         notify_users(
-            recipients,
+            list(referral_readers(to_agency, report)),
             subject="A referral from the helpline",
             body=f"The helpline has sent {to_agency.name} a referral (reference "
             f"{report.reference}).",

@@ -291,7 +291,8 @@ class NameAgencyForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["agency"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Agency.objects.filter(is_active=True)
+        # Not a helpline: naming one would hide the report from every caseworker there.
+        field.queryset = Agency.objects.filter(is_active=True).exclude(kind=AgencyKind.HELPLINE)
 
 
 class AssignForm(forms.Form):

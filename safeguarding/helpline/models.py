@@ -244,3 +244,8 @@ class RoutedReferral(models.Model):
 
     def __str__(self) -> str:
         return f"referral of {self.report_id} to {self.to_agency_id}"
+
+    @property
+    def is_urgent(self) -> bool:
+        """An urgent child-in-danger alert (the caseworker's summary), not a referral."""
+        return bool(self.fields_shared == ["urgent_summary"])

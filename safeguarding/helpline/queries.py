@@ -60,11 +60,8 @@ def queue(user: User, *, quarantined: bool = False) -> list[Report]:
     else:
         reports = reports.exclude(status__in=(Status.QUARANTINED, Status.CLOSED))
     found = list(reports.select_related("area").order_by("-child_in_danger", "received_on"))
-    record(
-        AuditVerb.HELPLINE_QUEUE_VIEWED,
-        actor=user,
-        payload={"count": len(found), "quarantined": quarantined},
-    )
+    # No count: two views' counts would date a report between them.
+    record(AuditVerb.HELPLINE_QUEUE_VIEWED, actor=user, payload={"quarantined": quarantined})
     return found
 
 
@@ -77,11 +74,7 @@ def find_reports(user: User, reference: str) -> list[Report]:
         pk for pk in visible_reports(user).values_list("pk", flat=True) if pk.hex.startswith(wanted)
     ]
     found = list(Report.objects.filter(pk__in=ids).select_related("area"))
-    record(
-        AuditVerb.HELPLINE_QUEUE_VIEWED,
-        actor=user,
-        payload={"count": len(found), "search": True},
-    )
+    record(AuditVerb.HELPLINE_QUEUE_VIEWED, actor=user, payload={"search": True})
     return found
 
 
@@ -145,15 +138,42 @@ def referrals_of(report: Report) -> list[RoutedReferral]:
     return list(report.referrals.select_related("to_agency", "sent_by").order_by("sent_at"))
 
 
+# The roles at a receiving agency that act on a referral: not everyone there (HR, finance,
+# practitioners on other work) needs to know what a whistleblower said.
+REFERRAL_ROLES = (
+    Role.MASH_TRIAGE,
+    Role.TEAM_MANAGER,
+    Role.POLICE_ANALYST,
+    Role.TASKFORCE_ANALYST,
+)
+
+
+def referral_readers(agency: Agency, report: Report) -> QuerySet[User]:
+    """Who at ``agency`` may read a referral of ``report``: the roles that act on it, and
+    nobody the report names or excludes."""
+    if report.named_agencies.filter(pk=agency.pk).exists():
+        return User.objects.none()
+    return User.objects.filter(agency=agency, is_active=True, role__in=REFERRAL_ROLES).exclude(
+        pk__in=report.excluded_users.values("pk")
+    )
+
+
 def access_referral(user: User, referral_id: str) -> RoutedReferral:
-    """A routed referral, for staff of the receiving agency (never of a named agency)."""
+    """A routed referral, for the staff of the receiving agency who act on referrals (never
+    of a named agency, never anyone the report excludes)."""
     referral = (
         RoutedReferral.objects.filter(pk=referral_id, to_agency=user.agency_id)
         .exclude(report__named_agencies=user.agency_id)
+        .exclude(report__excluded_users=user.pk)
         .select_related("to_agency", "report")
         .first()
     )
-    if user.agency_id is None or referral is None or not user.is_active:
+    if (
+        user.agency_id is None
+        or referral is None
+        or not user.is_active
+        or user.role not in REFERRAL_ROLES
+    ):
         raise Http404
     record(
         AuditVerb.HELPLINE_REPORT_VIEWED,

@@ -1,13 +1,18 @@
 """Receipts: the one thing that reopens a reporter's side of the conversation.
 
 A receipt is 20 random decimal digits (log2(10**20) = 66.4 bits), shown once as five groups
-of four. The database keeps an Argon2id hash of HMAC(pepper, receipt) and a 16-bit tag of a
-second HMAC that narrows the search to a handful of rows; the pepper lives in the
-environment, so a stolen database alone cannot be used to test guesses.
+of four. One Argon2id computation of HMAC(pepper, receipt) with the report's salt gives a
+secret; the database keeps a verifier derived from it (and a 16-bit tag of a second HMAC
+that narrows the search to a handful of rows), and a second key derived from it wraps the
+report key. The pepper lives in the environment, so a stolen database alone cannot be used
+to test guesses. Reports made before the single computation keep an Argon2id hash of their
+own (``matches``) and a separately derived wrapping key (``wrapping_key``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 
@@ -19,6 +24,7 @@ from safeguarding.helpline import crypto
 
 RECEIPT_DIGITS = 20
 TAG_HEX_LENGTH = 4
+_VERIFIER = "v2$"
 
 
 def new_receipt() -> str:
@@ -66,10 +72,6 @@ def _hasher() -> PasswordHasher:
     )
 
 
-def hash_receipt(receipt: str) -> str:
-    return _hasher().hash(crypto.peppered("receipt-hash", receipt))
-
-
 def matches(receipt: str, stored_hash: str) -> bool:
     try:
         return _hasher().verify(stored_hash, crypto.peppered("receipt-hash", receipt))
@@ -80,7 +82,33 @@ def matches(receipt: str, stored_hash: str) -> bool:
 def burn_time(receipt: str) -> None:
     """One hash's worth of work when no row has the tag, so that a miss takes as long as a
     wrong guess against a real report."""
-    _hasher().hash(crypto.peppered("receipt-hash", receipt))
+    secret(receipt, bytes(crypto.SALT_BYTES))
+
+
+def secret(receipt: str, salt: bytes) -> bytes:
+    """The one Argon2id computation a receipt costs, for a report's salt."""
+    return crypto.derive_key(crypto.peppered("receipt-secret", receipt), salt)
+
+
+def verifier(receipt_secret: bytes) -> str:
+    digest = hmac.new(receipt_secret, b"verify", hashlib.sha256).hexdigest()
+    return _VERIFIER + digest
+
+
+def wrapping_from(receipt_secret: bytes) -> bytes:
+    return hmac.new(receipt_secret, b"wrap", hashlib.sha256).digest()
+
+
+def opens(receipt: str, stored_hash: str, salt: bytes) -> bytes | None:
+    """The key that unwraps the report key, if ``receipt`` is the report's; else None."""
+    if stored_hash.startswith(_VERIFIER):
+        receipt_secret = secret(receipt, salt)
+        if hmac.compare_digest(verifier(receipt_secret), stored_hash):
+            return wrapping_from(receipt_secret)
+        return None
+    if matches(receipt, stored_hash):
+        return wrapping_key(receipt, salt)
+    return None
 
 
 def wrapping_key(receipt: str, salt: bytes) -> bytes:

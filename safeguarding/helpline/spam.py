@@ -71,6 +71,13 @@ _SPAM_TERMS = re.compile(
 _TOKEN = re.compile(r"\S+")
 
 
+def is_suspect(reasons: list[str]) -> bool:
+    """Whether a report goes to quarantine. Speed alone is not enough: someone who wrote
+    their report elsewhere first and pasted it in sends quickly, and a report that passes
+    every other check is theirs to make."""
+    return bool(set(reasons) - {TOO_FAST})
+
+
 @dataclass(frozen=True)
 class Screening:
     reasons: tuple[str, ...] = ()

@@ -3,18 +3,23 @@ cookie and no server-side session: the answers so far, the receipt until it is c
 as saved, and a short-lived pass for reading and adding to a report.
 
 Each token is AES-GCM under a key derived from the helpline pepper, with its purpose bound
-in, and carries its own expiry. Nothing about it is stored on the server.
+in, and carries its own expiry. The pass is the one token that carries a report key, so the
+key inside it is wrapped once more, under a random key kept only in memory (throttle.store)
+for the pass's 30 minutes: a pass captured and kept, even by someone with the pepper, opens
+nothing once that memory entry has gone.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
+import secrets
 import time
 from typing import Any
 
-from safeguarding.helpline import crypto
+from safeguarding.helpline import crypto, throttle
 
 DRAFT_SECONDS = 2 * 3600
 RECEIPT_SECONDS = 3600
@@ -42,3 +47,38 @@ def unseal(purpose: str, token: str) -> dict[str, Any] | None:
         return None
     data = body.get("data")
     return data if isinstance(data, dict) else None
+
+
+def _pass_entry(pass_id: str) -> str:
+    return "helpline-pass:" + hashlib.sha256(pass_id.encode()).hexdigest()
+
+
+def seal_pass(report_id: str, key: bytes) -> str:
+    """A 30-minute pass to a report, whose key is useless without its memory entry."""
+    pass_id = secrets.token_urlsafe(16)
+    wrapping = crypto.new_key()
+    throttle.store().set(_pass_entry(pass_id), wrapping.hex(), timeout=PASS_SECONDS)
+    wrapped = crypto.encrypt(wrapping, key, context=report_id.encode())
+    return seal(
+        "pass", {"report": report_id, "id": pass_id, "key": wrapped.hex()}, seconds=PASS_SECONDS
+    )
+
+
+def open_pass(token: str) -> tuple[str, bytes] | None:
+    """(report id, report key) from a pass, or None if it is altered or has expired."""
+    data = unseal("pass", token)
+    if data is None:
+        return None
+    report_id, pass_id = str(data.get("report", "")), str(data.get("id", ""))
+    wrapping = throttle.store().get(_pass_entry(pass_id))
+    if not isinstance(wrapping, str):
+        return None
+    try:
+        key = crypto.decrypt(
+            bytes.fromhex(wrapping),
+            bytes.fromhex(str(data.get("key", ""))),
+            context=report_id.encode(),
+        )
+    except (ValueError, crypto.DecryptionError):
+        return None
+    return report_id, key

@@ -162,14 +162,26 @@ def known_as(request: HttpRequest) -> HttpResponse:
     reasons = list(draft.get("reasons", []))
     if throttle.note_report(request, with_work=bool(draft.get("work"))):
         reasons.append(spam.RATE)
+    if throttle.over_kept_limit(request):
+        # Far beyond what one network's people send: keep nothing, say so plainly.
+        return render(request, "helpline/too_many.html", status=429)
     try:
         submitted = _submit(
-            form, cleaned, suspect=bool(reasons), submission=str(draft.get("submission") or "")
+            form,
+            cleaned,
+            suspect=spam.is_suspect(reasons),
+            submission=str(draft.get("submission") or ""),
         )
     except ValidationError:
         # No helpline agency is set up: say so rather than fail, and keep nothing.
         return render(request, "helpline/unavailable.html", status=503)
-    return _receipt_page(request, submitted.receipt, actions.hear_by(submitted.report))
+    return _receipt_page(request, submitted.receipt, _promised(submitted.report))
+
+
+def _promised(report: Report) -> date | None:
+    """The date a reporter is told they will hear by: none while their report waits in
+    quarantine, where nobody has yet decided to take it on."""
+    return None if report.status == Status.QUARANTINED else actions.hear_by(report)
 
 
 def _submit(
@@ -194,11 +206,14 @@ def _submit(
 
 
 def _receipt_page(
-    request: HttpRequest, receipt: str, hear_by: date, form: ReceiptSavedForm | None = None
+    request: HttpRequest,
+    receipt: str,
+    hear_by: date | None,
+    form: ReceiptSavedForm | None = None,
 ) -> HttpResponse:
     token = tokens.seal(
         "receipt",
-        {"receipt": receipt, "hear_by": hear_by.isoformat()},
+        {"receipt": receipt, "hear_by": hear_by.isoformat() if hear_by else ""},
         seconds=tokens.RECEIPT_SECONDS,
     )
     return _page(
@@ -222,7 +237,7 @@ def receipt_saved(request: HttpRequest) -> HttpResponse:
     sealed = tokens.unseal("receipt", request.POST.get("token", ""))
     if sealed is None:
         return render(request, "helpline/expired.html", status=400)
-    hear_by = date.fromisoformat(sealed["hear_by"])
+    hear_by = date.fromisoformat(sealed["hear_by"]) if sealed.get("hear_by") else None
     form = ReceiptSavedForm(request.POST)
     if not form.is_valid():
         return _receipt_page(request, sealed["receipt"], hear_by, form)
@@ -248,11 +263,7 @@ def _conversation(
         }
         for message in queries.messages_of(report)
     ]
-    pass_token = tokens.seal(
-        "pass",
-        {"report": str(report.pk), "key": opened.key.hex()},
-        seconds=tokens.PASS_SECONDS,
-    )
+    pass_token = tokens.seal_pass(str(report.pk), opened.key)
     return _page(
         request,
         "helpline/conversation.html",
@@ -270,37 +281,47 @@ def _conversation(
     )
 
 
+def _return_page(request: HttpRequest, form: ReceiptForm) -> HttpResponse:
+    challenge = json.dumps(spam.new_challenge())
+    return _page(request, "helpline/return.html", {"form": form, "challenge": challenge}, form)
+
+
 @public
 @never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def return_with_receipt(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return _page(request, "helpline/return.html", {"form": ReceiptForm()})
+        return _return_page(request, ReceiptForm())
     form = ReceiptForm(request.POST)
     if not form.is_valid():
-        return _page(request, "helpline/return.html", {"form": form}, form)
-    if throttle.is_blocked(request):
-        form.add_error("receipt", "Too many receipts were tried. Wait an hour and try again")
-        response = _page(request, "helpline/return.html", {"form": form}, form)
+        return _return_page(request, form)
+    if throttle.is_blocked(request, with_work=spam.work_done(request.POST) is True):
+        form.add_error(
+            "receipt",
+            "Too many receipts were tried from your network. Wait an hour and try again, "
+            "or use a browser with JavaScript turned on",
+        )
+        response = _return_page(request, form)
         response.status_code = 429
         return response
     opened = actions.open_with_receipt(form.cleaned_data["receipt"])
     if opened is None:
         throttle.note_failure(request)
         form.add_error("receipt", "Check your receipt: it does not match a report")
-        return _page(request, "helpline/return.html", {"form": form}, form)
+        return _return_page(request, form)
     return _conversation(request, opened)
 
 
 def _open_from_pass(token: str) -> actions.OpenReport | None:
-    data = tokens.unseal("pass", token)
-    if data is None:
+    opened = tokens.open_pass(token)
+    if opened is None:
         return None
-    report = queries.report_for_reporter(str(data.get("report", "")))
+    report_id, key = opened
+    report = queries.report_for_reporter(report_id)
     if report is None:
         return None
-    return actions.OpenReport(report=report, key=bytes.fromhex(data["key"]))
+    return actions.OpenReport(report=report, key=key)
 
 
 @public
@@ -595,10 +616,12 @@ def name_agency(request: HttpRequest, report_id: str) -> HttpResponse:
     form = NameAgencyForm(request.POST)
     if form.is_valid():
         agency: Agency = form.cleaned_data["agency"]
-        actions.name_agency(actor=user, report=report, agency=agency)
-        if agency.pk == user.agency_id:
-            return redirect("helpline:queue")
-        return redirect("helpline:report", report_id=report.pk)
+        try:
+            actions.name_agency(actor=user, report=report, agency=agency)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("helpline:report", report_id=report.pk)
     return _report_page(request, report, name_form=form)
 
 

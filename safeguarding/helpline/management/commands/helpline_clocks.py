@@ -1,6 +1,6 @@
-"""Take newly received helpline reports into the audit log and start their clocks. Run it
-from the scheduler (for example hourly) so that clocks start even on days when nobody opens
-the queue; it is idempotent."""
+"""Take helpline reports received on earlier days into the audit log and start their
+clocks. The worker runs it on every pass (safeguarding/scheduled.py), so clocks start even
+on days when nobody opens the queue; it is idempotent."""
 
 from __future__ import annotations
 
