@@ -93,10 +93,19 @@ class ApiClient:
     client: Client
 
     def call(
-        self, method: str, template: str, body: object = None, **params: object
+        self,
+        method: str,
+        template: str,
+        body: object = None,
+        *,
+        headers: dict[str, str] | None = None,
+        **params: object,
     ) -> HttpResponse:
         path = API + template.format(**params)
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers = {
+            **(headers or {}),
+            **({"Authorization": f"Bearer {self.token}"} if self.token else {}),
+        }
         if body is None:
             response = self.client.generic(method, path, headers=headers)
         else:
@@ -117,8 +126,15 @@ class ApiClient:
     def get(self, template: str, **params: object) -> HttpResponse:
         return self.call("GET", template, **params)
 
-    def post(self, template: str, body: object, **params: object) -> HttpResponse:
-        return self.call("POST", template, body, **params)
+    def post(
+        self,
+        template: str,
+        body: object,
+        *,
+        headers: dict[str, str] | None = None,
+        **params: object,
+    ) -> HttpResponse:
+        return self.call("POST", template, body, headers=headers, **params)
 
 
 @pytest.fixture
