@@ -58,6 +58,13 @@ class Concern(models.Model):
     )
     category = models.CharField(max_length=20, choices=ConcernCategory.choices)
     summary = models.TextField()
+    # When what the concern describes happened or was disclosed, as the recorder gives it:
+    # a child may disclose at nine and the record be typed at three. The time is optional.
+    disclosed_on = models.DateField(null=True, blank=True)
+    disclosed_time = models.TimeField(null=True, blank=True)
+    # The recorder's judgement that the child is at immediate risk, or that the police
+    # have been called: the contact goes to the top of the MASH queue and the MASH is told.
+    immediate_risk = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("-recorded_at",)

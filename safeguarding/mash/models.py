@@ -32,6 +32,8 @@ class Contact(models.Model):
     authority = models.ForeignKey("access.Agency", on_delete=models.PROTECT, related_name="+")
     received_at = models.DateTimeField(default=timezone.now)
     rag = models.CharField(max_length=8, choices=Rag.choices, default=Rag.UNRATED)
+    # Copied from the concern when the contact opens: the queue puts these first.
+    immediate_risk = models.BooleanField(default=False)
     allocated_to = models.ForeignKey(
         "access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
