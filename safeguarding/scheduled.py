@@ -36,6 +36,12 @@ def _helpline_quarantine(today: date) -> int:
     return purge_quarantine(today=today)
 
 
+def _helpline_daily(today: date) -> int:
+    from safeguarding.helpline.lifecycle import daily
+
+    return daily(today).total
+
+
 def _missed_reporting_deadlines(today: date) -> int:
     from safeguarding.reportingduty.actions import flag_missed_deadlines
 
@@ -98,6 +104,7 @@ def _clock_reminders_and_escalations(today: date) -> tuple[int, int]:
 JOBS: list[tuple[str, Callable[[date], int]]] = [
     ("helpline report(s) taken in", _helpline_clocks),
     ("quarantined helpline report(s) purged", _helpline_quarantine),
+    ("helpline alert(s), reminder(s) and deletion(s)", _helpline_daily),
     ("missed duty-to-report deadline(s)", _missed_reporting_deadlines),
     ("warning notice(s) expired", _expired_warning_notices),
     ("network alert(s) raised", _networks),

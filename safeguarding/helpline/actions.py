@@ -34,7 +34,7 @@ from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.clocks.actions import deadline, meet_clocks_for, start_clock
 from safeguarding.clocks.models import Clock
 from safeguarding.clocks.rules import ClockType, Limit, Unit
-from safeguarding.helpline import attachments, crypto, receipts
+from safeguarding.helpline import attachments, crypto, lifecycle, receipts
 from safeguarding.helpline.models import (
     Attachment,
     Category,
@@ -66,6 +66,7 @@ AUTOMATIC_ACKNOWLEDGEMENT = (
     "Thank you for your report. It has been received by the helpline and only the "
     "caseworkers looking at it can read it. A caseworker will reply within 7 days."
 )
+REDACTED = "[redacted]"
 # The field name an urgent alert's referral records as shared: the caseworker's summary.
 URGENT_FIELD = "urgent_summary"
 # Fields of a report that can be chosen for a routed referral, with their labels.
@@ -601,6 +602,8 @@ def start_pending_clocks(*, actor: User | None, today: date | None = None) -> in
                 actor=actor,
                 payload={"reports": [str(r.pk) for r in pending]},
             )
+            # Staff hear of new reports now, the day after, and never what they say.
+            lifecycle.alert_new_reports(pending)
     return len(pending)
 
 
@@ -940,9 +943,12 @@ def route_referral(
     legal_basis: str,
     include_identity: bool = False,
     reporter_consented: bool = False,
+    redactions: Sequence[str] = (),
 ) -> RoutedReferral:
     """Send the chosen fields of a report to an agency that can act on it, never to an
-    agency the report names, and never with the reporter's identity without consent."""
+    agency the report names, and never with the reporter's identity without consent.
+    ``redactions``: passages the caseworker marked, each taken out of the copy sent
+    wherever it appears; the report itself is never changed and never leaves."""
     _require_assigned(actor, opened)
     report = opened.report
     errors: dict[str, list[str]] = {}
@@ -967,8 +973,18 @@ def route_referral(
         raise ValidationError(errors)
     content = opened.content()
     parts = [f"{SHAREABLE_FIELDS[name]}:\n{content.get(name, '')}" for name in chosen]
+    passages = [passage.strip() for passage in redactions if passage.strip()]
+    text = "\n\n".join(parts)
+    missing = [passage for passage in passages if passage not in text]
+    if missing:
+        raise ValidationError(
+            {"redactions": [f"Not in the parts you chose to share: {missing[0]}"]}
+        )
+    # Longest first, so that a passage inside another is not left half taken out.
+    for passage in sorted(passages, key=len, reverse=True):
+        text = text.replace(passage, REDACTED)
     if include_identity:
-        parts.append(f"Reporter:\n{content.get('name', '')}\n{content.get('contact', '')}")
+        text += f"\n\nReporter:\n{content.get('name', '')}\n{content.get('contact', '')}"
     with transaction.atomic():
         referral = RoutedReferral.objects.create(
             report=report,
@@ -976,9 +992,10 @@ def route_referral(
             legal_basis=legal_basis,
             fields_shared=chosen,
             includes_identity=include_identity,
-            content=_referral_fernet().encrypt("\n\n".join(parts).encode()).decode(),
+            content=_referral_fernet().encrypt(text.encode()).decode(),
             sent_by=actor,
             sent_at=timezone.now(),
+            redacted_passages=len(passages),
         )
         notify_users(
             list(referral_readers(to_agency, report)),
@@ -999,6 +1016,7 @@ def route_referral(
                 "fields": chosen,
                 "identity": include_identity,
                 "referral": str(referral.pk),
+                "redacted": len(passages),
             },
         )
     return referral

@@ -8,7 +8,7 @@ from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import Agency, User
 from safeguarding.helpline import attachments
 from safeguarding.helpline.actions import SHAREABLE_FIELDS
-from safeguarding.helpline.models import Category, Disclosure, KnownAs, RoutedReferral
+from safeguarding.helpline.models import Category, Disclosure, KnownAs, Outcome, RoutedReferral
 
 TEXT_LIMIT = 10_000
 
@@ -334,6 +334,21 @@ class RouteForm(forms.Form):
     reporter_consented = forms.BooleanField(
         label="The reporter has agreed to their identity being shared", required=False
     )
+    redactions = forms.CharField(
+        label="Passages to take out (optional)",
+        help_text=(
+            "Copy each passage that must not leave the helpline onto its own line: a name, "
+            "a detail only the reporter would know. Each is replaced with [redacted] in the "
+            "copy sent; the report itself is not changed."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        required=False,
+    )
+
+    def clean_redactions(self) -> list[str]:
+        text: str = self.cleaned_data.get("redactions", "")
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
     def __init__(self, *args: Any, excluded: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -347,3 +362,38 @@ class RouteForm(forms.Form):
                 AgencyKind.NATIONAL_BODY,
             ),
         ).exclude(pk__in=excluded)
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome"},
+    )
+
+
+class ConflictForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label="Who has the conflict of interest",
+        help_text=(
+            "If it is you, you lose sight of the report at once. If it is a colleague, a "
+            "second person must confirm it."
+        ),
+        queryset=User.objects.none(),
+        error_messages={"required": "Choose who has the conflict"},
+    )
+    reason = forms.CharField(
+        label="The conflict of interest",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter the conflict of interest"},
+    )
+
+    def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(pk__in=[user.pk for user in candidates]).order_by(
+            "username"
+        )

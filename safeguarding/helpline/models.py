@@ -51,6 +51,16 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class Outcome(models.TextChoices):
+    """How the helpline closed a report."""
+
+    REFERRED = "referred", "Referred to an organisation that can act"
+    ADVICE_GIVEN = "advice-given", "Advice given to the reporter"
+    NO_FURTHER_ACTION = "no-further-action", "No further action needed"
+    NOT_IN_REMIT = "not-in-remit", "Not something the helpline deals with"
+    NO_CONTACT = "no-contact", "The reporter did not come back"
+
+
 class Report(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     helpline = models.ForeignKey(
@@ -93,6 +103,15 @@ class Report(models.Model):
     # finds the report already made instead of making another. Random, so it says nothing
     # about the reporter or the time; empty for reports sent before it existed.
     submission_digest = models.CharField(max_length=64, blank=True, default="")
+    # Closing, and deletion after the retention period: the content, messages, files and
+    # every key go ("crypto-shredded"); the row stays, with its triage, for the counts.
+    outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True, default="")
+    closed_on = models.DateField(null=True, blank=True)
+    deletion_warned_on = models.DateField(null=True, blank=True)
+    shredded_on = models.DateField(null=True, blank=True)
+    # Reminders sent to the assigned caseworkers before each clock falls due.
+    acknowledgement_reminded = models.BooleanField(default=False)
+    feedback_reminded = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("-received_on",)
@@ -149,6 +168,9 @@ class Message(models.Model):
         "access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     content = models.BinaryField()
+    # Whether the assigned caseworkers have been told of a reporter's message (the next
+    # day, without its content, so that the alert dates it no closer than its day).
+    alerted = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("position",)
@@ -241,6 +263,8 @@ class RoutedReferral(models.Model):
     content = models.TextField()
     sent_by = models.ForeignKey("access.User", on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField()
+    # How many passages the caseworker marked and took out before it was sent.
+    redacted_passages = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"referral of {self.report_id} to {self.to_agency_id}"
@@ -249,3 +273,25 @@ class RoutedReferral(models.Model):
     def is_urgent(self) -> bool:
         """An urgent child-in-danger alert (the caseworker's summary), not a referral."""
         return bool(self.fields_shared == ["urgent_summary"])
+
+
+class Exclusion(models.Model):
+    """A member of staff kept away from a report for a conflict of interest. Declared by
+    themselves it applies at once; declared by a colleague it needs a second person to
+    confirm. Their keys are withdrawn only after UNDO_DAYS, so that a mistaken or
+    malicious exclusion can be undone before it costs anything."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="exclusions")
+    user = models.ForeignKey("access.User", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    declared_by = models.ForeignKey("access.User", on_delete=models.PROTECT, related_name="+")
+    declared_on = models.DateField()
+    confirmed_by = models.ForeignKey(
+        "access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_on = models.DateField(null=True, blank=True)
+    undone_on = models.DateField(null=True, blank=True)
+    keys_withdrawn_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"exclusion of {self.user_id} from {self.report_id}"

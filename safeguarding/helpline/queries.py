@@ -123,6 +123,15 @@ def assignable_staff(report: Report) -> list[User]:
     return list(candidates.exclude(pk__in=report.keys.values("user_id")).order_by("username"))
 
 
+def conflict_candidates(report: Report) -> list[User]:
+    """Helpline staff who could be declared conflicted: those not already excluded."""
+    return list(
+        User.objects.filter(agency=report.helpline, role=Role.HELPLINE_STAFF, is_active=True)
+        .exclude(pk__in=report.excluded_users.values("pk"))
+        .order_by("username")
+    )
+
+
 def assigned_staff(report: Report) -> list[User]:
     return list(User.objects.filter(pk__in=report.keys.values("user_id")).order_by("username"))
 

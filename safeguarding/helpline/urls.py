@@ -25,6 +25,19 @@ urlpatterns = [
     path("staff/reports/<uuid:report_id>/assign/", views.assign, name="assign"),
     path("staff/reports/<uuid:report_id>/route/", views.route, name="route"),
     path("staff/reports/<uuid:report_id>/release/", views.release, name="release"),
+    path("staff/reports/<uuid:report_id>/close/", views.close, name="close"),
+    path("staff/reports/<uuid:report_id>/reopen/", views.reopen, name="reopen"),
+    path("staff/reports/<uuid:report_id>/conflict/", views.conflict, name="conflict"),
+    path(
+        "staff/reports/<uuid:report_id>/conflict/<int:exclusion_id>/confirm/",
+        views.confirm_conflict,
+        name="confirm-conflict",
+    ),
+    path(
+        "staff/reports/<uuid:report_id>/conflict/<int:exclusion_id>/undo/",
+        views.undo_conflict,
+        name="undo-conflict",
+    ),
     path(
         "staff/reports/<uuid:report_id>/files/<uuid:attachment_id>/",
         views.attachment,

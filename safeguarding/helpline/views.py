@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,7 +32,9 @@ from safeguarding.govuk.forms import add_action_errors
 from safeguarding.helpline import (
     actions,
     attachments,
+    conflicts,
     crypto,
+    lifecycle,
     queries,
     receipts,
     spam,
@@ -43,6 +46,8 @@ from safeguarding.helpline.forms import (
     AddInformationForm,
     AssignForm,
     CategoryForm,
+    CloseForm,
+    ConflictForm,
     DangerForm,
     DetailsForm,
     ExtendForm,
@@ -56,7 +61,7 @@ from safeguarding.helpline.forms import (
     SearchForm,
     UnlockForm,
 )
-from safeguarding.helpline.models import Attachment, Report, Status
+from safeguarding.helpline.models import Attachment, Exclusion, Report, Status
 
 # Staff: the private key is kept in the server-side session encrypted under a key that
 # lives only in a cookie scoped to /helpline/, so neither the session table nor the cookie
@@ -486,6 +491,14 @@ def _report_page(request: HttpRequest, report: Report, **forms: Any) -> HttpResp
         or AssignForm(candidates=queries.assignable_staff(report)),
         "route_form": forms.get("route_form")
         or RouteForm(excluded=[agency.pk for agency in named]),
+        "close_form": forms.get("close_form") or CloseForm(),
+        "conflict_form": forms.get("conflict_form")
+        or ConflictForm(candidates=queries.conflict_candidates(report)),
+        "exclusions": [
+            {"exclusion": exclusion, "undo_by": conflicts.undo_deadline(exclusion)}
+            for exclusion in conflicts.pending_for(report)
+        ],
+        "deletion_due": lifecycle.deletion_due(report),
     }
     return _page(request, "helpline/report.html", context, *forms.values())
 
@@ -658,12 +671,100 @@ def route(request: HttpRequest, report_id: str) -> HttpResponse:
                 legal_basis=form.cleaned_data["legal_basis"],
                 include_identity=form.cleaned_data["include_identity"],
                 reporter_consented=form.cleaned_data["reporter_consented"],
+                redactions=form.cleaned_data["redactions"],
             )
         except ValidationError as error:
             add_action_errors(form, error)
         else:
             return redirect("helpline:report", report_id=report.pk)
     return _report_page(request, report, route_form=form)
+
+
+@require_POST
+def close(request: HttpRequest, report_id: str) -> HttpResponse:
+    user = _staff(request)
+    report = queries.access_report(user, report_id)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            lifecycle.close_report(actor=user, report=report, outcome=form.cleaned_data["outcome"])
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("helpline:report", report_id=report.pk)
+    return _report_page(request, report, close_form=form)
+
+
+@require_POST
+def reopen(request: HttpRequest, report_id: str) -> HttpResponse:
+    user = _staff(request)
+    report = queries.access_report(user, report_id)
+    try:
+        lifecycle.reopen_report(actor=user, report=report)
+    except ValidationError as error:
+        return _report_page(request, report, close_form=_errors_only(CloseForm({}), error))
+    return redirect("helpline:report", report_id=report.pk)
+
+
+@require_POST
+def conflict(request: HttpRequest, report_id: str) -> HttpResponse:
+    user = _staff(request)
+    report = queries.access_report(user, report_id)
+    form = ConflictForm(request.POST, candidates=queries.conflict_candidates(report))
+    if form.is_valid():
+        try:
+            conflicts.declare_conflict(
+                actor=user,
+                report=report,
+                user=form.cleaned_data["user"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            if form.cleaned_data["user"].pk == user.pk:
+                return redirect("helpline:queue")
+            return redirect("helpline:report", report_id=report.pk)
+    return _report_page(request, report, conflict_form=form)
+
+
+def _errors_only[F: Form](form: F, error: ValidationError) -> F:
+    """A form shown again with only an action's errors (for a button with no fields)."""
+    form.full_clean()
+    form.errors.clear()
+    add_action_errors(form, error, fallback_field=next(iter(form.fields)))
+    return form
+
+
+def _exclusion(report: Report, exclusion_id: int) -> Exclusion:
+    exclusion = Exclusion.objects.filter(report=report, pk=exclusion_id).first()
+    if exclusion is None:
+        raise Http404
+    return exclusion
+
+
+@require_POST
+def confirm_conflict(request: HttpRequest, report_id: str, exclusion_id: int) -> HttpResponse:
+    user = _staff(request)
+    report = queries.access_report(user, report_id)
+    try:
+        conflicts.confirm_exclusion(actor=user, exclusion=_exclusion(report, exclusion_id))
+    except ValidationError as error:
+        form = _errors_only(ConflictForm({}, candidates=queries.conflict_candidates(report)), error)
+        return _report_page(request, report, conflict_form=form)
+    return redirect("helpline:report", report_id=report.pk)
+
+
+@require_POST
+def undo_conflict(request: HttpRequest, report_id: str, exclusion_id: int) -> HttpResponse:
+    user = _staff(request)
+    report = queries.access_report(user, report_id)
+    try:
+        conflicts.undo_exclusion(actor=user, exclusion=_exclusion(report, exclusion_id))
+    except ValidationError as error:
+        form = _errors_only(ConflictForm({}, candidates=queries.conflict_candidates(report)), error)
+        return _report_page(request, report, conflict_form=form)
+    return redirect("helpline:report", report_id=report.pk)
 
 
 @require_POST
