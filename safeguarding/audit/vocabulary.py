@@ -62,6 +62,7 @@ class TargetType(models.TextChoices):
     WARNING_NOTICE_LIST = "warning-notice-list", "List of warning notices"
     ABUSE_REPORT = "abuse-report", "Duty-to-report record"
     ABUSE_REPORT_LIST = "abuse-report-list", "List of duty-to-report records"
+    WORK_LIST = "work-list", "A member of staff's own work list"
     FUND = "fund", "Support fund"
     GRANT_APPLICATION = "grant-application", "Grant application"
     THERAPY_REFERRAL = "therapy-referral", "Therapy referral"

@@ -21,7 +21,7 @@ from safeguarding.audit.vocabulary import TargetType
 from safeguarding.clocks.calendar import add_working_days, previous_working_day
 from safeguarding.clocks.models import Clock, ClockLimit
 from safeguarding.clocks.rules import DEFAULT_LIMITS, Limit, Unit
-from safeguarding.notifications.actions import Message, notify_each
+from safeguarding.notifications.actions import Digest, Message, notify_each
 from safeguarding.people.models import Person
 from safeguarding.writes.rows import in_chunks, update
 from safeguarding.writes.unit import WriteRun, Writes, apply
@@ -478,6 +478,18 @@ def _remind(clock_ids: Sequence[int]) -> int:
     return len(clocks)
 
 
+def missed_digest(today: date | None = None) -> Digest:
+    """A day's missed deadlines reach each person as one notification, not one each."""
+    today = today or timezone.localdate()
+    return Digest(
+        key=f"missed-deadlines:{today.isoformat()}",
+        subject="Missed: {count} deadlines passed without being met",
+        body="{count} deadlines that you, or someone you manage, are accountable for "
+        "passed without being met. Each needs the reason for the delay recorded.",
+        link="/clocks/",
+    )
+
+
 def _escalate(clock_ids: Sequence[int]) -> int:
     with transaction.atomic():
         clocks = _claim(
@@ -507,6 +519,7 @@ def _escalate(clock_ids: Sequence[int]) -> int:
                     f"{clock.due_on:%A %-d %B %Y} and has not been met. The accountable "
                     "professional is asked to record the reason for the delay.",
                     link=f"/clocks/{clock.pk}/",
+                    digest=missed_digest(),
                 )
                 for clock in clocks
             ]

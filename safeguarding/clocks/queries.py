@@ -10,6 +10,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from safeguarding.access.models import User
+from safeguarding.audit.chain import record
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.clocks.calendar import add_working_days
 from safeguarding.clocks.models import Clock
 from safeguarding.clocks.rules import ClockType
@@ -25,17 +28,50 @@ def clocks_on(subjects: list[str]) -> dict[str, list[Clock]]:
 
 def my_open_clocks(user: User, *, today: date | None = None, limit: int = 20) -> list[Clock]:
     """The user's open clocks due within the next working day, or overdue."""
+    return my_deadlines(user, today=today, limit=limit).clocks
+
+
+@dataclass
+class MyDeadlines:
+    """A member of staff's own deadlines due by the next working day: how many are overdue
+    and due soon, and the ``clocks`` due most recently, each with its child."""
+
+    clocks: list[Clock]
+    overdue: int
+    due_soon: int
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.due_soon
+
+
+def my_deadlines(user: User, *, today: date | None = None, limit: int = 20) -> MyDeadlines:
+    """The user's own open clocks due by the next working day, those due latest first (the
+    newest work, not the oldest backlog, leads), and the counts of all of them. Naming the
+    children is a read of their records, so the list is audited."""
     today = today or timezone.localdate()
-    return list(
-        Clock.objects.filter(
-            accountable=user,
-            met_on__isnull=True,
-            cancelled_on__isnull=True,
-            due_on__lte=add_working_days(today, 1),
-        )
-        .select_related("person")
-        .order_by("due_on")[:limit]
+    mine = Clock.objects.filter(
+        accountable=user,
+        met_on__isnull=True,
+        cancelled_on__isnull=True,
+        due_on__lte=add_working_days(today, 1),
     )
+    counts = mine.aggregate(
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+        due_soon=Count("id", filter=Q(due_on__gte=today)),
+    )
+    clocks = list(mine.select_related("person").order_by("-due_on", "-pk")[:limit])
+    if clocks:
+        record(
+            AuditVerb.WORK_LIST_VIEWED,
+            actor=user,
+            target_type=TargetType.WORK_LIST,
+            payload={
+                "clocks": [clock.pk for clock in clocks],
+                "persons": sorted({str(c.person_id) for c in clocks if c.person_id}),
+            },
+        )
+    return MyDeadlines(clocks, counts["overdue"], counts["due_soon"])
 
 
 @dataclass
@@ -61,7 +97,10 @@ def team_dashboard(user: User, *, today: date | None = None) -> TeamDashboard:
     # Counted in the database, one row per clock type and worker: an authority has tens of
     # thousands of open clocks.
     counts = (
+        # The authority's own work: clocks its staff hold, or nobody yet. A clock it times
+        # for another agency's worker (a school's duty to report) is that agency's work.
         Clock.objects.filter(authority=user.agency, met_on__isnull=True, cancelled_on__isnull=True)
+        .filter(Q(accountable__isnull=True) | Q(accountable__agency=user.agency))
         .values_list("clock_type", "accountable_id")
         .annotate(
             open=Count("id"),
@@ -82,7 +121,7 @@ def team_dashboard(user: User, *, today: date | None = None) -> TeamDashboard:
         else:
             targets.append(
                 by_worker.setdefault(
-                    accountable_id, TeamRow(names.get(accountable_id, "Another agency's worker"))
+                    accountable_id, TeamRow(names[accountable_id])
                 )
             )
         for row in targets:

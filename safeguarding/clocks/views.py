@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +12,7 @@ from safeguarding.access.roles import Role
 from safeguarding.clocks.actions import explain_delay, limit_for, set_clock_limit
 from safeguarding.clocks.forms import DelayReasonForm, LimitForm
 from safeguarding.clocks.models import ClockState
-from safeguarding.clocks.queries import access_clock, my_open_clocks, team_dashboard
+from safeguarding.clocks.queries import access_clock, my_deadlines, team_dashboard
 from safeguarding.clocks.rules import DEFAULT_LIMITS, ClockType
 from safeguarding.govuk.forms import add_action_errors
 
@@ -29,7 +30,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "clocks/dashboard.html",
-        {"dashboard": team_dashboard(user), "mine": my_open_clocks(user)},
+        {"dashboard": team_dashboard(user), "mine": my_deadlines(user)},
     )
 
 
@@ -45,6 +46,7 @@ def clock_detail(request: HttpRequest, clock_id: int) -> HttpResponse:
             for message in error.messages:
                 form.add_error("reason", message)
         else:
+            messages.success(request, "The reason for the delay has been recorded.")
             return redirect("clocks:detail", clock_id=clock.pk)
     return render(
         request,

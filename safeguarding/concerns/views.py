@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.contrib import messages as banners
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -121,6 +122,11 @@ def record(request: HttpRequest) -> HttpResponse:
         else:
             child = concern.involvements.filter(role=PersonRole.CHILD).first()
             assert child is not None
+            banners.success(
+                request,
+                f"Your concern has been sent to {concern.local_authority.name}'s MASH. You will "
+                "be told here when it has been decided.",
+            )
             return redirect("web:person", person_id=child.person_id)
     return render(
         request,

@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "safeguarding.web.context_processors.navigation",
+                "safeguarding.web.context_processors.flash",
             ],
             "builtins": ["safeguarding.govuk.templatetags.govuk"],
         },

@@ -26,10 +26,10 @@ from safeguarding.clocks.actions import (
     start_clock,
 )
 from safeguarding.clocks.rules import ClockType
-from safeguarding.concerns.models import ConcernPerson, PersonRole
+from safeguarding.concerns.models import Concern, ConcernPerson, PersonRole
 from safeguarding.concerns.reactions import RecordedConcerns
 from safeguarding.mash.models import Contact, Decision, InformationRequest, Rag
-from safeguarding.notifications.actions import notify_users
+from safeguarding.notifications.actions import Digest, Message, notify_each, notify_users
 from safeguarding.writes.rows import in_chunks, update
 from safeguarding.writes.unit import WriteRun, Writes, apply
 
@@ -326,7 +326,64 @@ def decide_contacts(*, actor: User, decisions: Sequence[ContactDecision]) -> lis
                 about=item.contact.pk,
             )
         apply(writes)
+        notify_each(_outcomes_for_referrers(actor, decisions, authorities))
     return contacts
+
+
+# Who hears the outcome of a referral at the agency that sent it, besides whoever recorded
+# it: the staff who answer for the agency's safeguarding.
+REFERRER_LEADS = frozenset({Role.DESIGNATED_SAFEGUARDING_LEAD, Role.TEAM_MANAGER})
+# Outcomes decided while the first is unread reach each person as one notification.
+REFERRAL_OUTCOMES = Digest(
+    key="referral-outcomes",
+    subject="Outcomes of {count} of your referrals",
+    body="The MASH decided on {count} concerns your agency sent. Your referrals and their "
+    "outcomes are listed on the service.",
+    link="/mash/referrals/",
+)
+
+
+def _outcomes_for_referrers(
+    actor: User, decisions: Sequence[ContactDecision], authorities: dict[int, Agency]
+) -> list[Message]:
+    """Feedback to the referrer, as MASH practice expects: the decision (which is the next
+    step) goes to the member of staff who recorded the concern and to the safeguarding
+    leads of their agency. The MASH's rationale stays with the MASH. A concern the
+    authority's own staff recorded is told to its recorder only."""
+    concerns = {
+        concern.pk: concern
+        for chunk in in_chunks([item.contact.concern_id for item in decisions])
+        for concern in Concern.objects.filter(pk__in=chunk).select_related("recorded_by")
+    }
+    agencies = {concern.agency_id for concern in concerns.values()} - set(authorities)
+    leads: dict[int, list[User]] = {}
+    for lead in User.objects.filter(
+        agency_id__in=agencies, role__in=REFERRER_LEADS, is_active=True
+    ).order_by("pk"):
+        assert lead.agency_id is not None
+        leads.setdefault(lead.agency_id, []).append(lead)
+    messages: list[Message] = []
+    for item in decisions:
+        concern = concerns[item.contact.concern_id]
+        told = list(leads.get(concern.agency_id, []))
+        recorder = concern.recorded_by
+        if recorder is not None and recorder.role != Role.SYSTEM_INTEGRATION:
+            told.append(recorder)
+        told = [user for user in dict.fromkeys(told) if user.pk != actor.pk]
+        authority = authorities[item.contact.authority_id]
+        messages.append(
+            Message(
+                told,
+                subject=f"Outcome of your referral: {Decision(item.decision).label}",
+                body=f"The MASH at {authority.name} decided on the concern your agency sent "
+                f"on {timezone.localdate(item.contact.received_at):%-d %B %Y}: "
+                f"{str(Decision(item.decision).label).lower()}. Your referrals and their "
+                "outcomes are listed on the service.",
+                link=f"/mash/referrals/#contact-{item.contact.pk}",
+                digest=REFERRAL_OUTCOMES,
+            )
+        )
+    return messages
 
 
 def decide_contact(

@@ -9,11 +9,12 @@ from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
 from safeguarding.access.models import User
+from safeguarding.access.policy import does_case_work
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
 from safeguarding.concerns.models import ConcernPerson, PersonRole
-from safeguarding.mash.actions import TRIAGE_ROLES
+from safeguarding.mash.actions import REFERRER_LEADS, TRIAGE_ROLES
 from safeguarding.mash.models import Contact, InformationRequest, Rag
 
 RAG_ORDER = Case(
@@ -132,3 +133,36 @@ def access_information_request(user: User, request_id: uuid.UUID | str) -> Infor
         payload={"request": str(request.pk)},
     )
     return request
+
+
+def referrals_of(user: User, *, limit: int = 50) -> list[Contact]:
+    """The concerns ``user``'s agency sent to a MASH, newest first, with their outcome:
+    every one the agency sent for its safeguarding leads, the user's own for anyone else.
+    A referrer is owed the decision, not the MASH's rationale, which the page leaves out.
+    The list names children, so it is audited."""
+    if not does_case_work(user) or user.agency_id is None:
+        return []
+    sent = Contact.objects.filter(concern__agency_id=user.agency_id)
+    if user.role not in REFERRER_LEADS:
+        sent = sent.filter(concern__recorded_by=user)
+    contacts: list[Contact] = list(
+        sent.select_related("authority", "concern")
+        .prefetch_related(
+            Prefetch(
+                "concern__involvements",
+                queryset=ConcernPerson.objects.filter(role=PersonRole.CHILD).select_related(
+                    "person"
+                ),
+                to_attr="children_named",
+            )
+        )
+        .order_by("-received_at", "-pk")[:limit]
+    )
+    if contacts:
+        record(
+            AuditVerb.CONCERNS_LISTED,
+            actor=user,
+            target_type=TargetType.CONCERN_LIST,
+            payload={"concerns": [str(contact.concern_id) for contact in contacts]},
+        )
+    return contacts

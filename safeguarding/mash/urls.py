@@ -10,6 +10,7 @@ urlpatterns = [
     path("contacts/<uuid:contact_id>/allocate/", views.allocate, name="allocate"),
     path("contacts/<uuid:contact_id>/ask/", views.ask, name="ask"),
     path("contacts/<uuid:contact_id>/decide/", views.decide, name="decide"),
+    path("referrals/", views.referrals, name="referrals"),
     path("requests/", views.inbox, name="inbox"),
     path("requests/<uuid:request_id>/", views.answer, name="request"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
+from safeguarding.access.policy import case_worker
 from safeguarding.clocks.queries import clocks_on
 from safeguarding.govuk.forms import add_action_errors
 from safeguarding.mash import actions
@@ -26,6 +28,7 @@ from safeguarding.mash.queries import (
     information_inbox,
     is_triage_officer,
     recent_decisions,
+    referrals_of,
     triage_queue,
 )
 
@@ -84,6 +87,7 @@ def rate(request: HttpRequest, contact_id: str) -> HttpResponse:
     form = RagForm(request.POST)
     if form.is_valid():
         actions.rate_contact(actor=user, contact=contact, rag=form.cleaned_data["rag"])
+        messages.success(request, f"Rated {contact.get_rag_display().lower()}.")
         return redirect("mash:contact", contact_id=contact.pk)
     return _contact_page(request, contact, rag_form=form)
 
@@ -95,6 +99,7 @@ def allocate(request: HttpRequest, contact_id: str) -> HttpResponse:
     form = AllocateForm(request.POST, authority=contact.authority)
     if form.is_valid():
         actions.allocate_contact(actor=user, contact=contact, to=form.cleaned_data["to"])
+        messages.success(request, f"Allocated to {form.cleaned_data['to'].display_name}.")
         return redirect("mash:contact", contact_id=contact.pk)
     return _contact_page(request, contact, allocate_form=form)
 
@@ -115,6 +120,11 @@ def ask(request: HttpRequest, contact_id: str) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(form, error)
         else:
+            messages.success(
+                request,
+                f"Information requested from {form.cleaned_data['to_agency'].name}. Their "
+                "answer will appear on this page.",
+            )
             return redirect("mash:contact", contact_id=contact.pk)
     return _contact_page(request, contact, request_form=form)
 
@@ -135,8 +145,19 @@ def decide(request: HttpRequest, contact_id: str) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(form, error)
         else:
+            messages.success(
+                request,
+                f"Decision recorded: {contact.get_decision_display().lower()}. The referring "
+                "agency has been told.",
+            )
             return redirect("mash:contact", contact_id=contact.pk)
     return _contact_page(request, contact, decision_form=form)
+
+
+def referrals(request: HttpRequest) -> HttpResponse:
+    """The concerns the user's agency sent to a MASH, and what was decided."""
+    user = case_worker(request)
+    return render(request, "mash/referrals.html", {"contacts": referrals_of(user)})
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -162,6 +183,7 @@ def answer(request: HttpRequest, request_id: str) -> HttpResponse:
             except ValidationError as error:
                 add_action_errors(form, error)
             else:
+                messages.success(request, "Your answer has been sent to the MASH.")
                 return redirect("mash:inbox")
     child = (
         info_request.contact.concern.involvements.filter(role="child")

@@ -46,7 +46,7 @@ from safeguarding.networks.models import (
     NetworkBuild,
     NodeKind,
 )
-from safeguarding.notifications.actions import notify_users
+from safeguarding.notifications.actions import Digest, notify_users
 from safeguarding.people.models import Address, Phone, Vehicle
 
 CLUSTER_NAMESPACE = uuid.UUID("6f1d3c52-8a0e-4c59-9d61-0b7e2f6a4c11")
@@ -316,6 +316,16 @@ class AlertCounts:
     updated: int = 0
 
 
+# Alerts about many networks, raised while the first is unread, reach each person as one.
+NETWORK_ALERTS = Digest(
+    key="network-alerts",
+    subject="Network alerts: {count} networks of children linked across agencies",
+    body="{count} networks of children known to several agencies were found or grew. Open "
+    "the networks page to see each one, its links and the evidence for each.",
+    link="/networks/",
+)
+
+
 def _raise_alerts(graph: Graph, found: list[Hub], now: datetime) -> AlertCounts:
     counts = AlertCounts()
     if not found:
@@ -356,6 +366,7 @@ def _raise_alerts(graph: Graph, found: list[Hub], now: datetime) -> AlertCounts:
             f"connected to {HUB_WORDS[hub.kind]}. Open the network to see the links and the "
             "evidence for each.",
             link=reverse("networks:alert", args=[alert.pk]),
+            digest=NETWORK_ALERTS,
         )
         record(
             AuditVerb.NETWORK_ALERT_RAISED,

@@ -27,44 +27,117 @@ OUTBOX_BATCH = 1_000
 
 
 @dataclass(frozen=True)
+class Digest:
+    """How messages of one kind join while the last is unread: one notification says how
+    many there are (``subject`` and ``body`` take ``{count}``) and links to where they are
+    all listed. ``key`` names the kind, for example a day's missed deadlines."""
+
+    key: str
+    subject: str
+    body: str
+    link: str
+
+
+@dataclass(frozen=True)
 class Message:
-    """One notification, for each of its recipients."""
+    """One notification, for each of its recipients. With a digest, it joins the
+    recipient's unread notification of the same kind, if there is one."""
 
     recipients: Sequence[User]
     subject: str
     body: str
     link: str = ""
+    digest: Digest | None = None
 
 
 def notify_each(messages: Sequence[Message]) -> int:
     """Create each message's notification for each of its active recipients, in the
     caller's transaction and one statement; each one with an email address is emailed
     once the transaction commits (or by the worker's outbox pass, if the process dies
-    first). Returns the number of notifications."""
-    created = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=user,
-                subject=message.subject,
-                body=message.body,
-                link=message.link,
-                email_status=EmailStatus.PENDING if user.email else EmailStatus.NOT_NEEDED,
-            )
-            for message in messages
-            for user in message.recipients
-            if user.is_active
-        ],
-        batch_size=OUTBOX_BATCH,
-    )
+    first). Messages with a digest join, per recipient, each other and the recipient's
+    unread notification of the same kind, which is emailed only when first made. Returns
+    the number of notifications made."""
+    plain: list[Notification] = []
+    grouped: dict[tuple[int, str], list[Message]] = {}
+    users: dict[int, User] = {}
+    for message in messages:
+        for user in message.recipients:
+            if not user.is_active:
+                continue
+            if message.digest is None:
+                plain.append(_notification(user, message.subject, message.body, message.link))
+            else:
+                users[user.pk] = user
+                grouped.setdefault((user.pk, message.digest.key), []).append(message)
+    made = plain + _join_digests(grouped, users)
+    created = Notification.objects.bulk_create(made, batch_size=OUTBOX_BATCH)
     pending = [n.pk for n in created if n.email_status == EmailStatus.PENDING]
     if pending and all(pk is not None for pk in pending):
         transaction.on_commit(lambda: send_emails(pending))
     return len(created)
 
 
-def notify_users(recipients: Iterable[User], *, subject: str, body: str, link: str = "") -> int:
+def _notification(user: User, subject: str, body: str, link: str, **extra: object) -> Notification:
+    return Notification(
+        recipient=user,
+        subject=subject[:200],
+        body=body,
+        link=link[:200],
+        email_status=EmailStatus.PENDING if user.email else EmailStatus.NOT_NEEDED,
+        **extra,
+    )
+
+
+def _join_digests(
+    grouped: dict[tuple[int, str], list[Message]], users: dict[int, User]
+) -> list[Notification]:
+    """Update each recipient's unread notification of a kind with the messages that join
+    it; the notifications to make for kinds that have none."""
+    if not grouped:
+        return []
+    unread = {
+        (n.recipient_id, n.group_key): n
+        for n in Notification.objects.select_for_update().filter(
+            recipient_id__in={user for user, _ in grouped},
+            group_key__in={key for _, key in grouped},
+            read_at__isnull=True,
+        )
+    }
+    made: list[Notification] = []
+    now = timezone.now()
+    for (user_id, key), joining in grouped.items():
+        existing = unread.get((user_id, key))
+        count = len(joining) + (existing.count if existing else 0)
+        digest = joining[-1].digest
+        assert digest is not None
+        if count == 1:
+            only = joining[0]
+            subject, body, link = only.subject, only.body, only.link
+        else:
+            subject = digest.subject.format(count=count)
+            body, link = digest.body.format(count=count), digest.link
+        if existing is None:
+            made.append(
+                _notification(users[user_id], subject, body, link, group_key=key, count=count)
+            )
+        else:
+            # Moved to the top, and not emailed again: the first email said there was news.
+            Notification.objects.filter(pk=existing.pk).update(
+                subject=subject[:200], body=body, link=link[:200], count=count, created_at=now
+            )
+    return made
+
+
+def notify_users(
+    recipients: Iterable[User],
+    *,
+    subject: str,
+    body: str,
+    link: str = "",
+    digest: Digest | None = None,
+) -> int:
     """Notify each of ``recipients``: a batch of one message."""
-    return notify_each([Message(list(recipients), subject, body, link)])
+    return notify_each([Message(list(recipients), subject, body, link, digest)])
 
 
 def _claim(notification_id: int, now: datetime) -> bool:
@@ -129,3 +202,10 @@ def mark_read(*, actor: User, notification_ids: Iterable[int]) -> int:
     return Notification.objects.filter(
         recipient=actor, pk__in=list(notification_ids), read_at__isnull=True
     ).update(read_at=timezone.now())
+
+
+def mark_all_read(*, actor: User) -> int:
+    """Every unread notification of ``actor``, read now; how many there were."""
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

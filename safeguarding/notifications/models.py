@@ -22,6 +22,11 @@ class Notification(models.Model):
     # they also leave the system by email.
     body = models.TextField()
     link = models.CharField(max_length=200, blank=True)
+    # Notifications of one kind that arrive while the last is unread join it instead of
+    # adding another (a network's changes, a day's missed deadlines): the key says which
+    # join, and the count how many it stands for.
+    group_key = models.CharField(max_length=120, blank=True)
+    count = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     # The email outbox: a notification is saved with the change that caused it, and its
@@ -37,6 +42,11 @@ class Notification(models.Model):
         ordering = ("-created_at",)
         indexes = (
             models.Index(fields=("recipient", "read_at"), name="notification_unread_idx"),
+            models.Index(
+                fields=("recipient", "group_key"),
+                condition=models.Q(read_at__isnull=True) & ~models.Q(group_key=""),
+                name="notification_group_idx",
+            ),
             models.Index(
                 fields=("email_status", "created_at"),
                 condition=models.Q(email_status="pending"),

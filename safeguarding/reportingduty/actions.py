@@ -29,7 +29,7 @@ from safeguarding.clocks.models import Clock
 from safeguarding.clocks.rules import ClockType
 from safeguarding.concerns.models import Concern, ConcernCategory, ConcernPerson, PersonRole
 from safeguarding.mash.models import Contact
-from safeguarding.notifications.actions import Message, notify_each, notify_users
+from safeguarding.notifications.actions import Digest, Message, notify_each, notify_users
 from safeguarding.reportingduty.models import (
     STAFF_METHODS,
     AbuseReport,
@@ -566,6 +566,14 @@ def flag_missed_deadlines(today: date | None = None) -> int:
                 "authority has been recorded. Tell them now and record it, or record why "
                 "you have not.",
                 link=f"/reporting-duty/{report.pk}/",
+                digest=Digest(
+                    key=f"missed-duty-to-report:{today.isoformat()}",
+                    subject="Missed: {count} reports of child sexual abuse were due",
+                    body="{count} reports under the duty to report child sexual abuse passed "
+                    "their deadline with no notification to the police or the local "
+                    "authority recorded. Tell them now and record it, or record why not.",
+                    link="/reporting-duty/",
+                ),
             )
             record(
                 AuditVerb.REPORTING_DEADLINE_MISSED,

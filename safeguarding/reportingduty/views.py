@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -97,6 +98,7 @@ def disclosure(request: HttpRequest, report_id: str) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(form, error)
         else:
+            messages.success(request, "How they came to know has been recorded.")
             return redirect("reportingduty:report", report_id=report.pk)
     return _report_page(request, report, disclosure_form=form)
 
@@ -111,6 +113,7 @@ def delay(request: HttpRequest, report_id: str) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(form, error)
         else:
+            messages.success(request, "The delay and its reason have been recorded.")
             return redirect("reportingduty:report", report_id=report.pk)
     return _report_page(request, report, delay_form=form)
 
@@ -136,6 +139,7 @@ def notify(request: HttpRequest, report_id: str) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(form, error)
         else:
+            messages.success(request, "The notification has been recorded.")
             return redirect("reportingduty:report", report_id=report.pk)
     return _report_page(request, report, notify_form=form)
 
@@ -159,5 +163,9 @@ def obstruction(request: HttpRequest, report_id: str) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(form, error)
         else:
+            messages.success(
+                request,
+                "The attempt to stop the report has been recorded, and the police have been told.",
+            )
             return redirect("reportingduty:report", report_id=report.pk)
     return _report_page(request, report, obstruction_form=form)

@@ -17,14 +17,13 @@ from safeguarding.audit.models import AuditHead
 from safeguarding.clocks.queries import my_open_clocks
 from safeguarding.concerns.queries import recent_concerns_for_home
 from safeguarding.concerns.statistics import concerns_by_area_and_category
-from safeguarding.notifications.models import Notification
+from safeguarding.notifications.queries import unread_summary
 
 
 def home(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    context: dict[str, object] = {
-        "unread": Notification.objects.filter(recipient=user, read_at__isnull=True)[:5],
-    }
+    unread_count, unread = unread_summary(user)
+    context: dict[str, object] = {"unread_count": unread_count, "unread": unread}
     if does_case_work(user):
         context["concerns"] = recent_concerns_for_home(user)
         context["my_clocks"] = my_open_clocks(user)

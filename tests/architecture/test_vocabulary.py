@@ -47,6 +47,7 @@ def test_vocabulary_is_validated_but_not_migrated(model: type, name: str) -> Non
 TARGET_TYPES_WRITTEN = {
     "abuse-report",
     "abuse-report-list",
+    "work-list",
     "agency",
     "api-token",
     "appointment",
