@@ -275,6 +275,7 @@ def _conversation(
         {
             "report": report,
             "content": opened.content(),
+            "named": queries.named_agencies_of(report),
             "messages": messages,
             "hear_by": actions.hear_by(report),
             "files": opened.attachments(),
