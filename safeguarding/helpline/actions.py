@@ -15,7 +15,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from cryptography.fernet import Fernet
 from django.conf import settings
@@ -302,6 +302,8 @@ def _make_report(
         report.content = crypto.encrypt(key, json.dumps(content).encode(), context=context)
         report.save()
         report.named_agencies.set(details.named_agencies)
+        if any(agency.pk == helpline.pk for agency in details.named_agencies):
+            _refer_about_the_helpline(report, content, today)
         if not details.suspected_spam:
             # A suspect report keeps its words for a person to look at, not its files: what
             # an anonymous flood can make the service store stays small (see also
@@ -326,6 +328,52 @@ def _make_report(
             for staff_key in _eligible_staff_keys(report)
         )
     return Submitted(report=report, receipt=receipt)
+
+
+def _refer_about_the_helpline(report: Report, content: dict[str, str], today: date) -> None:
+    """A report about the helpline itself: no caseworker there may read it, so it goes at
+    once to a second body, the national taskforce, as a referral of what happened (never
+    the reporter's identity). Its time is the day only (midnight); the taskforce is told
+    by the next day's batch (start_pending_clocks), so that nothing dates it closer."""
+    taskforce = (
+        Agency.objects.filter(kind=AgencyKind.NATIONAL_BODY, is_active=True).order_by("pk").first()
+    )
+    if taskforce is None:
+        # Kept for the reporter and for recovery with both shares; operators are told by
+        # the queue's count of reports needing recovery.
+        return
+    text = "\n\n".join(
+        f"{label}:\n{content.get(name, '')}" for name, label in SHAREABLE_FIELDS.items()
+    )
+    midnight = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
+    RoutedReferral.objects.create(
+        report=report,
+        to_agency=taskforce,
+        legal_basis=RoutedReferral.LegalBasis.PUBLIC_TASK,
+        fields_shared=list(SHAREABLE_FIELDS),
+        content=_referral_fernet().encrypt(text.encode()).decode(),
+        sent_by=None,
+        sent_at=midnight,
+    )
+
+
+def _tell_of_referrals_about_the_helpline(reports: list[Report]) -> None:
+    referrals = RoutedReferral.objects.filter(
+        report__in=reports, sent_by__isnull=True
+    ).select_related("report", "to_agency")
+    notify_each(
+        [
+            Notice(
+                list(referral_readers(referral.to_agency, referral.report)),
+                "A report about the helpline",
+                f"A report about the helpline itself (reference {referral.report.reference}) "
+                f"has been sent to {referral.to_agency.name}, since the helpline cannot deal "
+                "with it.",
+                f"/helpline/referrals/{referral.pk}/",
+            )
+            for referral in referrals
+        ]
+    )
 
 
 def open_with_receipt(receipt_text: str) -> OpenReport | None:
@@ -604,6 +652,7 @@ def start_pending_clocks(*, actor: User | None, today: date | None = None) -> in
             )
             # Staff hear of new reports now, the day after, and never what they say.
             lifecycle.alert_new_reports(pending)
+            _tell_of_referrals_about_the_helpline(pending)
     return len(pending)
 
 

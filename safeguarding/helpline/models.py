@@ -261,7 +261,11 @@ class RoutedReferral(models.Model):
     fields_shared = models.JSONField(default=list)
     includes_identity = models.BooleanField(default=False)
     content = models.TextField()
-    sent_by = models.ForeignKey("access.User", on_delete=models.PROTECT, related_name="+")
+    # Empty for a report about the helpline itself, which the service sends on as it
+    # arrives (with the day only as its time: midnight), since no caseworker may read it.
+    sent_by = models.ForeignKey(
+        "access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     sent_at = models.DateTimeField()
     # How many passages the caseworker marked and took out before it was sent.
     redacted_passages = models.PositiveIntegerField(default=0)

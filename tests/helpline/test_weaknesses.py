@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from datetime import time as datetime_time
 
 import pytest
 from django.conf import settings
@@ -21,7 +22,16 @@ from django.utils import timezone
 from safeguarding.access.models import User
 from safeguarding.access.roles import Role
 from safeguarding.audit.models import AuditEntry
-from safeguarding.helpline import actions, attachments, crypto, spam, throttle, tokens, views
+from safeguarding.helpline import (
+    actions,
+    attachments,
+    crypto,
+    queries,
+    spam,
+    throttle,
+    tokens,
+    views,
+)
 from safeguarding.helpline.models import Attachment, Report, ReportKey, RoutedReferral, Status
 from safeguarding.notifications.models import Notification
 from tests.factories import PASSWORD, Area, make_user
@@ -100,6 +110,25 @@ def test_naming_the_helpline_itself_is_refused_and_keeps_every_key(helpline: Hel
         actions.name_agency(actor=helpline.caseworker, report=report, agency=helpline.agency)
     assert ReportKey.objects.filter(report=report).count() == keys
     assert not report.named_agencies.filter(pk=helpline.agency.pk).exists()
+
+
+def test_a_report_about_the_helpline_goes_to_the_taskforce(
+    helpline: Helpline, area: Area, client_for: ClientFor
+):
+    report = actions.submit_report(
+        details(area, named_agencies=[helpline.agency]), today=DAY
+    ).report
+    assert not queries.can_see(helpline.caseworker, report)
+    referral = RoutedReferral.objects.get(report=report)
+    assert referral.to_agency == area.taskforce
+    # The day only: the referral's time is midnight, and nobody is told that day.
+    assert timezone.localtime(referral.sent_at).time() == datetime_time.min
+    assert not Notification.objects.exists()
+    actions.start_pending_clocks(actor=None, today=DAY + timedelta(days=1))
+    note = Notification.objects.get(recipient=area.taskforce_analyst)
+    assert note.link == f"/helpline/referrals/{referral.pk}/"
+    page = client_for(area.taskforce_analyst).get(note.link)
+    assert "shredded the disclosure log" in page.content.decode()
 
 
 # 4. The unlock page locks out as sign-in does --------------------------------------------
