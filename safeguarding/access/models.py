@@ -119,9 +119,22 @@ class BreakGlassGrant(models.Model):
     reason = models.TextField()
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
+    # A manager of an agency holding the record, or an auditor, looked at the access and
+    # its reason and marked it reviewed.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="break_glass_reviews",
+    )
 
     class Meta:
-        indexes = (models.Index(fields=("user", "person", "expires_at"), name="break_glass_idx"),)
+        indexes = (
+            models.Index(fields=("user", "person", "expires_at"), name="break_glass_idx"),
+            models.Index(fields=("person", "granted_at"), name="break_glass_person_idx"),
+        )
 
     def __str__(self) -> str:
         return f"break-glass {self.user_id} -> {self.person_id}"

@@ -86,6 +86,16 @@ def agencies_holding(person_id: uuid.UUID | str) -> set[int]:
     return held
 
 
+def held_by_agency(agency_id: int) -> Q:
+    """A filter on rows with a ``person_id``: the people ``agency_id`` holds a record on,
+    through any holding."""
+    conditions = [
+        Q(person_id__in=holding.held_by(agency_id).values("person_id"))
+        for holding in _holdings.values()
+    ]
+    return reduce(operator.or_, conditions, Q(pk__in=[]))
+
+
 def does_case_work(user: User) -> bool:
     return bool(
         user.is_authenticated and user.is_active and user.agency_id and user.role in CASE_WORK_ROLES
@@ -141,6 +151,30 @@ def may_see_person(user: User, person_id: uuid.UUID | str) -> bool:
         holding.held_by(user.agency_id).filter(person_id=person_id).exists()
         for holding in some_roles
     )
+
+
+def break_glass_only(user: User, person_id: uuid.UUID | str) -> BreakGlassGrant | None:
+    """The user's unexpired break-glass grant on the person, when it is the only reason
+    they see the person (no holding, no case role): the pages then say so, all the time
+    the record is open."""
+    grant = (
+        BreakGlassGrant.objects.filter(
+            person_id=person_id, user=user, expires_at__gt=timezone.now()
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+    if grant is None or not does_case_work(user) or user.agency_id is None:
+        return None
+    every_role, some_roles = _holdings_for(user)
+    if any(
+        holding.held_by(user.agency_id).filter(person_id=person_id).exists()
+        for holding in (*every_role, *some_roles)
+    ):
+        return None
+    if CaseRole.objects.filter(person_id=person_id, user=user, ended_at__isnull=True).exists():
+        return None
+    return grant
 
 
 def case_worker(request: HttpRequest) -> User:

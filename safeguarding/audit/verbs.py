@@ -31,6 +31,8 @@ class AuditVerb(models.TextChoices):
     CASE_ROLE_ENDED = "case-role-ended", "Case role ended"
     BREAK_GLASS_SEARCHED = "break-glass-searched", "Break-glass search"
     BREAK_GLASS_GRANTED = "break-glass-granted", "Break-glass access granted"
+    BREAK_GLASS_REVIEWS_VIEWED = "break-glass-reviews-viewed", "Break-glass reviews listed"
+    BREAK_GLASS_REVIEWED = "break-glass-reviewed", "Break-glass access reviewed"
     DATA_IMPORTED = "data-imported", "Data imported"
     # MASH triage
     CONTACT_RATED = "contact-rated", "Contact rated"
@@ -143,4 +145,5 @@ class AuditVerb(models.TextChoices):
     CLOCK_DELAY_EXPLAINED = "clock-delay-explained", "Reason for delay recorded"
     # The log itself
     AUDIT_LOG_VIEWED = "audit-log-viewed", "Audit log viewed"
+    AUDIT_LOG_EXPORTED = "audit-log-exported", "Audit log exported"
     AUDIT_LOG_VERIFIED = "audit-log-verified", "Audit log verified"

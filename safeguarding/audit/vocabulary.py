@@ -22,6 +22,8 @@ class TargetType(models.TextChoices):
     # People, concerns and the front door
     PERSON = "person", "Person record"
     PERSON_SEARCH = "person-search", "Search for people"
+    BREAK_GLASS_GRANT = "break-glass-grant", "Break-glass access to a person"
+    BREAK_GLASS_GRANT_LIST = "break-glass-grant-list", "Break-glass accesses to review"
     CONCERN = "concern", "Concern"
     CONCERN_LIST = "concern-list", "List of concerns"
     IMPORT_FILE = "import-file", "Imported file of concerns"

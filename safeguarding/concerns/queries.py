@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_r
 from django.http import Http404
 
 from safeguarding.access.models import User
-from safeguarding.access.policy import visible_person_condition
+from safeguarding.access.policy import does_case_work, visible_person_condition
 from safeguarding.access.roles import Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
@@ -36,7 +36,9 @@ def concerns_about(user: User, person: Person) -> QuerySet[Concern]:
 
 
 def visible_concerns(user: User) -> QuerySet[Concern]:
-    """Concerns naming at least one person ``user`` may see. A semi-join (EXISTS), not a
+    """Concerns the user's agency recorded, and concerns naming at least one person
+    ``user`` may see. (An agency whose concern was joined to a person held elsewhere
+    holds no record on that person, but sees its own concern.) A semi-join (EXISTS), not a
     join made unique with DISTINCT: DISTINCT over every column would make the database
     sort every matching concern before it could apply an ORDER BY ... LIMIT.
 
@@ -47,9 +49,12 @@ def visible_concerns(user: User) -> QuerySet[Concern]:
     on the demo). Checked per involvement, a concern costs a few indexed look-ups on any
     database."""
     person_visible = Person.objects.filter(visible_person_condition(user), pk=OuterRef("person_id"))
-    return Concern.objects.filter(
-        Exists(ConcernPerson.objects.filter(Exists(person_visible), concern=OuterRef("pk")))
+    names_visible = Exists(
+        ConcernPerson.objects.filter(Exists(person_visible), concern=OuterRef("pk"))
     )
+    if not does_case_work(user):
+        return Concern.objects.filter(names_visible)
+    return Concern.objects.filter(Q(agency_id=user.agency_id) | Q(names_visible))
 
 
 def access_concern(user: User, concern_id: uuid.UUID | str, *, purpose: str) -> Concern:
@@ -87,10 +92,16 @@ def recent_concerns_for_home(user: User, *, limit: int = 10) -> list[Concern]:
         concerns = sorted(latest.values(), key=lambda c: c.recorded_at, reverse=True)[:limit]
     else:
         concerns = list(base.order_by("-recorded_at")[:limit])
-    # The page names each concern's people: read at once, not concern by concern.
+    # The page names each concern's people, read at once, not concern by concern: only
+    # those the user may see. A concern seen through one child may name others (a sibling,
+    # an adult) whom the user's agency holds nothing on.
+    person_visible = Person.objects.filter(visible_person_condition(user), pk=OuterRef("person_id"))
     prefetch_related_objects(
         concerns,
-        Prefetch("involvements", queryset=ConcernPerson.objects.select_related("person")),
+        Prefetch(
+            "involvements",
+            queryset=ConcernPerson.objects.filter(Exists(person_visible)).select_related("person"),
+        ),
     )
     if concerns:
         record(
@@ -98,6 +109,16 @@ def recent_concerns_for_home(user: User, *, limit: int = 10) -> list[Concern]:
             actor=user,
             target_type=TargetType.CONCERN_LIST,
             target_id="home",
-            payload={"concerns": [str(concern.pk) for concern in concerns]},
+            payload={
+                "concerns": [str(concern.pk) for concern in concerns],
+                # Everyone the page names, so that the log shows whose names were read.
+                "persons": sorted(
+                    {
+                        str(involvement.person_id)
+                        for concern in concerns
+                        for involvement in concern.involvements.all()
+                    }
+                ),
+            },
         )
     return concerns

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.contrib import messages as banners
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from safeguarding.access.middleware import signed_in_user
-from safeguarding.access.policy import does_case_work
+from safeguarding.access.policy import does_case_work, may_see_person
 from safeguarding.concerns.actions import ConcernDetails, NamedPerson, record_concern
 from safeguarding.concerns.forms import ChildForm, ConcernForm, OtherPersonForm
 from safeguarding.concerns.models import PersonRole
@@ -122,11 +121,10 @@ def record(request: HttpRequest) -> HttpResponse:
         else:
             child = concern.involvements.filter(role=PersonRole.CHILD).first()
             assert child is not None
-            banners.success(
-                request,
-                f"Your concern has been sent to {concern.local_authority.name}'s MASH. You will "
-                "be told here when it has been decided.",
-            )
+            # A child matched to a record the agency holds nothing on is not opened by
+            # the match: the agency sees its concern, so the service's home page follows.
+            if not may_see_person(user, child.person_id):
+                return redirect("web:home")
             return redirect("web:person", person_id=child.person_id)
     return render(
         request,

@@ -10,11 +10,23 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from safeguarding.access.models import BreakGlassGrant, CaseRole, User
-from safeguarding.access.policy import agencies_holding, may_break_glass
-from safeguarding.access.roles import BREAK_GLASS_NOTIFIED_ROLES, Role
+from safeguarding.access.policy import (
+    agencies_holding,
+    does_case_work,
+    held_by_agency,
+    may_break_glass,
+)
+from safeguarding.access.roles import (
+    AUDIT_ROLES,
+    BREAK_GLASS_NOTIFIED_ROLES,
+    BREAK_GLASS_ROLES,
+    Role,
+)
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
@@ -58,21 +70,83 @@ def grant_break_glass(*, actor: User, person_id: uuid.UUID | str, reason: str) -
             reason=reason,
             payload={"grant": str(grant.pk), "expires_at": grant.expires_at.isoformat()},
         )
-        # The agencies holding a record, and the authorities whose MASH received concerns
-        # about the person, are told; within them, those accountable for safeguarding.
-        managers = User.objects.filter(
-            agency_id__in=agencies_holding(person.pk),
-            role__in=BREAK_GLASS_NOTIFIED_ROLES,
-            is_active=True,
-        ).exclude(pk=actor.pk)
+        until = timezone.localtime(grant.expires_at)
         notify_users(
-            managers,
+            owners_to_tell(person.pk, actor=actor),
             subject="Break-glass access to a record your agency holds",
             body=(
                 f"{actor.display_name} ({actor.agency}) opened a record your agency holds "
-                "using break-glass access. Their stated reason is in the audit log."
+                f"using break-glass access, until {until:%-d %B %Y at %H:%M}. Their stated "
+                f"reason: \u201c{reason}\u201d. Review it in the "
+                "break-glass reviews."
             ),
-            link=f"/people/{person.pk}/",
+            link="/people/break-glass/reviews/",
+        )
+    return grant
+
+
+def owners_to_tell(person_id: uuid.UUID | str, *, actor: User) -> list[User]:
+    """Who is told of break-glass access to a person: in every agency holding a record,
+    and every authority whose MASH received a concern about them, those accountable for
+    safeguarding (team managers, designated safeguarding leads); in an agency that has
+    none, every member of staff who does case work there. Never the actor."""
+    staff = (
+        User.objects.filter(
+            agency_id__in=agencies_holding(person_id), role__in=BREAK_GLASS_ROLES, is_active=True
+        )
+        .exclude(pk=actor.pk)
+        .order_by("pk")
+    )
+    by_agency: dict[int, list[User]] = {}
+    for member in staff:
+        by_agency.setdefault(member.agency_id or 0, []).append(member)
+    told: list[User] = []
+    for members in by_agency.values():
+        accountable = [m for m in members if m.role in BREAK_GLASS_NOTIFIED_ROLES]
+        told.extend(accountable or members)
+    return told
+
+
+def may_review_break_glass(user: User) -> bool:
+    """Managers and designated safeguarding leads review break-glass access to what their
+    agency holds; auditors review all of it."""
+    if user.role in AUDIT_ROLES:
+        return bool(user.is_active)
+    return does_case_work(user) and user.role in BREAK_GLASS_NOTIFIED_ROLES
+
+
+def reviewable_grants(user: User) -> QuerySet[BreakGlassGrant]:
+    """The break-glass grants ``user`` may review: on people their agency holds a record
+    on, or every grant for an auditor. Never the user's own."""
+    if not may_review_break_glass(user):
+        raise PermissionDenied("Only managers, designated safeguarding leads and auditors")
+    grants = BreakGlassGrant.objects.exclude(user=user)
+    if user.role not in AUDIT_ROLES:
+        assert user.agency_id is not None
+        grants = grants.filter(held_by_agency(user.agency_id))
+    return grants.select_related("user", "user__agency", "person", "reviewed_by").order_by(
+        "reviewed_at", "-granted_at"
+    )
+
+
+def review_break_glass(*, actor: User, grant_id: uuid.UUID | str) -> BreakGlassGrant:
+    """Mark break-glass access reviewed: the reviewer has looked at who opened the record,
+    when and why. Audited; a grant is reviewed once."""
+    with transaction.atomic():
+        grant = reviewable_grants(actor).select_for_update(of=("self",)).filter(pk=grant_id).first()
+        if grant is None:
+            raise Http404
+        if grant.reviewed_at is not None:
+            raise ValidationError({"grant": ["This access was already reviewed"]})
+        grant.reviewed_at = timezone.now()
+        grant.reviewed_by = actor
+        grant.save(update_fields=["reviewed_at", "reviewed_by"])
+        record(
+            AuditVerb.BREAK_GLASS_REVIEWED,
+            actor=actor,
+            target_type=TargetType.BREAK_GLASS_GRANT,
+            target_id=grant.pk,
+            payload={"person": str(grant.person_id), "user": grant.user_id},
         )
     return grant
 

@@ -277,6 +277,10 @@ class PersonResolver:
         created: list[Person] = []
         taken: set[uuid.UUID] = set()
         for item in named:
+            # Matching joins the concern to a person held elsewhere, but never opens that
+            # person's record: an agency whose details matched someone it could not see
+            # holds no record on them, and sees what it recorded (its concern), no more.
+            matched_unseen = False
             if item.details is None:
                 assert item.person_id is not None
                 known = self.known[item.person_id]
@@ -289,12 +293,14 @@ class PersonResolver:
                     taken.add(known.person.pk)
                 else:
                     known = self._national_match(details)
+                    matched_unseen = known is not None and not known.visible
                 if known is None:
                     known = self._register(details)
                     created.append(known.person)
                 else:
                     self._add_details(known, details)
-            self._ensure_agency_record(known)
+            if not matched_unseen:
+                self._ensure_agency_record(known)
             persons.append(known.person)
         return persons, created
 

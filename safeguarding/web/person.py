@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from safeguarding.access.models import User
+from safeguarding.access.policy import break_glass_only
 from safeguarding.chronology.knowledge import KNOWLEDGE_REPORT_ROLES
 from safeguarding.concerns.queries import concerns_about
 from safeguarding.pathway.queries import clocks_for
@@ -34,5 +35,6 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
             "clocks": list(clocks_for(person)[:20]),
             "may_see_knowledge_report": user.role in KNOWLEDGE_REPORT_ROLES,
             "may_issue_warning_notice": is_police(user),
+            "break_glass": break_glass_only(user, person.pk),
         },
     )

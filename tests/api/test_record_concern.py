@@ -175,7 +175,10 @@ def test_timeline_shows_every_agencys_concerns(area: Area, api_as):
     assert [entry["agency"]["code"] for entry in timeline] == [area.school.code, area.police.code]
     assert timeline[1]["agency_record_id"] == "OP-2025-0001"
     assert timeline[1]["category"] == "cce"
-    assert AgencyRecord.objects.filter(person=known, agency=area.police).exists()
+    # Matching joined the police's concern to the child, but opened nothing to them.
+    assert not AgencyRecord.objects.filter(person=known, agency=area.police).exists()
+    assert police.get("/persons/{id}", id=known.pk).status_code == 404
+    assert police.get("/concerns/{id}", id=sent.json()["id"]).status_code == 200
 
 
 def _problems(response) -> list[tuple[list[object], str]]:

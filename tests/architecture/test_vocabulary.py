@@ -52,6 +52,8 @@ TARGET_TYPES_WRITTEN = {
     "api-token",
     "appointment",
     "audit-log",
+    "break-glass-grant",
+    "break-glass-grant-list",
     "clock",
     "collaboration-request",
     "collaboration-request-list",

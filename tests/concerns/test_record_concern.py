@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguarding.access.policy import may_see_person
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.concerns.models import Concern
@@ -117,11 +118,11 @@ def test_an_nhs_number_with_name_and_birth_date_links_agencies_records(area: Are
     )
     child = school.involvements.get(role="child").person
     assert police.involvements.get(role="child").person == child
-    # Both agencies now hold a record, so each sees the other's concern on the timeline.
-    assert set(child.agency_records.values_list("agency__code", flat=True)) == {
-        "SCH-TEST",
-        "POL-TEST",
-    }
+    # The concerns are joined on one child, whose record the match does not open: the
+    # school, which held it, sees the police's concern on the timeline; the police see
+    # their own concern, not the school's record.
+    assert set(child.agency_records.values_list("agency__code", flat=True)) == {"SCH-TEST"}
+    assert not may_see_person(area.police_analyst, child.pk)
 
 
 def test_an_nhs_number_alone_does_not_attach_to_someone_else(area: Area):
