@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Annotated, Self
 
 from django.utils import timezone
@@ -108,6 +108,23 @@ PhoneNumber = Annotated[str, Field(max_length=32), AfterValidator(_single_line)]
 Registration = Annotated[str, Field(max_length=16), AfterValidator(_single_line)]
 BirthDate = Annotated[date | None, BeforeValidator(_iso_text), AfterValidator(_not_before_1900)]
 Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_plausible_moment)]
+
+
+def _local_time(value: time | None) -> time | None:
+    if value is not None and value.tzinfo is not None:
+        raise PydanticCustomError(
+            "time_with_offset", "Give the time in England's local time, without an offset"
+        )
+    return value
+
+
+# A time of day, in England's local time, as hours and minutes ("09:30").
+ClockTime = Annotated[
+    time | None,
+    BeforeValidator(_iso_text),
+    AfterValidator(_local_time),
+    Field(json_schema_extra={"example": "09:30"}),
+]
 # PersonName.Kind would appear in the document as a bare "Kind": give it its own name.
 OtherNameKind = Annotated[
     PersonName.Kind,
@@ -355,6 +372,9 @@ class ConcernOut(Schema):
     summary: str
     recorded_at: datetime
     received_at: datetime
+    disclosed_on: date | None = Field(description="The day it happened or was disclosed")
+    disclosed_time: time | None = Field(description="The time of day, in England's local time")
+    immediate_risk: bool
     persons: list[NamedPersonOut]
 
     @classmethod
@@ -368,6 +388,9 @@ class ConcernOut(Schema):
             summary=concern.summary,
             recorded_at=concern.recorded_at,
             received_at=concern.received_at,
+            disclosed_on=concern.disclosed_on,
+            disclosed_time=concern.disclosed_time,
+            immediate_risk=concern.immediate_risk,
             persons=[
                 NamedPersonOut(person_id=involvement.person_id, role=PersonRole(involvement.role))
                 for involvement in concern.involvements.order_by("pk")
@@ -462,6 +485,21 @@ class ConcernIn(Input):
         description="The agency's own id for the record: sending it again updates the "
         "concern instead of recording another",
     )
+    disclosed_on: BirthDate = Field(
+        None,
+        description="The day what the concern describes happened or was disclosed, if "
+        "known (ISO 8601, like 2025-03-14); on or before the day it was recorded",
+    )
+    disclosed_time: ClockTime = Field(
+        None,
+        description="The time of day it happened or was disclosed, in England's local "
+        "time (like 09:30), if known; only with disclosed_on",
+    )
+    immediate_risk: bool = Field(
+        False,
+        description="The child is at immediate risk, or the police have been called: the "
+        "MASH is told at once and the contact goes to the top of its queue",
+    )
     persons: list[NamedPersonIn] = Field(max_length=MAX_PERSONS_PER_CONCERN)
 
     def to_details(self) -> ConcernDetails:
@@ -472,4 +510,7 @@ class ConcernIn(Input):
             local_authority_code=self.local_authority.strip().upper(),
             agency_record_id=self.agency_record_id,
             persons=[named.to_named_person() for named in self.persons],
+            disclosed_on=self.disclosed_on,
+            disclosed_time=self.disclosed_time,
+            immediate_risk=self.immediate_risk,
         )

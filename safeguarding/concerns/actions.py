@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import batched
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -51,6 +51,10 @@ class ConcernDetails:
     agency_record_id: str = ""
     # When the hub received it: now, except when loading an agency's history.
     received_at: datetime | None = None
+    # When what it describes happened or was disclosed (the day, and the time if known).
+    disclosed_on: date | None = None
+    disclosed_time: time | None = None
+    immediate_risk: bool = False
 
 
 # Read once: an enum's .values builds a new list on every use.
@@ -75,6 +79,7 @@ def _validate(details: ConcernDetails, *, persons_checked: bool = False) -> dict
         errors["recorded_at"] = ["The date the concern was recorded must be today or in the past"]
     if details.received_at is not None and details.received_at > timezone.now():
         errors["received_at"] = ["The date the concern was received must be in the past"]
+    errors.update(_disclosure_errors(details))
     if len(details.agency_record_id) > 64:
         errors["agency_record_id"] = ["The agency's record id must be 64 characters or fewer"]
     if not details.persons:
@@ -95,6 +100,35 @@ def _validate(details: ConcernDetails, *, persons_checked: bool = False) -> dict
                 for key, messages in error.message_dict.items():
                     errors.setdefault(f"persons.{index}.{key}", []).extend(messages)
     return errors
+
+
+def _disclosure_errors(details: ConcernDetails) -> dict[str, list[str]]:
+    """A disclosure is dated on or before the day the concern was recorded, and timed
+    before it, in England's local time."""
+    if details.disclosed_on is None:
+        if details.disclosed_time is not None:
+            return {"disclosed_on": ["Enter the date of the disclosure as well as its time"]}
+        return {}
+    if details.disclosed_on < date(1900, 1, 1):
+        return {"disclosed_on": ["The date of the disclosure must be after 1900"]}
+    if details.recorded_at is None:
+        return {}
+    recorded = timezone.localtime(details.recorded_at)
+    if details.disclosed_on > recorded.date():
+        return {
+            "disclosed_on": [
+                "The date of the disclosure must be on or before the day the concern was recorded"
+            ]
+        }
+    if (
+        details.disclosed_time is not None
+        and details.disclosed_on == recorded.date()
+        and details.disclosed_time > recorded.time()
+    ):
+        return {
+            "disclosed_time": ["The time of the disclosure must be before the concern was recorded"]
+        }
+    return {}
 
 
 def check_may_record(actor: User) -> Agency:
@@ -124,6 +158,9 @@ def apply_concern_details(
     concern.recorded_at = details.recorded_at
     concern.category = details.category
     concern.summary = details.summary.strip()
+    concern.disclosed_on = details.disclosed_on
+    concern.disclosed_time = details.disclosed_time
+    concern.immediate_risk = details.immediate_risk
 
 
 def concern_record_id(details: ConcernDetails) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -33,8 +34,23 @@ class ConcernForm(forms.Form):
             "max_length": "What happened must be 10,000 characters or fewer",
         },
     )
-    recorded_on = GovukDateField(
-        label="Date of the concern", error_messages={"required": "Enter the date of the concern"}
+    disclosed_on = GovukDateField(
+        label="When did it happen, or when were you told?",
+        help_text="For example, 27 3 2026",
+        noun="date it happened or you were told",
+        error_messages={"required": "Enter the date it happened or you were told"},
+    )
+    disclosed_time = forms.CharField(
+        label="Time (optional)",
+        help_text="Use the 24-hour clock, for example 09:30 or 14:05",
+        max_length=5,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+    )
+    immediate_risk = forms.BooleanField(
+        label="The child is at immediate risk, or the police have been called",
+        help_text="The MASH is told at once and your concern goes to the top of its queue",
+        required=False,
     )
     local_authority = forms.ModelChoiceField(
         label="Local authority for the child's home area",
@@ -45,6 +61,17 @@ class ConcernForm(forms.Form):
     agency_record_id = forms.CharField(
         label="Your agency's reference (optional)", max_length=64, required=False
     )
+
+    def clean_disclosed_time(self) -> dt.time | None:
+        text = self.cleaned_data["disclosed_time"].strip().replace(".", ":")
+        if not text:
+            return None
+        hours, _, minutes = text.partition(":")
+        if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+            raise forms.ValidationError("Enter the time in hours and minutes, like 14:05")
+        if int(hours) > 23 or int(minutes) > 59:
+            raise forms.ValidationError("Enter a real time, like 14:05")
+        return dt.time(int(hours), int(minutes))
 
 
 class ChildForm(forms.Form):

@@ -61,7 +61,17 @@ OTHER_NAME_FIELDS: dict[str, str] = {
     "nicknames": PersonName.Kind.NICKNAME,
     "former_names": PersonName.Kind.FORMER,
 }
-CONCERN_FIELDS = ("agency", "record_id", "recorded_at", "category", "summary", "local_authority")
+CONCERN_FIELDS = (
+    "agency",
+    "record_id",
+    "recorded_at",
+    "category",
+    "summary",
+    "local_authority",
+    "disclosed_on",
+    "disclosed_time",
+    "immediate_risk",
+)
 REQUIRED_CONCERN_FIELDS = ("record_id", "recorded_at", "category", "summary", "local_authority")
 PERSON_FIELDS = (
     "role",
@@ -295,6 +305,50 @@ class ConcernFields:
     category: str
     summary: str
     local_authority: str
+    disclosed_on: date | None = None
+    disclosed_time: time | None = None
+    immediate_risk: bool = False
+
+
+def parse_time(text: str) -> time:
+    """A time of day as hours and minutes, 24-hour clock: "09:30"."""
+    hours, separator, minutes = text.strip().partition(":")
+    if not (separator and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise ValueError(f"{shorten(text)!r} is not a time like 09:30 (hours:minutes)")
+    if int(hours) > 23 or int(minutes) > 59:
+        raise ValueError(f"{shorten(text)!r} is not a real time of day")
+    return time(int(hours), int(minutes))
+
+
+def _check_disclosure(
+    values: Mapping[str, object], check: RowChecker
+) -> tuple[date | None, time | None, bool]:
+    """The optional day and time what the concern describes happened or was disclosed, and
+    the immediate-risk flag; whether they agree with when it was recorded is the recording
+    action's to say."""
+    disclosed_on = disclosed_time = None
+    day_text = check.text(values, "disclosed_on", max_length=SHORT_VALUE_MAX_LENGTH)
+    if day_text:
+        try:
+            disclosed_on = parse_date(day_text)
+        except ValueError as error:
+            check.add("disclosed_on", str(error))
+    time_text = check.text(values, "disclosed_time", max_length=SHORT_VALUE_MAX_LENGTH)
+    if time_text:
+        try:
+            disclosed_time = parse_time(time_text)
+        except ValueError as error:
+            check.add("disclosed_time", str(error))
+        if not day_text:
+            check.add("disclosed_time", "is given without disclosed_on: give the day as well")
+    immediate_risk = False
+    if values.get("immediate_risk") not in (None, ""):
+        flag = parse_flag(values["immediate_risk"])
+        if flag is None:
+            check.add("immediate_risk", "must be true or false")
+        else:
+            immediate_risk = flag
+    return disclosed_on, disclosed_time, immediate_risk
 
 
 def check_concern_fields(
@@ -336,7 +390,17 @@ def check_concern_fields(
         check.add(
             "local_authority", f"there is no active local authority with code {local_authority!r}"
         )
-    return ConcernFields(record_id, recorded_at, category, summary, local_authority)
+    disclosed_on, disclosed_time, immediate_risk = _check_disclosure(values, check)
+    return ConcernFields(
+        record_id,
+        recorded_at,
+        category,
+        summary,
+        local_authority,
+        disclosed_on,
+        disclosed_time,
+        immediate_risk,
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -542,6 +606,9 @@ def _draft(
             local_authority_code=fields.local_authority,
             persons=persons,
             agency_record_id=fields.record_id,
+            disclosed_on=fields.disclosed_on,
+            disclosed_time=fields.disclosed_time,
+            immediate_risk=fields.immediate_risk,
         ),
     )
 

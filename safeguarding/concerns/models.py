@@ -85,6 +85,17 @@ class Concern(models.Model):
         return f"{self.get_category_display()} ({self.agency_record_id})"
 
     @property
+    def disclosed(self) -> str:
+        """When what it describes happened or was disclosed, as people read dates: "3
+        December 2026 at 09:10", or the day alone; empty if not given."""
+        if self.disclosed_on is None:
+            return ""
+        day = f"{self.disclosed_on.day} {self.disclosed_on:%B %Y}"
+        if self.disclosed_time is None:
+            return day
+        return f"{day} at {self.disclosed_time:%H:%M}"
+
+    @property
     def is_exploitation(self) -> bool:
         return self.category in EXPLOITATION_CATEGORIES
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
+from django.contrib import messages as banners
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,14 +18,6 @@ from safeguarding.people.actions import PersonDetails
 from safeguarding.people.identifiers import IdentifierScheme
 from safeguarding.people.models import Person, PersonKind
 from safeguarding.people.queries import access_person
-
-
-def _recorded_at(day: dt.date) -> dt.datetime:
-    """A concern dated today keeps the time now; an earlier one is dated at noon."""
-    today = timezone.localdate()
-    if day == today:
-        return timezone.now()
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
 
 
 def _child_details(form: ChildForm) -> PersonDetails:
@@ -88,7 +79,7 @@ def record(request: HttpRequest) -> HttpResponse:
     data = request.POST or None
     initial_authority = user.agency.home_authority or user.agency if user.agency else None
     concern_form = ConcernForm(
-        data, initial={"recorded_on": timezone.localdate(), "local_authority": initial_authority}
+        data, initial={"disclosed_on": timezone.localdate(), "local_authority": initial_authority}
     )
     child_form = ChildForm(data) if person is None else None
     other_form = OtherPersonForm(data)
@@ -109,7 +100,11 @@ def record(request: HttpRequest) -> HttpResponse:
         details = ConcernDetails(
             category=concern_form.cleaned_data["category"],
             summary=concern_form.cleaned_data["summary"],
-            recorded_at=_recorded_at(concern_form.cleaned_data["recorded_on"]),
+            # Recorded now; when it happened or was disclosed is the recorder's to give.
+            recorded_at=timezone.now(),
+            disclosed_on=concern_form.cleaned_data["disclosed_on"],
+            disclosed_time=concern_form.cleaned_data["disclosed_time"],
+            immediate_risk=concern_form.cleaned_data["immediate_risk"],
             local_authority_code=concern_form.cleaned_data["local_authority"].code,
             agency_record_id=concern_form.cleaned_data["agency_record_id"],
             persons=persons,
@@ -121,6 +116,11 @@ def record(request: HttpRequest) -> HttpResponse:
         else:
             child = concern.involvements.filter(role=PersonRole.CHILD).first()
             assert child is not None
+            banners.success(
+                request,
+                f"Your concern has been sent to {concern.local_authority.name}'s MASH. You will "
+                "be told here when it has been decided.",
+            )
             # A child matched to a record the agency holds nothing on is not opened by
             # the match: the agency sees its concern, so the service's home page follows.
             if not may_see_person(user, child.person_id):

@@ -33,15 +33,18 @@ class GovukDateField(forms.MultiValueField):
 
     widget = GovukDateInput
 
-    def __init__(self, *, past_only: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, past_only: bool = True, noun: str = "", **kwargs: Any) -> None:
         self.past_only = past_only
+        # What error messages call the date when the label is a question ("the date it
+        # happened" for "When did it happen?"); the label otherwise.
+        self.noun = noun
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[str]) -> date | None:
         if not data_list or not any(data_list):
             return None
-        label = (self.label or "Date").lower()
+        label = (self.noun or self.label or "Date").lower()
         day, month, year = (str(part or "").strip() for part in data_list)
         missing = [
             name for name, part in (("day", day), ("month", month), ("year", year)) if not part

@@ -57,12 +57,25 @@ def open_contacts(recorded: RecordedConcerns, writes: Writes, run: WriteRun) -> 
     contact_ids = [uuid.uuid4() for _ in recorded.new]
     writes.add_values(
         Contact,
-        ("id", "concern", "authority", "received_at"),
+        ("id", "concern", "authority", "received_at", "immediate_risk"),
         [
-            (contact_id, concern.pk, concern.local_authority_id, concern.received_at)
+            (
+                contact_id,
+                concern.pk,
+                concern.local_authority_id,
+                concern.received_at,
+                concern.immediate_risk,
+            )
             for contact_id, concern in zip(contact_ids, recorded.new, strict=True)
         ],
     )
+    urgent = [
+        (contact_id, concern.local_authority_id)
+        for contact_id, concern in zip(contact_ids, recorded.new, strict=True)
+        if concern.immediate_risk
+    ]
+    if urgent:
+        writes.then(lambda: notify_each(_immediate_risk_alerts(urgent)))
     plan_clocks(
         [
             ClockStart(
@@ -79,6 +92,28 @@ def open_contacts(recorded: RecordedConcerns, writes: Writes, run: WriteRun) -> 
         run,
         as_objects=False,
     )
+
+
+def _immediate_risk_alerts(contacts: Sequence[tuple[uuid.UUID, int]]) -> list[Message]:
+    """At once, to everyone triaging at each contact's MASH: a new contact flagged as
+    immediate risk. Without the child's name or the concern: notifications are emailed."""
+    authorities = {authority_id for _, authority_id in contacts}
+    triage: dict[int, list[User]] = {}
+    for user in User.objects.filter(
+        agency_id__in=authorities, role__in=TRIAGE_ROLES, is_active=True
+    ).order_by("pk"):
+        assert user.agency_id is not None
+        triage.setdefault(user.agency_id, []).append(user)
+    return [
+        Message(
+            triage.get(authority_id, []),
+            subject="Immediate risk: a new contact needs a decision now",
+            body="A concern sent to your MASH says a child is at immediate risk or the police "
+            "have been called. It is at the top of the queue.",
+            link=f"/mash/contacts/{contact_id}/",
+        )
+        for contact_id, authority_id in contacts
+    ]
 
 
 def rate_contact(*, actor: User, contact: Contact, rag: str) -> Contact:

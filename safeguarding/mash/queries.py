@@ -37,7 +37,8 @@ def is_triage_officer(user: User) -> bool:
 
 
 def triage_queue(user: User, *, limit: int = 200) -> list[Contact]:
-    """Contacts awaiting a decision at the user's MASH: red first, then oldest first."""
+    """Contacts awaiting a decision at the user's MASH: those flagged as immediate risk,
+    then red, then oldest first."""
     if not is_triage_officer(user):
         return []
     contacts: list[Contact] = list(
@@ -56,7 +57,7 @@ def triage_queue(user: User, *, limit: int = 200) -> list[Contact]:
             )
         )
         .annotate(rag_order=RAG_ORDER)
-        .order_by("rag_order", "received_at")[:limit]
+        .order_by("-immediate_risk", "rag_order", "received_at")[:limit]
     )
     record(
         AuditVerb.TRIAGE_QUEUE_VIEWED,

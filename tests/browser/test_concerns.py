@@ -43,20 +43,24 @@ def test_find_a_child_despite_typos_and_record_a_concern(site: Site, area: Area)
         "Amelia said she is scared to go home when her mum's "
         "partner is there.\nShe cried when talking about it.",
     )
-    site.fill_date("Date of the concern", day.day, day.month, day.year)
+    site.fill_date("When did it happen, or when were you told?", day.day, day.month, day.year)
+    site.fill("Time (optional)", "09:10")
     site.submit("Record concern")
 
     assert site.page.url.endswith(f"/people/{child.pk}/")
     timeline = site.page.locator(".moj-timeline")
     assert timeline.locator(".moj-timeline__item").count() == 2
-    # Newest first: today's concern from the school's earlier record, then this one.
+    # Newest first: this one, recorded now, then the school's earlier record.
     titles = timeline.locator(".moj-timeline__title").all_inner_texts()
-    assert titles == ["Neglect", "Emotional abuse"]
-    recorded = timeline.locator(".moj-timeline__item").nth(1)
+    assert titles == ["Emotional abuse", "Neglect"]
+    recorded = timeline.locator(".moj-timeline__item").nth(0)
     assert "scared to go home" in recorded.inner_text()
     assert recorded.locator(".moj-timeline__byline").inner_text() == f"by {area.school.name}"
-    assert date_format(day, "j F Y") in recorded.locator("time").inner_text()
-    assert (recorded.locator("time").get_attribute("datetime") or "").startswith(day.isoformat())
+    today = timezone.localdate()
+    assert date_format(today, "j F Y") in recorded.locator("time").inner_text()
+    assert (recorded.locator("time").get_attribute("datetime") or "").startswith(today.isoformat())
+    # When the child told the school is kept apart from when the school typed it.
+    assert f"Happened or disclosed: {date_format(day, 'j F Y')} at 09:10." in recorded.inner_text()
     site.page.screenshot(path=screenshot_path("person-page"), full_page=True)
 
 

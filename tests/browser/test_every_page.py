@@ -141,12 +141,12 @@ def test_case_work_forms_with_errors(site: Site, area: Area) -> None:
 
     site.open("/concerns/new/")
     site.fill("Other person's given name", "Darren")  # Another person, but no role for them.
-    site.fill_date("Date of the concern", 1, 1, 2999)
+    site.fill_date("When did it happen, or when were you told?", 1, 1, 2999)
     site.submit("Record concern")
     assert site.error_messages() == [
         "Choose the category of concern",
         "Enter what happened",
-        "The date of the concern must be today or in the past",
+        "The date it happened or you were told must be today or in the past",
         "Enter the child's given name",
         "Enter the child's family name",
         "Choose the other person's role",

@@ -23,7 +23,7 @@ def test_school_concern_reaches_the_mash_and_is_decided(site: Site, area: Area) 
     site.field("Category of concern").select_option(label="Neglect")
     site.fill("What happened?", "Poppy said there has been no food at home since Friday.")
     today = timezone.localdate()
-    site.fill_date("Date of the concern", today.day, today.month, today.year)
+    site.fill_date("When did it happen, or when were you told?", today.day, today.month, today.year)
     site.submit("Record concern")
     assert site.heading() == "Poppy Lindqvist"
     site.sign_out()
