@@ -5,3 +5,8 @@ class ClocksConfig(AppConfig):
     name = "safeguarding.clocks"
     label = "clocks"
     verbose_name = "Statutory clocks"
+
+    def ready(self) -> None:
+        from safeguarding.clocks.worklist import register_providers
+
+        register_providers()

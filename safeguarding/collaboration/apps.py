@@ -5,3 +5,8 @@ class CollaborationConfig(AppConfig):
     name = "safeguarding.collaboration"
     label = "collaboration"
     verbose_name = "Collaboration between police forces"
+
+    def ready(self) -> None:
+        from safeguarding.collaboration.worklist import register_providers
+
+        register_providers()

@@ -25,7 +25,9 @@ class HelplineConfig(AppConfig):
     def ready(self) -> None:
         from safeguarding.access.reactions import on_password_changed
         from safeguarding.helpline.actions import rewrap_staff_key
+        from safeguarding.helpline.worklist import register_providers as register_work_lists
 
         logging.getLogger("safeguarding.requests").addFilter(WithoutReporterVisits())
         # The key a member of staff's password protects is re-wrapped when it changes.
         on_password_changed("helpline.rewrap_staff_key", rewrap_staff_key)
+        register_work_lists()

@@ -5,3 +5,8 @@ class NetworksConfig(AppConfig):
     name = "safeguarding.networks"
     label = "networks"
     verbose_name = "Exploitation networks"
+
+    def ready(self) -> None:
+        from safeguarding.networks.worklist import register_providers
+
+        register_providers()

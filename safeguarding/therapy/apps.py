@@ -5,3 +5,8 @@ class TherapyConfig(AppConfig):
     name = "safeguarding.therapy"
     label = "therapy"
     verbose_name = "Therapy waits"
+
+    def ready(self) -> None:
+        from safeguarding.therapy.worklist import register_providers
+
+        register_providers()

@@ -56,6 +56,7 @@ def items_for(user: User) -> list[NavItem]:
             items.append(NavItem("Networks", "networks:list"))
         if not _at_local_authority(user):
             items.append(NavItem("Information requests", "mash:inbox"))
+            items.append(NavItem("Your referrals", "mash:referrals"))
         if collaborates_in_browser(user):
             items.append(NavItem("Requests between forces", "collaboration:requests"))
         if reviews_matches(user):

@@ -14,19 +14,23 @@ from safeguarding.access.models import Agency, User
 from safeguarding.access.policy import does_case_work
 from safeguarding.access.roles import ADMIN_ROLES, AGGREGATE_ONLY_ROLES, AUDIT_ROLES
 from safeguarding.audit.models import AuditHead
-from safeguarding.clocks.queries import my_open_clocks
 from safeguarding.concerns.queries import recent_concerns_for_home
 from safeguarding.concerns.statistics import concerns_by_area_and_category
 from safeguarding.notifications.queries import unread_summary
+from safeguarding.worklists.registry import work_lists_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     unread_count, unread = unread_summary(user)
-    context: dict[str, object] = {"unread_count": unread_count, "unread": unread}
+    context: dict[str, object] = {
+        "unread_count": unread_count,
+        "unread": unread,
+        # Every role's own work, from the providers each app registers (worklists).
+        "work_lists": work_lists_for(user),
+    }
     if does_case_work(user):
         context["concerns"] = recent_concerns_for_home(user)
-        context["my_clocks"] = my_open_clocks(user)
         template = "web/home_case_work.html"
     elif user.role in AGGREGATE_ONLY_ROLES:
         context["headings"], context["areas"] = concerns_by_area_and_category()

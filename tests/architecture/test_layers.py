@@ -24,6 +24,8 @@ LAYERS: list[dict[str, frozenset[str]]] = [
     {"audit": frozenset()},
     {"writes": frozenset()},
     {"access": frozenset()},
+    # The registry of work lists, which every app's provider fills for the home page.
+    {"worklists": frozenset()},
     {"notifications": frozenset()},
     {"people": frozenset()},
     {"clocks": frozenset()},

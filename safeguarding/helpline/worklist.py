@@ -1,0 +1,102 @@
+"""Work lists from the helpline: a caseworker's reports to act on, and the referrals the
+helpline sent to an agency that can act. Neither shows what a report says."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+
+from safeguarding.access.models import User
+from safeguarding.helpline.models import Message, Report, ReportKey, RoutedReferral, Status
+from safeguarding.helpline.queries import REFERRAL_ROLES, is_helpline_staff, queue
+from safeguarding.worklists.registry import SHOWN, WorkItem, WorkList, register
+
+
+def reports(user: User) -> WorkList | None:
+    """Reports awaiting acknowledgement, and reports the user holds whose last message is
+    the reporter's: a child in danger first. The queue's own read is audited; like the
+    queue, the list gives no count that would date a report."""
+    if not is_helpline_staff(user):
+        return None
+    found = queue(user)
+    held = set(ReportKey.objects.filter(user=user).values_list("report_id", flat=True))
+    last_sender = (
+        Message.objects.filter(report=OuterRef("pk")).order_by("-position").values("sender")[:1]
+    )
+    senders = dict(
+        Report.objects.filter(pk__in=[report.pk for report in found if report.pk in held])
+        .annotate(last=Subquery(last_sender))
+        .values_list("pk", "last")
+    )
+    waiting = [
+        report
+        for report in found
+        if report.status == Status.NEW
+        or (report.pk in held and senders.get(report.pk) == Message.Sender.REPORTER)
+    ]
+    items = [
+        WorkItem(
+            what=f"Report {report.reference}",
+            link=reverse("helpline:report", args=[report.pk]),
+            whose=report.get_channel_display(),
+            state=(
+                "Child in danger"
+                if report.child_in_danger
+                else "New"
+                if report.status == Status.NEW
+                else "Reply from the reporter"
+            ),
+            overdue=report.child_in_danger,
+        )
+        for report in waiting[:SHOWN]
+    ]
+    return WorkList(
+        key="helpline-reports",
+        title="Reports and replies to act on",
+        items=items,
+        total=len(items),
+        see_all=reverse("helpline:queue"),
+        see_all_text="All helpline reports",
+        empty="No report or reply is waiting for you.",
+        order=10,
+    )
+
+
+def referrals_received(user: User) -> WorkList | None:
+    """Referrals the helpline routed to the user's agency, for those who act on them and
+    are neither named nor excluded by the report."""
+    if user.agency_id is None or not user.is_active or user.role not in REFERRAL_ROLES:
+        return None
+    received = (
+        RoutedReferral.objects.filter(to_agency_id=user.agency_id)
+        .exclude(report__named_agencies=user.agency_id)
+        .exclude(report__excluded_users=user.pk)
+        .select_related("report__helpline")
+        .order_by("-sent_at")
+    )
+    rows = list(received[:SHOWN])
+    if not rows:
+        return None
+    items = [
+        WorkItem(
+            what=f"Referral of report {referral.report.reference}",
+            link=reverse("helpline:referral", args=[referral.pk]),
+            whose=referral.report.helpline.name,
+            state="Urgent" if referral.is_urgent else "Received",
+            overdue=referral.is_urgent,
+            records=(f"helpline-referral:{referral.pk}",),
+        )
+        for referral in rows
+    ]
+    return WorkList(
+        key="helpline-referrals",
+        title="Referrals from the helpline",
+        items=items,
+        total=received.count(),
+        order=18,
+    )
+
+
+def register_providers() -> None:
+    register("helpline.reports", reports)
+    register("helpline.referrals", referrals_received)
