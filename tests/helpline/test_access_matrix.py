@@ -18,7 +18,19 @@ from tests.factories import PASSWORD, Area
 from tests.helpline.conftest import Helpline, details
 
 ClientFor = Callable[[User], Client]
-ACTIONS = ("categorise", "danger", "reply", "extend", "name-agency", "assign", "route", "release")
+ACTIONS = (
+    "categorise",
+    "danger",
+    "reply",
+    "extend",
+    "name-agency",
+    "assign",
+    "route",
+    "release",
+    "close",
+    "reopen",
+    "conflict",
+)
 SECRET = "The helpline manager told callers their reports had been lost"
 
 
@@ -64,7 +76,14 @@ def test_staff_of_a_named_organisation_reach_the_report_nowhere(
         for action in ACTIONS:
             response = client.post(
                 f"/helpline/staff/reports/{report.pk}/{action}/",
-                {"text": "x" * 20, "category": "other", "summary": "x" * 20, "reason": "x" * 20},
+                {
+                    "text": "x" * 20,
+                    "category": "other",
+                    "summary": "x" * 20,
+                    "reason": "x" * 20,
+                    "outcome": "referred",
+                    "user": user.pk,
+                },
             )
             assert response.status_code == 404, (user.username, action)
         # List, quarantine, search and statistics.
@@ -100,4 +119,6 @@ def test_staff_of_a_named_organisation_reach_the_report_nowhere(
             "",
         )
         assert Message.objects.filter(report=report).count() == 1
-    assert not RoutedReferral.objects.exists()
+    # Only the referral the service made itself: the report about the helpline, to the
+    # taskforce, as it arrived.
+    assert not RoutedReferral.objects.filter(sent_by__isnull=False).exists()
