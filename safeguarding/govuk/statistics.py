@@ -20,6 +20,8 @@ suppress().
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 # Counts this small could identify a child, so they are shown as "fewer than 5".
@@ -55,17 +57,48 @@ def is_small(value: int) -> bool:
 
 
 def protect(table: Table) -> list[str]:
-    """What to show of each cell: SHOWN, SMALL or HIDDEN. Unpublished
-    cells come back as SHOWN or SMALL and are never displayed."""
+    """What to show of each cell: SHOWN, SMALL or HIDDEN. Unpublished cells come back as
+    SHOWN or SMALL and are never displayed.
+
+    First each sum is made safe on its own (quick, and enough for most tables); then the
+    whole table is audited as an attacker would solve it, every sum at once
+    (``pinned_cells``), and for each count still given away one more count is hidden, until
+    none is."""
     values = table.values
     shown: list[str] = [SMALL if is_small(value) else SHOWN for value in values]
     hidden = [is_small(value) for value in values]
-    # Check every sum once, then again only the sums that hold a newly hidden cell.
+    if not any(hidden) or not table.sums:
+        return shown
     sums_of: list[list[int]] = [[] for _ in values]
     for index, (total, parts) in enumerate(table.sums):
         for cell in (total, *parts):
             sums_of[cell].append(index)
-    pending = list(range(len(table.sums) - 1, -1, -1)) if any(hidden) and table.sums else []
+    _make_each_sum_safe(table, shown, hidden, sums_of, range(len(table.sums)))
+    while pinned := pinned_cells(table, shown):
+        changed = []
+        for cell in pinned:
+            chosen = _complement_across(table, shown, sums_of, cell)
+            if chosen is not None and shown[chosen] != HIDDEN:
+                hidden[chosen] = True
+                shown[chosen] = HIDDEN
+                changed.append(chosen)
+        if not changed:
+            break
+        _make_each_sum_safe(
+            table, shown, hidden, sums_of, {i for cell in changed for i in sums_of[cell]}
+        )
+    return shown
+
+
+def _make_each_sum_safe(
+    table: Table,
+    shown: list[str],
+    hidden: list[bool],
+    sums_of: list[list[int]],
+    to_check: Iterable[int],
+) -> None:
+    # Check the sums given, then again only the sums that hold a newly hidden cell.
+    pending = sorted(to_check, reverse=True)
     queued = set(pending)
     while pending:
         index = pending.pop()
@@ -74,7 +107,7 @@ def protect(table: Table) -> list[str]:
         hidden_cells = [cell for cell in (total, *parts) if hidden[cell]]
         if not hidden_cells or not _exposed(table, shown, hidden_cells, total):
             continue
-        chosen = _complement(table, hidden, total, parts)
+        chosen = _complement(table, shown, hidden, total, parts)
         if chosen is None:
             continue
         hidden[chosen] = True
@@ -83,7 +116,79 @@ def protect(table: Table) -> list[str]:
             if other not in queued:
                 queued.add(other)
                 pending.append(other)
-    return shown
+
+
+def _complement_across(
+    table: Table, shown: list[str], sums_of: list[list[int]], cell: int
+) -> int | None:
+    """For a count the whole table still gives away, the cell to hide as well, from the
+    sums that hold it: the smallest non-zero count shown, else a 0 shown (once hidden, it
+    could be more), else a "fewer than 5" (once "not shown", it could be 0: several of
+    them with a small total are otherwise each pinned to 1)."""
+    values = table.values
+    candidates = {
+        other
+        for index in sums_of[cell]
+        for other in (table.sums[index][0], *table.sums[index][1])
+        if table.published[other] and shown[other] != HIDDEN
+    }
+    ranked = sorted(
+        candidates,
+        key=lambda c: (shown[c] == SMALL, values[c] == 0, values[c], c),
+    )
+    return ranked[0] if ranked else None
+
+
+def pinned_cells(table: Table, shown: list[str]) -> list[int]:
+    """The published cells not shown whose value every sum together pins to one whole
+    number: for each, the least and greatest value it could take are found by linear
+    programming, given the counts shown, 1 to 4 for "fewer than 5", 0 or more for "not
+    shown", and unpublished cells as known (1 to 4 when small). Only the cells not known
+    are variables, so a table of large counts is quick."""
+    values = table.values
+    lowest: dict[int, float] = {}
+    highest: dict[int, float | None] = {}
+    for cell, value in enumerate(values):
+        if table.published[cell] and shown[cell] == HIDDEN:
+            lowest[cell], highest[cell] = 0, None
+        elif shown[cell] == SMALL or (not table.published[cell] and is_small(value)):
+            lowest[cell], highest[cell] = 1, SUPPRESSION_THRESHOLD - 1
+    variables = list(lowest)
+    targets = [c for c in variables if table.published[c]]
+    if not targets:
+        return []
+    # Imported here: only tables with suppressed counts need the solver.
+    import numpy as np
+    from scipy.optimize import linprog
+
+    position = {cell: index for index, cell in enumerate(variables)}
+    rows, constants = [], []
+    for total, parts in table.sums:
+        row = np.zeros(len(variables))
+        constant = 0.0
+        for cell, sign in ((total, 1), *((part, -1) for part in parts)):
+            if cell in position:
+                row[position[cell]] += sign
+            else:
+                constant -= sign * values[cell]
+        if row.any():
+            rows.append(row)
+            constants.append(constant)
+    if not rows:
+        return []
+    a_eq, b_eq = np.array(rows), np.array(constants)
+    bounds = [(lowest[c], highest[c]) for c in variables]
+    pinned = []
+    for cell in targets:
+        objective = np.zeros(len(variables))
+        objective[position[cell]] = 1
+        least = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        most = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        if least.status != 0 or most.status != 0:
+            continue  # unbounded above: not pinned
+        if math.ceil(least.fun - 1e-6) == math.floor(-most.fun + 1e-6):
+            pinned.append(cell)
+    return pinned
 
 
 def _exposed(table: Table, shown: list[str], hidden_cells: list[int], total: int) -> bool:
@@ -109,14 +214,21 @@ def _exposed(table: Table, shown: list[str], hidden_cells: list[int], total: int
     return highest <= lowest
 
 
-def _complement(table: Table, hidden: list[bool], total: int, parts: list[int]) -> int | None:
+def _complement(
+    table: Table, shown: list[str], hidden: list[bool], total: int, parts: list[int]
+) -> int | None:
     """The cell to hide as well: the smallest non-zero part still shown (a hidden 0 hides
-    nothing), else a part of 0, else the total."""
+    nothing); else a "fewer than 5" part, shown as "not shown" instead (so it could be 0:
+    seven of them adding up to 7 would otherwise each be 1), which keeps the total; else
+    the total; else a part of 0."""
     values = table.values
     candidates = [c for c in parts if table.published[c] and not hidden[c]]
     nonzero = [c for c in candidates if values[c] > 0]
     if nonzero:
         return min(nonzero, key=lambda c: (values[c], c))
+    small = [c for c in parts if table.published[c] and shown[c] == SMALL]
+    if len(small) > 1:
+        return min(small, key=lambda c: (values[c], c))
     if table.published[total] and not hidden[total] and values[total] > 0:
         return total
     if candidates:

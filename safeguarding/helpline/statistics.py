@@ -2,9 +2,11 @@
 
 Counts only, never content: everything here is read from the columns kept in clear
 (the day received, category, area, status, urgency, routing, clocks). Counts from 1 to 4
-are shown as "fewer than 5" (safeguarding.govuk.statistics.suppress), and a total whose
-parts include a suppressed count is still shown, since a total alone identifies nobody.
-Quarantined reports (suspected spam) are counted apart and left out of every other figure.
+are shown as "fewer than 5", and more are hidden where a total and its other parts would
+give one away (safeguarding.govuk.statistics.protect): the figures of every helpline and
+of all of them together are protected as one table, since a helpline's staff see their
+own and the taskforce sees the sum. Definitions: docs/users/figures.md. Quarantined
+reports (suspected spam) are counted apart and left out of every other figure.
 
 The annual report follows the Prescribed Persons (Reports on Disclosures of Information)
 Regulations 2017 (SI 2017/507): for a year from 1 April to 31 March, the number of workers'
@@ -23,7 +25,7 @@ from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import Agency
 from safeguarding.clocks.models import Clock
 from safeguarding.clocks.rules import ClockType
-from safeguarding.govuk.statistics import suppress
+from safeguarding.govuk.statistics import SHOWN, Table, display, protect
 from safeguarding.helpline.models import Category, Disclosure, Report, RoutedReferral, Status
 
 MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
@@ -79,11 +81,36 @@ class Figures:
     not_yet_decided: str
 
 
-def _rows(counts: Counter[str], labels: list[tuple[str, str]]) -> list[Row]:
-    return [Row(label, suppress(counts.get(value, 0))) for value, label in labels]
+@dataclass(frozen=True)
+class _Counts:
+    """One helpline's counts for a year, before anything is suppressed."""
+
+    received: int
+    quarantined: int
+    months: Counter[str]
+    categories: Counter[str]
+    areas: Counter[str]
+    statuses: Counter[str]
+    acted_on: int
+    routed_to: Counter[str]
+    # clock type -> (on time, late, missed, still open)
+    clocks: dict[str, tuple[int, int, int, int]]
+    extended: int
+    qualifying: int
+    further_action: int
+    urgent: int
+    not_yet_decided: int
 
 
-def _compliance(reports: list[Report], clock_type: str, label: str, today: date) -> Compliance:
+CLOCKS = (
+    (ClockType.WHISTLEBLOWING_ACKNOWLEDGEMENT, "Acknowledged within 7 days"),
+    (ClockType.WHISTLEBLOWING_FEEDBACK, "Feedback within 3 months (6 with a recorded reason)"),
+)
+OUTCOMES = ("Acknowledged, still open", "Awaiting acknowledgement", "Closed")
+ACTED_ON = "Referred on or sent on the urgent path"
+
+
+def _clock_counts(reports: list[Report], clock_type: str, today: date) -> tuple[int, int, int, int]:
     clocks = Clock.objects.filter(
         subject__in=[report.subject for report in reports],
         clock_type=clock_type,
@@ -98,17 +125,7 @@ def _compliance(reports: list[Report], clock_type: str, label: str, today: date)
             missed += 1
         else:
             still_open += 1
-    decided = on_time + late + missed
-    rate = f"{round(100 * on_time / decided)}%" if decided >= 5 else "not shown (fewer than 5)"
-    return Compliance(
-        label=label,
-        due=suppress(decided + still_open),
-        met_on_time=suppress(on_time),
-        met_late=suppress(late),
-        missed=suppress(missed),
-        open=suppress(still_open),
-        rate=rate,
-    )
+    return on_time, late, missed, still_open
 
 
 def _recipient_kind(agency: Agency) -> str:
@@ -119,14 +136,7 @@ def _recipient_kind(agency: Agency) -> str:
     return "Inspectorates and the national taskforce"
 
 
-def figures(helpline: Agency | None, year: int, *, today: date) -> Figures:
-    """The year's figures for one helpline, or for every helpline when ``helpline`` is None."""
-    start, end = date(year, 4, 1), date(year + 1, 3, 31)
-    everything = Report.objects.filter(received_on__range=(start, end))
-    if helpline is not None:
-        everything = everything.filter(helpline=helpline)
-    quarantined = everything.filter(status=Status.QUARANTINED).count()
-    reports = list(everything.exclude(status=Status.QUARANTINED).select_related("area"))
+def _count(reports: list[Report], quarantined: int, today: date) -> _Counts:
     routed = list(
         RoutedReferral.objects.filter(report__in=[r.pk for r in reports]).select_related(
             "to_agency"
@@ -134,50 +144,174 @@ def figures(helpline: Agency | None, year: int, *, today: date) -> Figures:
     )
     routed_reports = {referral.report_id for referral in routed}
     acted_on = {r.pk for r in reports if r.pk in routed_reports or r.child_in_danger}
-
-    months = Counter(MONTHS[(r.received_on.month - 4) % 12] for r in reports)
-    categories = Counter(r.category for r in reports)
-    areas = Counter(r.area.name if r.area else "Not known" for r in reports)
-    outcomes = Counter[str]()
+    statuses = Counter[str]()
     for report in reports:
-        if report.pk in acted_on:
-            outcomes["Referred on or sent on the urgent path"] += 1
         if report.status == Status.CLOSED:
-            outcomes["Closed"] += 1
+            statuses["Closed"] += 1
         elif report.status == Status.ACKNOWLEDGED:
-            outcomes["Acknowledged, still open"] += 1
+            statuses["Acknowledged, still open"] += 1
         else:
-            outcomes["Awaiting acknowledgement"] += 1
-    recipients = Counter(_recipient_kind(referral.to_agency) for referral in routed)
+            statuses["Awaiting acknowledgement"] += 1
     qualifying = [r for r in reports if r.disclosure == Disclosure.QUALIFYING]
+    undecided = sum(1 for r in reports if r.disclosure == Disclosure.UNDECIDED)
+    return _Counts(
+        received=len(reports),
+        quarantined=quarantined,
+        months=Counter(MONTHS[(r.received_on.month - 4) % 12] for r in reports),
+        categories=Counter(r.category for r in reports),
+        areas=Counter(r.area.name if r.area else "Not known" for r in reports),
+        statuses=statuses,
+        acted_on=len(acted_on),
+        routed_to=Counter(_recipient_kind(referral.to_agency) for referral in routed),
+        clocks={clock_type: _clock_counts(reports, clock_type, today) for clock_type, _ in CLOCKS},
+        extended=sum(1 for r in reports if r.feedback_extension_reason),
+        qualifying=len(qualifying),
+        further_action=sum(1 for r in qualifying if r.pk in acted_on),
+        urgent=sum(1 for r in qualifying if r.child_in_danger),
+        not_yet_decided=undecided,
+    )
 
+
+class _Cells:
+    """The cells of one helpline's figures (or all of them together) in the shared table,
+    by name, and every sum that holds among them."""
+
+    def __init__(self, table: Table, counts: _Counts, labels: dict[str, list[str]]) -> None:
+        self.table = table
+        self.cells: dict[tuple[str, str], int] = {}
+        received = self.add("received", "", counts.received)
+        self.add("quarantined", "", counts.quarantined)
+        for name, counter in (
+            ("month", counts.months),
+            ("category", counts.categories),
+            ("area", counts.areas),
+            ("status", counts.statuses),
+        ):
+            parts = [self.add(name, label, counter.get(label, 0)) for label in labels[name]]
+            table.add_sum(received, parts)
+        self.add("outcome", ACTED_ON, counts.acted_on)
+        for label in labels["routed"]:
+            self.add("routed", label, counts.routed_to.get(label, 0))
+        for clock_type, _ in CLOCKS:
+            on_time, late, missed, still_open = counts.clocks[clock_type]
+            parts = [
+                self.add(f"{clock_type}.on-time", "", on_time),
+                self.add(f"{clock_type}.late", "", late),
+                self.add(f"{clock_type}.missed", "", missed),
+                self.add(f"{clock_type}.open", "", still_open),
+            ]
+            table.add_sum(self.add(f"{clock_type}.due", "", sum(counts.clocks[clock_type])), parts)
+        self.add("extended", "", counts.extended)
+        # Reports not qualifying are never published: what the reports received leave of
+        # these two is not a figure of any table.
+        self.add("qualifying", "", counts.qualifying)
+        self.add("not-yet-decided", "", counts.not_yet_decided)
+        self.add("further-action", "", counts.further_action)
+        self.add("urgent", "", counts.urgent)
+
+    def add(self, name: str, label: str, value: int) -> int:
+        index = self.table.add(value)
+        self.cells[(name, label)] = index
+        return index
+
+
+def _figures(
+    year: int,
+    counts: _Counts,
+    cells: _Cells,
+    shown: list[str],
+    labels: dict[str, list[str]],
+) -> Figures:
+    values = cells.table.values
+
+    def text(name: str, label: str = "") -> str:
+        index = cells.cells[(name, label)]
+        return display(values[index], shown[index])
+
+    def rows(name: str, titles: dict[str, str] | None = None) -> list[Row]:
+        return [Row((titles or {}).get(value, value), text(name, value)) for value in labels[name]]
+
+    compliance = []
+    for clock_type, title in CLOCKS:
+        on_time, late, missed, _ = counts.clocks[clock_type]
+        decided = on_time + late + missed
+        names = ("on-time", "late", "missed", "open")
+        every_part_shown = all(
+            shown[cells.cells[(f"{clock_type}.{name}", "")]] == SHOWN for name in names
+        )
+        # A rate only where every count it is made of is shown.
+        if decided >= 5 and every_part_shown:
+            rate = f"{round(100 * on_time / decided)}%"
+        else:
+            rate = "not shown"
+        compliance.append(
+            Compliance(
+                label=title,
+                due=text(f"{clock_type}.due"),
+                met_on_time=text(f"{clock_type}.on-time"),
+                met_late=text(f"{clock_type}.late"),
+                missed=text(f"{clock_type}.missed"),
+                open=text(f"{clock_type}.open"),
+                rate=rate,
+            )
+        )
+    outcomes = [Row(ACTED_ON, text("outcome", ACTED_ON)), *rows("status")]
     return Figures(
         year=year,
         label=year_label(year),
-        received=suppress(len(reports)),
-        quarantined=suppress(quarantined),
-        by_month=[Row(month, suppress(months.get(month, 0))) for month in MONTHS],
-        by_category=_rows(categories, list(Category.choices)),
-        by_area=[Row(name, suppress(count)) for name, count in sorted(areas.items())],
-        by_outcome=[Row(name, suppress(count)) for name, count in sorted(outcomes.items())],
-        routed_to=[Row(name, suppress(count)) for name, count in sorted(recipients.items())],
-        compliance=[
-            _compliance(
-                reports,
-                ClockType.WHISTLEBLOWING_ACKNOWLEDGEMENT,
-                "Acknowledged within 7 days",
-                today,
-            ),
-            _compliance(
-                reports,
-                ClockType.WHISTLEBLOWING_FEEDBACK,
-                "Feedback within 3 months (6 with a recorded reason)",
-                today,
-            ),
-        ],
-        extended=suppress(sum(1 for r in reports if r.feedback_extension_reason)),
-        qualifying=suppress(len(qualifying)),
-        further_action=suppress(sum(1 for r in qualifying if r.pk in acted_on)),
-        urgent=suppress(sum(1 for r in qualifying if r.child_in_danger)),
-        not_yet_decided=suppress(sum(1 for r in reports if r.disclosure == Disclosure.UNDECIDED)),
+        received=text("received"),
+        quarantined=text("quarantined"),
+        by_month=rows("month"),
+        by_category=rows("category", dict(Category.choices)),
+        by_area=rows("area"),
+        by_outcome=sorted(outcomes, key=lambda row: row.label),
+        routed_to=rows("routed"),
+        compliance=compliance,
+        extended=text("extended"),
+        qualifying=text("qualifying"),
+        further_action=text("further-action"),
+        urgent=text("urgent"),
+        not_yet_decided=text("not-yet-decided"),
     )
+
+
+def figures(helpline: Agency | None, year: int, *, today: date) -> Figures:
+    """The year's figures for one helpline, or for every helpline when ``helpline`` is None.
+    Every helpline's figures and their sum are protected together, so that what one view
+    shows never gives away what another hides."""
+    start, end = date(year, 4, 1), date(year + 1, 3, 31)
+    everything = Report.objects.filter(received_on__range=(start, end))
+    by_helpline: dict[int, list[Report]] = {}
+    quarantined: Counter[int] = Counter()
+    for report in everything.select_related("area").order_by("received_on", "pk"):
+        if report.status == Status.QUARANTINED:
+            quarantined[report.helpline_id] += 1
+        else:
+            by_helpline.setdefault(report.helpline_id, [])
+            by_helpline[report.helpline_id].append(report)
+    helplines = sorted(set(by_helpline) | set(quarantined))
+    if helpline is not None and helpline.pk not in helplines:
+        helplines.append(helpline.pk)
+    each = {pk: _count(by_helpline.get(pk, []), quarantined[pk], today) for pk in helplines}
+    together = _count(
+        [report for reports in by_helpline.values() for report in reports],
+        sum(quarantined.values()),
+        today,
+    )
+    labels = {
+        "month": list(MONTHS),
+        "category": [value for value, _ in Category.choices],
+        "area": sorted(together.areas),
+        "status": list(OUTCOMES),
+        "routed": sorted(together.routed_to),
+    }
+    table = Table()
+    all_cells = _Cells(table, together, labels)
+    own = {pk: _Cells(table, counts, labels) for pk, counts in each.items()}
+    # Every helpline's cell adds up to the same cell of all of them together.
+    for key, total in all_cells.cells.items():
+        table.add_sum(total, [cells.cells[key] for cells in own.values()])
+    shown = protect(table)
+    if helpline is None:
+        return _figures(year, together, all_cells, shown, labels)
+    return _figures(year, each[helpline.pk], own[helpline.pk], shown, labels)

@@ -32,7 +32,7 @@ from safeguarding.clocks.models import Clock
 from safeguarding.clocks.rules import ClockType
 from safeguarding.concerns.models import EXPLOITATION_CATEGORIES, Concern, ConcernPerson, PersonRole
 from safeguarding.govuk.statistics import Table, protect
-from safeguarding.helpline.models import Report
+from safeguarding.helpline.models import Report, Status
 from safeguarding.mash.models import Contact
 from safeguarding.networks.models import NetworkAlert
 from safeguarding.pathway.events import EventType, Outcome
@@ -190,9 +190,13 @@ def _other_counts(since: date | None, today: date) -> Iterator[tuple[int, date, 
     def after(rows: QuerySet[Any], field: str) -> QuerySet[Any]:
         return rows.filter(**{f"{field}__gte": since}) if since else rows
 
-    # Counts of helpline reports only: nothing of their content is read.
+    # Counts of helpline reports only: nothing of their content is read. Suspected spam
+    # is left out, as the helpline's own statistics leave it out.
     yield from _grouped(
-        after(Report.objects.all(), "received_on"), "area_id", "received_on", m.HELPLINE_REPORTS
+        after(Report.objects.exclude(status=Status.QUARANTINED), "received_on"),
+        "area_id",
+        "received_on",
+        m.HELPLINE_REPORTS,
     )
     therapy = after(TherapyReferral.objects.all(), "referred_on")
     yield from _grouped(therapy, "authority_id", "referred_on", m.THERAPY_REFERRALS)

@@ -16,6 +16,7 @@ from safeguarding.helpline import actions, statistics
 from safeguarding.helpline.models import Disclosure, Report
 from tests.factories import PASSWORD, Area
 from tests.helpline.conftest import Helpline, details
+from tests.taskforce.attacker import Published, given_away
 
 ClientFor = Callable[[User], Client]
 SECRET = "The deputy head rewrote the safeguarding log on a Sunday"
@@ -64,7 +65,8 @@ def test_the_years_figures_are_counted_and_small_counts_suppressed(
     # Two referred and one urgent: three, which is shown as "fewer than 5".
     assert figures.further_action == "fewer than 5"
     categories = {row.label: row.count for row in figures.by_category}
-    assert categories["Records falsified or destroyed"] == "5"
+    # 7 received, 2 of them "fewer than 5": the 5 would give the 2 away, so it is hidden.
+    assert categories["Records falsified or destroyed"] == "not shown"
     assert categories["Disclosure ignored"] == "fewer than 5"
     assert categories["Other bad practice"] == "0"
     areas = {row.label: row.count for row in figures.by_area}
@@ -136,3 +138,56 @@ def test_the_demo_builder_fills_the_queue_and_the_figures(helpline: Helpline, ar
         statistics.figures(helpline.agency, y, today=today).received for y in (year, year - 1)
     ]
     assert totals != ["0", "0"]
+
+
+def _published(figures: statistics.Figures, view: str, published: Published) -> None:
+    """One view's figures as the attacker reads them, with the sums that hold in it."""
+    published.shown((view, "received"), figures.received)
+    for name, rows in (
+        ("month", figures.by_month),
+        ("category", figures.by_category),
+        ("area", figures.by_area),
+        ("status", [r for r in figures.by_outcome if not r.label.startswith("Referred")]),
+    ):
+        for row in rows:
+            published.shown((view, name, row.label), row.count)
+        published.add_sum((view, "received"), [(view, name, row.label) for row in rows])
+    for row in figures.compliance:
+        parts = [(view, row.label, part) for part in ("on-time", "late", "missed", "open")]
+        for key, text in zip(
+            parts, (row.met_on_time, row.met_late, row.missed, row.open), strict=True
+        ):
+            published.shown(key, text)
+        published.shown((view, row.label, "due"), row.due)
+        published.add_sum((view, row.label, "due"), parts)
+
+
+def test_no_suppressed_helpline_figure_can_be_worked_out_from_either_view(
+    helpline: Helpline, area: Area
+) -> None:
+    """The taskforce sees every helpline together, the helpline's staff their own: the
+    attacker holds both, and that each helpline's counts add up to the national ones."""
+    _reports(helpline, area)
+    today = date(2026, 5, 1)
+    published = Published()
+    national = statistics.figures(None, 2025, today=today)
+    own = statistics.figures(helpline.agency, 2025, today=today)
+    _published(national, "national", published)
+    _published(own, "own", published)
+    for key in list(published.bounds):
+        if key[0] == "national":
+            published.add_sum(key, [("own", *key[1:])])
+    suppressed = [key for key in published.suppressed if key[0] == "national"]
+    assert suppressed  # the test means something only if something was suppressed
+    assert given_away(published) == {}
+
+
+def test_primary_suppression_alone_would_give_a_helpline_count_away() -> None:
+    """What the figures looked like before: 7 received, 5 and "fewer than 5" by category."""
+    published = Published()
+    published.shown("received", "7")
+    published.shown("falsified", "5")
+    published.shown("ignored", "fewer than 5")
+    published.shown("other", "0")
+    published.add_sum("received", ["falsified", "ignored", "other"])
+    assert given_away(published) == {"ignored": 2}

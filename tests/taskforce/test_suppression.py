@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from safeguarding.govuk.statistics import Table, display, protect
 from safeguarding.taskforce.models import Shown
+from tests.taskforce.attacker import Published, given_away
 
 
 def _table(parts: list[int]) -> tuple[Table, list[int], int]:
@@ -110,5 +111,20 @@ def test_no_small_count_can_be_recovered_from_a_published_total(parts):
     shown = protect(table)
     for cell, value in zip(cells, parts, strict=True):
         if 0 < value < 5:
-            assert shown[cell] == Shown.SMALL
+            # "fewer than 5", or "not shown" where several would be pinned by their range.
+            assert shown[cell] in {Shown.SMALL, Shown.HIDDEN}
     assert _recoverable(table, shown) == set()
+    published = Published()
+    for cell in (*cells, table.sums[0][0]):
+        published.shown(cell, display(table.values[cell], shown[cell]))
+    published.add_sum(table.sums[0][0], cells)
+    assert given_away(published) == {}
+
+
+def test_seven_small_counts_adding_up_to_seven_keep_their_total():
+    """Each of seven "fewer than 5" that add up to 7 must be 1: one is shown as "not
+    shown" instead (it could be 0), rather than hiding the total."""
+    table, cells, total = _table([1] * 7 + [0] * 5)
+    shown = protect(table)
+    assert shown[total] == Shown.SHOWN
+    assert sum(shown[c] == Shown.HIDDEN for c in cells[:7]) >= 1
