@@ -459,6 +459,11 @@ def _plan(
     return ended if ended <= today else date.max
 
 
+IMMEDIATE_RISK_CATEGORIES = frozenset(
+    {ConcernCategory.SEXUAL_ABUSE, ConcernCategory.SEXUAL_EXPLOITATION}
+)
+
+
 def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -> DemoResult:
     """Create the demo area. Deterministic for a given seed and scale."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
@@ -495,6 +500,9 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
     child_weights = [rng.paretovariate(1.5) for _ in children]
     by_actor: dict[User, list[ConcernDetails]] = {}
     local_ids: dict[tuple[str, int], str] = {}
+    # When each concern happened or was disclosed comes from a stream of its own, so the
+    # rest of the area is the same for a given seed whether or not it is drawn.
+    timing = random.Random(seed + 1)  # noqa: S311 - synthetic data, not security
     for number in range(concern_count):
         child = rng.choices(children, weights=child_weights)[0]
         code = rng.choice(weighted)
@@ -513,12 +521,24 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
             adult = rng.choice(adults)
             chosen.append((id(adult), PersonRole.ADULT_OF_CONCERN, adult))
         when = start + timedelta(minutes=rng.randrange(span))
+        disclosed = timezone.localtime(when - timedelta(minutes=timing.randrange(5, 3 * 24 * 60)))
+        # Most senders give the day; fewer give the time as well.
+        day_given, time_given = timing.random() < 0.9, timing.random() < 0.6
         by_actor.setdefault(actor, []).append(
             ConcernDetails(
                 category=category,
                 summary=SUMMARIES[category].format(child=child.details.given_name),
                 recorded_at=when,
                 received_at=when,
+                disclosed_on=disclosed.date() if day_given else None,
+                disclosed_time=disclosed.time().replace(second=0, microsecond=0)
+                if day_given and time_given
+                else None,
+                # A few of the last two days' sexual abuse concerns: the MASH's queue shows
+                # them first, and it was told of each.
+                immediate_risk=category in IMMEDIATE_RISK_CATEGORIES
+                and end - when < timedelta(days=2)
+                and timing.random() < 0.25,
                 local_authority_code=LOCAL_AUTHORITY[0],
                 # Each agency's system sends its own record id for a person, as agencies'
                 # systems do: that is how it names the same person again.

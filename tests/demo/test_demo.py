@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from safeguarding.access.models import User
 from safeguarding.audit.chain import verify_chain
@@ -35,6 +36,10 @@ def test_the_demo_area_fills_every_register_and_opens_for_every_account(
     assert result.agencies >= 12
     assert Concern.objects.count() >= 20
     assert Contact.objects.exists()
+    # Most senders say when it happened or was disclosed: never after it was recorded.
+    disclosed = Concern.objects.exclude(disclosed_on=None)
+    assert disclosed.exists()
+    assert all(c.disclosed_on <= timezone.localdate(c.recorded_at) for c in disclosed)
     assert ExitPayment.objects.count() == 3
     assert Recovery.objects.exists()
     assert Fund.objects.count() == 1
