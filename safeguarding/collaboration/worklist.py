@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import User
+from safeguarding.collaboration.actions import _force_staff
 from safeguarding.collaboration.models import CollaborationRequest
 from safeguarding.collaboration.policy import collaborates_in_browser
 from safeguarding.collaboration.queries import inbox, outbox
+from safeguarding.worklists.handoffs import HandOff, register_hand_off
 from safeguarding.worklists.registry import SHOWN, WorkItem, WorkList, register
 
 
@@ -58,3 +61,13 @@ def requests_between_forces(user: User) -> WorkList | None:
 
 def register_providers() -> None:
     register("collaboration.requests", requests_between_forces)
+    register_hand_off(
+        HandOff(
+            kind="cross-force-request",
+            description="A police force asks another for help",
+            sent_to=frozenset({AgencyKind.POLICE_FORCE}),
+            recipients=_force_staff,
+            work_list="collaboration.requests",
+            listed_for=collaborates_in_browser,
+        )
+    )

@@ -18,9 +18,10 @@ from decimal import ROUND_DOWN, Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
-from safeguarding.access.models import User
+from safeguarding.access.models import Agency, User
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
@@ -43,6 +44,7 @@ from safeguarding.fund.models import (
 )
 from safeguarding.fund.policy import administers_fund, applies_for_grants
 from safeguarding.fund.scoring import weighted_total
+from safeguarding.notifications.actions import notify_users
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -436,7 +438,22 @@ def award_grant(
             target_id=locked.pk,
             payload={"awarded": {str(y): str(a) for y, a in sorted(awarded.items())}},
         )
+        # The award goes back to the organisation that applied, as every hand-off does.
+        notify_users(
+            award_recipients(locked.organisation),
+            subject=f"Grant awarded: {locked.project_name}",
+            body=f"The {grant_round.fund.name} awarded "
+            f"{pounds(sum(awarded.values(), ZERO))} to {locked.project_name}. The payments "
+            "and when they are due are on the application's page.",
+            link=reverse("fund:application", args=[locked.pk]),
+        )
     return award
+
+
+def award_recipients(organisation: Agency) -> list[User]:
+    """Who at a support organisation is told of an award: its staff who apply for grants."""
+    staff = User.objects.filter(agency=organisation, is_active=True).select_related("agency")
+    return [user for user in staff.order_by("pk") if applies_for_grants(user)]
 
 
 def record_grant_payment(*, actor: User, payment: GrantPayment, paid_on: date) -> GrantPayment:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import User
+from safeguarding.fund.actions import award_recipients
 from safeguarding.fund.models import GrantApplication
 from safeguarding.fund.policy import administers_fund, applies_for_grants
 from safeguarding.fund.queries import applications_visible_to
+from safeguarding.worklists.handoffs import HandOff, register_hand_off
 from safeguarding.worklists.registry import SHOWN, WorkItem, WorkList, register
 
 
@@ -48,3 +51,13 @@ def applications(user: User) -> WorkList | None:
 
 def register_providers() -> None:
     register("fund.applications", applications)
+    register_hand_off(
+        HandOff(
+            kind="fund-award",
+            description="A grant awarded to a support organisation",
+            sent_to=frozenset({AgencyKind.VOLUNTARY_ORGANISATION}),
+            recipients=award_recipients,
+            work_list="fund.applications",
+            listed_for=applies_for_grants,
+        )
+    )

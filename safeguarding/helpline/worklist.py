@@ -6,9 +6,15 @@ from __future__ import annotations
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
-from safeguarding.access.models import User
+from safeguarding.access.models import Agency, User
 from safeguarding.helpline.models import Message, Report, ReportKey, RoutedReferral, Status
-from safeguarding.helpline.queries import REFERRAL_ROLES, is_helpline_staff, queue
+from safeguarding.helpline.queries import (
+    REFERRAL_ROLES,
+    is_helpline_staff,
+    queue,
+    referral_recipients_q,
+)
+from safeguarding.worklists.handoffs import HandOff, register_hand_off
 from safeguarding.worklists.registry import SHOWN, WorkItem, WorkList, register
 
 
@@ -100,3 +106,29 @@ def referrals_received(user: User) -> WorkList | None:
 def register_providers() -> None:
     register("helpline.reports", reports)
     register("helpline.referrals", referrals_received)
+    register_hand_off(
+        HandOff(
+            kind="helpline-referral",
+            description="A report to the helpline routed to an agency that can act",
+            sent_to=_referral_kinds(),
+            recipients=_referral_readers,
+            work_list="helpline.referrals",
+            listed_for=lambda user: user.role in REFERRAL_ROLES,
+        )
+    )
+
+
+def _referral_kinds() -> frozenset[str]:
+    """The agency kinds a caseworker may route a referral to (the route form's choices)."""
+    for condition in referral_recipients_q().children:
+        if isinstance(condition, tuple) and condition[0] == "kind__in":
+            return frozenset(condition[1])
+    return frozenset()
+
+
+def _referral_readers(agency: Agency) -> list[User]:
+    """Who at ``agency`` reads a referral of a report that neither names nor excludes
+    them (referral_readers, before any report's own exclusions)."""
+    return list(
+        User.objects.filter(agency=agency, is_active=True, role__in=REFERRAL_ROLES).order_by("pk")
+    )

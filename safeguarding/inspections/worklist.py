@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import User
 from safeguarding.inspections.models import ActionStatus
-from safeguarding.inspections.policy import is_inspector
+from safeguarding.inspections.policy import INSPECTED_STAFF_ROLES, is_inspector
 from safeguarding.inspections.queries import inspections_for, my_actions
+from safeguarding.worklists.handoffs import HandOff, register_hand_off
 from safeguarding.worklists.registry import SHOWN, WorkItem, WorkList, register
 
 
@@ -79,3 +81,24 @@ def inspection_actions(user: User) -> WorkList | None:
 def register_providers() -> None:
     register("inspections.inspections", inspections)
     register("inspections.actions", inspection_actions)
+    register_hand_off(
+        HandOff(
+            kind="inspection-action",
+            description="An action from a joint inspection, set for a member of staff of an "
+            "inspected agency",
+            # The area's local authority and the partner agencies whose MASH it is.
+            sent_to=frozenset(
+                {
+                    AgencyKind.LOCAL_AUTHORITY,
+                    AgencyKind.POLICE_FORCE,
+                    AgencyKind.SCHOOL,
+                    AgencyKind.NHS_BODY,
+                }
+            ),
+            recipients=lambda agency: User.objects.filter(
+                agency=agency, role__in=INSPECTED_STAFF_ROLES, is_active=True
+            ),
+            work_list="inspections.actions",
+            listed_for=lambda user: not is_inspector(user),
+        )
+    )

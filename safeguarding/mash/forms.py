@@ -4,9 +4,21 @@ from typing import Any
 
 from django import forms
 
-from safeguarding.access.models import Agency, User
+from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.mash.actions import RATIONALE_MIN_LENGTH
 from safeguarding.mash.models import Decision, Rag
+
+# The agencies the MASH may ask what they hold: those whose case workers answer. National
+# bodies and helplines hold no records of children to share.
+ASKABLE_KINDS = frozenset(
+    {
+        AgencyKind.LOCAL_AUTHORITY,
+        AgencyKind.POLICE_FORCE,
+        AgencyKind.SCHOOL,
+        AgencyKind.NHS_BODY,
+        AgencyKind.VOLUNTARY_ORGANISATION,
+    }
+)
 
 
 class RagForm(forms.Form):
@@ -51,10 +63,8 @@ class InformationRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["to_agency"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = (
-            Agency.objects.filter(is_active=True)
-            .exclude(pk=authority.pk)
-            .exclude(kind="national-body")
+        field.queryset = Agency.objects.filter(is_active=True, kind__in=ASKABLE_KINDS).exclude(
+            pk=authority.pk
         )
 
 

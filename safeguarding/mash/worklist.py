@@ -5,12 +5,21 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import User
 from safeguarding.access.policy import does_case_work
-from safeguarding.mash.actions import REFERRER_LEADS
+from safeguarding.access.roles import Role
+from safeguarding.mash.actions import REFERRER_LEADS, TRIAGE_ROLES
+from safeguarding.mash.forms import ASKABLE_KINDS
 from safeguarding.mash.models import Contact, InformationRequest
 from safeguarding.mash.queries import is_triage_officer, referrals_of, triage_queue
+from safeguarding.worklists.handoffs import HandOff, register_hand_off
 from safeguarding.worklists.registry import SHOWN, WorkItem, WorkList, register
+
+# The roles request_information tells at the agency asked.
+INFORMATION_REQUEST_ROLES = frozenset(
+    {Role.DESIGNATED_SAFEGUARDING_LEAD, Role.TEAM_MANAGER, Role.POLICE_ANALYST, Role.PRACTITIONER}
+)
 
 
 def _children(contact: Contact) -> str:
@@ -46,38 +55,19 @@ def queue(user: User) -> WorkList | None:
     )
 
 
-def information_requests(user: User) -> WorkList | None:
-    """For the MASH, what it asked and is still waiting for; for a partner agency, what it
-    was asked and has not answered. Neither names the child on the home page."""
-    if user.agency_id is None or not does_case_work(user):
-        return None
+def _request_items(user: User, rows: list[InformationRequest], *, asked: bool) -> list[WorkItem]:
     today = timezone.localdate()
-    if is_triage_officer(user):
-        waiting = InformationRequest.objects.filter(
-            contact__authority_id=user.agency_id, answered_at__isnull=True
-        ).select_related("to_agency")
-        title, empty = "Information requests awaiting answers", "Every request was answered."
-        link, link_text = reverse("mash:queue"), "The triage queue"
-    elif user.agency is not None and not user.agency.is_local_authority:
-        waiting = InformationRequest.objects.filter(
-            to_agency_id=user.agency_id, answered_at__isnull=True
-        ).select_related("contact__authority", "to_agency")
-        title, empty = "Information requests to answer", "No request is waiting for an answer."
-        link, link_text = reverse("mash:inbox"), "All information requests"
-    else:
-        return None
-    rows = list(waiting.order_by("due_on", "requested_at")[:SHOWN])
-    items = [
+    return [
         WorkItem(
             what=(
-                f"Asked of {request.to_agency.name}"
-                if is_triage_officer(user)
-                else f"From {request.contact.authority.name}'s MASH"
+                f"From {request.contact.authority.name}'s MASH"
+                if asked
+                else f"Asked of {request.to_agency.name}"
             ),
             link=(
-                reverse("mash:contact", args=[request.contact_id])
-                if is_triage_officer(user)
-                else reverse("mash:request", args=[request.pk])
+                reverse("mash:request", args=[request.pk])
+                if asked
+                else reverse("mash:contact", args=[request.contact_id])
             ),
             due=request.due_on,
             overdue=request.due_on < today,
@@ -85,15 +75,56 @@ def information_requests(user: User) -> WorkList | None:
         )
         for request in rows
     ]
+
+
+def answers_requests(user: User) -> bool:
+    """Who answers the MASH's information requests to their agency: the roles
+    request_information tells, at any agency but the asking one."""
+    return does_case_work(user) and user.role in INFORMATION_REQUEST_ROLES
+
+
+def requests_to_answer(user: User) -> WorkList | None:
+    """Requests to the user's agency not yet answered. Neither names the child on the home
+    page. At a local authority, shown only when another authority's MASH asked."""
+    if user.agency_id is None or not answers_requests(user):
+        return None
+    waiting = InformationRequest.objects.filter(
+        to_agency_id=user.agency_id, answered_at__isnull=True
+    ).select_related("contact__authority", "to_agency")
+    if user.agency is not None and user.agency.is_local_authority and not waiting.exists():
+        return None
     return WorkList(
-        key="information-requests",
-        title=title,
-        items=items,
+        key="requests-to-answer",
+        title="Information requests to answer",
+        items=_request_items(
+            user, list(waiting.order_by("due_on", "requested_at")[:SHOWN]), asked=True
+        ),
         total=waiting.count(),
-        see_all=link,
-        see_all_text=link_text,
-        empty=empty,
+        see_all=reverse("mash:inbox"),
+        see_all_text="All information requests",
+        empty="No request is waiting for an answer.",
         order=15,
+    )
+
+
+def requests_awaiting(user: User) -> WorkList | None:
+    """What the user's MASH asked of partners and is still waiting for."""
+    if not is_triage_officer(user):
+        return None
+    waiting = InformationRequest.objects.filter(
+        contact__authority_id=user.agency_id, answered_at__isnull=True
+    ).select_related("to_agency")
+    return WorkList(
+        key="requests-awaiting",
+        title="Information requests awaiting answers",
+        items=_request_items(
+            user, list(waiting.order_by("due_on", "requested_at")[:SHOWN]), asked=False
+        ),
+        total=waiting.count(),
+        see_all=reverse("mash:queue"),
+        see_all_text="The triage queue",
+        empty="Every request was answered.",
+        order=16,
     )
 
 
@@ -129,5 +160,30 @@ def referrals(user: User) -> WorkList | None:
 
 def register_providers() -> None:
     register("mash.queue", queue)
-    register("mash.information_requests", information_requests)
+    register("mash.requests_to_answer", requests_to_answer)
+    register("mash.requests_awaiting", requests_awaiting)
+    register_hand_off(
+        HandOff(
+            kind="referral",
+            description="A concern sent to the local authority's MASH",
+            sent_to=frozenset({AgencyKind.LOCAL_AUTHORITY}),
+            recipients=lambda agency: User.objects.filter(
+                agency=agency, role__in=TRIAGE_ROLES, is_active=True
+            ),
+            work_list="mash.queue",
+            listed_for=is_triage_officer,
+        )
+    )
+    register_hand_off(
+        HandOff(
+            kind="information-request",
+            description="The MASH asks a partner agency what it holds about a child",
+            sent_to=ASKABLE_KINDS,
+            recipients=lambda agency: User.objects.filter(
+                agency=agency, role__in=INFORMATION_REQUEST_ROLES, is_active=True
+            ),
+            work_list="mash.requests_to_answer",
+            listed_for=answers_requests,
+        )
+    )
     register("mash.referrals", referrals)

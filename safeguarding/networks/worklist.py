@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import User
-from safeguarding.networks.actions import HUB_WORDS
+from safeguarding.networks.actions import HUB_WORDS, alert_recipients
 from safeguarding.networks.models import NetworkAlert
 from safeguarding.networks.policy import uses_networks
+from safeguarding.worklists.handoffs import HandOff, register_hand_off
 from safeguarding.worklists.registry import SHOWN, WorkItem, WorkList, register
 
 # Alerts are few (one per hub, updated rather than repeated); the newest this many are
@@ -47,3 +49,14 @@ def network_alerts(user: User) -> WorkList | None:
 
 def register_providers() -> None:
     register("networks.alerts", network_alerts)
+    register_hand_off(
+        HandOff(
+            kind="network-alert",
+            description="A network of children linked across agencies, raised to the MASH "
+            "and the police",
+            sent_to=frozenset({AgencyKind.LOCAL_AUTHORITY, AgencyKind.POLICE_FORCE}),
+            recipients=lambda agency: alert_recipients({agency.pk}, set(), {}),
+            work_list="networks.alerts",
+            listed_for=uses_networks,
+        )
+    )

@@ -9,5 +9,7 @@ class ReportingDutyConfig(AppConfig):
     def ready(self) -> None:
         from safeguarding.concerns.reactions import on_concerns_recorded
         from safeguarding.reportingduty.alerts import check_recorded_concerns
+        from safeguarding.reportingduty.worklist import register_providers
 
         on_concerns_recorded("reportingduty.check_recorded_concerns", check_recorded_concerns)
+        register_providers()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguarding.access.models import User
-from safeguarding.therapy.actions import is_provider_staff
+from safeguarding.access.models import Agency, User
+from safeguarding.therapy.actions import PROVIDER_KINDS, PROVIDER_ROLES, is_provider_staff
 from safeguarding.therapy.queries import referrals_by_my_agency, waiting_list
+from safeguarding.worklists.handoffs import HandOff, register_hand_off
 from safeguarding.worklists.registry import SHOWN, WorkItem, WorkList, register
 
 
@@ -48,3 +49,18 @@ def therapy(user: User) -> WorkList | None:
 
 def register_providers() -> None:
     register("therapy.referrals", therapy)
+    register_hand_off(
+        HandOff(
+            kind="therapy-referral",
+            description="A child referred to a provider of therapy",
+            sent_to=PROVIDER_KINDS,
+            recipients=_provider_staff,
+            work_list="therapy.referrals",
+            listed_for=is_provider_staff,
+        )
+    )
+
+
+def _provider_staff(agency: Agency) -> list[User]:
+    """Whom refer_for_therapy tells at the provider."""
+    return list(User.objects.filter(agency=agency, role__in=PROVIDER_ROLES, is_active=True))

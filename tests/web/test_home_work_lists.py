@@ -149,9 +149,9 @@ def test_each_list_holds_the_work_it_names(
     area = seeded.area
     lists = {w.key: w for w in client_for(area.mash).get("/").context["work_lists"]}
     assert [item.whose for item in lists["triage-queue"].items] == ["Amelia Hartley"]
-    assert lists["information-requests"].total == 2
+    assert lists["requests-awaiting"].total == 2
     police = {w.key: w for w in client_for(area.police_analyst).get("/").context["work_lists"]}
-    assert police["information-requests"].total == 1
+    assert police["requests-to-answer"].total == 1
     assert "triage-queue" not in police
     dsl = {w.key: w for w in client_for(area.dsl).get("/").context["work_lists"]}
     assert [item.state for item in dsl["referrals"].items] == ["Awaiting decision"]
@@ -160,7 +160,9 @@ def test_each_list_holds_the_work_it_names(
     # The other council's MASH has nothing of this area's.
     other = {w.key: w for w in client_for(area.other_mash).get("/").context["work_lists"]}
     assert other["triage-queue"].items == []
-    assert other["information-requests"].total == 0
+    assert other["requests-awaiting"].total == 0
+    # A council that was asked nothing has no list of requests to answer.
+    assert "requests-to-answer" not in lists
 
 
 def test_a_home_page_naming_children_is_audited(
@@ -183,7 +185,9 @@ def test_every_provider_is_registered() -> None:
         "clocks.deadlines",
         "clocks.caseload",
         "mash.queue",
-        "mash.information_requests",
+        "mash.requests_to_answer",
+        "mash.requests_awaiting",
+        "reportingduty.records",
         "mash.referrals",
         "networks.alerts",
         "collaboration.requests",

@@ -1,0 +1,43 @@
+"""Hand-offs: every place the service sends something to another agency, with who there
+receives it and whether their work list shows it.
+
+Each app that sends something registers a HandOff from its ``AppConfig.ready``: the kinds
+of agency its sending code may address, how it resolves the people at a receiving agency
+who are told, the work list that lists it for them, and the test of whether a member of
+staff's work list shows it. A structural test (tests/web/test_handoffs_reach_someone.py)
+checks that for every kind of agency a hand-off may go to, someone there receives it and
+sees it in their work list: a hand-off no one receives is one that falls between agencies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from safeguarding.access.models import Agency, User
+
+
+@dataclass(frozen=True)
+class HandOff:
+    kind: str
+    description: str
+    # The agency kinds the sending code may address.
+    sent_to: frozenset[str]
+    # The people at a receiving agency who are told and must act.
+    recipients: Callable[[Agency], Iterable[User]]
+    # The registered work-list provider that lists it for them, and whether it does for a
+    # given member of staff (the provider's own test of who it serves).
+    work_list: str
+    listed_for: Callable[[User], bool]
+
+
+_hand_offs: dict[str, HandOff] = {}
+
+
+def register_hand_off(hand_off: HandOff) -> None:
+    """Add a hand-off; registering a kind again replaces it."""
+    _hand_offs[hand_off.kind] = hand_off
+
+
+def hand_offs() -> dict[str, HandOff]:
+    return dict(_hand_offs)
