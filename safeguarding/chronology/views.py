@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
 from safeguarding.access.policy import case_worker
+from safeguarding.access.roles import AUDIT_ROLES
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
@@ -161,8 +162,10 @@ def chronology_export(request: HttpRequest, person_id: str, fmt: str) -> HttpRes
 def knowledge_report(request: HttpRequest, person_id: str) -> HttpResponse:
     user = signed_in_user(request)
     person = open_knowledge_report(user, person_id)
+    # Auditors see the trail, not the case: the report names the child by record id only.
+    subject = f"record {person.pk}" if user.role in AUDIT_ROLES else person.full_name
     pdf = render_pdf(
         "chronology/who_knew_print.html",
-        {"person": person, "rows": who_knew_what(person), "produced_by": user.display_name},
+        {"subject": subject, "rows": who_knew_what(person), "produced_by": user.display_name},
     )
     return download(pdf, "application/pdf", f"who-knew-what-{person.pk}.pdf")

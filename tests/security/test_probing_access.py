@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from safeguarding.access.actions import issue_api_token
 from safeguarding.access.models import AgencyKind
@@ -137,3 +138,28 @@ def test_the_web_form_leaves_a_matched_child_closed(area: Area, client_for) -> N
     assert response.url == "/"
     assert ConcernPerson.objects.filter(person=child, concern__agency=area.school).exists()
     assert not may_see_person(area.dsl, child.pk)
+
+
+def test_the_who_knew_what_report_gives_an_auditor_no_name(
+    area: Area, client_for, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.template.loader import render_to_string
+
+    from safeguarding.chronology import views
+
+    child = area.child_known_to_school()
+    rendered: list[str] = []
+
+    def as_html(template: str, context: dict[str, object]) -> bytes:
+        rendered.append(render_to_string(template, context))
+        return b"%PDF-"
+
+    monkeypatch.setattr(views, "render_pdf", as_html)
+    url = reverse("chronology:who-knew-what", args=[child.pk])
+    assert client_for(area.auditor).get(url).status_code == 200
+    assert "Amelia" not in rendered[-1]
+    assert "Hartley" not in rendered[-1]
+    assert str(child.pk) in rendered[-1]
+    # The MASH, with sight of the child, still has the name.
+    assert client_for(area.mash).get(url).status_code == 200
+    assert "Amelia Hartley" in rendered[-1]
