@@ -13,7 +13,14 @@ from safeguarding.access.roles import AGGREGATE_ONLY_ROLES, HELPLINE_ROLES, Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
-from safeguarding.helpline.models import Message, Report, ReportKey, RoutedReferral, Status
+from safeguarding.helpline.models import (
+    Exclusion,
+    Message,
+    Report,
+    ReportKey,
+    RoutedReferral,
+    Status,
+)
 
 
 def is_helpline_staff(user: User) -> bool:
@@ -130,6 +137,11 @@ def conflict_candidates(report: Report) -> list[User]:
         .exclude(pk__in=report.excluded_users.values("pk"))
         .order_by("username")
     )
+
+
+def exclusion_of(report: Report, exclusion_id: int) -> Exclusion | None:
+    """One of a report's exclusions (the report already checked by access_report)."""
+    return Exclusion.objects.filter(report=report, pk=exclusion_id).first()
 
 
 def assigned_staff(report: Report) -> list[User]:

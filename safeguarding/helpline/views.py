@@ -738,7 +738,7 @@ def _errors_only[F: Form](form: F, error: ValidationError) -> F:
 
 
 def _exclusion(report: Report, exclusion_id: int) -> Exclusion:
-    exclusion = Exclusion.objects.filter(report=report, pk=exclusion_id).first()
+    exclusion = queries.exclusion_of(report, exclusion_id)
     if exclusion is None:
         raise Http404
     return exclusion
