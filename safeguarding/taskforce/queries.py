@@ -169,9 +169,10 @@ def _column_label(key: str) -> str:
     return m.MEASURES_BY_KEY[key].label
 
 
-def overview(user: User, kind: str, year: int) -> Overview:
-    """Every area of a kind, with the main measures for one financial year."""
-    keys = m.AUTHORITY_COLUMNS if kind == "authority" else m.FORCE_COLUMNS
+def overview(user: User, kind: str, year: int, keys: list[str] | None = None) -> Overview:
+    """Every area of a kind, with the main measures (or those given) for one financial
+    year."""
+    keys = keys or (m.AUTHORITY_COLUMNS if kind == "authority" else m.FORCE_COLUMNS)
     measures = set()
     for key in keys:
         rate = RATES_BY_KEY.get(key)

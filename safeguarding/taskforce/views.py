@@ -154,6 +154,18 @@ def _details(data: dict[str, Any], reference: str) -> SuspectDetails:
 
 
 def suspects(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if not records_pipeline(user) and reads_dashboard(user):
+        # The taskforce sees every force's pipeline as published counts, never a suspect.
+        form, _, year, by = _filters(request, "year")
+        return render(
+            request,
+            "taskforce/suspects_national.html",
+            {
+                **_common(form, "force", year, by),
+                "overview": overview(user, "force", year, m.PIPELINE_COLUMNS),
+            },
+        )
     user = _police(request)
     return render(request, "taskforce/suspects.html", {"suspects": suspects_of_my_force(user)})
 

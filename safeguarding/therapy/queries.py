@@ -16,7 +16,7 @@ from safeguarding.access.policy import does_case_work, visible_person_condition
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import LegalBasis, TargetType
-from safeguarding.govuk.statistics import suppress
+from safeguarding.govuk.statistics import SHOWN, Table, display, protect
 from safeguarding.people.models import Person
 from safeguarding.people.queries import access_person
 from safeguarding.therapy.actions import is_provider_staff
@@ -114,27 +114,21 @@ class BreachRow:
     rate: str
 
 
-def _rate(referrals: int, breaches: int) -> str:
+def _rate(referrals: int, breaches: int, shown: tuple[str, str]) -> str:
     # A rate would give away a suppressed count, so it is shown only when both are shown.
-    if suppress(referrals) != f"{referrals:,}" or suppress(breaches) != f"{breaches:,}":
+    if shown[0] != SHOWN or shown[1] != SHOWN:
         return "not shown"
     return f"{round(100 * breaches / referrals)}%" if referrals else "0%"
 
 
-def _rows(referrals: QuerySet[TherapyReferral], field: str, today: date) -> list[BreachRow]:
-    counts = (
-        referrals.values(field)
+def _counts(
+    referrals: QuerySet[TherapyReferral], field: str, today: date
+) -> list[tuple[str, int, int]]:
+    return [
+        (row[field], row["referrals"], row["breaches"])
+        for row in referrals.values(field)
         .annotate(referrals=Count("id"), breaches=Count("id", filter=breached(today)))
         .order_by(field)
-    )
-    return [
-        BreachRow(
-            name=row[field],
-            referrals=suppress(row["referrals"]),
-            breaches=suppress(row["breaches"]),
-            rate=_rate(row["referrals"], row["breaches"]),
-        )
-        for row in counts
     ]
 
 
@@ -143,16 +137,46 @@ class BreachFigures:
     since: date
     by_authority: list[BreachRow]
     by_provider: list[BreachRow]
+    total: BreachRow
 
 
 def breach_figures(*, days: int = 365, today: date | None = None) -> BreachFigures:
     """Referrals made in the last ``days`` and how many waited longer than the limit, by
-    local authority and by provider. De-identified: counts only, under 5 suppressed."""
+    local authority and by provider, and in all. De-identified: counts only; both
+    breakdowns add up to the same totals, so they are protected as one table
+    (safeguarding/govuk/statistics.py), and a count one gives away is hidden in both."""
     today = today or timezone.localdate()
     since = today - timedelta(days=days)
     referrals = TherapyReferral.objects.filter(referred_on__gte=since)
+    groups = {
+        "authority": _counts(referrals, "authority__name", today),
+        "provider": _counts(referrals, "provider__name", today),
+    }
+    table = Table()
+    total = (
+        table.add(sum(r for _, r, _ in groups["authority"])),
+        table.add(sum(b for _, _, b in groups["authority"])),
+    )
+    cells: dict[str, list[tuple[str, int, int]]] = {}
+    for group, rows in groups.items():
+        cells[group] = [(name, table.add(r), table.add(b)) for name, r, b in rows]
+        table.add_sum(total[0], [r for _, r, _ in cells[group]])
+        table.add_sum(total[1], [b for _, _, b in cells[group]])
+    shown = protect(table)
+
+    def row(name: str, referrals_cell: int, breaches_cell: int) -> BreachRow:
+        values = (table.values[referrals_cell], table.values[breaches_cell])
+        flags = (shown[referrals_cell], shown[breaches_cell])
+        return BreachRow(
+            name=name,
+            referrals=display(values[0], flags[0]),
+            breaches=display(values[1], flags[1]),
+            rate=_rate(values[0], values[1], flags),
+        )
+
     return BreachFigures(
         since=since,
-        by_authority=_rows(referrals, "authority__name", today),
-        by_provider=_rows(referrals, "provider__name", today),
+        by_authority=[row(*cells_of) for cells_of in cells["authority"]],
+        by_provider=[row(*cells_of) for cells_of in cells["provider"]],
+        total=row("All referrals", *total),
     )

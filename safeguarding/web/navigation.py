@@ -12,12 +12,12 @@ from safeguarding.access.roles import (
     ADMIN_ROLES,
     AGGREGATE_ONLY_ROLES,
     AUDIT_ROLES,
-    HELPLINE_ROLES,
     Role,
 )
 from safeguarding.collaboration.policy import collaborates_in_browser
 from safeguarding.exitpayments.policy import reads_register
 from safeguarding.fund.policy import uses_fund
+from safeguarding.helpline.queries import is_helpline_staff
 from safeguarding.inspections.policy import INSPECTED_STAFF_ROLES, is_inspector
 from safeguarding.linkage.policy import reviews_matches
 from safeguarding.networks.policy import uses_networks
@@ -68,6 +68,7 @@ def items_for(user: User) -> list[NavItem]:
         ]
         if is_provider_staff(user):
             items.append(NavItem("Therapy waiting list", "therapy:waiting-list"))
+            items.append(NavItem("Therapy waits", "therapy:breaches"))
     if records_pipeline(user):
         items += [
             NavItem("Online abuse suspects", "taskforce:suspects"),
@@ -75,10 +76,11 @@ def items_for(user: User) -> list[NavItem]:
         ]
     if reads_dashboard(user):
         items.append(NavItem("National dashboard", "taskforce:dashboard"))
+        items.append(NavItem("Online abuse pipeline", "taskforce:suspects"))
     if user.role in AGGREGATE_ONLY_ROLES:
         items.append(NavItem("Therapy waits", "therapy:breaches"))
         items.append(NavItem("Helpline statistics", "helpline:statistics"))
-    if user.role in HELPLINE_ROLES:
+    if is_helpline_staff(user):
         items.append(NavItem("Helpline reports", "helpline:queue"))
     if reads_register(user):
         items.append(NavItem("Exit payments", "exitpayments:register"))

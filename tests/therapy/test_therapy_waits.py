@@ -23,6 +23,7 @@ from safeguarding.therapy.actions import ReferralDetails, record_therapy_start, 
 from safeguarding.therapy.models import ServiceType, TherapyReferral
 from safeguarding.therapy.queries import breach_figures
 from tests.factories import Area, adult_details, child_details, make_agency, make_concern
+from tests.taskforce.attacker import Published, given_away
 
 pytestmark = pytest.mark.django_db
 
@@ -345,8 +346,14 @@ def test_figures_suppress_counts_under_five(area: Area):
     by_provider = {row.name: row for row in figures.by_provider}
     nhs = by_provider[area.nhs.name]
     assert (nhs.referrals, nhs.breaches, nhs.rate) == ("fewer than 5", "fewer than 5", "not shown")
+    # The authority's 11 and 9 less the charity's 7 and 5 would be the trust's 4 and 4: the
+    # charity's counts are hidden as well, and so is its rate.
     helping = by_provider["Helping Hands"]
-    assert (helping.referrals, helping.breaches, helping.rate) == ("7", "5", "71%")
+    assert (helping.referrals, helping.breaches, helping.rate) == (
+        "not shown",
+        "not shown",
+        "not shown",
+    )
     (council,) = figures.by_authority
     assert (council.name, council.referrals, council.breaches, council.rate) == (
         area.council.name,
@@ -354,6 +361,17 @@ def test_figures_suppress_counts_under_five(area: Area):
         "9",
         "82%",
     )
+    assert (figures.total.referrals, figures.total.breaches) == ("11", "9")
+    published = Published()
+    for prefix, rows in (("authority", figures.by_authority), ("provider", figures.by_provider)):
+        for row in rows:
+            published.shown((prefix, row.name, "referrals"), row.referrals)
+            published.shown((prefix, row.name, "breaches"), row.breaches)
+        for measure in ("referrals", "breaches"):
+            published.add_sum(("total", measure), [(prefix, r.name, measure) for r in rows])
+    published.shown(("total", "referrals"), figures.total.referrals)
+    published.shown(("total", "breaches"), figures.total.breaches)
+    assert given_away(published) == {}
 
 
 def test_figures_page_is_for_the_taskforce_and_names_no_child(area: Area, client_for):
@@ -365,8 +383,10 @@ def test_figures_page_is_for_the_taskforce_and_names_no_child(area: Area, client
     assert area.council.name in body
     assert "fewer than 5" in body
     assert child.family_name not in body
-    for role in ("dsl", "health", "police_analyst", "manager", "auditor"):
+    for role in ("dsl", "police_analyst", "manager", "auditor"):
         assert client_for(getattr(area, role)).get(reverse("therapy:breaches")).status_code == 403
+    # A provider's staff see the same counts, to compare their waits.
+    assert client_for(area.health).get(reverse("therapy:breaches")).status_code == 200
 
 
 def test_views_read_referrals_only_through_the_queries():
