@@ -4,6 +4,7 @@ read of personal data is audited."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
@@ -13,9 +14,12 @@ from safeguarding.access.policy import does_case_work
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
-from safeguarding.concerns.models import ConcernPerson, PersonRole
+from safeguarding.concerns.models import Concern, ConcernPerson, PersonRole
+from safeguarding.concerns.queries import concerns_about
 from safeguarding.mash.actions import REFERRER_LEADS, TRIAGE_ROLES
 from safeguarding.mash.models import Contact, InformationRequest, Rag
+from safeguarding.people.models import Person
+from safeguarding.people.queries import access_person
 
 RAG_ORDER = Case(
     When(rag=Rag.RED, then=Value(0)),
@@ -66,6 +70,42 @@ def triage_queue(user: User, *, limit: int = 200) -> list[Contact]:
         payload={"contacts": [str(c.pk) for c in contacts]},
     )
     return contacts
+
+
+@dataclass
+class ChildHistory:
+    """What the service holds about one child named on a contact, from every agency, as
+    far as the MASH officer may see it: the other concerns, newest first, each with the
+    MASH's decision on it if there was one."""
+
+    person: Person
+    concerns: list[Concern]
+    more: int  # older concerns not shown here; the child's page lists them all
+
+
+def contact_history(user: User, contact: Contact, *, limit: int = 10) -> list[ChildHistory]:
+    """The multi-agency history of each child ``contact`` names, for its contact page: read
+    through access_person (so each child's record is checked and its reading audited) and
+    concerns_about, as the child's own page reads it."""
+    histories = []
+    children = (
+        ConcernPerson.objects.filter(concern_id=contact.concern_id, role=PersonRole.CHILD)
+        .order_by("pk")
+        .values_list("person_id", flat=True)
+    )
+    for person_id in dict.fromkeys(children):
+        try:
+            person = access_person(user, person_id, purpose="triage a contact")
+        except Http404:
+            continue
+        others = (
+            concerns_about(user, person).exclude(pk=contact.concern_id).select_related("contact")
+        )
+        shown = list(others[:limit])
+        histories.append(
+            ChildHistory(person, shown, others.count() - len(shown) if len(shown) == limit else 0)
+        )
+    return histories
 
 
 def recent_decisions(user: User, *, limit: int = 20) -> QuerySet[Contact]:

@@ -25,6 +25,7 @@ from safeguarding.mash.models import Contact
 from safeguarding.mash.queries import (
     access_contact,
     access_information_request,
+    contact_history,
     information_inbox,
     is_triage_officer,
     recent_decisions,
@@ -60,6 +61,10 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: object) -> Ht
         "contact": contact,
         "concern": contact.concern,
         "involvements": contact.concern.involvements.select_related("person"),
+        # Who sent it, so the MASH can call them back, and what else each child's record
+        # holds, so that the decision is made on the whole picture.
+        "referrer": contact.concern.recorded_by,
+        "histories": contact_history(user, contact),
         "requests": contact.requests.select_related("to_agency", "answered_by"),
         "clocks": clocks_on([contact.subject] + [r.subject for r in contact.requests.all()]),
         "rag_form": forms.get("rag_form") or RagForm(initial={"rag": contact.rag}),
