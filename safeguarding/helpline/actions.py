@@ -42,6 +42,7 @@ from safeguarding.helpline.models import (
     Disclosure,
     KnownAs,
     Message,
+    PhoneCall,
     RecoveryKey,
     Report,
     ReportKey,
@@ -546,8 +547,9 @@ def _require_assigned(actor: User, opened: OpenReport) -> None:
 def take_phone_report(*, actor: User, details: ReportDetails) -> Submitted:
     """A report a caseworker takes down during a call. The caller is given the receipt to
     read replies and check the record of what they said. The audit entry names the
-    caseworker but not the report, so the log does not date the caller's report to the
-    minute; the report is taken into the log with the next batch, like any other."""
+    caseworker but not the report, and is written by the next day's batch (PhoneCall), so
+    the log does not date the caller's report closer than its day; the report is taken
+    into the log with the same batch, like any other."""
     if not is_helpline_staff(actor):
         raise PermissionDenied
     submitted = submit_report(
@@ -564,7 +566,7 @@ def take_phone_report(*, actor: User, details: ReportDetails) -> Submitted:
             channel=Channel.PHONE,
         )
     )
-    record(AuditVerb.HELPLINE_PHONE_REPORT_TAKEN, actor=actor)
+    PhoneCall.objects.create(taken_by=actor, taken_on=submitted.report.received_on)
     return submitted
 
 
@@ -643,6 +645,7 @@ def start_pending_clocks(*, actor: User | None, today: date | None = None) -> in
                 )
             _catch_up_clocks(report, actor=actor)
         withdraw_leavers_keys(actor=actor)
+        _log_phone_calls(today)
         if pending:
             Report.objects.filter(pk__in=[r.pk for r in pending]).update(clocks_started=True)
             record(
@@ -654,6 +657,17 @@ def start_pending_clocks(*, actor: User | None, today: date | None = None) -> in
             lifecycle.alert_new_reports(pending)
             _tell_of_referrals_about_the_helpline(pending)
     return len(pending)
+
+
+def _log_phone_calls(today: date) -> None:
+    calls = list(PhoneCall.objects.select_for_update().filter(logged=False, taken_on__lt=today))
+    for call in calls:
+        record(
+            AuditVerb.HELPLINE_PHONE_REPORT_TAKEN,
+            actor=call.taken_by,
+            payload={"day": call.taken_on.isoformat()},
+        )
+    PhoneCall.objects.filter(pk__in=[call.pk for call in calls]).update(logged=True)
 
 
 def _catch_up_clocks(report: Report, *, actor: User | None) -> None:

@@ -299,3 +299,16 @@ class Exclusion(models.Model):
 
     def __str__(self) -> str:
         return f"exclusion of {self.user_id} from {self.report_id}"
+
+
+class PhoneCall(models.Model):
+    """That a caseworker took a report by phone on a day, for the audit log. It is logged
+    by the next day's batch, never during the call, and names no report: an entry written
+    as the call ended would date an anonymous caller's report to the minute."""
+
+    taken_by = models.ForeignKey("access.User", on_delete=models.PROTECT, related_name="+")
+    taken_on = models.DateField()
+    logged = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"phone report taken by {self.taken_by_id} on {self.taken_on}"

@@ -4,8 +4,10 @@ of caseworkers who leave, withdrawn so that their old password opens nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.test import Client
+from django.utils import timezone
 
 from safeguarding.access.actions import deactivate_user
 from safeguarding.access.models import User
@@ -44,10 +46,16 @@ def test_a_caseworker_takes_a_report_by_phone_and_the_caller_checks_the_record(
     report = Report.objects.get()
     assert (report.channel, report.status) == (Channel.PHONE, Status.NEW)
     assert list(report.named_agencies.all()) == [area.school]
-    # The log names the caseworker, not the report, so it does not date the call.
+    # The log names the caseworker, not the report, and only from the next day: an entry
+    # written during the call would date an anonymous caller's report to the minute.
+    assert not AuditEntry.objects.filter(verb="helpline-phone-report-taken").exists()
+    actions.start_pending_clocks(actor=None, today=timezone.localdate())
+    assert not AuditEntry.objects.filter(verb="helpline-phone-report-taken").exists()
+    actions.start_pending_clocks(actor=None, today=timezone.localdate() + timedelta(days=1))
     entry = AuditEntry.objects.get(verb="helpline-phone-report-taken")
     assert entry.actor_id == helpline.caseworker.pk
     assert not entry.target_id
+    assert entry.payload == {"day": timezone.localdate().isoformat()}
     # The caller checks the record of what they said, with the receipt.
     record = client.post("/helpline/return/", {"receipt": receipt})
     assert record.status_code == 200
