@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
@@ -44,6 +45,9 @@ def test_practitioner_from_another_agency_breaks_glass_to_open_a_record(
 
     assert site.page.url.endswith(f"/people/{child.pk}/")
     assert site.heading() == "Amelia Hartley"
+    banner = site.page.get_by_role("region", name="Break-glass access")
+    assert "You are viewing this record using break-glass access" in banner.inner_text()
+    assert REASON in banner.inner_text()
     granted = AuditEntry.objects.get(verb=AuditVerb.BREAK_GLASS_GRANTED)
     assert (granted.actor_label, granted.target_id, granted.reason) == (
         area.health.username,
@@ -56,3 +60,27 @@ def test_practitioner_from_another_agency_breaks_glass_to_open_a_record(
     site.fill("Name", "Amelia Hartley")
     site.submit("Search")
     assert site.page.get_by_role("heading", name="1 person found").is_visible()
+
+
+def test_the_schools_lead_reviews_break_glass_access_to_its_pupil(site: Site, area: Area) -> None:
+    """The DSL is told, with the reason, and marks the access reviewed."""
+    from safeguarding.people.grants import grant_break_glass
+
+    child = area.child_known_to_school()
+    grant = grant_break_glass(actor=area.health, person_id=child.pk, reason=REASON)
+    when = timezone.localtime(grant.granted_at)
+
+    site.sign_in(area.dsl)
+    site.open("/people/break-glass/reviews/")
+    assert site.heading() == "Break-glass reviews"
+    table = site.page.get_by_role("table", name="1 to review")
+    assert REASON in table.inner_text()
+    assert "Amelia Hartley" in table.inner_text()
+    # The button names the access it marks, for screen readers.
+    site.submit(
+        f"Mark as reviewed the access by {area.health.display_name} on {when.day} {when:%B %Y}",
+        within=table,
+    )
+    assert site.page.get_by_role("heading", name="0 to review").is_visible()
+    assert site.page.locator(".govuk-tag", has_text="Reviewed").count() == 1
+    assert AuditEntry.objects.filter(verb=AuditVerb.BREAK_GLASS_REVIEWED).count() == 1
