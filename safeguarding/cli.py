@@ -767,6 +767,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     taskforce_arguments(sub)
 
+    from safeguarding.returns.command import add_arguments as returns_arguments
+
+    returns_arguments(sub)
+
     saved = add(
         "backup", cmd_backup, "Copy the whole database to FILE (pg_dump, or SQLite's backup)."
     )

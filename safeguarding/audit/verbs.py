@@ -44,6 +44,9 @@ class AuditVerb(models.TextChoices):
     INFORMATION_SHARED = "information-shared", "Information shared with the MASH"
     # Statutory pathway
     PATHWAY_EVENT_RECORDED = "pathway-event-recorded", "Pathway event recorded"
+    CASEWORK_RECORDED = "casework-recorded", "Case work recorded in census codes"
+    RETURN_PRODUCED = "return-produced", "Statutory return produced"
+    RETURN_PREVIEWED = "return-previewed", "Statutory return previewed"
     # Chronologies and reports
     CHRONOLOGY_VIEWED = "chronology-viewed", "Chronology viewed"
     CHRONOLOGY_MARKED = "chronology-marked", "Chronology entry marked"

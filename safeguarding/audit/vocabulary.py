@@ -31,6 +31,7 @@ class TargetType(models.TextChoices):
     CONTACT_LIST = "contact-list", "MASH triage queue"
     # Case work
     CLOCK = "clock", "Statutory clock"
+    STATUTORY_RETURN = "statutory-return", "Local authority's statutory return"
     # Linkage and networks
     LINKAGE_RUN = "linkage-run", "Linkage run"
     LINKAGE_EXPORT = "linkage-export", "Linkage results export"

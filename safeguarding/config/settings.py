@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "safeguarding.inspections",
     "safeguarding.linkage",
     "safeguarding.taskforce",
+    "safeguarding.casework",
+    "safeguarding.returns",
     "safeguarding.api",
 ]
 

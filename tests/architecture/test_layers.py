@@ -45,6 +45,9 @@ LAYERS: list[dict[str, frozenset[str]]] = [
         "inspections": frozenset(),
         "chronology": frozenset(),
         "taskforce": frozenset({"helpline", "networks", "therapy", "warningnotices"}),
+        # Structured case work in census codes, and the statutory returns made from it.
+        "casework": frozenset(),
+        "returns": frozenset({"casework"}),
     },
     # The entry points: pages, the API, operators' commands, and the project package
     # (settings, the root URLconf, WSGI), which names every app.

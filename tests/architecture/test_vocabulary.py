@@ -55,6 +55,7 @@ TARGET_TYPES_WRITTEN = {
     "break-glass-grant",
     "break-glass-grant-list",
     "clock",
+    "statutory-return",
     "collaboration-request",
     "collaboration-request-list",
     "concern",

@@ -1,0 +1,80 @@
+"""`safeguarding returns ...`: the statutory returns, written to files. Kept here so that
+cli.py only wires the commands in."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.config.settings")
+    import django
+
+    django.setup()
+
+
+def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    returns = sub.add_parser(
+        "returns",
+        help="Statutory returns: the CIN census and Ofsted's Annex A.",
+        description="Statutory returns: the CIN census and Ofsted's Annex A.",
+    )
+    actions = returns.add_subparsers(dest="returns_command", required=True, metavar="RETURN")
+    census = actions.add_parser(
+        "cin-census",
+        help="Write an authority's Children in Need census return (DfE XML).",
+        description="Write the authority's Children in Need census for the collection year "
+        "as the DfE's XML. If any child's record cannot make a valid return, list each "
+        "with the rule it breaks and how to fix it, write nothing and exit 1.",
+    )
+    census.add_argument("--year", required=True, help="collection year, e.g. 2025-26")
+    census.add_argument("--authority", required=True, help="local authority code")
+    census.add_argument("--output", required=True, type=Path, help="the XML file to write")
+    census.set_defaults(handler=cmd_cin_census)
+
+
+def write_whole(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` all at once: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as part:
+        part.write(content)
+    Path(part.name).replace(path)
+
+
+def cmd_cin_census(args: argparse.Namespace) -> int:
+    _django()
+    from safeguarding.access.models import Agency, AgencyKind
+    from safeguarding.returns.actions import produce_cin_census
+    from safeguarding.returns.cin_census import CollectionYear
+
+    try:
+        year = CollectionYear.parse(args.year)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    authority = Agency.objects.filter(code=args.authority, kind=AgencyKind.LOCAL_AUTHORITY).first()
+    if authority is None:
+        print(f"No local authority has the code {args.authority!r}.", file=sys.stderr)
+        return 2
+    census = produce_cin_census(actor=None, authority=authority, year=year)
+    if not census.valid:
+        print(
+            f"{len(census.problems)} of {census.children} children cannot be returned; "
+            f"nothing was written. Fix each record and run again:",
+            file=sys.stderr,
+        )
+        for child in census.problems:
+            for problem in child.problems:
+                print(
+                    f"  {child.la_child_id} (person {child.person_id}): rule {problem.rule}: "
+                    f"{problem.message}. {problem.fix}.",
+                    file=sys.stderr,
+                )
+        return 1
+    write_whole(args.output, census.xml)
+    print(f"Wrote the {year.label} CIN census of {census.children} children to {args.output}.")
+    return 0
