@@ -69,7 +69,7 @@ def build_chronology(person: Person) -> list[Entry]:
                 detail=contact.rationale,
             )
         )
-    for event in PathwayEvent.objects.filter(person=person).select_related("authority"):
+    for event in PathwayEvent.objects.filter(person=person).select_related("agency"):
         title = event.get_event_type_display()
         if event.outcome:
             title += f": {event.get_outcome_display().lower()}"
@@ -77,7 +77,8 @@ def build_chronology(person: Person) -> list[Entry]:
             Entry(
                 ref=f"event:{event.pk}",
                 when=_at_noon(event.occurred_on),
-                source=event.authority.name,
+                # The recorder's agency, not the authority whose clocks it moved.
+                source=event.agency.name,
                 kind="Pathway",
                 title=title,
                 detail=event.notes,

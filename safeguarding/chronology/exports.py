@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Any
 
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from safeguarding.chronology.entries import Entry
@@ -41,3 +43,17 @@ def chronology_pdf(person: Person, entries: Sequence[Entry], *, curated: bool) -
         "chronology/chronology_print.html",
         {"person": person, "entries": entries, "curated": curated},
     )
+
+
+def knowledge_pdf(context: dict[str, Any]) -> bytes:
+    """The "who knew what, when" report as a tagged PDF (PDF/UA-1): headings, tables and
+    their header cells are in the structure tree, with the document's language and title,
+    so that a screen reader reads it as it reads the page. WeasyPrint is imported here, as
+    in govuk.downloads, since most requests never need it."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "chronology/who_knew_print.html", {**context, "generated_at": timezone.now()}
+    )
+    pdf: bytes = HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
+    return pdf

@@ -3,9 +3,11 @@ knew what, when" report."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -19,10 +21,10 @@ from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
 from safeguarding.chronology.actions import mark_entry
 from safeguarding.chronology.entries import Entry, build_chronology, curated
-from safeguarding.chronology.exports import chronology_csv, chronology_pdf
+from safeguarding.chronology.exports import chronology_csv, chronology_pdf, knowledge_pdf
 from safeguarding.chronology.forms import MarkForm
 from safeguarding.chronology.knowledge import open_knowledge_report, who_knew_what
-from safeguarding.govuk.downloads import download, render_pdf
+from safeguarding.govuk.downloads import download
 from safeguarding.people.models import Person
 from safeguarding.people.queries import access_person
 
@@ -159,13 +161,34 @@ def chronology_export(request: HttpRequest, person_id: str, fmt: str) -> HttpRes
     )
 
 
+def _period(request: HttpRequest) -> tuple[date | None, date | None]:
+    """The report's period from ``from`` and ``to`` (YYYY-MM-DD), either may be left out."""
+    days = []
+    for name in ("from", "to"):
+        raw = request.GET.get(name, "").strip()
+        try:
+            days.append(date.fromisoformat(raw) if raw else None)
+        except ValueError as error:
+            raise ValidationError(
+                f"Enter the {name} date as YYYY-MM-DD, like 2025-04-01"
+            ) from error
+    start, end = days
+    if start and end and start > end:
+        raise ValidationError("The period must start on or before its last day")
+    return start, end
+
+
 def knowledge_report(request: HttpRequest, person_id: str) -> HttpResponse:
     user = signed_in_user(request)
+    try:
+        start, end = _period(request)
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages), content_type="text/plain")
     person = open_knowledge_report(user, person_id)
-    # Auditors see the trail, not the case: the report names the child by record id only.
-    subject = f"record {person.pk}" if user.role in AUDIT_ROLES else person.full_name
-    pdf = render_pdf(
-        "chronology/who_knew_print.html",
-        {"subject": subject, "rows": who_knew_what(person), "produced_by": user.display_name},
-    )
+    auditor = user.role in AUDIT_ROLES
+    # Auditors see the trail, not the case: the report names the child by record id only,
+    # and leaves out what was written.
+    subject = f"record {person.pk}" if auditor else person.full_name
+    report = who_knew_what(person, content=not auditor, start=start, end=end)
+    pdf = knowledge_pdf({"subject": subject, "report": report, "produced_by": user.display_name})
     return download(pdf, "application/pdf", f"who-knew-what-{person.pk}.pdf")

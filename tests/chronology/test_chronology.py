@@ -120,14 +120,62 @@ def test_chronology_is_need_to_know(area: Area, child: Person, client_for):
     )
 
 
-def test_who_knew_what_report(area: Area, child: Person, client_for):
-    client_for(area.dsl).get(reverse("web:person", args=[child.pk]))
-    from safeguarding.chronology.knowledge import who_knew_what
+def _knowledge(report, agency: str):
+    return next(k for k in report.agencies if k.agency == agency).lines
 
-    rows = who_knew_what(child)
-    whats = {row.what for row in rows}
-    assert {"Concern recorded", "Threshold decision made", "Person record viewed"} <= whats
-    assert [r.sequence for r in rows] == sorted(r.sequence for r in rows)
+
+def test_who_knew_what_is_each_agencys_timeline_at_the_events_own_times(
+    area: Area, child: Person, client_for
+):
+    from safeguarding.chronology.knowledge import who_knew_what
+    from safeguarding.concerns.models import Concern
+
+    client_for(area.dsl).get(reverse("web:person", args=[child.pk]))
+    report = who_knew_what(child)
+    school = _knowledge(report, area.school.name)
+    council = _knowledge(report, area.council.name)
+    police = _knowledge(report, area.police.name)
+    concern = Concern.objects.get(agency=area.school, involvements__person=child)
+    recorded = next(line for line in school if line.kind == "Recorded")
+    # The concern's own time, ten days ago, not the moment the rows were written.
+    assert recorded.when == concern.recorded_at
+    assert recorded.when < timezone.now() - timedelta(days=9)
+    assert recorded.who == area.dsl.display_name
+    assert recorded.detail == "=HYPERLINK(bad)"
+    assert recorded.evidence == list(
+        AuditEntry.objects.filter(
+            verb=AuditVerb.CONCERN_RECORDED, target_id=str(concern.pk)
+        ).values_list("sequence", flat=True)
+    )
+    assert any(line.kind == "Viewed" and line.who == area.dsl.display_name for line in school)
+    # The council was told of both concerns when its MASH received them, and decided one.
+    told = [line for line in council if line.kind == "Told"]
+    assert len(told) == 2
+    assert min(line.when for line in told) == concern.contact.received_at
+    decided = next(line for line in council if line.kind == "Decided")
+    assert decided.what == "Decided: Child and family assessment"
+    assert decided.who == area.mash.display_name
+    assert decided.evidence
+    deadlines = [line.what for line in council if line.kind == "Deadline"]
+    assert any(what.startswith("Child and family assessment: due") for what in deadlines)
+    assert [line.kind for line in police] == ["Recorded"]
+    # Each agency in the order it first knew.
+    assert [k.agency for k in report.agencies][:2] == [area.school.name, area.police.name]
+    # A period leaves out what fell outside it.
+    recent = who_knew_what(child, start=timezone.localdate() - timedelta(days=7))
+    assert area.school.name not in {
+        k.agency for k in recent.agencies if any(line.kind == "Recorded" for line in k.lines)
+    }
+    # Auditors see the trail, not what was written.
+    trail = who_knew_what(child, content=False)
+    assert all(not line.detail for k in trail.agencies for line in k.lines)
+
+
+def test_who_knew_what_report_is_a_tagged_pdf_for_those_who_may_have_it(
+    area: Area, child: Person, client_for
+):
+    from pypdf import PdfReader
+
     for user, status in (
         (area.manager, 404),
         (area.mash, 200),
@@ -137,8 +185,38 @@ def test_who_knew_what_report(area: Area, child: Person, client_for):
     ):
         response = client_for(user).get(reverse("chronology:who-knew-what", args=[child.pk]))
         assert response.status_code == status, user.username
-        if status == 200:
-            assert response.content.startswith(b"%PDF")
+    response = client_for(area.mash).get(reverse("chronology:who-knew-what", args=[child.pk]))
+    reader = PdfReader(io.BytesIO(response.content))
+    root = reader.trailer["/Root"]
+    # PDF/UA: marked as tagged, a structure tree, the language, the title shown.
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.metadata is not None
+    assert reader.metadata.title.startswith("Who knew what, and when")
+    kinds: set[str] = set()
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, dict):
+            if "/S" in node:
+                kinds.add(str(node["/S"]))
+            kids = node.get("/K")
+            if kids is not None:
+                for kid in kids if isinstance(kids, list) else [kids]:
+                    walk(kid)
+
+    walk(root["/StructTreeRoot"])
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/P"} <= kinds
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert area.council.name in text
+    assert "Decided: Child and family assessment" in text
+    # A period must be dates; a wrong one is a clear error.
+    bad = client_for(area.mash).get(
+        reverse("chronology:who-knew-what", args=[child.pk]), {"from": "last week"}
+    )
+    assert bad.status_code == 400
+    assert "YYYY-MM-DD" in bad.content.decode()
 
 
 def test_marking_through_the_page_and_errors_come_back(area: Area, child: Person, client_for):
