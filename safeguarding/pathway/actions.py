@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from safeguarding.access.models import Agency, AgencyKind, User
-from safeguarding.access.policy import does_case_work
+from safeguarding.access.models import Agency, AgencyKind, BreakGlassGrant, User
+from safeguarding.access.policy import break_glass_only, does_case_work
 from safeguarding.audit.chain import PendingEntry, record_many
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
@@ -29,7 +29,7 @@ from safeguarding.clocks.actions import (
 from safeguarding.clocks.calendar import add_months
 from safeguarding.clocks.models import Clock
 from safeguarding.clocks.rules import ClockType, Limit
-from safeguarding.pathway.events import RULES, EventType
+from safeguarding.pathway.events import RULES, EventType, may_record, who_records
 from safeguarding.pathway.models import PathwayEvent
 from safeguarding.people.queries import people_to_access, person_viewed
 from safeguarding.writes.rows import in_chunks
@@ -58,6 +58,38 @@ def _authority_for(actor: User) -> Agency:
     if agency.home_authority is not None:
         return agency.home_authority
     raise PermissionDenied("Your agency has no local authority to record events for")
+
+
+def refusal(actor: User, event_type: str) -> str | None:
+    """Why ``actor``'s agency and role may not record ``event_type``, or None if they may.
+    Unknown event types are left to validation."""
+    if event_type not in RULES or actor.agency is None:
+        return None
+    if may_record(event_type, actor.agency.kind, actor.role):
+        return None
+    return (
+        f"Your agency and role cannot record “{EventType(event_type).label}”: "
+        f"it is recorded by {who_records(event_type)}"
+    )
+
+
+BREAK_GLASS_READ_ONLY = (
+    "You are viewing this record with break-glass access, which is read-only. "
+    "Ask an agency that holds the record to record the event"
+)
+
+
+def _read_by_break_glass(actor: User, person_ids: list[uuid.UUID]) -> bool:
+    """Whether ``actor`` sees any of the people only by break-glass: one look-up for the
+    batch, then the full check for the few with a grant."""
+    granted: set[uuid.UUID] = set()
+    for chunk in in_chunks(person_ids):
+        granted.update(
+            BreakGlassGrant.objects.filter(
+                person_id__in=chunk, user=actor, expires_at__gt=timezone.now()
+            ).values_list("person_id", flat=True)
+        )
+    return any(break_glass_only(actor, person_id) is not None for person_id in granted)
 
 
 def _next_lac_clocks(became: date | None, met_types: set[str], occurred_on: date) -> list[str]:
@@ -155,16 +187,29 @@ def record_events(*, actor: User, events: Sequence[EventDetails]) -> list[Pathwa
     authority = _authority_for(actor)
     purpose = "record a pathway event"
     today = timezone.localdate()
+
+    def log_reads(count: int) -> None:
+        # The people were read to check the events: that stays in the log.
+        record_many(
+            [
+                person_viewed(actor, people[uuid.UUID(str(read.person_id))], purpose=purpose)
+                for read in events[:count]
+            ]
+        )
+
+    # Break-glass opens a record to read, never to write (nor to attribute an event to an
+    # authority that never saw it).
+    if _read_by_break_glass(actor, list(people)):
+        log_reads(len(events))
+        raise PermissionDenied(BREAK_GLASS_READ_ONLY)
     for index, details in enumerate(events):
+        refused = refusal(actor, details.event_type)
+        if refused is not None:
+            log_reads(index + 1)
+            raise PermissionDenied(refused)
         errors = _event_errors(details, today)
         if errors:
-            # The people were read to check the events: that stays in the log.
-            record_many(
-                [
-                    person_viewed(actor, people[uuid.UUID(str(read.person_id))], purpose=purpose)
-                    for read in events[: index + 1]
-                ]
-            )
+            log_reads(index + 1)
             raise ValidationError(errors)
     with transaction.atomic():
         person_ids = list(people)
@@ -184,6 +229,7 @@ def record_events(*, actor: User, events: Sequence[EventDetails]) -> list[Pathwa
             event = PathwayEvent(
                 person=person,
                 authority=authority,
+                agency=actor.agency,
                 event_type=details.event_type,
                 outcome=details.outcome,
                 occurred_on=on,

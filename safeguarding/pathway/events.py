@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
+from safeguarding.access.agency_kinds import AgencyKind
+from safeguarding.access.roles import Role
 from safeguarding.clocks.rules import ClockType
 
 
@@ -135,3 +137,79 @@ RULES: dict[str, EventRule] = {
     EventType.PUPIL_LEFT: EventRule(starts=[ClockType.SCHOOL_FILE_TRANSFER]),
     EventType.FILE_RECEIPT_CONFIRMED: EventRule(meets=[ClockType.SCHOOL_FILE_TRANSFER]),
 }
+
+
+# Who may record each event: pairs of agency kind and role. The statutory record of a
+# child's plan is the responsible local authority's: its social workers, managers and MASH
+# (whose officers are social workers of the authority), and its own case system through the
+# API. An employer records an allegation against its staff and its referral to the LADO
+# (its designated lead or a manager); a school records a pupil leaving and the receiving
+# school confirms the file (Keeping Children Safe in Education). Seeing a child is needed
+# too, and break-glass access is read-only.
+_AUTHORITY = AgencyKind.LOCAL_AUTHORITY
+_SOCIAL_CARE: frozenset[tuple[str, str]] = frozenset(
+    (_AUTHORITY, role)
+    for role in (Role.PRACTITIONER, Role.TEAM_MANAGER, Role.MASH_TRIAGE, Role.SYSTEM_INTEGRATION)
+)
+# Serious incidents and practice reviews are the authority's as safeguarding partner: not a
+# decision for its front door.
+_AUTHORITY_CASEWORK: frozenset[tuple[str, str]] = frozenset(
+    (_AUTHORITY, role) for role in (Role.PRACTITIONER, Role.TEAM_MANAGER, Role.SYSTEM_INTEGRATION)
+)
+_EMPLOYERS: frozenset[tuple[str, str]] = frozenset(
+    (kind, role)
+    for kind in (
+        AgencyKind.LOCAL_AUTHORITY,
+        AgencyKind.SCHOOL,
+        AgencyKind.NHS_BODY,
+        AgencyKind.POLICE_FORCE,
+        AgencyKind.VOLUNTARY_ORGANISATION,
+    )
+    for role in (Role.TEAM_MANAGER, Role.DESIGNATED_SAFEGUARDING_LEAD)
+)
+_SCHOOLS: frozenset[tuple[str, str]] = frozenset(
+    (AgencyKind.SCHOOL, role)
+    for role in (Role.DESIGNATED_SAFEGUARDING_LEAD, Role.SYSTEM_INTEGRATION)
+)
+
+RECORDED_BY: dict[str, frozenset[tuple[str, str]]] = {
+    EventType.ASSESSMENT_STARTED: _SOCIAL_CARE,
+    EventType.ASSESSMENT_COMPLETED: _SOCIAL_CARE,
+    EventType.STRATEGY_DISCUSSION: _SOCIAL_CARE,
+    EventType.S47_STARTED: _SOCIAL_CARE,
+    EventType.S47_CONCLUDED: _SOCIAL_CARE,
+    EventType.INITIAL_CONFERENCE: _SOCIAL_CARE,
+    EventType.CORE_GROUP: _SOCIAL_CARE,
+    EventType.REVIEW_CONFERENCE: _SOCIAL_CARE,
+    EventType.CP_VISIT: _SOCIAL_CARE,
+    EventType.PLAN_ENDED: _SOCIAL_CARE,
+    EventType.BECAME_LOOKED_AFTER: _SOCIAL_CARE,
+    EventType.LAC_REVIEW: _SOCIAL_CARE,
+    EventType.LAC_VISIT: _SOCIAL_CARE,
+    EventType.CEASED_LOOKED_AFTER: _SOCIAL_CARE,
+    EventType.ALLEGATION_AGAINST_STAFF: _EMPLOYERS,
+    EventType.LADO_REFERRAL: _EMPLOYERS,
+    EventType.SERIOUS_INCIDENT: _AUTHORITY_CASEWORK,
+    EventType.PANEL_NOTIFIED: _AUTHORITY_CASEWORK,
+    EventType.RAPID_REVIEW: _AUTHORITY_CASEWORK,
+    EventType.CSPR_DECIDED: _AUTHORITY_CASEWORK,
+    EventType.CSPR_PUBLISHED: _AUTHORITY_CASEWORK,
+    EventType.PUPIL_LEFT: _SCHOOLS,
+    EventType.FILE_RECEIPT_CONFIRMED: _SCHOOLS,
+}
+
+
+def may_record(event_type: str, agency_kind: str, role: str) -> bool:
+    """Whether staff of this agency kind and role may record ``event_type``."""
+    return (agency_kind, role) in RECORDED_BY.get(event_type, frozenset())
+
+
+def events_recordable_by(agency_kind: str, role: str) -> list[str]:
+    """The events staff of this agency kind and role may record, in the form's order."""
+    return [value for value in EventType.values if may_record(value, agency_kind, role)]
+
+
+def who_records(event_type: str) -> str:
+    """Who may record ``event_type``, in words, for a refusal."""
+    kinds = sorted({AgencyKind(kind).label for kind, _ in RECORDED_BY.get(event_type, ())})
+    return ", ".join(kinds)

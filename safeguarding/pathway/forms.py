@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from safeguarding.govuk.forms import GovukDateField
@@ -10,7 +12,10 @@ class EventForm(forms.Form):
     event_type = forms.ChoiceField(
         label="What happened?",
         choices=[("", "Choose an event"), *EventType.choices],
-        error_messages={"required": "Choose what happened"},
+        error_messages={
+            "required": "Choose what happened",
+            "invalid_choice": "Choose one of the events your agency records",
+        },
     )
     occurred_on = GovukDateField(
         label="When did it happen?",
@@ -23,6 +28,15 @@ class EventForm(forms.Form):
         required=False,
         help_text="For strategy discussions and child protection conferences",
     )
+
+    def __init__(self, *args: Any, event_types: list[str], **kwargs: Any) -> None:
+        """``event_types``: the events this user may record; the only ones offered."""
+        super().__init__(*args, **kwargs)
+        self.fields["event_type"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            ("", "Choose an event"),
+            *[(value, EventType(value).label) for value in event_types],
+        ]
+
     notes = forms.CharField(
         label="Notes (optional)",
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -15,7 +15,11 @@ class PathwayEvent(models.Model):
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="pathway_events"
     )
+    # The local authority whose statutory clocks the event moves.
     authority = models.ForeignKey("access.Agency", on_delete=models.PROTECT, related_name="+")
+    # The agency of the member of staff who recorded it: the event is theirs, shown as
+    # theirs, whichever authority's clocks it moves.
+    agency = models.ForeignKey("access.Agency", on_delete=models.PROTECT, related_name="+")
     event_type = models.CharField(max_length=32, choices=EventType.choices)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     occurred_on = models.DateField()

@@ -11,6 +11,7 @@ from safeguarding.access.models import User
 from safeguarding.access.policy import break_glass_only
 from safeguarding.chronology.knowledge import KNOWLEDGE_REPORT_ROLES
 from safeguarding.concerns.queries import concerns_about
+from safeguarding.pathway.events import events_recordable_by
 from safeguarding.pathway.queries import clocks_for
 from safeguarding.people.queries import access_person, agencies_involved
 from safeguarding.warningnotices.actions import is_police
@@ -20,6 +21,14 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]  # only signed-in staff get here
     person = access_person(user, person_id, purpose="view person record")
     concerns = list(concerns_about(user, person))
+    break_glass = break_glass_only(user, person.pk)
+    # Break-glass reads, never writes: the pathway form is offered only to those who may
+    # record some event.
+    may_record_events = (
+        break_glass is None
+        and user.agency is not None
+        and bool(events_recordable_by(user.agency.kind, user.role))
+    )
     return render(
         request,
         "web/person.html",
@@ -35,6 +44,7 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
             "clocks": list(clocks_for(person)[:20]),
             "may_see_knowledge_report": user.role in KNOWLEDGE_REPORT_ROLES,
             "may_issue_warning_notice": is_police(user),
-            "break_glass": break_glass_only(user, person.pk),
+            "break_glass": break_glass,
+            "may_record_events": may_record_events,
         },
     )
