@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.access.models import User
+from safeguarding.access.policy import visible_person_condition
+from safeguarding.access.roles import Role
 from safeguarding.clocks.models import Clock
 from safeguarding.clocks.queries import my_deadlines
 from safeguarding.people.models import Person
@@ -80,6 +82,53 @@ def caseload(user: User) -> WorkList | None:
     )
 
 
+# Who sees the authority's deadlines that nobody holds: those who pick up or allocate work.
+UNALLOCATED_ROLES = frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER})
+
+
+def unallocated(user: User) -> WorkList | None:
+    """Open deadlines at the user's local authority that no one is accountable for, about
+    children the user may see, soonest due first: work to pick up or allocate."""
+    if (
+        user.role not in UNALLOCATED_ROLES
+        or user.agency is None
+        or not user.agency.is_local_authority
+    ):
+        return None
+    nobody = Clock.objects.filter(
+        authority_id=user.agency_id,
+        accountable__isnull=True,
+        met_on__isnull=True,
+        cancelled_on__isnull=True,
+        person__in=Person.objects.filter(visible_person_condition(user)).values("pk"),
+    )
+    clocks = list(nobody.select_related("person").order_by("due_on", "pk")[:SHOWN])
+    today = timezone.localdate()
+    items = [
+        WorkItem(
+            what=clock.get_clock_type_display(),
+            link=reverse("clocks:detail", args=[clock.pk]),
+            whose=clock.person.full_name if clock.person else "",
+            due=clock.due_on,
+            overdue=clock.due_on < today,
+            state="Overdue" if clock.due_on < today else "Not allocated",
+            records=(f"person:{clock.person_id}",) if clock.person_id else (),
+        )
+        for clock in clocks
+    ]
+    return WorkList(
+        key="unallocated",
+        title="Deadlines nobody holds yet",
+        items=items,
+        total=nobody.count(),
+        see_all=reverse("clocks:dashboard"),
+        see_all_text="Your authority's deadlines",
+        empty="Every open deadline has someone accountable.",
+        order=25,
+    )
+
+
 def register_providers() -> None:
     register("clocks.deadlines", deadlines_due)
     register("clocks.caseload", caseload)
+    register("clocks.unallocated", unallocated)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
+from django.utils import timezone
 
 from safeguarding.access.models import Agency, User
+from safeguarding.helpline.actions import hear_by
 from safeguarding.helpline.models import Message, Report, ReportKey, RoutedReferral, Status
 from safeguarding.helpline.queries import (
     REFERRAL_ROLES,
@@ -19,9 +21,10 @@ from safeguarding.worklists.registry import SHOWN, WorkItem, WorkList, register
 
 
 def reports(user: User) -> WorkList | None:
-    """Reports awaiting acknowledgement, and reports the user holds whose last message is
-    the reporter's: a child in danger first. The queue's own read is audited; like the
-    queue, the list gives no count that would date a report."""
+    """The open reports the caseworker may see: a child in danger first, then new reports,
+    then reports the user holds whose last message is the reporter's, then the rest by
+    the day received. The queue's own read is audited; like the queue, the list gives no
+    count that would date a report."""
     if not is_helpline_staff(user):
         return None
     found = queue(user)
@@ -34,27 +37,35 @@ def reports(user: User) -> WorkList | None:
         .annotate(last=Subquery(last_sender))
         .values_list("pk", "last")
     )
-    waiting = [
-        report
-        for report in found
-        if report.status == Status.NEW
-        or (report.pk in held and senders.get(report.pk) == Message.Sender.REPORTER)
-    ]
+
+    def state(report: Report) -> str:
+        if report.child_in_danger:
+            return "Child in danger"
+        if report.status == Status.NEW:
+            return "New"
+        if senders.get(report.pk) == Message.Sender.REPORTER:
+            return "Reply from the reporter"
+        return "Yours" if report.pk in held else report.get_status_display()
+
+    today = timezone.localdate()
+    urgency = ["Child in danger", "New", "Reply from the reporter", "Yours"]
+    ordered = sorted(
+        ((state(report), report) for report in found),
+        key=lambda pair: (
+            urgency.index(pair[0]) if pair[0] in urgency else len(urgency),
+            pair[1].received_on,
+        ),
+    )
     items = [
         WorkItem(
             what=f"Report {report.reference}",
             link=reverse("helpline:report", args=[report.pk]),
             whose=report.get_channel_display(),
-            state=(
-                "Child in danger"
-                if report.child_in_danger
-                else "New"
-                if report.status == Status.NEW
-                else "Reply from the reporter"
-            ),
-            overdue=report.child_in_danger,
+            due=hear_by(report),
+            state=label,
+            overdue=report.child_in_danger or hear_by(report) < today,
         )
-        for report in waiting[:SHOWN]
+        for label, report in ordered[:SHOWN]
     ]
     return WorkList(
         key="helpline-reports",
@@ -63,7 +74,7 @@ def reports(user: User) -> WorkList | None:
         total=len(items),
         see_all=reverse("helpline:queue"),
         see_all_text="All helpline reports",
-        empty="No report or reply is waiting for you.",
+        empty="No open report is waiting.",
         order=10,
     )
 

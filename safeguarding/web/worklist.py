@@ -1,5 +1,5 @@
-"""Work lists of the roles whose work is the service itself: auditors (break-glass access
-to look into), administrators (accounts that need them) and taskforce analysts (the areas
+"""Work lists of the roles whose work is the service itself: auditors (actions to look
+into), administrators (accounts that need them) and taskforce analysts (the areas
 whose children wait too long for therapy, in counts only)."""
 
 from __future__ import annotations
@@ -7,64 +7,100 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguarding.access.models import BreakGlassGrant, User
+from safeguarding.access.models import User
 from safeguarding.access.roles import ADMIN_ROLES, AGGREGATE_ONLY_ROLES, AUDIT_ROLES, Role
+from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.verbs import AuditVerb
 from safeguarding.therapy.queries import breach_figures
 from safeguarding.worklists.registry import SHOWN, WorkItem, WorkList, register
 
-# How far back an auditor's list of break-glass access looks.
-BREAK_GLASS_DAYS = 30
+# How far back an auditor's list of actions to look into goes.
+REVIEW_DAYS = 30
+# Actions an auditor looks into: access outside need-to-know, changes to who may do what,
+# data taken out of the service, and statutory clocks or recoveries stopped by hand.
+TO_LOOK_INTO = (
+    AuditVerb.BREAK_GLASS_SEARCHED,
+    AuditVerb.BREAK_GLASS_GRANTED,
+    AuditVerb.USER_UPDATED,
+    AuditVerb.API_TOKEN_ISSUED,
+    AuditVerb.API_TOKEN_REVOKED,
+    AuditVerb.CLOCK_STOPPED,
+    AuditVerb.RECOVERY_WAIVED,
+    AuditVerb.CHRONOLOGY_EXPORTED,
+    AuditVerb.KNOWLEDGE_REPORT_EXPORTED,
+    AuditVerb.LINKAGE_EXPORTED,
+    AuditVerb.NETWORKS_EXPORTED,
+    AuditVerb.INSPECTION_DATA_PACK_EXPORTED,
+    AuditVerb.AUDIT_LOG_EXPORTED,
+)
 
 
-def break_glass(user: User) -> WorkList | None:
-    """Break-glass access of the last 30 days, newest first, each opening the audit log at
-    the person's record. Names the member of staff, not the person."""
+def to_look_into(user: User) -> WorkList | None:
+    """The last 30 days' entries of the kinds an auditor looks into, newest first, each
+    opening the log at its target. The log is the auditor's to read; naming who acted is
+    no read of a case record."""
     if user.role not in AUDIT_ROLES:
         return None
-    since = timezone.now() - timedelta(days=BREAK_GLASS_DAYS)
-    grants = BreakGlassGrant.objects.filter(granted_at__gte=since).select_related("user__agency")
-    rows = list(grants.order_by("-granted_at")[:SHOWN])
+    since = timezone.now() - timedelta(days=REVIEW_DAYS)
+    entries = AuditEntry.objects.filter(verb__in=TO_LOOK_INTO, occurred_at__gte=since)
+    rows = list(entries.order_by("-sequence")[:SHOWN])
+    verbs = dict(AuditVerb.choices)
+    log = reverse("web:audit-log")
     items = [
         WorkItem(
-            what=f"Break-glass access by {grant.user.get_username()}",
-            link=reverse("web:audit-log") + "?" + urlencode({"target": str(grant.person_id)}),
-            whose=grant.user.agency.name if grant.user.agency else "",
-            due=timezone.localtime(grant.granted_at).date(),
-            state="Open" if grant.expires_at > timezone.now() else "Ended",
+            what=str(verbs.get(entry.verb, entry.verb)),
+            link=f"{log}?{urlencode({'target': entry.target_id})}" if entry.target_id else log,
+            whose=f"{entry.actor_label}{f', {entry.agency_code}' if entry.agency_code else ''}",
+            due=timezone.localtime(entry.occurred_at).date(),
+            state="Break-glass" if entry.verb.startswith("break-glass") else "",
+            overdue=entry.verb.startswith("break-glass"),
         )
-        for grant in rows
+        for entry in rows
     ]
     return WorkList(
-        key="break-glass",
-        title=f"Break-glass access in the last {BREAK_GLASS_DAYS} days",
+        key="to-look-into",
+        title=f"Actions to look into from the last {REVIEW_DAYS} days",
         items=items,
-        total=grants.count(),
-        see_all=reverse("web:audit-log"),
+        total=entries.count(),
+        see_all=log,
         see_all_text="The audit log",
-        empty="Nobody used break-glass access in the last 30 days.",
+        empty="Nothing to look into in the last 30 days.",
         order=10,
     )
 
 
 def accounts(user: User) -> WorkList | None:
-    """Locked accounts, then active accounts that have not set up their second step."""
+    """Locked accounts, active accounts that have not set up their second step, and
+    active accounts never signed in (to follow up or close)."""
     if user.role not in ADMIN_ROLES:
         return None
     now = timezone.now()
     needing = User.objects.filter(
-        Q(locked_until__gt=now) | Q(is_active=True, totp_confirmed=False)
+        Q(locked_until__gt=now)
+        | Q(is_active=True, totp_confirmed=False)
+        | Q(is_active=True, last_login__isnull=True)
     ).exclude(role=Role.SYSTEM_INTEGRATION)
-    rows = list(needing.select_related("agency").order_by("-locked_until", "username")[:SHOWN])
+    rows = list(
+        needing.select_related("agency").order_by(
+            F("locked_until").desc(nulls_last=True), "totp_confirmed", "username"
+        )[:SHOWN]
+    )
     items = [
         WorkItem(
             what=user_row.get_username(),
             link=reverse("access:users"),
             whose=user_row.agency.name if user_row.agency else "No agency",
-            state="Locked" if user_row.is_locked(now) else "No second step set up",
+            state=(
+                "Locked"
+                if user_row.is_locked(now)
+                else "No second step set up"
+                if not user_row.totp_confirmed
+                else "Never signed in"
+            ),
             overdue=user_row.is_locked(now),
         )
         for user_row in rows
@@ -76,7 +112,7 @@ def accounts(user: User) -> WorkList | None:
         total=needing.count(),
         see_all=reverse("access:users"),
         see_all_text="All staff accounts",
-        empty="No account is locked or waiting for its second step.",
+        empty="No account is locked, waiting for its second step or never used.",
         order=10,
     )
 
@@ -108,6 +144,6 @@ def therapy_waits(user: User) -> WorkList | None:
 
 
 def register_providers() -> None:
-    register("web.break_glass", break_glass)
+    register("web.to_look_into", to_look_into)
     register("web.accounts", accounts)
     register("web.therapy_waits", therapy_waits)

@@ -117,7 +117,9 @@ def test_a_fund_award_reaches_the_applicant(area: Area) -> None:
         application=application,
         amounts={setting.first_year: Decimal("100000"), setting.second_year: Decimal("0")},
     )
-    told = Notification.objects.filter(recipient=setting.applicant, subject__startswith="Grant awarded")
+    told = Notification.objects.filter(
+        recipient=setting.applicant, subject__startswith="Grant awarded"
+    )
     assert told.count() == 1
     assert not Notification.objects.filter(recipient=setting.other_applicant).exists()
     fund_list = next(w for w in work_lists_for(setting.applicant) if w.key == "fund-applications")

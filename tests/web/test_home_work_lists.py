@@ -198,7 +198,10 @@ def test_every_provider_is_registered() -> None:
         "fund.applications",
         "exitpayments.cases",
         "therapy.referrals",
-        "web.break_glass",
+        "web.to_look_into",
+        "clocks.unallocated",
+        "taskforce.awaiting_allocation",
+        "taskforce.network_alerts",
         "web.accounts",
         "web.therapy_waits",
     } <= set(registered())
