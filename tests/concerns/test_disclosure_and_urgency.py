@@ -35,7 +35,7 @@ def details(area: Area, **changes: object) -> ConcernDetails:
         "persons": [NamedPerson(role=PersonRole.CHILD, details=child_details())],
     }
     fields.update(changes)
-    return ConcernDetails(**fields)  # type: ignore[arg-type]
+    return ConcernDetails(**fields)  # type: ignore[arg-type]  # the fields above, each of its type
 
 
 def test_the_web_form_keeps_the_time_of_disclosure_apart_from_the_time_of_typing(
