@@ -25,6 +25,7 @@ from safeguarding.clocks.calendar import add_months, add_working_days
 from safeguarding.concerns.actions import ConcernDetails, NamedPerson, record_concern_file
 from safeguarding.concerns.models import ConcernCategory, ConcernPerson, PersonRole
 from safeguarding.demo.area import AGENCIES, LOCAL_AUTHORITY, SYSTEM_USER, USERS, DemoUser
+from safeguarding.demo.casework import build_demo_casework
 from safeguarding.exitpayments.demo import build_demo_register
 from safeguarding.fund.demo import build_demo_fund
 from safeguarding.mash.actions import ContactDecision, decide_contacts, rate_contact
@@ -570,6 +571,7 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
     # Before triage, so that the MASH decides the networks' older contacts with the rest.
     build_demo_networks(seed=seed)
     _triage_history(rng, users, progress=progress)
+    build_demo_casework(seed=seed, actor=users["mash"])
     _duty_to_report_history(rng, agencies)
     # Two years of history were loaded at once: let the planner see the tables' sizes.
     refresh_statistics()

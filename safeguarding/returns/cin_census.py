@@ -38,6 +38,21 @@ from safeguarding.writes.rows import in_chunks
 
 SOFTWARE_CODE = "Safeguarding Hub"
 RELEASE = "2025-26"
+
+
+# The local authority numbers a UPN's characters 2 to 4 may carry (DfE: post-April 1998
+# LA codes, and the 001-005 the DfE also accepts).
+def _numbers(*spans: tuple[int, int]) -> frozenset[str]:
+    return frozenset(f"{n:03d}" for first, last in spans for n in range(first, last + 1))
+
+
+UPN_LA_NUMBERS = _numbers(
+    (1, 5), (201, 213), (301, 320), (330, 336), (340, 344), (350, 359), (370, 373),
+    (380, 384), (390, 394), (420, 420), (660, 681), (701, 708), (800, 803), (805, 808),
+    (810, 813), (815, 816), (820, 823), (825, 826), (830, 831), (835, 841), (845, 846),
+    (850, 852), (855, 857), (860, 861), (865, 896), (908, 909), (916, 916), (919, 919),
+    (921, 921), (925, 926), (928, 929), (931, 931), (933, 933), (935, 938), (940, 941),
+)  # fmt: skip
 SEX_CODES: dict[str, str] = {Sex.MALE: "M", Sex.FEMALE: "F", Sex.UNKNOWN: "U"}
 
 
@@ -89,6 +104,8 @@ class CensusReturn:
     children: int
     xml: bytes
     problems: list[ChildProblems]
+    # Not errors: what the return leaves out or says that the authority should check.
+    queries: list[ChildProblems] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -358,14 +375,33 @@ def build_cin_census(
     _text(source, "DateTime", moment.replace(microsecond=0, tzinfo=None).isoformat())
     children_element = ET.SubElement(root, "Children")
     problems: list[ChildProblems] = []
+    to_check: list[ChildProblems] = []
     for person_id, episodes in episodes_by_person.items():
         profile = profiles.get(person_id)
         la_id = profile.la_child_id if profile else person_id.hex[:20].upper()
+        upn = upns.get(person_id, "")
+        if upn and upn[1:4] not in UPN_LA_NUMBERS:
+            # The DfE rejects the whole return for it (rule 1530): leave it out, and ask.
+            to_check.append(
+                ChildProblems(
+                    person_id,
+                    la_id,
+                    [
+                        Problem(
+                            "1530",
+                            f"The unique pupil number's local authority number {upn[1:4]} is "
+                            "not one the DfE recognises, so it was left out",
+                            "Check the child's unique pupil number with their school",
+                        )
+                    ],
+                )
+            )
+            upn = ""
         child = _Child(
             person=episodes[0].person,
             profile=profile,
             episodes=episodes,
-            upn=upns.get(person_id, ""),
+            upn=upn,
             previous_plans=previous[person_id],
         )
         found = _check(year, child)
@@ -374,4 +410,4 @@ def build_cin_census(
         _child_element(children_element, year, child, la_id)
     ET.indent(root)
     xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return CensusReturn(authority, year, len(episodes_by_person), xml, problems)
+    return CensusReturn(authority, year, len(episodes_by_person), xml, problems, to_check)
