@@ -77,4 +77,10 @@ def cmd_cin_census(args: argparse.Namespace) -> int:
         return 1
     write_whole(args.output, census.xml)
     print(f"Wrote the {year.label} CIN census of {census.children} children to {args.output}.")
+    if census.queries:
+        print(f"{len(census.queries)} children have something to check before you submit:")
+        for child in census.queries:
+            for problem in child.problems:
+                print(f"  {child.la_child_id}: query {problem.rule}: ", end="")
+                print(f"{problem.message}. {problem.fix}.")
     return 0
