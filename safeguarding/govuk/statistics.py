@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 # Counts this small could identify a child, so they are shown as "fewer than 5".
 SUPPRESSION_THRESHOLD = 5
 SHOWN = "shown"
+# Random directions tried before searching each suppressed cell's range on its own.
+PROBES = 6
 SMALL = "small"
 HIDDEN = "hidden"
 
@@ -178,10 +180,28 @@ def pinned_cells(table: Table, shown: list[str]) -> list[int]:
         return []
     a_eq, b_eq = np.array(rows), np.array(constants)
     bounds = [(lowest[c], highest[c]) for c in variables]
+    # A few solutions in random directions first: a cell seen at two values with a whole
+    # number between them is not pinned, and needs no search of its own.
+    seen_low = np.full(len(variables), np.inf)
+    seen_high = np.full(len(variables), -np.inf)
+    directions = np.random.default_rng(len(variables)).standard_normal((PROBES, len(variables)))
+    for direction in (*directions, *-directions):
+        solution = linprog(direction, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        if solution.status == 0:
+            seen_low = np.minimum(seen_low, solution.x)
+            seen_high = np.maximum(seen_high, solution.x)
     pinned = []
     for cell in targets:
+        index = position[cell]
+        low, high = seen_low[index], seen_high[index]
+        if (
+            np.isfinite(low)
+            and np.isfinite(high)
+            and math.ceil(low - 1e-6) < math.floor(high + 1e-6)
+        ):
+            continue
         objective = np.zeros(len(variables))
-        objective[position[cell]] = 1
+        objective[index] = 1
         least = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
         most = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
         if least.status != 0 or most.status != 0:

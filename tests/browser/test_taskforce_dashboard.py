@@ -49,6 +49,15 @@ def test_taskforce_analyst_reads_the_dashboard(site: Site, area: Area) -> None:
     assert site.heading() == "Referrals"
     assert site.page.get_by_role("img", name="Referrals in England", exact=True).count() == 1
 
+    # Every force's online-abuse pipeline, as counts: never a suspect.
+    site.follow("Online abuse pipeline", within=site.navigation())
+    assert site.heading() == "Online abuse pipeline by force"
+    site.page.get_by_label("Financial year").select_option("2025")
+    site.submit("Show figures")
+    pipeline = site.page.get_by_role("table", name="By police force, April 2025 to March 2026")
+    assert "Online abuse suspects identified" in pipeline.inner_text()
+    assert "SUS-" not in site.page.content()
+
 
 def test_police_analyst_records_a_suspect(site: Site, area: Area) -> None:
     site.sign_in_with_session(area.police_analyst)
