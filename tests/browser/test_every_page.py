@@ -280,7 +280,7 @@ def test_pages_for_every_other_role(site: Site, area: Area, role: str) -> None:
     user = make_user(role, area.council)
     _notify(user)
     site.sign_in_with_session(user)
-    assert site.heading() == "Welcome"
+    assert site.heading() == area.council.name
     assert site.page.get_by_role("region", name="Important").is_visible()
     _check_common_pages(site)
     site.sign_out()
