@@ -22,9 +22,10 @@ from django.utils import timezone
 
 from safeguarding.access.models import User
 from safeguarding.access.policy import may_see_person
+from safeguarding.access.roles import CASE_WORK_ROLES, Role
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
-from safeguarding.audit.vocabulary import TargetType
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.govuk.csvfiles import csv_writer
 from safeguarding.linkage.components import DisjointSets
 from safeguarding.linkage.engine import (
@@ -45,6 +46,7 @@ from safeguarding.linkage.models import (
 )
 from safeguarding.linkage.policy import reviews_matches
 from safeguarding.linkage.records import records_for
+from safeguarding.notifications.actions import notify_users
 from safeguarding.people.models import AgencyRecord, Person
 from safeguarding.writes.rows import in_chunks
 
@@ -442,46 +444,105 @@ def reject_match(*, actor: User, pair_id: uuid.UUID | str) -> CandidatePair:
     return pair
 
 
-@transaction.atomic
-def undo_merge(*, actor: User, merge_id: uuid.UUID | str) -> Merge:
-    """Restore the absorbed person and everything the merge moved. Later merges involving
-    the survivor must be undone first. The pair is then recorded as two different people,
-    so that the next run does not merge them again."""
+UNDO_REASON_MIN_LENGTH = 10
+UNDO_REASON_MAX_LENGTH = 2_000
+# At each agency holding one of the records, the staff told of an undone merge: those who
+# answer for the agency's records; where it has none, every member of staff doing case
+# work there, so that no holding agency goes untold.
+UNDO_TOLD_ROLES = frozenset(
+    {Role.TEAM_MANAGER, Role.DESIGNATED_SAFEGUARDING_LEAD, Role.MASH_TRIAGE}
+)
+
+
+def _undo_reason_errors(reason: str) -> list[str]:
+    if len(reason) < UNDO_REASON_MIN_LENGTH:
+        return [f"Explain why the merge was wrong, in at least {UNDO_REASON_MIN_LENGTH} characters"]
+    if len(reason) > UNDO_REASON_MAX_LENGTH:
+        return [f"The reason must be {UNDO_REASON_MAX_LENGTH:,} characters or fewer"]
+    return []
+
+
+def _tell_holding_agencies(actor: User, merge: Merge, reason: str) -> int:
+    """Tell each agency holding either record that they are two people again."""
+    agency_ids = set(
+        AgencyRecord.objects.filter(
+            person_id__in=[merge.survivor_id, merge.absorbed_id]
+        ).values_list("agency_id", flat=True)
+    )
+    staff = User.objects.filter(
+        agency_id__in=agency_ids, is_active=True, role__in=CASE_WORK_ROLES
+    ).exclude(pk=actor.pk)
+    by_agency: dict[int, list[User]] = {}
+    for user in staff:
+        assert user.agency_id is not None
+        by_agency.setdefault(user.agency_id, []).append(user)
+    recipients = [
+        user
+        for users in by_agency.values()
+        for user in ([u for u in users if u.role in UNDO_TOLD_ROLES] or users)
+    ]
+    agency = actor.agency.name if actor.agency else "another agency"
+    return notify_users(
+        recipients,
+        subject="A merge of records your agency holds was undone",
+        body=(
+            f"{actor.get_full_name() or actor.username} ({agency}) found that two records "
+            f"joined as one person are two different people, and separated them. "
+            f"Their reason: {reason}"
+        ),
+        link=f"/people/{merge.survivor_id}/",
+    )
+
+
+def undo_merge(*, actor: User, merge_id: uuid.UUID | str, reason: str) -> Merge:
+    """Restore the absorbed person and everything the merge moved, for a stated reason.
+    Later merges involving the survivor must be undone first. The pair is then recorded as
+    two different people, so that the next run does not merge them again, and every agency
+    holding either record is told."""
     _reviewer(actor)
     try:
         key = uuid.UUID(str(merge_id))
     except ValueError as error:
         raise Http404 from error
-    merge = Merge.objects.select_for_update().filter(pk=key).first()
-    if merge is None or not may_see_person(actor, merge.survivor_id):
-        raise Http404
-    if merge.is_undone:
-        raise ValidationError("This merge has already been undone")
-    later = Merge.objects.filter(undone_at__isnull=True, merged_at__gt=merge.merged_at).filter(
-        survivor_id__in=[merge.survivor_id, merge.absorbed_id]
-    ) | Merge.objects.filter(
-        undone_at__isnull=True, merged_at__gt=merge.merged_at, absorbed_id=merge.survivor_id
-    )
-    if later.exists():
-        raise ValidationError("A later merge involves this person: undo the later merge first")
-    undo_rows(merge)
-    merge.undone_at, merge.undone_by = timezone.now(), actor
-    merge.save(update_fields=["undone_at", "undone_by"])
-    if merge.pair is not None:
-        merge.pair.status = CandidatePair.Status.REJECTED
-        merge.pair.decided_by, merge.pair.decided_at = actor, timezone.now()
-        merge.pair.save(update_fields=["status", "decided_by", "decided_at"])
-    record(
-        AuditVerb.MERGE_UNDONE,
-        actor=actor,
-        target_type=TargetType.MERGE,
-        target_id=merge.pk,
-        payload={
-            "survivor": str(merge.survivor_id),
-            "restored": str(merge.absorbed_id),
-            "automatic": merge.automatic,
-        },
-    )
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        merge = Merge.objects.select_for_update().filter(pk=key).first()
+        if merge is None or not may_see_person(actor, merge.survivor_id):
+            raise Http404
+        if merge.is_undone:
+            raise ValidationError("This merge has already been undone")
+        errors = _undo_reason_errors(reason)
+        if errors:
+            raise ValidationError({"reason": errors})
+        later = Merge.objects.filter(undone_at__isnull=True, merged_at__gt=merge.merged_at).filter(
+            survivor_id__in=[merge.survivor_id, merge.absorbed_id]
+        ) | Merge.objects.filter(
+            undone_at__isnull=True, merged_at__gt=merge.merged_at, absorbed_id=merge.survivor_id
+        )
+        if later.exists():
+            raise ValidationError("A later merge involves this person: undo the later merge first")
+        undo_rows(merge)
+        merge.undone_at, merge.undone_by, merge.undo_reason = timezone.now(), actor, reason
+        merge.save(update_fields=["undone_at", "undone_by", "undo_reason"])
+        if merge.pair is not None:
+            merge.pair.status = CandidatePair.Status.REJECTED
+            merge.pair.decided_by, merge.pair.decided_at = actor, timezone.now()
+            merge.pair.save(update_fields=["status", "decided_by", "decided_at"])
+        told = _tell_holding_agencies(actor, merge, reason)
+        record(
+            AuditVerb.MERGE_UNDONE,
+            actor=actor,
+            target_type=TargetType.MERGE,
+            target_id=merge.pk,
+            reason=reason,
+            legal_basis=LegalBasis.PUBLIC_TASK_SAFEGUARDING,
+            payload={
+                "survivor": str(merge.survivor_id),
+                "restored": str(merge.absorbed_id),
+                "automatic": merge.automatic,
+                "notified": told,
+            },
+        )
     return merge
 
 

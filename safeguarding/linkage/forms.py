@@ -13,3 +13,15 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether these are the same person"},
     )
+
+
+class UndoForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are these two different people?",
+        help_text=(
+            "For example, the dates of birth are a year apart and the school confirms two "
+            "pupils. The agencies holding the records are told your reason."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Explain why the merge was wrong"},
+    )

@@ -146,6 +146,8 @@ class Merge(models.Model):
         "access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     undone_at = models.DateTimeField(null=True, blank=True)
+    # Why the reviewer found them two people: told to the agencies holding the records.
+    undo_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ("-merged_at",)

@@ -6,14 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
+from safeguarding.govuk.forms import add_action_errors
 from safeguarding.linkage import actions
-from safeguarding.linkage.forms import DecisionForm
+from safeguarding.linkage.forms import DecisionForm, UndoForm
 from safeguarding.linkage.policy import reviews_matches
-from safeguarding.linkage.queries import access_pair, recent_merges, review_queue
+from safeguarding.linkage.queries import access_merge, access_pair, recent_merges, review_queue
 
 
 def _reviewer(request: HttpRequest) -> User:
@@ -61,13 +61,31 @@ def merges(request: HttpRequest) -> HttpResponse:
     return render(request, "linkage/merges.html", {"merges": recent_merges(user)})
 
 
-@require_POST
 def undo(request: HttpRequest, merge_id: str) -> HttpResponse:
+    """Both records side by side with the evidence, then undo for a stated reason."""
     user = _reviewer(request)
-    try:
-        actions.undo_merge(actor=user, merge_id=merge_id)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, "The merge is undone: both records are back as they were.")
-    return redirect("linkage:merges")
+    shown = access_merge(user, merge_id)
+    form = UndoForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and shown.may_undo and form.is_valid():
+        try:
+            actions.undo_merge(
+                actor=user, merge_id=shown.merge.pk, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                add_action_errors(form, error)
+            else:
+                form.add_error(None, error.messages[0])
+        else:
+            messages.success(
+                request,
+                "The merge is undone: both records are back as they were, and the agencies "
+                "holding them have been told.",
+            )
+            return redirect("linkage:merges")
+    return render(
+        request,
+        "linkage/undo.html",
+        {"item": shown, "form": form, "has_errors": bool(form.errors)},
+        status=400 if form.errors else 200,
+    )

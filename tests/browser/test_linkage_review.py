@@ -1,5 +1,6 @@
 """A MASH triage officer reviews a possible match: the evidence, an error when no decision
-is chosen, confirming, then undoing the merge. Every page load is checked by axe."""
+is chosen, confirming, then judging the merge side by side and undoing it for a reason.
+Every page load is checked by axe."""
 
 from __future__ import annotations
 
@@ -38,7 +39,22 @@ def test_mash_officer_confirms_a_possible_match_then_undoes_it(site: Site, area:
     assert site.heading() == "Recent merges"
     assert not Person.objects.filter(pk=second.pk).exists()
 
-    site.submit("Undo the merge of Beth Hartley into Elizabeth Hartley")
+    # Each row shows both records as they were, with the agencies that hold them.
+    merges = site.page.get_by_role("table", name="Recent merges, newest first").inner_text()
+    assert "Born 7 May 2014" in merges
+    assert "Born 5 Jul 2014" in merges
+    site.follow("Review or undo the merge of Beth Hartley into Elizabeth Hartley")
+    assert site.heading() == "Undo a merge"
+    assert (
+        "Nickname or alias"
+        in site.page.get_by_role("table", name="How each detail compared").inner_text()
+    )
+    site.submit("Undo this merge", status=400)
+    assert site.error_messages() == ["Explain why the merge was wrong"]
+    assert not Merge.objects.get().is_undone
+    site.fill("Why are these two different people?", "Two sisters: the school confirms it")
+    site.submit("Undo this merge")
+    assert site.heading() == "Recent merges"
     assert "both records are back" in site.page.inner_text("main")
     assert Person.objects.filter(pk=second.pk).exists()
     assert Merge.objects.get().is_undone

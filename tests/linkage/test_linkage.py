@@ -220,7 +220,9 @@ def test_confirming_merges_and_undo_restores_exactly(
 
     merges_page = client.get("/linkage/merges/")
     assert "Beth Hartley" in merges_page.content.decode()
-    undone = client.post(f"/linkage/merges/{merge.pk}/undo/")
+    undone = client.post(
+        f"/linkage/merges/{merge.pk}/undo/", {"reason": "Two sisters: the school confirms it"}
+    )
     assert undone.status_code == 302
     assert _everything_about([first, second]) == before
     merge.refresh_from_db()
@@ -228,8 +230,11 @@ def test_confirming_merges_and_undo_restores_exactly(
     pair.refresh_from_db()
     assert pair.status == CandidatePair.Status.REJECTED, "kept apart from now on"
     assert AuditEntry.objects.filter(verb=AuditVerb.MERGE_UNDONE, target_id=str(merge.pk)).exists()
-    again = client.post(f"/linkage/merges/{merge.pk}/undo/")
-    assert again.status_code == 302
+    again = client.post(
+        f"/linkage/merges/{merge.pk}/undo/", {"reason": "Two sisters: the school confirms it"}
+    )
+    assert again.status_code == 200
+    assert "A merge undone" in again.content.decode()
     assert Merge.objects.get().undone_at == merge.undone_at
 
 
@@ -273,7 +278,13 @@ def test_a_reviewer_sees_only_pairs_where_both_records_are_visible(
     # Undo of a merge of people the reviewer cannot see is refused the same way.
     client_for(area.mash).post(f"/linkage/pairs/{pair.pk}/", {"decision": "confirm"})
     merge = Merge.objects.get()
-    assert other.post(f"/linkage/merges/{merge.pk}/undo/").status_code == 404
+    assert other.get(f"/linkage/merges/{merge.pk}/undo/").status_code == 404
+    assert (
+        other.post(
+            f"/linkage/merges/{merge.pk}/undo/", {"reason": "Not the same child at all"}
+        ).status_code
+        == 404
+    )
     assert Merge.objects.get().undone_at is None
 
 
