@@ -32,7 +32,7 @@ from safeguarding.networks.models import (
     NetworkAlert,
     NodeKind,
 )
-from safeguarding.networks.policy import uses_networks
+from safeguarding.networks.policy import sees_networks_for_law_enforcement, uses_networks
 from safeguarding.people.models import Person
 from safeguarding.people.queries import visible_persons
 
@@ -82,6 +82,13 @@ def visible_clusters(user: User) -> QuerySet[Cluster]:
     )
 
 
+def legal_basis_for(user: User) -> LegalBasis:
+    """The basis on which ``user`` reads networks: law enforcement for police analysts."""
+    if sees_networks_for_law_enforcement(user):
+        return LegalBasis.LAW_ENFORCEMENT
+    return LegalBasis.SAFEGUARDING_AND_LAW_ENFORCEMENT
+
+
 def network_list(user: User) -> list[Cluster]:
     """The networks ``user`` may open, highest risk first. Counts only, no identities; the
     listing is audited with the networks' ids."""
@@ -90,7 +97,7 @@ def network_list(user: User) -> list[Cluster]:
         AuditVerb.NETWORK_VIEWED,
         actor=user,
         target_type=TargetType.NETWORK_LIST,
-        legal_basis=LegalBasis.SAFEGUARDING_AND_LAW_ENFORCEMENT,
+        legal_basis=legal_basis_for(user),
         payload={"networks": [str(network.pk) for network in networks]},
     )
     return networks
@@ -104,7 +111,10 @@ class NodeView:
     label: str
     identified: bool
     known_to: str
+    # Set only when the user may open the person's record (need-to-know).
     person_id: uuid.UUID | None = None
+    # Shown because the user reads for law enforcement, not by need-to-know.
+    for_law_enforcement: bool = False
 
     @property
     def kind_label(self) -> str:
@@ -137,9 +147,15 @@ class NetworkView:
     nodes: list[NodeView]
     links: list[LinkView]
 
+    law_enforcement: bool = False
+
     @property
     def hidden(self) -> int:
         return sum(1 for node in self.nodes if not node.identified)
+
+    @property
+    def shown_for_law_enforcement(self) -> list[NodeView]:
+        return [node for node in self.nodes if node.for_law_enforcement]
 
 
 def _cluster_rows(cluster: Cluster) -> tuple[list[ClusterMember], list[ClusterLink]]:
@@ -153,8 +169,14 @@ def _cluster_rows(cluster: Cluster) -> tuple[list[ClusterMember], list[ClusterLi
 
 
 def _nodes(
-    members: list[ClusterMember], visible: set[uuid.UUID], people: dict[uuid.UUID, Person]
+    members: list[ClusterMember],
+    visible: set[uuid.UUID],
+    people: dict[uuid.UUID, Person],
+    *,
+    law_enforcement: bool = False,
 ) -> dict[str, NodeView]:
+    """Each member as the user may see it; with ``law_enforcement``, adults and things
+    too (``people`` then holds the adults outside ``visible``)."""
     members = sorted(members, key=lambda m: (KIND_ORDER.index(m.kind), m.key))
     counters = dict.fromkeys(REF_LETTERS, 0)
     person_of = {m.key: m.person_id for m in members}
@@ -165,31 +187,41 @@ def _nodes(
         known_to = agency_phrase(member.known_to)
         if member.person_id is not None:
             identified = member.person_id in visible
-            label = people[member.person_id].full_name if identified else ""
+            revealed = (
+                not identified
+                and law_enforcement
+                and member.kind == NodeKind.ADULT
+                and member.person_id in people
+            )
+            label = people[member.person_id].full_name if identified or revealed else ""
         else:
             identified = any(person_of.get(holder) in visible for holder in member.held_by)
-            label = member.value if identified else ""
-        if not identified:
+            revealed = not identified and law_enforcement
+            label = member.value if identified or revealed else ""
+        if not (identified or revealed):
             label = f"{HIDDEN_NOUNS[member.kind]} known to {known_to}"
         nodes[member.key] = NodeView(
             ref=ref,
             key=member.key,
             kind=member.kind,
             label=label,
-            identified=identified,
+            identified=identified or revealed,
             known_to=known_to,
             person_id=member.person_id if identified else None,
+            for_law_enforcement=revealed,
         )
     return nodes
 
 
-def _evidence(item: LinkEvidence, identified: bool) -> EvidenceView:
+def _evidence(item: LinkEvidence, identified: bool, *, opens: bool) -> EvidenceView:
+    """``identified``: both ends are shown; ``opens``: both are shown by need-to-know, so
+    the concern behind the link may be opened."""
     category = ConcernCategory(item.category).label if item.category else ""
     return EvidenceView(
         agency=item.agency.name if identified else AGENCY_PHRASES.get(item.agency.kind, ""),
         seen_at=item.seen_at,
         category=str(category),
-        concern_id=item.concern_id if identified else None,
+        concern_id=item.concern_id if opens else None,
     )
 
 
@@ -198,17 +230,33 @@ def network_view(user: User, cluster: Cluster) -> NetworkView:
     members, links = _cluster_rows(cluster)
     person_ids = [m.person_id for m in members if m.person_id is not None]
     people = {p.pk: p for p in visible_persons(user).filter(pk__in=person_ids)}
-    nodes = _nodes(members, set(people), people)
+    visible = set(people)
+    law_enforcement = sees_networks_for_law_enforcement(user)
+    if law_enforcement:
+        adults = [
+            m.person_id
+            for m in members
+            if m.kind == NodeKind.ADULT and m.person_id is not None and m.person_id not in visible
+        ]
+        people.update((p.pk, p) for p in Person.objects.filter(pk__in=adults))
+    nodes = _nodes(members, visible, people, law_enforcement=law_enforcement)
     link_views = []
     for link in links:
         source, target = nodes[link.source], nodes[link.target]
-        identified = source.identified and target.identified
+        # For law enforcement, who recorded each link is shown whatever its ends.
+        identified = law_enforcement or (source.identified and target.identified)
+        opens = (
+            source.identified
+            and target.identified
+            and not source.for_law_enforcement
+            and not target.for_law_enforcement
+        )
         link_views.append(
             LinkView(
                 source=source,
                 target=target,
                 kind=link.kind,
-                evidence=[_evidence(item, identified) for item in link.evidence.all()],
+                evidence=[_evidence(item, identified, opens=opens) for item in link.evidence.all()],
             )
         )
     ordered = sorted(nodes.values(), key=lambda n: (KIND_ORDER.index(n.kind), int(n.ref[1:])))
@@ -216,7 +264,9 @@ def network_view(user: User, cluster: Cluster) -> NetworkView:
     # along the list, for every link (a second of a large network's page).
     place = {node.ref: number for number, node in enumerate(ordered)}
     link_views.sort(key=lambda v: (place[v.source.ref], place[v.target.ref]))
-    return NetworkView(cluster=cluster, nodes=ordered, links=link_views)
+    return NetworkView(
+        cluster=cluster, nodes=ordered, links=link_views, law_enforcement=law_enforcement
+    )
 
 
 def access_network(user: User, cluster_id: uuid.UUID | str) -> NetworkView:
@@ -235,9 +285,19 @@ def access_network(user: User, cluster_id: uuid.UUID | str) -> NetworkView:
         actor=user,
         target_type=TargetType.NETWORK,
         target_id=cluster.pk,
-        legal_basis=LegalBasis.SAFEGUARDING_AND_LAW_ENFORCEMENT,
+        legal_basis=LegalBasis.LAW_ENFORCEMENT
+        if view.law_enforcement
+        else LegalBasis.SAFEGUARDING_AND_LAW_ENFORCEMENT,
         payload={
             "people_shown": [str(n.person_id) for n in view.nodes if n.person_id is not None],
+            # What law enforcement showed beyond need-to-know: the adults by id, and how
+            # many phones, vehicles and addresses (their values stay out of the log).
+            "adults_for_law_enforcement": [
+                n.key for n in view.shown_for_law_enforcement if n.kind == NodeKind.ADULT
+            ],
+            "identifiers_for_law_enforcement": sum(
+                1 for n in view.shown_for_law_enforcement if n.kind != NodeKind.ADULT
+            ),
             "withheld": view.hidden,
         },
     )

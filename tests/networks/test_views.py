@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -10,7 +11,7 @@ from django.test import Client
 from safeguarding.access.models import User
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
-from safeguarding.audit.vocabulary import TargetType
+from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.networks.actions import rebuild_networks
 from safeguarding.networks.models import Cluster, NetworkAlert
 from tests.factories import Area
@@ -35,7 +36,7 @@ def network(area: Area) -> Cluster:
     return Cluster.objects.get()
 
 
-def test_police_analyst_sees_only_the_people_they_may_see(
+def test_police_analyst_sees_adults_identifiers_and_evidence_for_law_enforcement(
     area: Area, network: Cluster, client_for: ClientFor
 ) -> None:
     client = client_for(area.police_analyst)
@@ -47,19 +48,84 @@ def test_police_analyst_sees_only_the_people_they_may_see(
     assert page.status_code == 200
     html = page.content.decode()
     assert "Chloe Marsh" in html  # recorded by the analyst's force
-    assert "AB12 CDE" in html  # the car, recorded against a person the analyst sees
+    # The force can act: the adult, as every agency recorded him, and his car.
+    assert html.count("Darren Pike") >= 3
+    assert "AB12 CDE" in html
+    assert "Data Protection Act 2018, Part 3" in html
+    # Who recorded each link, by name, even where a child is not named.
+    assert f"recorded by {area.school.name}" in html
+    assert f"recorded by {area.nhs.name}" in html
+    # The children other agencies know stay under need-to-know.
     for hidden in ("Amelia", "Hartley", "Bethany", "Cole"):
         assert hidden not in html
     assert "A child known to a school" in html
     assert "A child known to an NHS body" in html
-    assert "4 of the 7 people and things in this network are not named" in html
+    assert "2 of the 7 people and things in this network are not named" in html
+    # Only records the force may open are links to them.
+    assert len(re.findall(r'href="/people/[0-9a-f-]+/"', html)) == 2
 
-    entry = AuditEntry.objects.filter(
-        verb=AuditVerb.NETWORK_VIEWED, target_type=TargetType.NETWORK
-    ).get()
+    entries = AuditEntry.objects.filter(verb=AuditVerb.NETWORK_VIEWED)
+    assert {entry.legal_basis for entry in entries} == {LegalBasis.LAW_ENFORCEMENT}
+    entry = entries.get(target_type=TargetType.NETWORK)
     assert entry.target_id == str(network.pk)
     assert len(entry.payload["people_shown"]) == 2  # Chloe and the police's adult record
-    assert entry.payload["withheld"] == 4
+    assert len(entry.payload["adults_for_law_enforcement"]) == 2  # the others' records of him
+    # The car is on the force's own record of him: nothing more to show for it.
+    assert entry.payload["identifiers_for_law_enforcement"] == 0
+    assert entry.payload["withheld"] == 2
+
+
+def test_police_see_the_shared_phone_only_others_recorded(
+    area: Area, client_for: ClientFor
+) -> None:
+    plant(
+        [
+            Sighting(area.dsl, area.council, phones=["07700 900123"]),
+            Sighting(area.health, area.council, phones=["07700 900123"]),
+            Sighting(area.police_analyst, area.council),
+        ]
+    )
+    rebuild_networks()
+    network = Cluster.objects.get()
+    manager_view = client_for(area.manager).get(f"/networks/{network.pk}/").content.decode()
+    assert "900123" not in manager_view
+    page = client_for(area.police_analyst).get(f"/networks/{network.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "+447700900123" in html
+    entry = AuditEntry.objects.filter(
+        verb=AuditVerb.NETWORK_VIEWED,
+        target_type=TargetType.NETWORK,
+        actor_id=area.police_analyst.pk,
+    ).get()
+    assert entry.legal_basis == LegalBasis.LAW_ENFORCEMENT
+    assert entry.payload["identifiers_for_law_enforcement"] == 1
+    # The number itself stays out of the log.
+    assert "900123" not in str(entry.payload)
+    assert "900123" not in entry.reason
+
+
+def test_each_view_is_audited(area: Area, network: Cluster, client_for: ClientFor) -> None:
+    client = client_for(area.police_analyst)
+    for _ in range(3):
+        client.get(f"/networks/{network.pk}/")
+    assert (
+        AuditEntry.objects.filter(
+            verb=AuditVerb.NETWORK_VIEWED,
+            target_type=TargetType.NETWORK,
+            legal_basis=LegalBasis.LAW_ENFORCEMENT,
+        ).count()
+        == 3
+    )
+
+
+def test_the_authority_reads_under_the_safeguarding_basis(
+    area: Area, network: Cluster, client_for: ClientFor
+) -> None:
+    client_for(area.manager).get(f"/networks/{network.pk}/")
+    entry = AuditEntry.objects.get(verb=AuditVerb.NETWORK_VIEWED, target_type=TargetType.NETWORK)
+    assert entry.legal_basis == LegalBasis.SAFEGUARDING_AND_LAW_ENFORCEMENT
+    assert entry.payload["adults_for_law_enforcement"] == []
 
 
 def test_mash_officer_sees_everyone_in_their_authoritys_concerns(
