@@ -54,6 +54,10 @@ FAMILY_ROLES = frozenset({PersonRole.PARENT, PersonRole.CARER})
 INDICATOR_CATEGORIES = frozenset({*EXPLOITATION_CATEGORIES, ConcernCategory.MISSING})
 # Recency halves a cluster's score every this many days since its latest concern.
 RECENCY_HALF_LIFE_DAYS = 180
+# A vehicle, phone or address held by more people than this is a place or a switchboard
+# (a hostel, a school, a children's home, a taxi firm's number), not evidence: it links
+# nobody. A planted network's car or phone is held by its adult and a handful of children.
+DETAIL_MAX_HOLDERS = 12
 
 
 class ConcernRow(NamedTuple):
@@ -114,6 +118,7 @@ FAMILY_ROLE_VALUES = frozenset(str(role) for role in FAMILY_ROLES)
 INDICATOR_VALUES = frozenset(str(category) for category in INDICATOR_CATEGORIES)
 CHILD_NODE = str(NodeKind.CHILD)
 ADULT_NODE = str(NodeKind.ADULT)
+ADDRESS_NODE = str(NodeKind.ADDRESS)
 
 # What a row names, and what a node is, as small integers in the arrays.
 NAMED_OTHER = 0  # a sibling, or a person of the wrong kind for the role: not a node
@@ -734,8 +739,28 @@ class Graph:
 
     @cached_property
     def component_root(self) -> Codes:
-        """Each node's component, as its smallest node number."""
-        return _component_roots(self.node_kind.size, self.link_a, self.link_b)
+        """Each node's core, as its smallest node number: adults of concern, vehicles,
+        phones and addresses joined by the links between them (an adult holding a
+        vehicle, phone or address). A child joins no cores: each child is its own."""
+        core = self.node_kind[self.link_a] == NAMED_ADULT
+        return _component_roots(self.node_kind.size, self.link_a[core], self.link_b[core])
+
+    @cached_property
+    def memberships(self) -> tuple[Codes, Codes]:
+        """Which network each linked node is in, as (node, core) pairs sorted by core,
+        then node: an adult, vehicle, phone or address is in its core's network, and a
+        child in the network of each adult, vehicle, phone or address linked to it. A
+        child exploited by two unrelated men is in both their networks; it does not make
+        them one."""
+        root = self.component_root
+        kind = self.node_kind
+        linked = np.flatnonzero(self.linked & (kind != NAMED_CHILD))
+        child_link = kind[self.link_a] == NAMED_CHILD  # a child is always a link's first end
+        node = np.concatenate((linked, self.link_a[child_link]))
+        core = np.concatenate((root[linked], root[self.link_b[child_link]]))
+        width = max(int(kind.size), 1)
+        joined = _distinct(core * width + node)
+        return joined % width, joined // width
 
     @cached_property
     def linked(self) -> Flags:
@@ -865,12 +890,25 @@ def _read_details(
     at_home = np.repeat(family_child, count) * width + parent_keys[_spans(start, count)] % width
     home = (people_kind[node_held] == NAMED_CHILD) & np.isin(owner_held * width + key_held, at_home)
 
-    # A vehicle, phone or address known of one person links nobody.
+    # A vehicle, phone or address links two to DETAIL_MAX_HOLDERS people (more: a place
+    # or a switchboard); an address, only when an adult of concern holds it.
     holding = ~home
-    holder_pairs = _distinct(key_held[holding] * max(people_nodes, 1) + node_held[holding])
-    holders = np.bincount(holder_pairs // max(people_nodes, 1), minlength=len(key_list))
+    width_people = max(people_nodes, 1)
+    holder_pairs = _distinct(key_held[holding] * width_people + node_held[holding])
+    holders = np.bincount(holder_pairs // width_people, minlength=len(key_list))
+    adult_pairs = holder_pairs[people_kind[holder_pairs % width_people] == NAMED_ADULT]
+    adult_holders = np.bincount(adult_pairs // width_people, minlength=len(key_list))
     in_order, first_held = _firsts(key_held, len(key_list))
-    shared = holders[in_order] >= 2
+    kind_values, kind_codes = _factorise_few(kinds)
+    is_address = np.array([value == ADDRESS_NODE for value in kind_values], dtype=bool)
+    address = (
+        is_address[kind_codes[rows_held[first_held]]] if kind_values else np.zeros(0, dtype=bool)
+    )
+    shared = (
+        (holders[in_order] >= 2)
+        & (holders[in_order] <= DETAIL_MAX_HOLDERS)
+        & (~address | (adult_holders[in_order] > 0))
+    )
     shared_keys = in_order[shared]
     key_node = np.full(len(key_list), -1, dtype=np.int64)
     key_node[shared_keys] = people_nodes + np.arange(shared_keys.size)
@@ -891,36 +929,40 @@ def _read_details(
 # Components ----------------------------------------------------------------------------
 
 
-def _members(graph: Graph, nodes: Codes) -> list[Node]:
-    """``nodes`` (ascending numbers) sorted people first, each part by id or key."""
+def _members(graph: Graph, nodes: Codes) -> tuple[list[Node], Node]:
+    """``nodes`` (ascending numbers) sorted people first, each part by id or key; and the
+    first of them that is not a child."""
     split = int(np.searchsorted(nodes, graph.people_nodes))
     people = nodes[:split]
     people = people[np.argsort(graph.named.rank[graph.node_person[people]])]
     members: list[Node] = graph.nodes[people].tolist()
-    return members + sorted(graph.nodes[nodes[split:]].tolist())
+    details = sorted(graph.nodes[nodes[split:]].tolist())
+    adults = np.flatnonzero(graph.node_kind[people] == NAMED_ADULT)
+    anchor = members[int(adults[0])] if adults.size else details[0]
+    return members + details, anchor
 
 
 def _grouped(graph: Graph, chosen: Flags) -> tuple[Codes, Codes, Codes, Codes]:
-    """The chosen nodes sorted by component, then by number; each component's root, and
-    where its nodes start and end."""
-    nodes = np.flatnonzero(chosen)
-    roots = graph.component_root[nodes]
-    order = np.argsort(roots, kind="stable")
-    nodes, roots = nodes[order], roots[order]
-    distinct, starts = np.unique(roots, return_index=True)
+    """The members of the chosen cores' networks, by core, then by node number; each
+    core, and where its members start and end."""
+    nodes, cores = graph.memberships
+    keep = chosen[cores]
+    nodes, cores = nodes[keep], cores[keep]
+    distinct, starts = np.unique(cores, return_index=True)
     return nodes, distinct, starts, np.append(starts[1:], nodes.size)[: starts.size]
 
 
 def components(graph: Graph) -> Iterator[list[Node]]:
-    """Connected components of the linked nodes, each sorted people first, in the order
-    their first node was linked."""
-    nodes, roots, starts, ends = _grouped(graph, graph.linked)
+    """Each network (see ``Graph.memberships``), sorted people first, in the order its
+    first adult, vehicle, phone or address was linked."""
+    nodes, roots, starts, ends = _grouped(graph, np.ones(graph.node_kind.size, dtype=bool))
     seen = np.column_stack((graph.link_a, graph.link_b)).reshape(-1)
+    seen = seen[graph.node_kind[seen] != NAMED_CHILD]
     distinct, at = np.unique(seen, return_index=True)
     component_first = np.full(graph.node_kind.size, seen.size, dtype=np.int64)
     np.minimum.at(component_first, graph.component_root[distinct], at)
     for i in np.argsort(component_first[roots]).tolist():
-        yield _members(graph, nodes[starts[i] : ends[i]])
+        yield _members(graph, nodes[starts[i] : ends[i]])[0]
 
 
 # Hubs and clusters ---------------------------------------------------------------------
@@ -1031,6 +1073,9 @@ def hubs(graph: Graph, *, min_children: int, min_agencies: int) -> list[Hub]:
 @dataclass
 class ClusterResult:
     members: list[Node]
+    # The first adult (by id), or else the first vehicle, phone or address (by key): a
+    # child can be in several networks, so a network is known by its core.
+    anchor: Node
     children: int
     agencies: set[int]
     exploitation_concerns: int
@@ -1040,7 +1085,7 @@ class ClusterResult:
 
     @property
     def first_key(self) -> str:
-        return node_key(self.members[0])
+        return node_key(self.anchor)
 
 
 def risk_score(
@@ -1056,32 +1101,42 @@ def risk_score(
 
 
 def clusters(graph: Graph, *, now: datetime, min_children: int) -> list[ClusterResult]:
-    """Components with at least ``min_children`` children, highest risk first."""
-    root = graph.component_root
+    """Networks (see ``Graph.memberships``) with at least ``min_children`` children,
+    highest risk first."""
     size = graph.node_kind.size
-    child_nodes = graph.linked & (graph.node_kind == NAMED_CHILD)
-    children = np.bincount(root[child_nodes], minlength=size)
-    chosen = graph.linked & (children[root] >= min_children)
+    member_nodes, member_cores = graph.memberships
+    child_member = graph.node_kind[member_nodes] == NAMED_CHILD
+    children = np.bincount(member_cores[child_member], minlength=size)
+    chosen = children >= min_children
     nodes, roots, starts, ends = _grouped(graph, chosen)
     place = np.full(size, -1, dtype=np.int64)  # root -> its place in roots
     place[roots] = np.arange(roots.size)
 
-    # The concerns naming each cluster's people, each once.
+    # The concerns naming each cluster's people, each once: each (person, concern) pair
+    # joined to every network the person is in.
     table = graph.concern_table
     person, concern = graph.named.pairs
     node = graph.person_node[person]
     inside = node >= 0
-    inside[inside] = chosen[node[inside]]
+    node, concern = node[inside], concern[inside]
+    by_node = np.argsort(nodes, kind="stable")
+    sorted_nodes = nodes[by_node]
+    sorted_cores = np.repeat(roots, ends - starts)[by_node]
+    first = np.searchsorted(sorted_nodes, node, side="left")
+    count = np.searchsorted(sorted_nodes, node, side="right") - first
     width = max(len(table.ids), 1)
-    joined = _distinct(place[root[node[inside]]] * width + concern[inside])
+    joined = _distinct(
+        place[sorted_cores[_spans(first, count)]] * width + np.repeat(concern, count)
+    )
     concern_cluster, concern_codes = joined // width, joined % width
     concern_ends = np.cumsum(np.bincount(concern_cluster, minlength=roots.size)).tolist()
     indicator = np.cumsum(table.indicator[concern_codes]).tolist()
     concern_rows = table.first[concern_codes].tolist()  # each concern's first row
     # The agencies that recorded each cluster's vehicles, phones and addresses.
     key_of_row = graph.link_b[graph.evidence_link[graph.named_concern.size :]]
-    recorded = chosen[key_of_row]
-    row_cluster = place[root[key_of_row[recorded]]]
+    key_core = graph.component_root[key_of_row]
+    recorded = chosen[key_core]
+    row_cluster = place[key_core[recorded]]
     row_order = np.argsort(row_cluster, kind="stable")
     recorder_rows = graph.detail_row[recorded][row_order].tolist()
     recorder_ends = np.cumsum(np.bincount(row_cluster, minlength=roots.size)).tolist()
@@ -1090,7 +1145,7 @@ def clusters(graph: Graph, *, now: datetime, min_children: int) -> list[ClusterR
     results = []
     concern_start = recorder_start = 0
     for i, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
-        members = _members(graph, nodes[start:end])
+        members, anchor = _members(graph, nodes[start:end])
         concern_end, recorder_end = concern_ends[i], recorder_ends[i]
         rows = concern_rows[concern_start:concern_end]
         agencies = set(map(recorder.__getitem__, recorder_rows[recorder_start:recorder_end]))
@@ -1104,6 +1159,7 @@ def clusters(graph: Graph, *, now: datetime, min_children: int) -> list[ClusterR
         results.append(
             ClusterResult(
                 members=members,
+                anchor=anchor,
                 children=count,
                 agencies=agencies,
                 exploitation_concerns=exploitation,

@@ -18,6 +18,7 @@ from safeguarding.concerns.models import ConcernCategory, PersonRole
 from safeguarding.networks.graph import (
     ADULT_NODE,
     CHILD_NODE,
+    DETAIL_MAX_HOLDERS,
     INDICATOR_VALUES,
     AttributeRow,
     ConcernRow,
@@ -121,7 +122,13 @@ def reference_build(
             if graph.kinds[owner] != CHILD_NODE
             or not any(key in family_held[parent] for parent in family.get(owner, ()))
         }
-        if len(holders) < 2:
+        # Two people at least; more than DETAIL_MAX_HOLDERS is a place or a switchboard;
+        # an address links only when an adult of concern holds it.
+        if not 2 <= len(holders) <= DETAIL_MAX_HOLDERS:
+            continue
+        if details[0][1].kind == NodeKind.ADDRESS and not any(
+            graph.kinds[owner] == ADULT_NODE for owner in holders
+        ):
             continue
         graph.kinds[key] = details[0][1].kind
         for owner, detail in details:
@@ -138,29 +145,38 @@ def reference_build(
     return graph
 
 
-def reference_components(graph: Reference) -> list[list[Node]]:
-    """Breadth-first from each node in the order first linked."""
+def reference_networks(graph: Reference) -> list[tuple[list[Node], Node]]:
+    """Each network and its anchor: breadth-first over adults, vehicles, phones and
+    addresses only (children join no cores), from each in the order first linked; then
+    every child linked to any node of the core."""
     seen: set[Node] = set()
     found = []
     for a, b in graph.edges:
         for start in (a, b):
-            if start in seen:
+            if start in seen or graph.kinds[start] == CHILD_NODE:
                 continue
             seen.add(start)
-            members, queue = [start], deque([start])
+            core, queue = [start], deque([start])
             while queue:
                 for neighbour in graph.adjacency[queue.popleft()]:
-                    if neighbour not in seen:
+                    if neighbour not in seen and graph.kinds[neighbour] != CHILD_NODE:
                         seen.add(neighbour)
-                        members.append(neighbour)
+                        core.append(neighbour)
                         queue.append(neighbour)
-            found.append(sorted(members, key=node_order))
+            children = {n for c in core for n in graph.adjacency[c] if graph.kinds[n] == CHILD_NODE}
+            members = sorted([*core, *children], key=node_order)
+            anchor = next(m for m in members if graph.kinds[m] != CHILD_NODE)
+            found.append((members, anchor))
     return found
+
+
+def reference_components(graph: Reference) -> list[list[Node]]:
+    return [members for members, _ in reference_networks(graph)]
 
 
 def reference_clusters(graph: Reference, min_children: int) -> list[tuple[Any, ...]]:
     results = []
-    for members in reference_components(graph):
+    for members, anchor in reference_networks(graph):
         children = sum(1 for m in members if graph.kinds[m] == CHILD_NODE)
         if children < min_children:
             continue
@@ -183,8 +199,10 @@ def reference_clusters(graph: Reference, min_children: int) -> list[tuple[Any, .
             days_since_latest=days,
         )
         authorities = {info[1] for info in infos}
-        results.append((members, children, agencies, exploitation, latest, score, authorities))
-    results.sort(key=lambda c: (-c[5], -c[1], node_key(c[0][0])))
+        results.append(
+            (members, anchor, children, agencies, exploitation, latest, score, authorities)
+        )
+    results.sort(key=lambda c: (-c[6], -c[2], node_key(c[1])))
     return results
 
 
@@ -213,8 +231,8 @@ def reference_hubs(graph: Reference, min_children: int, min_agencies: int) -> li
 def random_rows(seed: int, scale: int = 1) -> tuple[list[ConcernRow], list[AttributeRow]]:
     """Children, adults and parents named in concerns in every role (and some in the
     wrong role for their kind), rows of one concern not always together, the same person
-    named twice in a concern, dates that tie, and details held by people, their parents
-    and people named in no concern."""
+    named twice in a concern, dates that tie, and details held by people, their parents,
+    people named in no concern, and crowds around the holders' limit."""
     rng = random.Random(seed)
 
     def people(count: int) -> list[uuid.UUID]:
@@ -271,6 +289,15 @@ def random_rows(seed: int, scale: int = 1) -> tuple[list[ConcernRow], list[Attri
                 rng.choice([None, NOW - timedelta(days=3)]),
             )
         )
+    # A place held by many (a hostel, a school): some by more than DETAIL_MAX_HOLDERS.
+    for crowd in range(2):
+        kind = rng.choice(kinds)
+        for _ in range(rng.randrange(DETAIL_MAX_HOLDERS - 2, DETAIL_MAX_HOLDERS + 8)):
+            attribute_rows.append(
+                AttributeRow(
+                    kind, rng.choice(everyone), f"crowd:{crowd}", "h", rng.randrange(1, 7), None
+                )
+            )
     return concern_rows, attribute_rows
 
 
@@ -301,6 +328,7 @@ def assert_same(graph: Graph, reference: Reference) -> None:
         assert [
             (
                 c.members,
+                c.anchor,
                 c.children,
                 c.agencies,
                 c.exploitation_concerns,
