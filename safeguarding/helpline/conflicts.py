@@ -28,7 +28,7 @@ REASON_MIN_LENGTH = 10
 
 def _audit(verb: AuditVerb, actor: User, exclusion: Exclusion) -> None:
     record(
-        verb,
+        AuditVerb(verb),
         actor=actor,
         target_type=TargetType.HELPLINE_REPORT,
         target_id=exclusion.report_id,
