@@ -32,6 +32,7 @@ from safeguarding.networks.graph import (
     collector_paused,
     hubs,
     is_person,
+    member_reason,
     node_key,
     person_uuid,
 )
@@ -234,6 +235,7 @@ def _store(
                     held_by=[]
                     if person
                     else sorted(node_key(n) for n in neighbours if is_person(n)),
+                    reason=member_reason(graph, node, member_set)[:300],
                 )
             )
             for other in neighbours:

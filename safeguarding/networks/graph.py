@@ -1123,10 +1123,10 @@ def clusters(graph: Graph, *, now: datetime, min_children: int) -> list[ClusterR
     sorted_nodes = nodes[by_node]
     sorted_cores = np.repeat(roots, ends - starts)[by_node]
     first = np.searchsorted(sorted_nodes, node, side="left")
-    count = np.searchsorted(sorted_nodes, node, side="right") - first
+    networks = np.searchsorted(sorted_nodes, node, side="right") - first
     width = max(len(table.ids), 1)
     joined = _distinct(
-        place[sorted_cores[_spans(first, count)]] * width + np.repeat(concern, count)
+        place[sorted_cores[_spans(first, networks)]] * width + np.repeat(concern, networks)
     )
     concern_cluster, concern_codes = joined // width, joined % width
     concern_ends = np.cumsum(np.bincount(concern_cluster, minlength=roots.size)).tolist()
@@ -1176,3 +1176,47 @@ def clusters(graph: Graph, *, now: datetime, min_children: int) -> list[ClusterR
         concern_start, recorder_start = concern_end, recorder_end
     results.sort(key=lambda c: (-c.score, -c.children, c.first_key))
     return results
+
+
+# Why each member is there ---------------------------------------------------------------
+
+_NOUNS = {
+    CHILD_NODE: ("child", "children"),
+    ADULT_NODE: ("adult of concern", "adults of concern"),
+    str(NodeKind.VEHICLE): ("vehicle", "vehicles"),
+    str(NodeKind.PHONE): ("phone", "phones"),
+    ADDRESS_NODE: ("address", "addresses"),
+}
+
+
+def _counted(kinds: list[str]) -> str:
+    """ "2 children and an adult of concern": each kind once, in _NOUNS order."""
+    parts = []
+    for kind, (one, many) in _NOUNS.items():
+        count = kinds.count(kind)
+        if count == 1:
+            parts.append(f"{'an' if one[0] in 'aeiou' else 'a'} {one}")
+        elif count:
+            parts.append(f"{count} {many}")
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def member_reason(graph: Graph, node: Node, members: set[Node]) -> str:
+    """Why ``node`` is in the network of ``members``: the links that hold it there, by
+    kind and count, with no names."""
+    kinds = graph.kinds
+    kind = kinds[node]
+    near = [n for n in graph.adjacency.get(node, ()) if n in members]
+    people = [str(kinds[n]) for n in near if is_person(n)]
+    details = [str(kinds[n]) for n in near if not is_person(n)]
+    if kind not in (CHILD_NODE, ADULT_NODE):
+        return f"Held by {_counted(people)} in this network." if people else ""
+    parts = []
+    if kind == CHILD_NODE and people:
+        parts.append(f"Named with {_counted(people)} in a concern")
+    elif people:
+        parts.append(f"Named with {_counted(people)} in concerns")
+    if details:
+        verb = "holds" if parts else "Holds"
+        parts.append(f"{verb} {_counted(details)} held by others in this network")
+    return "; ".join(parts) + "." if parts else ""

@@ -78,6 +78,9 @@ class ClusterMember(models.Model):
     known_to = models.JSONField(default=list)
     # People whose records hold this vehicle, phone or address.
     held_by = models.JSONField(default=list)
+    # Why it is in the network: the links that hold it there, by kind and count (no names,
+    # so it may be shown to anyone who may open the network).
+    reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ("kind", "key")
