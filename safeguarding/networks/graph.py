@@ -541,6 +541,7 @@ class Graph:
         named: _Named,
         concern_table: _Concerns,
         details: _Details,
+        family_links: tuple[Codes, Codes],
     ) -> None:
         self.nodes = nodes
         self.kind_of = kind_of  # each node's kind, by number
@@ -556,6 +557,7 @@ class Graph:
         self.named = named
         self.concern_table = concern_table
         self.details = details
+        self.family_links = family_links  # (child node, parent's person code) pairs
 
     @property
     def link_count(self) -> int:
@@ -746,6 +748,16 @@ class Graph:
         return _component_roots(self.node_kind.size, self.link_a[core], self.link_b[core])
 
     @cached_property
+    def family(self) -> Codes:
+        """Each person node's family, as the smallest node of the children joined through
+        parents or carers named with them: brothers and sisters share one."""
+        child, parent = self.family_links
+        roots = _component_roots(
+            self.people_nodes + len(self.named.people), child, self.people_nodes + parent
+        )
+        return roots[: self.people_nodes]
+
+    @cached_property
     def memberships(self) -> tuple[Codes, Codes]:
         """Which network each linked node is in, as (node, core) pairs sorted by core,
         then node: an adult, vehicle, phone or address is in its core's network, and a
@@ -857,6 +869,7 @@ def build_graph(
         named=named,
         concern_table=concern_table,
         details=details,
+        family_links=(person_node[named.person[family_child]], named.person[family_parent]),
     )
 
 
@@ -1077,6 +1090,8 @@ class ClusterResult:
     # child can be in several networks, so a network is known by its core.
     anchor: Node
     children: int
+    families: int  # children unrelated to each other: brothers and sisters count once
+    adults: int  # adults of concern
     agencies: set[int]
     exploitation_concerns: int
     latest_concern_at: datetime | None
@@ -1089,11 +1104,26 @@ class ClusterResult:
 
 
 def risk_score(
-    *, children: int, agencies: int, exploitation: int, days_since_latest: float | None
+    *,
+    children: int,
+    agencies: int,
+    exploitation: int,
+    days_since_latest: float | None,
+    families: int | None = None,
+    adults: int = 0,
 ) -> float:
-    """Children and agencies weigh most; exploitation concerns add up to ten; the whole
-    halves for every RECENCY_HALF_LIFE_DAYS since the latest concern, to no less than half."""
-    base = 3.0 * children + 4.0 * agencies + 2.0 * min(exploitation, 10)
+    """Unrelated children and agencies weigh most (a brother or sister of a child already
+    counted adds a third as much: a family is not a network); exploitation concerns add up
+    to ten, adults of concern up to five; the whole halves for every
+    RECENCY_HALF_LIFE_DAYS since the latest concern, to no less than half."""
+    unrelated = children if families is None else families
+    base = (
+        3.0 * unrelated
+        + 1.0 * (children - unrelated)
+        + 4.0 * agencies
+        + 2.0 * min(exploitation, 10)
+        + 3.0 * min(adults, 5)
+    )
     if days_since_latest is None:
         return base * 0.5
     recency = math.pow(0.5, max(days_since_latest, 0.0) / RECENCY_HALF_LIFE_DAYS)
@@ -1108,6 +1138,13 @@ def clusters(graph: Graph, *, now: datetime, min_children: int) -> list[ClusterR
     child_member = graph.node_kind[member_nodes] == NAMED_CHILD
     children = np.bincount(member_cores[child_member], minlength=size)
     chosen = children >= min_children
+    # Children unrelated to each other: each family once; and the adults of concern.
+    family_pairs = _distinct(
+        member_cores[child_member] * size + graph.family[member_nodes[child_member]]
+    )
+    families = np.bincount(family_pairs // max(size, 1), minlength=size)
+    adult_member = graph.node_kind[member_nodes] == NAMED_ADULT
+    adults = np.bincount(member_cores[adult_member], minlength=size)
     nodes, roots, starts, ends = _grouped(graph, chosen)
     place = np.full(size, -1, dtype=np.int64)  # root -> its place in roots
     place[roots] = np.arange(roots.size)
@@ -1156,16 +1193,21 @@ def clusters(graph: Graph, *, now: datetime, min_children: int) -> list[ClusterR
         latest = max(map(table.recorded_at_column.__getitem__, rows), default=None)
         days = (now - latest).total_seconds() / 86400 if latest else None
         count = int(children[roots[i]])
+        unrelated, adults_of_concern = int(families[roots[i]]), int(adults[roots[i]])
         results.append(
             ClusterResult(
                 members=members,
                 anchor=anchor,
                 children=count,
+                families=unrelated,
+                adults=adults_of_concern,
                 agencies=agencies,
                 exploitation_concerns=exploitation,
                 latest_concern_at=latest,
                 score=risk_score(
                     children=count,
+                    families=unrelated,
+                    adults=adults_of_concern,
                     agencies=len(agencies),
                     exploitation=exploitation,
                     days_since_latest=days,

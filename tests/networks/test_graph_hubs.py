@@ -23,6 +23,7 @@ from safeguarding.networks.graph import (
     clusters,
     components,
     member_reason,
+    risk_score,
 )
 from safeguarding.networks.models import Cluster, ClusterMember, NodeKind
 from safeguarding.people.models import PersonKind
@@ -189,3 +190,29 @@ def test_the_network_page_shows_why_each_member_is_there(
     assert "Why it is here" in html
     assert "Held by 3 adults of concern in this network." in html
     assert html.count("Named with an adult of concern in a concern.") == 3
+
+
+def test_unrelated_children_rank_above_brothers_and_sisters() -> None:
+    rows = Rows()
+    for child in ("s1", "s2", "s3"):  # one family: their mother is named with each
+        rows.concern(1, (child, CHILD), ("mum", str(PersonRole.PARENT)), ("mo", ADULT))
+    for child in ("u1", "u2", "u3"):
+        rows.concern(1, (child, CHILD), ("kane", ADULT))
+    siblings, unrelated = sorted(
+        clusters(rows.graph(), now=NOW, min_children=2), key=lambda c: c.score
+    )
+    assert "mo" in rows.names(siblings.members)
+    assert (siblings.children, siblings.families) == (3, 1)
+    assert (unrelated.children, unrelated.families) == (3, 3)
+    assert unrelated.score > siblings.score
+
+
+def test_more_adults_of_concern_score_higher() -> None:
+    one = risk_score(children=3, agencies=2, exploitation=1, days_since_latest=0, adults=1)
+    assert risk_score(children=3, agencies=2, exploitation=1, days_since_latest=0, adults=2) > one
+    assert (
+        risk_score(
+            children=3, families=1, agencies=2, exploitation=1, days_since_latest=0, adults=1
+        )
+        < one
+    )

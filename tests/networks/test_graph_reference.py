@@ -57,6 +57,8 @@ class Reference:
     concerns: dict[int, tuple[int, int, datetime, str]] = field(default_factory=dict)
     readings: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     recorders: defaultdict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # The parents and carers named with each child.
+    parents: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
 
     def link(self, a: Node, b: Node, evidence: Evidence) -> None:
         self.edges.setdefault((a, b), []).append(evidence)
@@ -104,6 +106,7 @@ def reference_build(
         evidence = (concern, first.agency_id, first.recorded_at, first.category)
         for child in children:
             family[child].update(parents)
+            graph.parents[child].update(parents)
             for adult in adults:
                 graph.link(child, adult, evidence)
     held: dict[str, list[tuple[int, AttributeRow]]] = defaultdict(list)
@@ -174,10 +177,36 @@ def reference_components(graph: Reference) -> list[list[Node]]:
     return [members for members, _ in reference_networks(graph)]
 
 
+def reference_families(graph: Reference, children: list[Node]) -> int:
+    """How many families the children come from: children joined through any parent or
+    carer named with them, across the whole graph."""
+    by_parent: defaultdict[int, set[int]] = defaultdict(set)
+    for child, parents in graph.parents.items():
+        for parent in parents:
+            by_parent[parent].add(child)
+    seen: set[int] = set()
+    count = 0
+    for child in children:
+        assert isinstance(child, int)
+        if child in seen:
+            continue
+        count += 1
+        seen.add(child)
+        queue = deque([child])
+        while queue:
+            for parent in graph.parents.get(queue.popleft(), ()):
+                for sibling in by_parent[parent] - seen:
+                    seen.add(sibling)
+                    queue.append(sibling)
+    return count
+
+
 def reference_clusters(graph: Reference, min_children: int) -> list[tuple[Any, ...]]:
     results = []
     for members, anchor in reference_networks(graph):
         children = sum(1 for m in members if graph.kinds[m] == CHILD_NODE)
+        families = reference_families(graph, [m for m in members if graph.kinds[m] == CHILD_NODE])
+        adults = sum(1 for m in members if graph.kinds[m] == ADULT_NODE)
         if children < min_children:
             continue
         concerns: set[int] = set()
@@ -194,15 +223,28 @@ def reference_clusters(graph: Reference, min_children: int) -> list[tuple[Any, .
         days = (NOW - latest).total_seconds() / 86400 if latest else None
         score = risk_score(
             children=children,
+            families=families,
+            adults=adults,
             agencies=len(agencies),
             exploitation=exploitation,
             days_since_latest=days,
         )
         authorities = {info[1] for info in infos}
         results.append(
-            (members, anchor, children, agencies, exploitation, latest, score, authorities)
+            (
+                members,
+                anchor,
+                children,
+                families,
+                adults,
+                agencies,
+                exploitation,
+                latest,
+                score,
+                authorities,
+            )
         )
-    results.sort(key=lambda c: (-c[6], -c[2], node_key(c[1])))
+    results.sort(key=lambda c: (-c[8], -c[2], node_key(c[1])))
     return results
 
 
@@ -330,6 +372,8 @@ def assert_same(graph: Graph, reference: Reference) -> None:
                 c.members,
                 c.anchor,
                 c.children,
+                c.families,
+                c.adults,
                 c.agencies,
                 c.exploitation_concerns,
                 c.latest_concern_at,
