@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models.query import ModelIterable
 from django.http import Http404
+from django.utils import timezone
 
 from safeguarding.access.models import User
 from safeguarding.access.policy import does_case_work, visible_person_condition
 from safeguarding.access.roles import Role
+from safeguarding.access.visibility import Shown, concern_item, shown_to
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
@@ -17,10 +22,44 @@ from safeguarding.concerns.models import Concern, ConcernPerson
 from safeguarding.people.models import Person
 
 
+def redact(user: User, concern: Concern) -> Concern:
+    """``concern`` as ``user`` may see it (access.visibility): another agency's content
+    that ``user`` sees only in summary becomes which agency was involved and when. The
+    instance is marked ``shown`` ("full" or "summary"); a summary is never saved."""
+    shown = shown_to(
+        user, concern_item(concern.agency.kind), recorded_by_agency_id=concern.agency_id
+    )
+    concern.shown = str(shown)  # type: ignore[attr-defined]  # read by templates and tests
+    if shown != Shown.FULL:
+        concern.summary = (
+            f"{concern.agency.name} were involved on "
+            f"{timezone.localtime(concern.recorded_at):%-d %B %Y}."
+        )
+        concern.agency_record_id = ""
+        concern.disclosed_on = None
+        concern.disclosed_time = None
+        concern.save = _refuse_save  # type: ignore[method-assign]  # a redacted copy
+    return concern
+
+
+def _refuse_save(*args: Any, **kwargs: Any) -> None:
+    raise RuntimeError("A concern shown in summary is not the record: never save it")
+
+
+class _RedactedFor(ModelIterable):  # type: ignore[type-arg]  # generic only in the stubs
+    """Yields each concern as the queryset's viewer may see it."""
+
+    def __iter__(self) -> Iterator[Concern]:
+        viewer: User = self.queryset._hints["viewer"]  # type: ignore[attr-defined]  # set by concerns_about
+        for concern in super().__iter__():
+            yield redact(viewer, concern)
+
+
 def concerns_about(user: User, person: Person) -> QuerySet[Concern]:
-    """Every agency's concerns naming ``person``, newest first, for the person's timeline.
-    The caller has already passed ``person`` through access_person (and its audit)."""
-    return (
+    """Every agency's concerns naming ``person``, newest first, for the person's timeline,
+    each as ``user`` may see it (redact). The caller has already passed ``person``
+    through access_person (and its audit)."""
+    concerns = (
         Concern.objects.filter(involvements__person=person)
         .select_related("agency", "local_authority")
         .prefetch_related(
@@ -33,6 +72,11 @@ def concerns_about(user: User, person: Person) -> QuerySet[Concern]:
         .distinct()
         .order_by("-recorded_at")
     )
+    # Kept through every later filter, slice and count the callers make (a queryset's
+    # clones share its hints and its iterable class).
+    concerns._hints["viewer"] = user  # type: ignore[attr-defined]  # private, not in the stubs
+    concerns._iterable_class = _RedactedFor
+    return concerns
 
 
 def visible_concerns(user: User) -> QuerySet[Concern]:
@@ -65,6 +109,7 @@ def access_concern(user: User, concern_id: uuid.UUID | str, *, purpose: str) -> 
     concern = visible_concerns(user).filter(pk=key).select_related("agency").first()
     if concern is None:
         raise Http404
+    concern = redact(user, concern)
     record(
         AuditVerb.CONCERN_VIEWED,
         actor=user,

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from safeguarding.access.models import User
 from safeguarding.access.policy import break_glass_only
+from safeguarding.access.visibility import Item, Shown, shown_to
 from safeguarding.chronology.knowledge import KNOWLEDGE_REPORT_ROLES
 from safeguarding.concerns.queries import concerns_about
 from safeguarding.pathway.events import events_recordable_by
@@ -20,7 +21,14 @@ from safeguarding.warningnotices.actions import is_police
 def person(request: HttpRequest, person_id: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]  # only signed-in staff get here
     person = access_person(user, person_id, purpose="view person record")
-    concerns = list(concerns_about(user, person))
+    concerns = list(concerns_about(user, person).select_related("contact"))
+    # The outcome of a referral: to the agency that made it, and to the authority.
+    for concern in concerns:
+        contact = getattr(concern, "contact", None)
+        decided = contact is not None and bool(contact.decision)
+        own = concern.agency_id == user.agency_id
+        told = own or shown_to(user, Item.MASH_DECISION, recorded_by_agency_id=None) == Shown.FULL
+        concern.outcome = contact if decided and told else None  # type: ignore[attr-defined]  # read by the template
     break_glass = break_glass_only(user, person.pk)
     # Break-glass reads, never writes: the pathway form is offered only to those who may
     # record some event.

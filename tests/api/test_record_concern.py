@@ -173,7 +173,10 @@ def test_timeline_shows_every_agencys_concerns(area: Area, api_as):
     assert sent.json()["persons"][0]["person_id"] == str(known.pk)
     timeline = api_as(area.dsl).get("/persons/{id}/concerns", id=known.pk).json()
     assert [entry["agency"]["code"] for entry in timeline] == [area.school.code, area.police.code]
-    assert timeline[1]["agency_record_id"] == "OP-2025-0001"
+    # The school sees that the police were involved, and when, not what they recorded
+    # (docs/developers/visibility.md).
+    assert timeline[1]["agency_record_id"] == ""
+    assert timeline[1]["summary"].startswith(f"{area.police.name} were involved on ")
     assert timeline[1]["category"] == "cce"
     # Matching joined the police's concern to the child, but opened nothing to them.
     assert not AgencyRecord.objects.filter(person=known, agency=area.police).exists()
