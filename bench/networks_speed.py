@@ -8,9 +8,10 @@ scale 1, each naming a child from a pool of 400,000 and, for two in three, an ad
 concern from a pool of 60,000 (so adults link several children), and 800,000 vehicles,
 phones and addresses recorded against adults and children, nine in ten drawn from a
 shared pool. Then times, one after the other, building the graph
-(safeguarding/networks/graph.py build_graph), splitting it into connected components and
-ranking the clusters, and finding the hubs that would alert: the total is what the
-requirement of 10 seconds for a million links is about. Then, apart, making the dicts that
+(safeguarding/networks/graph.py build_graph), splitting it into networks (cores of
+adults, vehicles, phones and addresses, each with its children) and ranking them, and
+finding the hubs that would alert: the total is what the requirement of 10 seconds for a
+million links is about. Then, apart, making the dicts that
 storing the clusters reads (nodes' kinds, links with their evidence, neighbours,
 concerns), which the graph makes on first use. Reading the rows from the database is not
 included: it is one streaming query per table.

@@ -12,7 +12,13 @@ Nodes are children, adults of concern, vehicles, phones and addresses. Links are
 
 Parents and carers are not nodes: three siblings share their parents, and that is a
 family, not a network. For the same reason a child's link to a phone or address that a
-parent or carer named with them also holds (the family home) is left out.
+parent or carer named with them also holds (the family home) is left out. A vehicle,
+phone or address held by more than DETAIL_MAX_HOLDERS people is a place or a switchboard
+and links nobody, and an address links only when an adult of concern holds it.
+
+A network is not a connected component: adults, vehicles, phones and addresses joined by
+the links between them make a core, and each child is in the network of every core it is
+linked to, so a child named with two unrelated men does not make them one network.
 
 Storing clusters and raising alerts read the graph through dicts (`Graph.kinds`,
 `Graph.edges`, `Graph.adjacency`, `Graph.concerns`...); those are made from the arrays on
