@@ -11,13 +11,14 @@ class ConcernsConfig(AppConfig):
         from safeguarding.access.roles import Role
         from safeguarding.concerns.models import ConcernPerson
 
-        # A concern sent to a local authority lets that authority's MASH triage officers
-        # see the people it names, and tells the authority of break-glass access to them.
+        # A concern sent to a local authority lets those who triage at its MASH (its
+        # triage officers, and the team managers who also decide contacts) see the people
+        # it names, and tells the authority of break-glass access to them.
         register_holding(
             "concerns.sent_to_mash",
             Holding(
                 ConcernPerson.objects.all(),
                 agency="concern__local_authority",
-                roles=frozenset({Role.MASH_TRIAGE}),
+                roles=frozenset({Role.MASH_TRIAGE, Role.TEAM_MANAGER}),
             ),
         )

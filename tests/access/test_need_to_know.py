@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 # Who may see a child known only to the school in Testshire, whose concern went to
 # Testshire's MASH. Everyone else gets 404.
-SEES_SCHOOL_CHILD = {"dsl": True, "mash": True}
+# The council's team manager triages and decides contacts at its MASH, as its triage
+# officer does.
+SEES_SCHOOL_CHILD = {"dsl": True, "mash": True, "manager": True}
 ROLES = [
     "practitioner",
     "manager",

@@ -17,7 +17,7 @@ from tests.factories import Area
 
 pytestmark = pytest.mark.django_db
 
-SEES_SCHOOL_CHILD = {"dsl", "mash"}
+SEES_SCHOOL_CHILD = {"dsl", "mash", "manager"}
 PERSON_ENDPOINTS = ["/persons/{id}", "/persons/{id}/concerns"]
 
 
