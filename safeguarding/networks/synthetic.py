@@ -215,7 +215,7 @@ def network_recovery(
 ) -> dict[str, float]:
     """Build the graph with each record's person as ``clusters`` resolved it, find the
     hubs that alert, and count the planted networks whose children all fall in one
-    cluster (connected component), those found whole (one alerting hub holds every child
+    network (see graph.components), those found whole (one alerting hub holds every child
     of the network), and the alerts that are not a planted network."""
     from safeguarding.networks.graph import (
         AttributeRow,
