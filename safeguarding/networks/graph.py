@@ -1260,10 +1260,10 @@ def member_reason(graph: Graph, node: Node, members: set[Node]) -> str:
     if kind not in (CHILD_NODE, ADULT_NODE):
         return f"Held by {_counted(people)} in this network." if people else ""
     parts = []
-    if kind == CHILD_NODE and people:
-        parts.append(f"Named with {_counted(people)} in a concern")
-    elif people:
-        parts.append(f"Named with {_counted(people)} in concerns")
+    if people:
+        concerns = {item.concern for n in near if is_person(n) for item in graph.evidence(node, n)}
+        times = "a concern" if len(concerns) == 1 else f"{len(concerns)} concerns"
+        parts.append(f"Named with {_counted(people)} in {times}")
     if details:
         verb = "holds" if parts else "Holds"
         parts.append(f"{verb} {_counted(details)} held by others in this network")

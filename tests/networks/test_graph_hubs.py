@@ -144,6 +144,7 @@ def test_each_member_says_why_it_is_there() -> None:
     rows.holds("mo", NodeKind.VEHICLE, "vehicle:NB65KXT")
     rows.holds("mo", NodeKind.PHONE, "phone:+447700900417")
     rows.concern(1, ("a", CHILD), ("mo", ADULT))
+    rows.concern(3, ("a", CHILD), ("mo", ADULT))
     rows.concern(2, ("b", CHILD), ("mo", ADULT))
     rows.holds("b", NodeKind.PHONE, "phone:+447700900417")
     rows.holds("c", NodeKind.VEHICLE, "vehicle:NB65KXT")
@@ -153,13 +154,13 @@ def test_each_member_says_why_it_is_there() -> None:
     members = set(network.members)
     reasons = {name: member_reason(graph, rows.id(name).int, members) for name in "abc"}
     assert reasons == {
-        "a": "Named with an adult of concern in a concern.",
+        "a": "Named with an adult of concern in 2 concerns.",
         "b": "Named with an adult of concern in a concern; holds a phone held by others in "
         "this network.",
         "c": "Holds a vehicle held by others in this network.",
     }
     assert member_reason(graph, rows.id("mo").int, members) == (
-        "Named with 2 children in concerns; holds a vehicle and a phone held by others in "
+        "Named with 2 children in 3 concerns; holds a vehicle and a phone held by others in "
         "this network."
     )
     assert member_reason(graph, "vehicle:NB65KXT", members) == (
