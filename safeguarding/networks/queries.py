@@ -82,13 +82,6 @@ def visible_clusters(user: User) -> QuerySet[Cluster]:
     )
 
 
-def legal_basis_for(user: User) -> LegalBasis:
-    """The basis on which ``user`` reads networks: law enforcement for police analysts."""
-    if sees_networks_for_law_enforcement(user):
-        return LegalBasis.LAW_ENFORCEMENT
-    return LegalBasis.SAFEGUARDING_AND_LAW_ENFORCEMENT
-
-
 def network_list(user: User) -> list[Cluster]:
     """The networks ``user`` may open, highest risk first. Counts only, no identities; the
     listing is audited with the networks' ids."""
@@ -97,7 +90,10 @@ def network_list(user: User) -> list[Cluster]:
         AuditVerb.NETWORK_VIEWED,
         actor=user,
         target_type=TargetType.NETWORK_LIST,
-        legal_basis=legal_basis_for(user),
+        # Police analysts read for law enforcement (networks.policy).
+        legal_basis=LegalBasis.LAW_ENFORCEMENT
+        if sees_networks_for_law_enforcement(user)
+        else LegalBasis.SAFEGUARDING_AND_LAW_ENFORCEMENT,
         payload={"networks": [str(network.pk) for network in networks]},
     )
     return networks
