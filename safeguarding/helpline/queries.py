@@ -160,12 +160,14 @@ def referrals_of(report: Report) -> list[RoutedReferral]:
 
 
 # The roles at a receiving agency that act on a referral: not everyone there (HR, finance,
-# practitioners on other work) needs to know what a whistleblower said.
+# practitioners on other work) needs to know what a whistleblower said. At an inspectorate,
+# its inspectors: bad practice in a service they inspect is theirs to act on.
 REFERRAL_ROLES = (
     Role.MASH_TRIAGE,
     Role.TEAM_MANAGER,
     Role.POLICE_ANALYST,
     Role.TASKFORCE_ANALYST,
+    Role.INSPECTOR,
 )
 
 
