@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('concerns', '0002_latest_concerns_index'),
+        ("concerns", "0002_latest_concerns_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='concern',
-            name='disclosed_on',
+            model_name="concern",
+            name="disclosed_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='disclosed_time',
+            model_name="concern",
+            name="disclosed_time",
             field=models.TimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='immediate_risk',
+            model_name="concern",
+            name="immediate_risk",
             field=models.BooleanField(default=False),
         ),
     ]
