@@ -102,6 +102,8 @@ def value_rows(
     if not prepared:
         # The common case on PostgreSQL, and for plain text and numbers anywhere: each row
         # is the values given and the defaults, joined without a Python loop per value.
+        if not defaults:
+            return TableRows(model, columns, rows)  # given in full: taken as they are
         tail = tuple(defaults)
         return TableRows(model, columns, [(*row, *tail) for row in rows])
     values = []
