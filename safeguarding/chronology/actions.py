@@ -33,7 +33,7 @@ def mark_entry(
     if not does_case_work(actor):
         raise PermissionDenied("Your role does not curate chronologies")
     person = access_person(actor, person_id, purpose="curate chronology")
-    refs = [entry.ref for entry in build_chronology(person)]
+    refs = [entry.ref for entry in build_chronology(person, actor)]
     if entry_ref not in refs:
         raise ValidationError({"entry_ref": ["That entry is not on this child's chronology"]})
     if len(analysis) > ANALYSIS_MAX_LENGTH:

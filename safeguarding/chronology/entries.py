@@ -8,9 +8,11 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from safeguarding.access.models import User
+from safeguarding.access.visibility import Item, Shown, shown_to
 from safeguarding.chronology.models import ChronologyMark
 from safeguarding.clocks.models import Clock, ClockState
-from safeguarding.concerns.models import Concern
+from safeguarding.concerns.queries import concerns_about
 from safeguarding.mash.models import Contact
 from safeguarding.pathway.models import PathwayEvent
 from safeguarding.people.models import Person
@@ -36,12 +38,13 @@ def _at_noon(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 12, 0, tzinfo=timezone.get_current_timezone())
 
 
-def build_chronology(person: Person) -> list[Entry]:
-    """Every entry about ``person``. The caller has passed ``person`` through access_person."""
+def build_chronology(person: Person, viewer: User) -> list[Entry]:
+    """Every entry about ``person``, each as ``viewer`` may see it (access.visibility):
+    other agencies' concerns through concerns_about, as the person page shows them, and
+    MASH decisions as the visibility table says. The caller has passed ``person`` through
+    access_person."""
     entries: list[Entry] = []
-    concerns = (
-        Concern.objects.filter(involvements__person=person).distinct().select_related("agency")
-    )
+    concerns = list(concerns_about(viewer, person))
     for concern in concerns:
         entries.append(
             Entry(
@@ -53,12 +56,22 @@ def build_chronology(person: Person) -> list[Entry]:
                 detail=concern.summary,
             )
         )
+    referred_by = {concern.pk: concern.agency_id for concern in concerns}
     for contact in (
-        Contact.objects.filter(concern__in=concerns)
+        Contact.objects.filter(concern__in=list(referred_by))
         .exclude(decision="")
         .select_related("authority", "decided_by")
     ):
         assert contact.decided_at is not None
+        referrer = referred_by[contact.concern_id]
+        own_referral = viewer.agency_id == referrer
+        shown = shown_to(
+            viewer,
+            Item.REFERRAL_OUTCOME if own_referral else Item.MASH_DECISION,
+            recorded_by_agency_id=contact.authority_id,
+        )
+        if shown == Shown.NONE:
+            continue
         entries.append(
             Entry(
                 ref=f"decision:{contact.pk}",
@@ -66,7 +79,12 @@ def build_chronology(person: Person) -> list[Entry]:
                 source=contact.authority.name,
                 kind="MASH decision",
                 title=contact.get_decision_display(),
-                detail=contact.rationale,
+                # The referrer hears the outcome; the MASH's reasons stay with those who
+                # see its decisions in full.
+                detail=contact.rationale
+                if viewer.agency_id == contact.authority_id
+                or (shown == Shown.FULL and not own_referral)
+                else "",
             )
         )
     for event in PathwayEvent.objects.filter(person=person).select_related("agency"):

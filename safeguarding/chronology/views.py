@@ -53,7 +53,7 @@ def _page(
     failed: MarkForm | None = None,
     failed_ref: str = "",
 ) -> HttpResponse:
-    entries = build_chronology(person)
+    entries = build_chronology(person, user)
     show_curated = request.GET.get("view") == "curated"
     shown = curated(entries) if show_curated else entries
     paginator = Paginator(shown, PAGE_SIZE)
@@ -141,7 +141,7 @@ def mark(request: HttpRequest, person_id: str) -> HttpResponse:
 def chronology_export(request: HttpRequest, person_id: str, fmt: str) -> HttpResponse:
     user = case_worker(request)
     person = access_person(user, person_id, purpose="export chronology")
-    entries = build_chronology(person)
+    entries = build_chronology(person, user)
     only_curated = request.GET.get("curated") == "1"
     if only_curated:
         entries = curated(entries)

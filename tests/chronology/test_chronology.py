@@ -52,7 +52,7 @@ def child(area: Area) -> Person:
 
 
 def test_chronology_has_every_agency_in_date_order(area: Area, child: Person):
-    entries = build_chronology(child)
+    entries = build_chronology(child, area.mash)
     assert [e.kind for e in entries] == ["Concern", "Concern", "MASH decision"]
     assert [e.source for e in entries][:2] == [area.school.name, area.police.name]
     assert entries == sorted(entries, key=lambda e: e.when)
@@ -68,14 +68,14 @@ def test_pathway_events_and_missed_deadlines_appear(area: Area, child: Person):
             outcome="s47",
         ),
     )
-    kinds = [e.kind for e in build_chronology(child)]
+    kinds = [e.kind for e in build_chronology(child, area.mash)]
     assert "Pathway" in kinds
     # The conference clock from December 2025 is long overdue.
     assert "Missed deadline" in kinds
 
 
 def test_marking_curates_and_is_audited(area: Area, child: Person):
-    entry = build_chronology(child)[1]
+    entry = build_chronology(child, area.mash)[1]
     marked = mark_entry(
         actor=area.dsl,
         person_id=child.pk,
@@ -85,14 +85,14 @@ def test_marking_curates_and_is_audited(area: Area, child: Person):
     )
     assert marked.position == 1  # where the page sends the practitioner back to
     assert marked.mark.entry_ref == entry.ref
-    chosen = curated(build_chronology(child))
+    chosen = curated(build_chronology(child, area.mash))
     assert [e.ref for e in chosen] == [entry.ref]
     assert chosen[0].analysis.startswith("Second agency")
     assert AuditEntry.objects.filter(verb=AuditVerb.CHRONOLOGY_MARKED).count() == 1
 
 
 def test_csv_neutralises_formulas(area: Area, child: Person):
-    rows = list(csv.reader(io.StringIO(chronology_csv(build_chronology(child)))))
+    rows = list(csv.reader(io.StringIO(chronology_csv(build_chronology(child, area.mash)))))
     assert rows[0][:4] == ["date", "time", "source", "kind"]
     details = [row[5] for row in rows[1:]]
     assert "'=HYPERLINK(bad)" in details
@@ -102,7 +102,9 @@ def test_exports_over_http_are_audited_and_named_by_id(area: Area, child: Person
     client = client_for(area.dsl)
     page = client.get(reverse("chronology:view", args=[child.pk]))
     assert page.status_code == 200
-    assert "Police called to the home." in page.content.decode()
+    # A school reads the police's concern in summary (access.visibility).
+    assert "Police called to the home." not in page.content.decode()
+    assert f"{area.police.name} were involved on" in page.content.decode()
     csv_response = client.get(reverse("chronology:csv", args=[child.pk]))
     assert csv_response["Content-Type"].startswith("text/csv")
     assert child.family_name not in csv_response["Content-Disposition"]
@@ -177,7 +179,8 @@ def test_who_knew_what_report_is_a_tagged_pdf_for_those_who_may_have_it(
     from pypdf import PdfReader
 
     for user, status in (
-        (area.manager, 404),
+        # The council's team manager triages at its MASH, and sees the child as it does.
+        (area.manager, 200),
         (area.mash, 200),
         (area.auditor, 200),
         (area.dsl, 404),
@@ -221,7 +224,7 @@ def test_who_knew_what_report_is_a_tagged_pdf_for_those_who_may_have_it(
 
 def test_marking_through_the_page_and_errors_come_back(area: Area, child: Person, client_for):
     client = client_for(area.dsl)
-    entry = build_chronology(child)[0]
+    entry = build_chronology(child, area.mash)[0]
     response = client.post(
         reverse("chronology:mark", args=[child.pk]),
         {
@@ -232,7 +235,7 @@ def test_marking_through_the_page_and_errors_come_back(area: Area, child: Person
         },
     )
     assert response.status_code == 302
-    assert build_chronology(child)[0].significant
+    assert build_chronology(child, area.mash)[0].significant
     too_long = client.post(
         reverse("chronology:mark", args=[child.pk]),
         {"prefix": "e1", "e1-entry": entry.ref, "e1-analysis": "x" * 5001},
@@ -252,7 +255,7 @@ def test_a_long_chronology_is_read_a_page_at_a_time(
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     client = client_for(area.dsl)
     url = reverse("chronology:view", args=[child.pk])
-    entries = build_chronology(child)
+    entries = build_chronology(child, area.mash)
     first = client.get(url).content.decode()
     assert "Showing entries 1 to 2 of 3, oldest first." in first
     assert f'id="entry-{entries[0].ref}"' in first
@@ -276,3 +279,21 @@ def test_a_long_chronology_is_read_a_page_at_a_time(
     )
     assert wrong.status_code == 400
     assert f'id="entry-{entries[2].ref}"' in wrong.content.decode()
+
+
+def test_a_school_reads_other_agencies_in_summary_and_its_referrals_outcome(
+    area: Area, child: Person
+):
+    # The school referred and the MASH decided on it; the police also recorded.
+    entries = build_chronology(child, area.dsl)
+    concerns = [e for e in entries if e.kind == "Concern"]
+    police = next(e for e in concerns if e.source == area.police.name)
+    assert police.detail.startswith(f"{area.police.name} were involved on ")
+    school = next(e for e in concerns if e.source == area.school.name)
+    assert school.detail == "=HYPERLINK(bad)"
+    # The outcome of the school's own referral, without the MASH's reasons.
+    decisions = [e for e in entries if e.kind == "MASH decision"]
+    assert [e.title for e in decisions] == ["Child and family assessment"]
+    assert decisions[0].detail == ""
+    by_mash = [e.detail for e in build_chronology(child, area.mash) if e.kind == "MASH decision"]
+    assert by_mash == ["Two agencies report concerns; assessment needed."]

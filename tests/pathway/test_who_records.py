@@ -169,5 +169,5 @@ def test_an_event_is_its_recorders_agencys(area: Area, child: Person):
     # The file-transfer clock runs on the council's calendar, but the school recorded it.
     assert event.authority == area.council
     assert event.agency == area.school
-    (entry,) = [e for e in build_chronology(child) if e.kind == "Pathway"]
+    (entry,) = [e for e in build_chronology(child, area.mash) if e.kind == "Pathway"]
     assert entry.source == area.school.name
