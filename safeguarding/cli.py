@@ -130,7 +130,11 @@ def cmd_verify_audit(args: argparse.Namespace) -> int:
             print(f"FAILED: {found.problem}.", file=sys.stderr)
             return 1
         if found.problem is not None:
-            print(f"warning: {found.problem}; the log's end is checked against its head only.")
+            # To standard error, as every warning: standard output carries the result.
+            print(
+                f"warning: {found.problem}; the log's end is checked against its head only.",
+                file=sys.stderr,
+            )
         checkpoints = found.checkpoints
     head = AuditHead.objects.filter(pk=1).values_list("last_sequence", flat=True).first()
     with tqdm(

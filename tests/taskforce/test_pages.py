@@ -147,8 +147,12 @@ def test_no_identifiable_record_is_reachable(refreshed: Picture, client_for, who
         reverse("taskforce:suspect", args=[suspect.pk]),
     ]:
         assert client.get(url).status_code in {403, 404}, url
-    for url in ["/taskforce/online-abuse/", "/taskforce/online-abuse/import/"]:
-        assert client.get(url).status_code == 403
+    # The national pipeline opens, as published counts: no suspect is named on it.
+    pipeline = client.get("/taskforce/online-abuse/")
+    assert pipeline.status_code == 200
+    assert suspect.suspect_reference not in pipeline.content.decode()
+    assert suspect.centre_reference not in pipeline.content.decode()
+    assert client.get("/taskforce/online-abuse/import/").status_code == 403
     assert client.post(reverse("people:search"), {"name": "Amelia Hartley"}).status_code == 403
     # Nor through the API, with a token of their own.
     token = issue_api_token(actor=area.admin, user=user, name="test")

@@ -16,6 +16,7 @@ from safeguarding.audit.verbs import AuditVerb
 from safeguarding.concerns.importer import import_concerns
 from safeguarding.concerns.models import PersonRole
 from safeguarding.notifications.models import Notification
+from safeguarding.people.actions import ensure_agency_record
 from safeguarding.warningnotices.actions import (
     NamedPerson,
     NoticeDetails,
@@ -56,6 +57,9 @@ def notice(area: Area) -> WarningNotice:
         local_authority=area.council,
         child=child_details(nhs_number=nhs_number_for(1)),
     )
+    # Matching joins the police's concern to the child but opens no record: the force holds
+    # its own record of the child, as a force that issues a notice does.
+    ensure_agency_record(child, area.police)
     return issue_notice(
         actor=area.police_analyst,
         details=NoticeDetails(

@@ -16,6 +16,7 @@ from safeguarding.clocks.models import ClockState
 from safeguarding.clocks.rules import ClockType
 from safeguarding.notifications.models import Notification
 from safeguarding.people import grants
+from safeguarding.people.actions import ensure_agency_record
 from safeguarding.people.models import Person
 from safeguarding.warningnotices.actions import (
     BreachDetails,
@@ -348,6 +349,10 @@ def known_child(area: Area) -> Person:
             local_authority=area.council,
             child=child_details(nhs_number=nhs_number_for(1)),
         )
+        # Matching joins each concern to the child but opens no record: each agency holds
+        # its own record of the child.
+        assert recorder.agency is not None
+        ensure_agency_record(child, recorder.agency)
     return child
 
 
