@@ -865,6 +865,7 @@ class Generator:
             "",
             str(area.worker),
             self.fmt.moment(min(recorded_at, self.now)),
+            str(area.authority),  # the social worker's agency records it
         )
         return event_id
 
@@ -1055,6 +1056,7 @@ EVENT_COLUMNS = (
     "notes",
     "recorded_by_id",
     "recorded_at",
+    "agency_id",
 )
 
 

@@ -13,6 +13,7 @@ from safeguarding.audit.models import AuditEntry
 from safeguarding.concerns.models import ConcernCategory, PersonRole
 from safeguarding.notifications.actions import notify_users
 from safeguarding.notifications.models import Notification
+from safeguarding.people.actions import ensure_agency_record
 from safeguarding.people.models import Person
 from safeguarding.people.queries import access_person
 from safeguarding.web.audit_log import PAGE_SIZE
@@ -43,6 +44,10 @@ def _known_child(area: Area, user: User) -> Person:
         category=ConcernCategory.SEXUAL_EXPLOITATION,
         summary="Seen getting into a car after school.\nThe driver was not a parent.",
     )
+    # Matching joins the concern to the child but opens no record: the agency holds its
+    # own record of the child, as one that works with the child does.
+    if user.agency is not None:
+        ensure_agency_record(child, user.agency)
     return child
 
 
