@@ -10,6 +10,7 @@ and the pass that opens a report is itself the unguessable token a CSRF token wo
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -559,101 +560,113 @@ def _opened(request: HttpRequest, report: Report) -> actions.OpenReport:
     return actions.open_report(actor=user, report=report, private_key=private)
 
 
+def _act(
+    request: HttpRequest,
+    report: Report,
+    form: Form,
+    form_name: str,
+    act: Callable[[dict[str, Any]], object],
+) -> HttpResponse:
+    """What every form on a report's page does: with valid data, run ``act`` on it and go
+    back to the report; otherwise, or when the action refuses, show the report again with
+    the form and every error."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("helpline:report", report_id=report.pk)
+    return _report_page(request, report, **{form_name: form})
+
+
 @require_POST
 def categorise(request: HttpRequest, report_id: str) -> HttpResponse:
     user = _staff(request)
     report = queries.access_report(user, report_id)
-    form = CategoryForm(request.POST)
-    if form.is_valid():
-        actions.categorise_report(
-            actor=user,
-            report=report,
-            category=form.cleaned_data["category"],
-            disclosure=form.cleaned_data["disclosure"],
-        )
-        return redirect("helpline:report", report_id=report.pk)
-    return _report_page(request, report, category_form=form)
+    return _act(
+        request,
+        report,
+        CategoryForm(request.POST),
+        "category_form",
+        lambda data: actions.categorise_report(
+            actor=user, report=report, category=data["category"], disclosure=data["disclosure"]
+        ),
+    )
 
 
 @require_POST
 def child_in_danger(request: HttpRequest, report_id: str) -> HttpResponse:
     user = _staff(request)
     report = queries.access_report(user, report_id)
-    form = DangerForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.mark_child_in_danger(
-                actor=user, report=report, summary=form.cleaned_data["summary"]
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            return redirect("helpline:report", report_id=report.pk)
-    return _report_page(request, report, danger_form=form)
+    return _act(
+        request,
+        report,
+        DangerForm(request.POST),
+        "danger_form",
+        lambda data: actions.mark_child_in_danger(
+            actor=user, report=report, summary=data["summary"]
+        ),
+    )
 
 
 @require_POST
 def reply(request: HttpRequest, report_id: str) -> HttpResponse:
     user = _staff(request)
     report = queries.access_report(user, report_id)
-    form = ReplyForm(request.POST)
-    if form.is_valid():
-        actions.send_reply(
+    return _act(
+        request,
+        report,
+        ReplyForm(request.POST),
+        "reply_form",
+        lambda data: actions.send_reply(
             actor=user,
             opened=_opened(request, report),
-            text=form.cleaned_data["text"],
-            gives_feedback=form.cleaned_data["gives_feedback"],
-        )
-        return redirect("helpline:report", report_id=report.pk)
-    return _report_page(request, report, reply_form=form)
+            text=data["text"],
+            gives_feedback=data["gives_feedback"],
+        ),
+    )
 
 
 @require_POST
 def extend(request: HttpRequest, report_id: str) -> HttpResponse:
     user = _staff(request)
     report = queries.access_report(user, report_id)
-    form = ExtendForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.extend_feedback(actor=user, report=report, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            return redirect("helpline:report", report_id=report.pk)
-    return _report_page(request, report, extend_form=form)
+    return _act(
+        request,
+        report,
+        ExtendForm(request.POST),
+        "extend_form",
+        lambda data: actions.extend_feedback(actor=user, report=report, reason=data["reason"]),
+    )
 
 
 @require_POST
 def name_agency(request: HttpRequest, report_id: str) -> HttpResponse:
     user = _staff(request)
     report = queries.access_report(user, report_id)
-    form = NameAgencyForm(request.POST)
-    if form.is_valid():
-        agency: Agency = form.cleaned_data["agency"]
-        try:
-            actions.name_agency(actor=user, report=report, agency=agency)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            return redirect("helpline:report", report_id=report.pk)
-    return _report_page(request, report, name_form=form)
+    return _act(
+        request,
+        report,
+        NameAgencyForm(request.POST),
+        "name_form",
+        lambda data: actions.name_agency(actor=user, report=report, agency=data["agency"]),
+    )
 
 
 @require_POST
 def assign(request: HttpRequest, report_id: str) -> HttpResponse:
     user = _staff(request)
     report = queries.access_report(user, report_id)
-    form = AssignForm(request.POST, candidates=queries.assignable_staff(report))
-    if form.is_valid():
-        try:
-            actions.assign_report(
-                actor=user, opened=_opened(request, report), to=form.cleaned_data["to"]
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            return redirect("helpline:report", report_id=report.pk)
-    return _report_page(request, report, assign_form=form)
+    return _act(
+        request,
+        report,
+        AssignForm(request.POST, candidates=queries.assignable_staff(report)),
+        "assign_form",
+        lambda data: actions.assign_report(
+            actor=user, opened=_opened(request, report), to=data["to"]
+        ),
+    )
 
 
 @require_POST
@@ -661,39 +674,35 @@ def route(request: HttpRequest, report_id: str) -> HttpResponse:
     user = _staff(request)
     report = queries.access_report(user, report_id)
     named = [agency.pk for agency in queries.named_agencies_of(report)]
-    form = RouteForm(request.POST, excluded=named)
-    if form.is_valid():
-        try:
-            actions.route_referral(
-                actor=user,
-                opened=_opened(request, report),
-                to_agency=form.cleaned_data["to_agency"],
-                fields=form.cleaned_data["shared_fields"],
-                legal_basis=form.cleaned_data["legal_basis"],
-                include_identity=form.cleaned_data["include_identity"],
-                reporter_consented=form.cleaned_data["reporter_consented"],
-                redactions=form.cleaned_data["redactions"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            return redirect("helpline:report", report_id=report.pk)
-    return _report_page(request, report, route_form=form)
+    return _act(
+        request,
+        report,
+        RouteForm(request.POST, excluded=named),
+        "route_form",
+        lambda data: actions.route_referral(
+            actor=user,
+            opened=_opened(request, report),
+            to_agency=data["to_agency"],
+            fields=data["shared_fields"],
+            legal_basis=data["legal_basis"],
+            include_identity=data["include_identity"],
+            reporter_consented=data["reporter_consented"],
+            redactions=data["redactions"],
+        ),
+    )
 
 
 @require_POST
 def close(request: HttpRequest, report_id: str) -> HttpResponse:
     user = _staff(request)
     report = queries.access_report(user, report_id)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            lifecycle.close_report(actor=user, report=report, outcome=form.cleaned_data["outcome"])
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            return redirect("helpline:report", report_id=report.pk)
-    return _report_page(request, report, close_form=form)
+    return _act(
+        request,
+        report,
+        CloseForm(request.POST),
+        "close_form",
+        lambda data: lifecycle.close_report(actor=user, report=report, outcome=data["outcome"]),
+    )
 
 
 @require_POST
