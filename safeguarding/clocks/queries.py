@@ -119,11 +119,7 @@ def team_dashboard(user: User, *, today: date | None = None) -> TeamDashboard:
         if accountable_id is None:
             targets.append(dashboard.unallocated)
         else:
-            targets.append(
-                by_worker.setdefault(
-                    accountable_id, TeamRow(names[accountable_id])
-                )
-            )
+            targets.append(by_worker.setdefault(accountable_id, TeamRow(names[accountable_id])))
         for row in targets:
             row.open += open_count
             row.overdue += overdue

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mash', '0002_decided_contacts_index'),
+        ("mash", "0002_decided_contacts_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contact',
-            name='immediate_risk',
+            model_name="contact",
+            name="immediate_risk",
             field=models.BooleanField(default=False),
         ),
     ]

@@ -5,25 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_email_outbox'),
+        ("notifications", "0002_email_outbox"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='count',
+            model_name="notification",
+            name="count",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='group_key',
+            model_name="notification",
+            name="group_key",
             field=models.CharField(blank=True, max_length=120),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(condition=models.Q(('read_at__isnull', True), models.Q(('group_key', ''), _negated=True)), fields=['recipient', 'group_key'], name='notification_group_idx'),
+            model_name="notification",
+            index=models.Index(
+                condition=models.Q(
+                    ("read_at__isnull", True), models.Q(("group_key", ""), _negated=True)
+                ),
+                fields=["recipient", "group_key"],
+                name="notification_group_idx",
+            ),
         ),
     ]
