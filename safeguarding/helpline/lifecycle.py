@@ -9,7 +9,6 @@ can move the clock.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -36,8 +35,8 @@ from safeguarding.helpline.models import (
     Status,
 )
 from safeguarding.helpline.queries import can_see
+from safeguarding.notifications.actions import Digest, notify_each
 from safeguarding.notifications.actions import Message as Notice
-from safeguarding.notifications.actions import notify_each
 
 # A closed report is deleted a year after it was closed, unless settings say otherwise:
 # long enough for a reporter to come back about the outcome or complain to an ombudsman
@@ -214,25 +213,30 @@ def shred_closed_reports(today: date) -> int:
 # Alerts and reminders ---------------------------------------------------------------------
 
 
+# New reports join one notification per person while it is unread, counting them.
+NEW_REPORTS = Digest(
+    key="helpline-new-reports",
+    subject="{count} new helpline reports",
+    body="{count} new reports are waiting in the helpline queue.",
+    link=QUEUE_LINK,
+)
+
+
 def alert_new_reports(reports: list[Report]) -> int:
     """Tell each member of helpline staff how many new reports they may see (never what
-    they say): called by the batch that takes reports in, the day after they came."""
-    counts: dict[int, int] = defaultdict(int)
-    people: dict[int, User] = {}
-    for report in reports:
-        for user in caseworkers_of(report):
-            counts[user.pk] += 1
-            people[user.pk] = user
+    they say): called by the batch that takes reports in, the day after they came. The
+    reports join the person's unread notification of new reports, if there is one."""
     return notify_each(
         [
             Notice(
-                [people[pk]],
-                f"{count} new helpline report{'s' if count != 1 else ''}",
-                f"{count} new report{'s are' if count != 1 else ' is'} waiting in the "
-                "helpline queue.",
+                [user],
+                "1 new helpline report",
+                "1 new report is waiting in the helpline queue.",
                 QUEUE_LINK,
+                digest=NEW_REPORTS,
             )
-            for pk, count in counts.items()
+            for report in reports
+            for user in caseworkers_of(report)
         ]
     )
 

@@ -121,6 +121,12 @@ def test_staff_hear_of_new_reports_the_day_after_without_content(helpline: Helpl
     told = Notification.objects.filter(recipient=helpline.caseworker).get()
     assert told.subject == "1 new helpline report"
     assert "shredded" not in told.body
+    # Two more the next day join the one still unread: one notification counts them.
+    actions.submit_report(details(area), today=DAY + timedelta(days=1))
+    actions.submit_report(details(area), today=DAY + timedelta(days=1))
+    actions.start_pending_clocks(actor=None, today=DAY + timedelta(days=2))
+    told = Notification.objects.filter(recipient=helpline.caseworker).get()
+    assert told.subject == "3 new helpline reports"
 
 
 def test_a_reporter_message_is_alerted_the_next_day(helpline: Helpline, area: Area):
