@@ -77,6 +77,10 @@ def concerns_that_may_name_notice_adults(
     notices = WarningNotice.objects.filter(in_force(today)).order_by()
     adults = notices.values("adult_id")
     found: set[uuid.UUID] = set()
+    # Every rule below needs a notice in force; most areas most days have none, and then
+    # no concern of the batch need be looked at.
+    if not notices.exists():
+        return found
     for chunk in batched(concern_ids, 1000):
         named = ConcernPerson.objects.filter(concern_id__in=chunk).order_by()
         by_record = named.filter(person_id__in=adults)

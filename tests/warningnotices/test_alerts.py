@@ -4,6 +4,7 @@ area: the same record, the same national identifier, or the same name and date o
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -203,6 +204,14 @@ def test_the_bulk_prefilter_finds_every_concern_an_alert_is_raised_for(area: Are
         reason="Revoked after review.",
     )
     assert concerns_that_may_name_notice_adults(everyone) == set()
+
+
+def test_with_no_notice_in_force_the_bulk_prefilter_asks_one_question(area: Area):
+    concern = _concern_naming(area, adult_details("John", "Smith", date_of_birth=BORN))
+    many = [concern.pk, *(uuid.uuid4() for _ in range(2500))]
+    with CaptureQueriesContext(connection) as queries:
+        assert concerns_that_may_name_notice_adults(many) == set()
+    assert len(queries) == 1
 
 
 def test_a_bulk_import_raises_the_alert_for_the_one_concern_naming_the_adult(
