@@ -15,7 +15,10 @@ is involved and when, and the outcome of their own referrals.
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.db import models
+from django.utils import timezone
 
 from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import User
@@ -30,6 +33,11 @@ class Item(models.TextChoices):
     HEALTH_INFORMATION = "health-information", "Health information (an NHS concern)"
     MASH_DECISION = "mash-decision", "MASH decision on another agency's referral"
     REFERRAL_OUTCOME = "referral-outcome", "The outcome of one's own referral"
+    PATHWAY_EVENT = "pathway-event", "A statutory pathway event and its notes"
+    CHRONOLOGY_ANALYSIS = "chronology-analysis", "A practitioner's analysis on a chronology"
+    PARTNER_ANSWER = "partner-answer", "A partner's answer to a MASH's information request"
+    ASSESSMENT = "assessment", "Case-work assessment: its factors, the child's wishes and feelings"
+    HELPLINE_REFERRAL = "helpline-referral", "A helpline referral sent to an agency"
 
 
 class Shown(models.TextChoices):
@@ -81,6 +89,42 @@ MATRIX: dict[str, dict[str, Shown]] = {
     },
     # Of the referrals an agency made itself: told to the referrer whatever its kind.
     Item.REFERRAL_OUTCOME: dict.fromkeys(VIEWER_KINDS, F),
+    # Conferences, plans and assessments: the statutory partners (police and health sit
+    # on conferences) read them; schools and charities learn who was involved, and when.
+    Item.PATHWAY_EVENT: {
+        AgencyKind.LOCAL_AUTHORITY: F,
+        AgencyKind.POLICE_FORCE: F,
+        AgencyKind.NHS_BODY: F,
+        AgencyKind.SCHOOL: S,
+        AgencyKind.VOLUNTARY_ORGANISATION: S,
+    },
+    # A social worker's analysis weighs every agency's content (police intelligence,
+    # health information) together, so only those who read all of it may read it.
+    Item.CHRONOLOGY_ANALYSIS: {
+        AgencyKind.LOCAL_AUTHORITY: F,
+        AgencyKind.POLICE_FORCE: N,
+        AgencyKind.NHS_BODY: N,
+        AgencyKind.SCHOOL: N,
+        AgencyKind.VOLUNTARY_ORGANISATION: N,
+    },
+    # Told to the asking MASH, never to the other partners it asked.
+    Item.PARTNER_ANSWER: {
+        AgencyKind.LOCAL_AUTHORITY: F,
+        AgencyKind.POLICE_FORCE: N,
+        AgencyKind.NHS_BODY: N,
+        AgencyKind.SCHOOL: N,
+        AgencyKind.VOLUNTARY_ORGANISATION: N,
+    },
+    Item.ASSESSMENT: {
+        AgencyKind.LOCAL_AUTHORITY: F,
+        AgencyKind.POLICE_FORCE: S,
+        AgencyKind.NHS_BODY: S,
+        AgencyKind.SCHOOL: S,
+        AgencyKind.VOLUNTARY_ORGANISATION: S,
+    },
+    # A whistleblower's account, sent to one agency to act on: its own (for the staff who
+    # act on referrals, helpline.queries.REFERRAL_ROLES), nobody else's.
+    Item.HELPLINE_REFERRAL: dict.fromkeys(VIEWER_KINDS, N),
 }
 
 # The item a concern is, by the kind of agency that recorded it.
@@ -92,6 +136,22 @@ CONCERN_ITEMS: dict[str, str] = {
 
 def concern_item(recorded_by_kind: str) -> str:
     return CONCERN_ITEMS.get(recorded_by_kind, Item.CONCERN_SUMMARY)
+
+
+def sees_every_item_in_full(user: User) -> bool:
+    """Whether ``user``'s agency reads every agency's items in full (the local authority):
+    reports that gather all of them (who knew what) show their content to no one else."""
+    return all(
+        shown_to(user, item, recorded_by_agency_id=None) == Shown.FULL
+        for item in MATRIX
+        if item not in (Item.HELPLINE_REFERRAL,)
+    )
+
+
+def involved_on(agency_name: str, when: date | datetime) -> str:
+    """An item in summary: which agency was involved, and when."""
+    day = timezone.localdate(when) if isinstance(when, datetime) else when
+    return f"{agency_name} were involved on {day:%-d %B %Y}."
 
 
 def shown_to(user: User, item: str, *, recorded_by_agency_id: int | None) -> Shown:

@@ -14,7 +14,7 @@ from safeguarding.access.policy import does_case_work
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
-from safeguarding.chronology.entries import build_chronology
+from safeguarding.chronology.entries import analysis_shown, build_chronology
 from safeguarding.chronology.models import ChronologyMark
 from safeguarding.people.queries import access_person
 
@@ -41,6 +41,17 @@ def mark_entry(
             {"analysis": [f"Analysis must be {ANALYSIS_MAX_LENGTH:,} characters or fewer"]}
         )
     with transaction.atomic():
+        earlier = (
+            ChronologyMark.objects.select_for_update()
+            .filter(person=person, entry_ref=entry_ref)
+            .select_related("marked_by")
+            .first()
+        )
+        # Another agency's analysis that the actor may not read is not theirs to replace.
+        if earlier is not None and not analysis_shown(actor, earlier):
+            raise ValidationError(
+                {"entry_ref": ["Another agency has marked this entry: ask them to change it"]}
+            )
         mark, _ = ChronologyMark.objects.update_or_create(
             person=person,
             entry_ref=entry_ref,

@@ -14,7 +14,7 @@ from safeguarding.chronology.models import ChronologyMark
 from safeguarding.clocks.models import Clock, ClockState
 from safeguarding.concerns.queries import concerns_about
 from safeguarding.mash.models import Contact
-from safeguarding.pathway.models import PathwayEvent
+from safeguarding.pathway.queries import events_about
 from safeguarding.people.models import Person
 
 
@@ -87,10 +87,13 @@ def build_chronology(person: Person, viewer: User) -> list[Entry]:
                 else "",
             )
         )
-    for event in PathwayEvent.objects.filter(person=person).select_related("agency"):
-        title = event.get_event_type_display()
-        if event.outcome:
-            title += f": {event.get_outcome_display().lower()}"
+    for event in events_about(viewer, person):
+        if event.shown == Shown.FULL:  # type: ignore[attr-defined]  # set by events_about
+            title = event.get_event_type_display()
+            if event.outcome:
+                title += f": {event.get_outcome_display().lower()}"
+        else:
+            title = event.summary  # type: ignore[attr-defined]  # set by events_about
         entries.append(
             Entry(
                 ref=f"event:{event.pk}",
@@ -116,13 +119,25 @@ def build_chronology(person: Person, viewer: User) -> list[Entry]:
                     detail=clock.delay_reason or "No reason for the delay has been recorded.",
                 )
             )
-    marks = {mark.entry_ref: mark for mark in ChronologyMark.objects.filter(person=person)}
+    # A mark is its author's agency's analysis: read by those who see it in full.
+    marks = {
+        mark.entry_ref: mark
+        for mark in ChronologyMark.objects.filter(person=person).select_related("marked_by")
+        if analysis_shown(viewer, mark)
+    }
     for entry in entries:
         mark = marks.get(entry.ref)
         if mark is not None:
             entry.significant, entry.analysis = mark.significant, mark.analysis
     entries.sort(key=lambda entry: (entry.when, entry.ref))
     return entries
+
+
+def analysis_shown(viewer: User, mark: ChronologyMark) -> bool:
+    return (
+        shown_to(viewer, Item.CHRONOLOGY_ANALYSIS, recorded_by_agency_id=mark.marked_by.agency_id)
+        == Shown.FULL
+    )
 
 
 def curated(entries: list[Entry]) -> list[Entry]:

@@ -16,6 +16,7 @@ from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
 from safeguarding.access.policy import case_worker
 from safeguarding.access.roles import AUDIT_ROLES
+from safeguarding.access.visibility import sees_every_item_in_full
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
@@ -189,6 +190,9 @@ def knowledge_report(request: HttpRequest, person_id: str) -> HttpResponse:
     # Auditors see the trail, not the case: the report names the child by record id only,
     # and leaves out what was written.
     subject = f"record {person.pk}" if auditor else person.full_name
-    report = who_knew_what(person, content=not auditor, start=start, end=end)
+    # Every agency's content side by side, so only for an agency that reads all of it in
+    # full (access.visibility); a police or school manager gets the trail without it.
+    content = not auditor and sees_every_item_in_full(user)
+    report = who_knew_what(person, content=content, start=start, end=end)
     pdf = knowledge_pdf({"subject": subject, "report": report, "produced_by": user.display_name})
     return download(pdf, "application/pdf", f"who-knew-what-{person.pk}.pdf")

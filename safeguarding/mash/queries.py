@@ -11,6 +11,7 @@ from django.http import Http404
 
 from safeguarding.access.models import User
 from safeguarding.access.policy import does_case_work
+from safeguarding.access.visibility import Item, Shown, shown_to
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
@@ -164,6 +165,12 @@ def access_information_request(user: User, request_id: uuid.UUID | str) -> Infor
     if request is None or user.agency_id not in (
         request.to_agency_id,
         request.contact.authority_id,
+    ):
+        raise Http404
+    # The answer is the partner's: for its staff who do case work, and the asking MASH.
+    if (
+        shown_to(user, Item.PARTNER_ANSWER, recorded_by_agency_id=request.to_agency_id)
+        == Shown.NONE
     ):
         raise Http404
     record(
