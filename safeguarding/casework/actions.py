@@ -523,3 +523,55 @@ def save_characteristics(*, actor: User, details: Characteristics) -> None:
         raise ValidationError(
             {k.split(".", 2)[2]: v for k, v in error.message_dict.items()}
         ) from error
+
+
+def details_of(episode: Episode) -> EpisodeDetails:
+    """An episode held, as the details that would record it again: a form or the API
+    changes one part of it and saves the whole as its new version."""
+    return EpisodeDetails(
+        person_id=episode.person_id,
+        referral_date=episode.referral_date,
+        referral_source=episode.referral_source,
+        primary_need=episode.primary_need,
+        no_further_action=episode.no_further_action,
+        closure_date=episode.closure_date,
+        closure_reason=episode.closure_reason,
+        assessments=[
+            AssessmentDetails(
+                started_on=a.started_on,
+                authorised_on=a.authorised_on,
+                factors=list(a.factors),
+                child_seen=a.child_seen,
+                seen_alone=a.seen_alone,
+                wishes_and_feelings=a.wishes_and_feelings,
+                event_id=a.event_id,
+            )
+            for a in episode.assessments.all()
+        ],
+        cin_plans=[
+            CinPlanDetails(started_on=p.started_on, ended_on=p.ended_on)
+            for p in episode.cin_plans.all()
+        ],
+        enquiries=[
+            Section47Details(
+                started_on=e.started_on,
+                outcome=e.outcome,
+                conference_target=e.conference_target,
+                conference_date=e.conference_date,
+                conference_outcome=e.conference_outcome,
+                event_id=e.event_id,
+            )
+            for e in episode.enquiries.all()
+        ],
+        protection_plans=[
+            ProtectionPlanDetails(
+                started_on=p.started_on,
+                initial_category=p.initial_category,
+                latest_category=p.latest_category,
+                ended_on=p.ended_on,
+                review_dates=[date.fromisoformat(d) for d in p.review_dates],
+            )
+            for p in episode.protection_plans.all()
+        ],
+        episode_id=episode.pk,
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/", include("safeguarding.people.urls")),
     path("people/", include("safeguarding.chronology.urls")),
     path("people/", include("safeguarding.pathway.urls")),
+    path("people/", include("safeguarding.casework.urls")),
     path("concerns/", include("safeguarding.concerns.urls")),
     path("mash/", include("safeguarding.mash.urls")),
     path("clocks/", include("safeguarding.clocks.urls")),

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from safeguarding.access.models import User
 from safeguarding.access.policy import break_glass_only
 from safeguarding.access.visibility import Item, Shown, shown_to
+from safeguarding.casework.gatekeeper import may_record_case_work
 from safeguarding.chronology.knowledge import KNOWLEDGE_REPORT_ROLES
 from safeguarding.concerns.queries import concerns_about
 from safeguarding.pathway.events import events_recordable_by
@@ -54,5 +55,6 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
             "may_issue_warning_notice": is_police(user),
             "break_glass": break_glass,
             "may_record_events": may_record_events,
+            "may_record_case_work": may_record_case_work(user),
         },
     )
