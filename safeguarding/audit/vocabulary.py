@@ -66,6 +66,7 @@ class TargetType(models.TextChoices):
     ABUSE_REPORT = "abuse-report", "Duty-to-report record"
     ABUSE_REPORT_LIST = "abuse-report-list", "List of duty-to-report records"
     WORK_LIST = "work-list", "A member of staff's own work list"
+    HAND_OFF = "hand-off", "Something sent to another agency, and its receipt"
     FUND = "fund", "Support fund"
     GRANT_APPLICATION = "grant-application", "Grant application"
     THERAPY_REFERRAL = "therapy-referral", "Therapy referral"

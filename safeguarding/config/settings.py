@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "safeguarding.web",
     "safeguarding.audit",
     "safeguarding.access",
+    "safeguarding.worklists",
     "safeguarding.notifications",
     "safeguarding.people",
     "safeguarding.concerns",
@@ -166,6 +167,11 @@ NETWORK_ALERT_MIN_CHILDREN = int(os.environ.get("SAFEGUARDING_NETWORK_ALERT_MIN_
 NETWORK_ALERT_MIN_AGENCIES = int(os.environ.get("SAFEGUARDING_NETWORK_ALERT_MIN_AGENCIES", "2"))
 NETWORK_CLUSTER_MIN_CHILDREN = int(os.environ.get("SAFEGUARDING_NETWORK_CLUSTER_MIN_CHILDREN", "2"))
 NETWORK_LOOKBACK_DAYS = int(os.environ.get("SAFEGUARDING_NETWORK_LOOKBACK_DAYS", "1095"))
+# Working days a hand-off to another agency may wait unopened before the receiving
+# agency's managers are told (worklists, the worker's escalation of hand-offs).
+HAND_OFF_ESCALATION_WORKING_DAYS = int(
+    os.environ.get("SAFEGUARDING_HAND_OFF_ESCALATION_WORKING_DAYS", "2")
+)
 # A closed helpline report's content is deleted this many days after closing.
 HELPLINE_RETENTION_DAYS = int(os.environ.get("SAFEGUARDING_HELPLINE_RETENTION_DAYS", "365"))
 

@@ -30,6 +30,7 @@ from safeguarding.concerns.models import Concern, ConcernPerson, PersonRole
 from safeguarding.concerns.reactions import RecordedConcerns
 from safeguarding.mash.models import Contact, Decision, InformationRequest, Rag
 from safeguarding.notifications.actions import Digest, Message, notify_each, notify_users
+from safeguarding.worklists.actions import Acted, Sent, record_acted, record_sent
 from safeguarding.writes.rows import in_chunks, update
 from safeguarding.writes.unit import WriteRun, Writes, apply
 
@@ -68,6 +69,16 @@ def open_contacts(recorded: RecordedConcerns, writes: Writes, run: WriteRun) -> 
             )
             for contact_id, concern in zip(contact_ids, recorded.new, strict=True)
         ],
+    )
+    # The referral's receipt, from the agency that recorded it to the authority's MASH.
+    record_sent(
+        "referral",
+        [
+            Sent(contact_id, concern.local_authority_id, concern.agency_id, concern.received_at)
+            for contact_id, concern in zip(contact_ids, recorded.new, strict=True)
+        ],
+        actor=recorded.actor,
+        writes=writes,
     )
     urgent = [
         (contact_id, concern.local_authority_id)
@@ -191,6 +202,11 @@ def request_information(
             legal_basis=LegalBasis.PARTNER_DUTY_TO_SAFEGUARD,
             payload={"request": str(request.pk), "to": to_agency.code},
         )
+        record_sent(
+            "information-request",
+            [Sent(request.pk, to_agency.pk, contact.authority_id)],
+            actor=actor,
+        )
         partners = User.objects.filter(
             agency=to_agency,
             is_active=True,
@@ -243,6 +259,7 @@ def answer_information_request(
             legal_basis=LegalBasis.SAFEGUARDING_CONDITION,
             payload={"request": str(request.pk)},
         )
+        record_acted("information-request", [Acted(request.pk, "Answered")], actor=actor)
     return request
 
 
@@ -361,6 +378,18 @@ def decide_contacts(*, actor: User, decisions: Sequence[ContactDecision]) -> lis
                 about=item.contact.pk,
             )
         apply(writes)
+        record_acted(
+            "referral",
+            [
+                Acted(
+                    item.contact.pk,
+                    f"Decision: {str(Decision(item.decision).label).lower()}",
+                    item.decided_at,
+                )
+                for item in decisions
+            ],
+            actor=actor,
+        )
         notify_each(_outcomes_for_referrers(actor, decisions, authorities))
     return contacts
 

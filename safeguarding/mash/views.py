@@ -32,6 +32,8 @@ from safeguarding.mash.queries import (
     referrals_of,
     triage_queue,
 )
+from safeguarding.worklists.actions import record_received
+from safeguarding.worklists.queries import attach_receipts
 
 
 def _triage_officer(request: HttpRequest) -> User:
@@ -65,7 +67,9 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: object) -> Ht
         # holds, so that the decision is made on the whole picture.
         "referrer": contact.concern.recorded_by,
         "histories": contact_history(user, contact),
-        "requests": contact.requests.select_related("to_agency", "answered_by"),
+        "requests": attach_receipts(
+            "information-request", list(contact.requests.select_related("to_agency", "answered_by"))
+        ),
         "clocks": clocks_on([contact.subject] + [r.subject for r in contact.requests.all()]),
         "rag_form": forms.get("rag_form") or RagForm(initial={"rag": contact.rag}),
         "allocate_form": forms.get("allocate_form") or AllocateForm(authority=contact.authority),
@@ -82,7 +86,9 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: object) -> Ht
 
 def contact_detail(request: HttpRequest, contact_id: str) -> HttpResponse:
     user = _triage_officer(request)
-    return _contact_page(request, access_contact(user, contact_id))
+    contact = access_contact(user, contact_id)
+    record_received("referral", contact.pk, actor=user)
+    return _contact_page(request, contact)
 
 
 @require_POST
@@ -162,7 +168,8 @@ def decide(request: HttpRequest, contact_id: str) -> HttpResponse:
 def referrals(request: HttpRequest) -> HttpResponse:
     """The concerns the user's agency sent to a MASH, and what was decided."""
     user = case_worker(request)
-    return render(request, "mash/referrals.html", {"contacts": referrals_of(user)})
+    contacts = attach_receipts("referral", referrals_of(user))
+    return render(request, "mash/referrals.html", {"contacts": contacts})
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -176,6 +183,8 @@ def answer(request: HttpRequest, request_id: str) -> HttpResponse:
     user = signed_in_user(request)
     info_request = access_information_request(user, request_id)
     can_answer = user.agency_id == info_request.to_agency_id and info_request.answered_at is None
+    if request.method == "GET":
+        record_received("information-request", info_request.pk, actor=user)
     form = AnswerForm(request.POST or None)
     if request.method == "POST":
         if not can_answer:
