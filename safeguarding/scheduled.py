@@ -72,6 +72,77 @@ def _overdue_inspection_actions(today: date) -> int:
     return notify_overdue_actions(today)
 
 
+def escalate_hand_offs(today: date, *, after: int | None = None) -> int:
+    """Hand-offs that nobody at the receiving agency opened within ``after`` working days
+    of the day they were sent (the setting HAND_OFF_ESCALATION_WORKING_DAYS by default)
+    are escalated once: the agency's managers are told (the national taskforce, where it
+    has none), in one notification each however many there are, and the sender sees the
+    escalation on the item's page. Returns how many were escalated."""
+    from datetime import datetime, time, timedelta
+
+    from django.conf import settings
+    from django.db import transaction
+
+    from safeguarding.access.models import Agency, User
+    from safeguarding.clocks.calendar import working_days_between
+    from safeguarding.notifications.actions import Digest, Message, notify_each
+    from safeguarding.worklists.actions import mark_escalated
+    from safeguarding.worklists.handoffs import hand_offs, taskforce
+    from safeguarding.worklists.queries import unreceived_since
+
+    days = settings.HAND_OFF_ESCALATION_WORKING_DAYS if after is None else after
+    # N working days after a day are at least N calendar days after it.
+    latest = timezone.make_aware(datetime.combine(today - timedelta(days=days - 1), time.min))
+    registered = hand_offs()
+    due = [
+        receipt
+        for receipt in unreceived_since(latest)
+        if receipt.kind in registered
+        and working_days_between(timezone.localdate(receipt.sent_at), today) >= days
+    ]
+    if not due:
+        return 0
+    digest = Digest(
+        key="hand-offs-escalated",
+        subject="{count} hand-offs to your agency not opened in time",
+        body=f"{{count}} things sent to your agency were not opened within {days} working "
+        "days. They are on the work lists of the staff who receive them.",
+        link="/",
+    )
+    with transaction.atomic():
+        marked = mark_escalated(due)
+        managers: dict[tuple[str, int], list[User]] = {}
+        fallback: list[User] | None = None
+        messages = []
+        for receipt in marked:
+            agency: Agency = receipt.to_agency
+            hand_off = registered[receipt.kind]
+            told = managers.get((receipt.kind, agency.pk))
+            if told is None:
+                told = list(hand_off.managers(agency))
+                if not told:
+                    fallback = taskforce() if fallback is None else fallback
+                    told = fallback
+                managers[(receipt.kind, agency.pk)] = told
+            messages.append(
+                Message(
+                    told,
+                    subject=f"Not opened in {days} working days: {hand_off.description.lower()}",
+                    body=f"Sent to {agency.name} on {timezone.localtime(receipt.sent_at):%-d %B %Y}"
+                    f" and not yet opened by anyone there who can act on it: "
+                    f"{hand_off.description.lower()}.",
+                    link="/",
+                    digest=digest,
+                )
+            )
+        notify_each(messages)
+    return len(marked)
+
+
+def _hand_offs_not_opened(today: date) -> int:
+    return escalate_hand_offs(today)
+
+
 def _pending_emails(today: date) -> int:
     from safeguarding.notifications.actions import send_pending_emails
 
@@ -110,6 +181,7 @@ JOBS: list[tuple[str, Callable[[date], int]]] = [
     ("network alert(s) raised", _networks),
     ("overdue request(s) between forces", _overdue_collaboration_requests),
     ("overdue inspection action(s)", _overdue_inspection_actions),
+    ("hand-off(s) not opened in time escalated", _hand_offs_not_opened),
 ]
 
 
