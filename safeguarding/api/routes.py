@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from safeguarding.api import agencies, collaboration, concerns, persons
+from safeguarding.api import agencies, casework, collaboration, concerns, persons
 from safeguarding.api.auth import ApiTokenAuth
 from safeguarding.api.errors import install_error_handlers
 
@@ -53,5 +53,6 @@ api = SafeguardingApi(
 install_error_handlers(api)
 api.add_router("/agencies", agencies.router)
 api.add_router("/persons", persons.router)
+api.add_router("/persons", casework.router)
 api.add_router("/concerns", concerns.router)
 api.add_router("/collaboration", collaboration.router)
