@@ -106,7 +106,8 @@ Summary = Annotated[
 Postcode = Annotated[str, Field(max_length=16), AfterValidator(_single_line)]
 PhoneNumber = Annotated[str, Field(max_length=32), AfterValidator(_single_line)]
 Registration = Annotated[str, Field(max_length=16), AfterValidator(_single_line)]
-BirthDate = Annotated[date | None, BeforeValidator(_iso_text), AfterValidator(_not_before_1900)]
+# A calendar day of a person's life or of what happened to them: ISO text, not before 1900.
+PastDay = Annotated[date | None, BeforeValidator(_iso_text), AfterValidator(_not_before_1900)]
 Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_plausible_moment)]
 
 
@@ -195,7 +196,7 @@ class SearchIn(Input):
         },
     )
     name: LongName = Field("", description="Any name the person is known by; typos tolerated")
-    date_of_birth: BirthDate = None
+    date_of_birth: PastDay = None
     identifier: ShortText = Field("", description="NHS number, unique pupil number or reference")
 
     @model_validator(mode="after")
@@ -418,7 +419,7 @@ class PersonDetailsIn(Input):
     given_name: Name
     family_name: Name
     kind: PersonKind
-    date_of_birth: BirthDate = None
+    date_of_birth: PastDay = None
     date_of_birth_is_estimated: bool = False
     sex: Sex = Sex.UNKNOWN
     identifiers: list[IdentifierIn] = Field([], max_length=MAX_ITEMS_PER_LIST)
@@ -485,7 +486,7 @@ class ConcernIn(Input):
         description="The agency's own id for the record: sending it again updates the "
         "concern instead of recording another",
     )
-    disclosed_on: BirthDate = Field(
+    disclosed_on: PastDay = Field(
         None,
         description="The day what the concern describes happened or was disclosed, if "
         "known (ISO 8601, like 2025-03-14); on or before the day it was recorded",

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from safeguarding.access.models import Agency, AgencyKind
+from safeguarding.concerns.import_schema import TimeFormatError, TimeOfDayError, parse_time
 from safeguarding.concerns.models import ConcernCategory, PersonRole
 from safeguarding.govuk.forms import GovukDateField
 from safeguarding.people.identifiers import normalise_nhs_number, normalise_upn
@@ -63,15 +64,16 @@ class ConcernForm(forms.Form):
     )
 
     def clean_disclosed_time(self) -> dt.time | None:
+        # People write "14.05" as often as "14:05"; the import's parser takes the colon.
         text = self.cleaned_data["disclosed_time"].strip().replace(".", ":")
         if not text:
             return None
-        hours, _, minutes = text.partition(":")
-        if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
-            raise forms.ValidationError("Enter the time in hours and minutes, like 14:05")
-        if int(hours) > 23 or int(minutes) > 59:
-            raise forms.ValidationError("Enter a real time, like 14:05")
-        return dt.time(int(hours), int(minutes))
+        try:
+            return parse_time(text)
+        except TimeOfDayError:
+            raise forms.ValidationError("Enter a real time, like 14:05") from None
+        except TimeFormatError:
+            raise forms.ValidationError("Enter the time in hours and minutes, like 14:05") from None
 
 
 class ChildForm(forms.Form):

@@ -310,13 +310,23 @@ class ConcernFields:
     immediate_risk: bool = False
 
 
+class TimeFormatError(ValueError):
+    """The text is not written as hours:minutes."""
+
+
+class TimeOfDayError(ValueError):
+    """Hours and minutes, but past 23:59."""
+
+
 def parse_time(text: str) -> time:
-    """A time of day as hours and minutes, 24-hour clock: "09:30"."""
+    """A time of day as hours and minutes, 24-hour clock: "09:30". Raises
+    TimeFormatError or TimeOfDayError (both ValueErrors), so that each entry point can
+    word the two mistakes its own way."""
     hours, separator, minutes = text.strip().partition(":")
     if not (separator and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
-        raise ValueError(f"{shorten(text)!r} is not a time like 09:30 (hours:minutes)")
+        raise TimeFormatError(f"{shorten(text)!r} is not a time like 09:30 (hours:minutes)")
     if int(hours) > 23 or int(minutes) > 59:
-        raise ValueError(f"{shorten(text)!r} is not a real time of day")
+        raise TimeOfDayError(f"{shorten(text)!r} is not a real time of day")
     return time(int(hours), int(minutes))
 
 
