@@ -459,6 +459,7 @@ def _remind(clock_ids: Sequence[int]) -> int:
                     body=f"The {clock.get_clock_type_display().lower()} you are accountable "
                     f"for is due on {clock.due_on:%A %-d %B %Y}.",
                     link=f"/clocks/{clock.pk}/",
+                    digest=due_digest(),
                 )
                 for clock in clocks
                 if clock.accountable is not None
@@ -476,6 +477,19 @@ def _remind(clock_ids: Sequence[int]) -> int:
             ]
         )
     return len(clocks)
+
+
+def due_digest(today: date | None = None) -> Digest:
+    """A day's reminders of deadlines about to fall due reach each person as one
+    notification, as missed ones do."""
+    today = today or timezone.localdate()
+    return Digest(
+        key=f"due-deadlines:{today.isoformat()}",
+        subject="Due soon: {count} deadlines you are accountable for",
+        body="{count} deadlines you are accountable for fall due by the next working day. "
+        "Your deadlines page lists each, with its child.",
+        link="/clocks/",
+    )
 
 
 def missed_digest(today: date | None = None) -> Digest:

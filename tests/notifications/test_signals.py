@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from safeguarding.clocks.actions import escalate_clocks, start_clock
+from safeguarding.clocks.models import Clock
 from safeguarding.clocks.rules import ClockType
 from safeguarding.notifications.actions import Digest, Message, notify_each, notify_users
 from safeguarding.notifications.models import EmailStatus, Notification
@@ -74,6 +75,23 @@ def test_a_days_missed_deadlines_are_one_notification_each(area: Area):
         (missed,) = Notification.objects.filter(recipient=user, subject__startswith="Missed")
         assert missed.subject == "Missed: 3 deadlines passed without being met"
         assert (missed.count, missed.link) == (3, "/clocks/")
+
+
+def test_a_days_reminders_of_deadlines_due_are_one_notification(area: Area):
+    for number in range(3):
+        start_clock(
+            clock_type=ClockType.REFERRAL_DECISION,
+            authority=area.council,
+            subject=f"test:{number}",
+            started_on=date(2026, 12, 14),
+            accountable=area.practitioner,
+        )
+    due_on = Clock.objects.filter(accountable=area.practitioner).values_list("due_on", flat=True)
+    (due,) = set(due_on)
+    assert escalate_clocks(today=due).reminded == 3
+    (reminder,) = Notification.objects.filter(recipient=area.practitioner)
+    assert reminder.subject == "Due soon: 3 deadlines you are accountable for"
+    assert (reminder.count, reminder.link) == (3, "/clocks/")
 
 
 def test_home_counts_every_unread_notification(area: Area, client_for):
