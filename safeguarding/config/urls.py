@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("safeguarding.chronology.urls")),
     path("people/", include("safeguarding.pathway.urls")),
     path("people/", include("safeguarding.casework.urls")),
+    path("returns/", include("safeguarding.returns.urls")),
     path("concerns/", include("safeguarding.concerns.urls")),
     path("mash/", include("safeguarding.mash.urls")),
     path("clocks/", include("safeguarding.clocks.urls")),

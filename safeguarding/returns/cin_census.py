@@ -411,3 +411,21 @@ def build_cin_census(
     ET.indent(root)
     xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return CensusReturn(authority, year, len(episodes_by_person), xml, problems, to_check)
+
+
+# The return's modules, as the DfE's guide names them, and the element that is one of each.
+MODULES: tuple[tuple[str, str], ...] = (
+    ("Children", "Child"),
+    ("Episodes (CIN details)", "CINdetails"),
+    ("Assessments", "Assessments"),
+    ("Child in need plans", "CINPlanDates"),
+    ("Section 47 enquiries", "Section47"),
+    ("Child protection plans", "ChildProtectionPlans"),
+    ("Child protection plan reviews", "Reviews"),
+)
+
+
+def module_counts(xml: bytes) -> list[tuple[str, int]]:
+    """How many of each module the return's XML holds, counted in the file itself."""
+    root = ET.fromstring(xml)  # noqa: S314 - the service's own XML
+    return [(name, len(root.findall(f".//{tag}"))) for name, tag in MODULES]

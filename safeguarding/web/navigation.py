@@ -21,6 +21,7 @@ from safeguarding.helpline.queries import is_helpline_staff
 from safeguarding.inspections.policy import INSPECTED_STAFF_ROLES, is_inspector
 from safeguarding.linkage.policy import reviews_matches
 from safeguarding.networks.policy import uses_networks
+from safeguarding.returns.queries import may_produce_returns
 from safeguarding.taskforce.policy import reads_dashboard, records_pipeline
 from safeguarding.therapy.actions import is_provider_staff
 
@@ -54,6 +55,8 @@ def items_for(user: User) -> list[NavItem]:
             items.append(NavItem("Deadline limits", "clocks:limits"))
         if uses_networks(user):
             items.append(NavItem("Networks", "networks:list"))
+        if may_produce_returns(user):
+            items.append(NavItem("Statutory returns", "returns:page"))
         if not _at_local_authority(user):
             items.append(NavItem("Information requests", "mash:inbox"))
             items.append(NavItem("Your referrals", "mash:referrals"))
