@@ -3,6 +3,8 @@ the return and how many children it holds (never who they are)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -10,6 +12,7 @@ from safeguarding.access.models import Agency, User
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import LegalBasis, TargetType
+from safeguarding.returns.annex_a import AnnexA, build_annex_a
 from safeguarding.returns.cin_census import CensusReturn, CollectionYear, build_cin_census
 from safeguarding.returns.queries import may_produce_returns
 
@@ -47,3 +50,24 @@ def produce_cin_census(
             },
         )
     return census
+
+
+def produce_annex_a(*, actor: User | None, authority: Agency, inspection_date: date) -> AnnexA:
+    """Ofsted's Annex A lists for an inspection on ``inspection_date``; audited as
+    produced, counting each list's rows."""
+    _check(actor, authority)
+    with transaction.atomic():
+        annex = build_annex_a(authority, inspection_date)
+        record(
+            AuditVerb.RETURN_PRODUCED,
+            actor=actor,
+            target_type=TargetType.STATUTORY_RETURN,
+            target_id=f"annex-a:{authority.code}:{inspection_date.isoformat()}",
+            legal_basis=LegalBasis.PUBLIC_TASK_SAFEGUARDING,
+            payload={
+                "return": "annex-a",
+                "inspection_date": inspection_date.isoformat(),
+                "rows": {name: len(rows) for name, rows in annex.rows.items() if rows},
+            },
+        )
+    return annex

@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 
@@ -35,6 +36,23 @@ def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     census.add_argument("--authority", required=True, help="local authority code")
     census.add_argument("--output", required=True, type=Path, help="the XML file to write")
     census.set_defaults(handler=cmd_cin_census)
+    annex = actions.add_parser(
+        "annex-a",
+        help="Write Ofsted's Annex A lists for an inspection (Excel workbook).",
+        description="Write the authority's Annex A lists for an inspection of local "
+        "authority children's services as an Excel workbook, one sheet per list, with "
+        "Ofsted's column headers. Lists the service holds no data for are written with "
+        "their headers and a note.",
+    )
+    annex.add_argument("--authority", required=True, help="local authority code")
+    annex.add_argument("--output", required=True, type=Path, help="the .xlsx file to write")
+    annex.add_argument(
+        "--inspection-date",
+        type=date.fromisoformat,
+        default=None,
+        help="the inspection's first day, as 2026-03-02 (default: today)",
+    )
+    annex.set_defaults(handler=cmd_annex_a)
 
 
 def write_whole(path: Path, content: bytes) -> None:
@@ -83,4 +101,27 @@ def cmd_cin_census(args: argparse.Namespace) -> int:
             for problem in child.problems:
                 print(f"  {child.la_child_id}: query {problem.rule}: ", end="")
                 print(f"{problem.message}. {problem.fix}.")
+    return 0
+
+
+def cmd_annex_a(args: argparse.Namespace) -> int:
+    _django()
+    from django.utils import timezone
+
+    from safeguarding.access.models import Agency, AgencyKind
+    from safeguarding.returns.actions import produce_annex_a
+
+    authority = Agency.objects.filter(code=args.authority, kind=AgencyKind.LOCAL_AUTHORITY).first()
+    if authority is None:
+        print(f"No local authority has the code {args.authority!r}.", file=sys.stderr)
+        return 2
+    if args.output.suffix.lower() != ".xlsx":
+        print("Give the output file the extension .xlsx.", file=sys.stderr)
+        return 2
+    inspection_date = args.inspection_date or timezone.localdate()
+    annex = produce_annex_a(actor=None, authority=authority, inspection_date=inspection_date)
+    write_whole(args.output, annex.workbook())
+    counts = ", ".join(f"{name}: {len(rows)}" for name, rows in annex.rows.items() if rows)
+    print(f"Wrote Annex A for {authority.code} on {inspection_date:%d %B %Y} to {args.output}")
+    print(f"Rows: {counts or 'none'}.")
     return 0

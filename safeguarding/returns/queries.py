@@ -11,12 +11,16 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.access.roles import Role
 from safeguarding.casework.models import ChildProfile, Episode
+from safeguarding.concerns.models import PersonRole
+from safeguarding.mash.models import Contact
 from safeguarding.people.identifiers import IdentifierScheme
-from safeguarding.people.models import Identifier
+from safeguarding.people.models import Identifier, Person
+from safeguarding.writes.rows import in_chunks
 
 # The performance team's work falls to team managers until it has a role of its own.
 RETURN_ROLES = frozenset({Role.TEAM_MANAGER})
@@ -61,4 +65,50 @@ def pupil_numbers(person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
         Identifier.objects.filter(
             person_id__in=person_ids, scheme=IdentifierScheme.UNIQUE_PUPIL_NUMBER
         ).values_list("person_id", "value")
+    )
+
+
+def contacts_received(
+    authority: Agency, start: date, end: date
+) -> list[tuple[date, str, list[uuid.UUID]]]:
+    """Contacts the authority's front door received from ``start`` to ``end``: the day,
+    the kind of agency that raised the concern, and the children it names."""
+    contacts = (
+        Contact.objects.filter(
+            authority=authority,
+            received_at__date__gte=start,
+            received_at__date__lte=end,
+        )
+        .select_related("concern__agency")
+        .prefetch_related("concern__involvements")
+        .order_by("received_at")
+    )
+    return [
+        (
+            timezone.localtime(contact.received_at).date(),
+            contact.concern.agency.kind,
+            [
+                involvement.person_id
+                for involvement in contact.concern.involvements.all()
+                if involvement.role == PersonRole.CHILD
+            ],
+        )
+        for contact in contacts
+    ]
+
+
+def people(person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Person]:
+    found: dict[uuid.UUID, Person] = {}
+    for chunk in in_chunks(list(person_ids)):
+        found.update((p.pk, p) for p in Person.objects.filter(pk__in=chunk))
+    return found
+
+
+def authority_episodes(authority: Agency, up_to: date) -> QuerySet[Episode]:
+    """Every episode the authority holds referred on or before ``up_to``, with its parts."""
+    return (
+        Episode.objects.filter(authority=authority, referral_date__lte=up_to)
+        .select_related("person")
+        .prefetch_related("assessments", "cin_plans", "enquiries", "protection_plans")
+        .order_by("person_id", "referral_date", "recorded_at")
     )
