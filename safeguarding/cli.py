@@ -775,6 +775,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     returns_arguments(sub)
 
+    from safeguarding.retention.command import add_arguments as retention_arguments
+
+    retention_arguments(sub)
+
     saved = add(
         "backup", cmd_backup, "Copy the whole database to FILE (pg_dump, or SQLite's backup)."
     )

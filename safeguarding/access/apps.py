@@ -5,3 +5,8 @@ class AccessConfig(AppConfig):
     name = "safeguarding.access"
     label = "access"
     verbose_name = "Agencies, staff and access"
+
+    def ready(self) -> None:
+        from safeguarding.access.holdings import register as register_holdings
+
+        register_holdings()

@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     FUND_ADMINISTRATOR = "fund-administrator", "Support fund administrator"
     HELPLINE_STAFF = "helpline-staff", "Helpline caseworker"
     INSPECTOR = "inspector", "Inspector"
+    INFORMATION_GOVERNANCE = "information-governance", "Information governance officer"
 
 
 # Roles that may read and write case content about people their agency is involved with.
@@ -40,3 +41,6 @@ ADMIN_ROLES = frozenset({Role.SYSTEM_ADMINISTRATOR})
 BREAK_GLASS_NOTIFIED_ROLES = frozenset({Role.TEAM_MANAGER, Role.DESIGNATED_SAFEGUARDING_LEAD})
 # Read and answer reports to the helpline, at an agency of kind "helpline" only.
 HELPLINE_ROLES = frozenset({Role.HELPLINE_STAFF})
+# Place and release legal holds, erase records and answer subject access requests. They
+# see no record through need-to-know: what they handle, they reach through these duties.
+INFORMATION_GOVERNANCE_ROLES = frozenset({Role.INFORMATION_GOVERNANCE})

@@ -154,3 +154,10 @@ class AuditVerb(models.TextChoices):
     AUDIT_LOG_VIEWED = "audit-log-viewed", "Audit log viewed"
     AUDIT_LOG_EXPORTED = "audit-log-exported", "Audit log exported"
     AUDIT_LOG_VERIFIED = "audit-log-verified", "Audit log verified"
+    # Retention, erasure and the rights of the people recorded
+    LEGAL_HOLD_PLACED = "legal-hold-placed", "Legal hold placed"
+    LEGAL_HOLD_RELEASED = "legal-hold-released", "Legal hold released"
+    PERSON_ERASED = "person-erased", "Everything held about a person erased"
+    ERASURE_REFUSED = "erasure-refused", "Erasure refused while a legal hold applies"
+    RETENTION_NOTICE_SENT = "retention-notice-sent", "Agency told of records due for erasure"
+    HOLDS_LISTED = "holds-listed", "Legal holds and erasures listed"

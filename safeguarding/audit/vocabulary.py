@@ -71,6 +71,9 @@ class TargetType(models.TextChoices):
     GRANT_APPLICATION = "grant-application", "Grant application"
     THERAPY_REFERRAL = "therapy-referral", "Therapy referral"
     THERAPY_REFERRAL_LIST = "therapy-referral-list", "Therapy waiting list"
+    # Retention, erasure and subject access
+    LEGAL_HOLD = "legal-hold", "Legal hold on records"
+    LEGAL_HOLD_LIST = "legal-hold-list", "Legal holds and erasures"
 
 
 class LegalBasis(models.TextChoices):

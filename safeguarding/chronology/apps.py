@@ -5,3 +5,8 @@ class ChronologyConfig(AppConfig):
     name = "safeguarding.chronology"
     label = "chronology"
     verbose_name = "Chronologies"
+
+    def ready(self) -> None:
+        from safeguarding.chronology.holdings import register
+
+        register()

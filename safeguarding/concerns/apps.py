@@ -9,6 +9,7 @@ class ConcernsConfig(AppConfig):
     def ready(self) -> None:
         from safeguarding.access.policy import Holding, register_holding
         from safeguarding.access.roles import Role
+        from safeguarding.concerns.holdings import register as register_holdings
         from safeguarding.concerns.models import ConcernPerson
 
         # A concern sent to a local authority lets those who triage at its MASH (its
@@ -22,3 +23,4 @@ class ConcernsConfig(AppConfig):
                 roles=frozenset({Role.MASH_TRIAGE, Role.TEAM_MANAGER}),
             ),
         )
+        register_holdings()

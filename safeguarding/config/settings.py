@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "safeguarding.govuk",
     "safeguarding.web",
     "safeguarding.audit",
+    "safeguarding.records",
     "safeguarding.access",
     "safeguarding.worklists",
     "safeguarding.notifications",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "safeguarding.taskforce",
     "safeguarding.casework",
     "safeguarding.returns",
+    "safeguarding.retention",
     "safeguarding.api",
 ]
 

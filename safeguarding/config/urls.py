@@ -26,6 +26,7 @@ urlpatterns = [
     path("inspections/", include("safeguarding.inspections.urls")),
     path("taskforce/", include("safeguarding.taskforce.urls")),
     path("notifications/", include("safeguarding.notifications.urls")),
+    path("records/", include("safeguarding.retention.urls")),
     path("api/v1/", include("safeguarding.api.urls")),
 ]
 

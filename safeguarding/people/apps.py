@@ -8,9 +8,11 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from safeguarding.access.policy import Holding, register_holding
+        from safeguarding.people.holdings import register as register_holdings
         from safeguarding.people.models import AgencyRecord
 
         # An agency that holds a record on a person sees the person.
         register_holding(
             "people.agency_records", Holding(AgencyRecord.objects.all(), agency="agency")
         )
+        register_holdings()

@@ -7,6 +7,8 @@ class TherapyConfig(AppConfig):
     verbose_name = "Therapy waits"
 
     def ready(self) -> None:
+        from safeguarding.therapy.holdings import register as register_holdings
         from safeguarding.therapy.worklist import register_providers
 
         register_providers()
+        register_holdings()

@@ -9,5 +9,7 @@ class WarningNoticesConfig(AppConfig):
     def ready(self) -> None:
         from safeguarding.concerns.reactions import on_concerns_recorded
         from safeguarding.warningnotices.alerts import check_recorded_concerns
+        from safeguarding.warningnotices.holdings import register as register_holdings
 
         on_concerns_recorded("warningnotices.check_recorded_concerns", check_recorded_concerns)
+        register_holdings()

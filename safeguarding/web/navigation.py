@@ -12,6 +12,7 @@ from safeguarding.access.roles import (
     ADMIN_ROLES,
     AGGREGATE_ONLY_ROLES,
     AUDIT_ROLES,
+    INFORMATION_GOVERNANCE_ROLES,
     Role,
 )
 from safeguarding.collaboration.policy import collaborates_in_browser
@@ -93,6 +94,8 @@ def items_for(user: User) -> list[NavItem]:
         items.append(NavItem("Joint inspections", "inspections:list"))
     if user.role in AUDIT_ROLES:
         items.append(NavItem("Audit log", "web:audit-log"))
+    if user.role in INFORMATION_GOVERNANCE_ROLES:
+        items.append(NavItem("Legal holds and erasure", "retention:index"))
     if user.role in ADMIN_ROLES:
         items += [NavItem("Staff", "access:users"), NavItem("Agencies", "access:agencies")]
     items.append(NavItem("Notifications", "notifications:list"))

@@ -23,6 +23,8 @@ LAYERS: list[dict[str, frozenset[str]]] = [
     {"environment": frozenset(), "vocabulary": frozenset(), "govuk": frozenset()},
     {"audit": frozenset()},
     {"writes": frozenset()},
+    # The registry of what each app holds about a person, which every such app fills.
+    {"records": frozenset()},
     {"access": frozenset()},
     # The registry of work lists, which every app's provider fills for the home page.
     {"worklists": frozenset()},
@@ -48,6 +50,8 @@ LAYERS: list[dict[str, frozenset[str]]] = [
         # Structured case work in census codes, and the statutory returns made from it.
         "casework": frozenset(),
         "returns": frozenset({"casework"}),
+        # Retention, legal holds, erasure and subject access, over the registry of holdings.
+        "retention": frozenset(),
     },
     # The entry points: pages, the API, operators' commands, and the project package
     # (settings, the root URLconf, WSGI), which names every app.

@@ -94,6 +94,8 @@ TARGET_TYPES_WRITTEN = {
     "user",
     "warning-notice",
     "warning-notice-list",
+    "legal-hold",
+    "legal-hold-list",
 }
 LEGAL_BASES_WRITTEN = {
     "UK GDPR Art 6(1)(e); DPA 2018 Sch 1 para 18",

@@ -21,6 +21,7 @@ from safeguarding.helpline import actions as helpline_actions
 from safeguarding.mash.actions import request_information
 from safeguarding.mash.models import Contact
 from safeguarding.people.grants import grant_break_glass
+from safeguarding.retention.actions import HoldDetails, place_hold
 from safeguarding.therapy.actions import ReferralDetails, refer_for_therapy
 from safeguarding.therapy.models import ServiceType
 from safeguarding.worklists.registry import registered
@@ -94,6 +95,14 @@ def seeded(area: Area, settings: object) -> Seeded:
     helpline_actions.submit_report(details(area))
     inspectorates = make_inspectorates()
     schedule(area, inspectorates)
+    # Information governance keeps a school's records for an inquiry.
+    governance = make_user(Role.INFORMATION_GOVERNANCE, area.council, username="governance")
+    place_hold(
+        actor=governance,
+        details=HoldDetails(
+            reference="INQ-1", reason="Inquiry into abuse in schools", agency_code="SCH-TEST"
+        ),
+    )
     users = {
         Role.PRACTITIONER: area.practitioner,
         Role.TEAM_MANAGER: area.manager,
@@ -107,6 +116,7 @@ def seeded(area: Area, settings: object) -> Seeded:
         Role.FUND_ADMINISTRATOR: fund.administrator,
         Role.HELPLINE_STAFF: caseworker,
         Role.INSPECTOR: inspectorates.ofsted_inspector,
+        Role.INFORMATION_GOVERNANCE: governance,
         # Health: a practitioner at the NHS trust, asked for information and providing therapy.
         "health": area.health,
         "fund-applicant": fund.applicant,
@@ -204,4 +214,5 @@ def test_every_provider_is_registered() -> None:
         "taskforce.network_alerts",
         "web.accounts",
         "web.therapy_waits",
+        "retention.legal_holds",
     } <= set(registered())

@@ -1,0 +1,283 @@
+"""Every write of the retention app: placing and releasing legal holds, and erasing
+everything held about a person (decision 0016).
+
+Erasure asks the registry of holdings (safeguarding/records/holdings.py) what each app
+holds and has each app erase it, all in one transaction per person: a failure anywhere
+leaves the person whole, never half erased.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from safeguarding.access.models import Agency, User
+from safeguarding.access.roles import INFORMATION_GOVERNANCE_ROLES
+from safeguarding.audit.chain import record
+from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
+from safeguarding.people.holdings import terms_for
+from safeguarding.people.models import Person
+from safeguarding.records.holdings import Erasing, HeldItem, held_about, kinds, mentions, providers
+from safeguarding.retention.models import Erasure, LegalHold
+
+REASON_MIN_LENGTH = 10
+REASON_MAX_LENGTH = 2000
+
+
+def may_manage_records(actor: User | None) -> bool:
+    """Operators at the command line (None) and active information-governance officers."""
+    return actor is None or (
+        actor.is_authenticated and actor.is_active and actor.role in INFORMATION_GOVERNANCE_ROLES
+    )
+
+
+def _require(actor: User | None) -> None:
+    if not may_manage_records(actor):
+        raise PermissionDenied("Only information governance may place holds and erase records")
+
+
+def _reason_errors(reason: str, field: str = "reason") -> dict[str, list[str]]:
+    text = reason.strip()
+    if len(text) < REASON_MIN_LENGTH:
+        return {field: [f"Give the reason in at least {REASON_MIN_LENGTH} characters"]}
+    if len(text) > REASON_MAX_LENGTH:
+        return {field: [f"The reason must be {REASON_MAX_LENGTH:,} characters or fewer"]}
+    return {}
+
+
+def _as_uuid(value: object) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class HoldDetails:
+    """A hold on one person (``person_id``), or on a class of records: an agency's (by
+    code), one kind of record (a kind from the registry of holdings), recorded between two
+    days, or any combination."""
+
+    reference: str
+    reason: str
+    person_id: object = None
+    agency_code: str = ""
+    kind: str = ""
+    recorded_from: date | None = None
+    recorded_to: date | None = None
+
+
+def place_hold(*, actor: User | None, details: HoldDetails) -> LegalHold:
+    _require(actor)
+    errors: dict[str, list[str]] = {}
+    reference = details.reference.strip()
+    if not reference:
+        errors["reference"] = ["Give the hold a reference, such as the inquiry's or the claim's"]
+    elif len(reference) > 100:
+        errors["reference"] = ["The reference must be 100 characters or fewer"]
+    errors |= _reason_errors(details.reason)
+    person_id = None
+    if details.person_id not in (None, ""):
+        person_id = _as_uuid(details.person_id)
+        if person_id is None or not Person.objects.filter(pk=person_id).exists():
+            errors["person_id"] = ["No person has this record id"]
+    agency = None
+    if details.agency_code:
+        agency = Agency.objects.filter(code=details.agency_code).first()
+        if agency is None:
+            errors["agency_code"] = ["No agency has this code"]
+    if details.kind and details.kind not in kinds():
+        errors["kind"] = ["Choose a kind of record the service holds"]
+    if (
+        details.recorded_from is not None
+        and details.recorded_to is not None
+        and details.recorded_from > details.recorded_to
+    ):
+        errors["recorded_to"] = ["The last day must be the same as or after the first"]
+    if person_id is not None and (
+        agency or details.kind or details.recorded_from or details.recorded_to
+    ):
+        errors["person_id"] = ["Hold either one person or a class of records, not both"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        hold = LegalHold.objects.create(
+            person_id=person_id,
+            agency=agency,
+            kind=details.kind,
+            recorded_from=details.recorded_from,
+            recorded_to=details.recorded_to,
+            reference=reference,
+            reason=details.reason.strip(),
+            placed_by=actor,
+        )
+        record(
+            AuditVerb.LEGAL_HOLD_PLACED,
+            actor=actor,
+            target_type=TargetType.LEGAL_HOLD,
+            target_id=hold.pk,
+            reason=hold.reason,
+            payload={
+                "reference": reference,
+                "person": str(person_id) if person_id else None,
+                "agency": agency.code if agency else None,
+                "kind": details.kind or None,
+                "from": details.recorded_from.isoformat() if details.recorded_from else None,
+                "to": details.recorded_to.isoformat() if details.recorded_to else None,
+            },
+        )
+    return hold
+
+
+def release_hold(hold_id: object, *, actor: User | None, reason: str) -> LegalHold:
+    _require(actor)
+    errors = _reason_errors(reason)
+    pk = _as_uuid(hold_id)
+    with transaction.atomic():
+        hold = (
+            LegalHold.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
+        )
+        if hold is None:
+            errors["hold"] = ["No legal hold has this id"]
+        elif not hold.is_open:
+            errors["hold"] = [f"Legal hold {hold.reference} was already released"]
+        if errors or hold is None:
+            raise ValidationError(errors)
+        hold.released_at = timezone.now()
+        hold.released_by = actor
+        hold.release_reason = reason.strip()
+        hold.save(update_fields=["released_at", "released_by", "release_reason"])
+        record(
+            AuditVerb.LEGAL_HOLD_RELEASED,
+            actor=actor,
+            target_type=TargetType.LEGAL_HOLD,
+            target_id=hold.pk,
+            reason=hold.release_reason,
+            payload={"reference": hold.reference},
+        )
+    return hold
+
+
+def in_class(hold: LegalHold, item: HeldItem) -> bool:
+    """Whether a class hold covers ``item``. An item whose day is not known is taken to
+    fall in any range of days: a hold errs on the side of keeping."""
+    if hold.agency is not None and item.agency_code != hold.agency.code:
+        return False
+    if hold.kind and item.kind != hold.kind:
+        return False
+    day = item.recorded_on
+    if hold.recorded_from is not None and day is not None and day < hold.recorded_from:
+        return False
+    return not (hold.recorded_to is not None and day is not None and day > hold.recorded_to)
+
+
+def holds_applying(person_id: uuid.UUID, items: list[HeldItem] | None = None) -> list[LegalHold]:
+    """The open holds that keep the person's records: holds on the person, and class holds
+    covering any item held about them."""
+    found = []
+    for hold in LegalHold.objects.filter(released_at__isnull=True).select_related("agency"):
+        if hold.person_id is not None:
+            if hold.person_id == person_id:
+                found.append(hold)
+            continue
+        if items is None:
+            items = held_about(person_id)
+        if any(in_class(hold, item) for item in items):
+            found.append(hold)
+    return found
+
+
+def refusal(holds: list[LegalHold]) -> str:
+    """The message that names the holds refusing an erasure."""
+    named = "; ".join(f"{hold.reference} ({hold.reason})" for hold in holds)
+    noun = "legal hold applies" if len(holds) == 1 else "legal holds apply"
+    return f"Not erased: {len(holds)} {noun}: {named}"
+
+
+class HeldError(ValidationError):
+    """An erasure refused because legal holds apply; ``holds`` names them."""
+
+    def __init__(self, holds: list[LegalHold]) -> None:
+        super().__init__({"person_id": [refusal(holds)]})
+        self.holds = holds
+
+
+def log_entries_naming(erasing: Erasing, items: list[HeldItem]) -> list[int]:
+    """The sequence numbers of audit entries about the person or their records whose
+    staff-written reason names them. The log is never edited (decision 0016), so the
+    erasure lists them for information governance. Read by target, which is indexed."""
+    targets = {str(erasing.person_id)} | {item.item_id for item in items}
+    found = []
+    for sequence, text in (
+        AuditEntry.objects.filter(target_id__in=targets)
+        .exclude(reason="")
+        .values_list("sequence", "reason")
+    ):
+        if mentions(text, erasing.terms):
+            found.append(sequence)
+    return sorted(found)
+
+
+def erase_person(
+    person_id: object,
+    *,
+    actor: User | None,
+    reason: str,
+    cause: str = Erasure.Cause.REQUEST,
+) -> Erasure:
+    """Erase everything every app holds about the person, in one transaction, unless a
+    legal hold applies (HeldError, naming the holds; the refusal is audited)."""
+    _require(actor)
+    errors = _reason_errors(reason)
+    pk = _as_uuid(person_id)
+    if pk is None or not Person.objects.filter(pk=pk).exists():
+        errors["person_id"] = ["No person has this record id"]
+    if errors or pk is None:
+        raise ValidationError(errors)
+    holds = holds_applying(pk)
+    if holds:
+        with transaction.atomic():
+            record(
+                AuditVerb.ERASURE_REFUSED,
+                actor=actor,
+                target_type=TargetType.PERSON,
+                target_id=pk,
+                reason=reason.strip(),
+                payload={"holds": [str(hold.pk) for hold in holds]},
+            )
+        raise HeldError(holds)
+    with transaction.atomic():
+        # Checked again under the transaction: a hold placed meanwhile still counts.
+        items = held_about(pk)
+        holds = holds_applying(pk, items)
+        if holds:
+            raise HeldError(holds)
+        erasing = Erasing(pk, terms_for(pk))
+        named_in_log = log_entries_naming(erasing, items)
+        removed = {provider.name: provider.erase(erasing) for provider in providers()}
+        if Person.objects.filter(pk=pk).exists():
+            raise RuntimeError(f"person {pk} is still recorded after every app erased it")
+        erasure = Erasure.objects.create(
+            person_id=pk,
+            cause=cause,
+            reason=reason.strip(),
+            erased_by=actor,
+            removed=removed,
+            log_entries_naming=named_in_log,
+        )
+        record(
+            AuditVerb.PERSON_ERASED,
+            actor=actor,
+            target_type=TargetType.PERSON,
+            target_id=pk,
+            reason=erasure.reason,
+            payload={"cause": cause, "removed": removed, "log_entries_naming": named_in_log},
+        )
+    return erasure

@@ -1,0 +1,100 @@
+"""Legal holds and erasures (decision 0016).
+
+Both name the person by id alone, never by a foreign key or a name: a hold must outlive
+the release of everything it held, and an erasure's record must outlive the person.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+
+class LegalHold(models.Model):
+    """An instruction that records must not be destroyed, until released: on one person,
+    or on a class of records (an agency's, a kind of record, recorded in a range of days,
+    or any combination). A class hold with no condition at all holds everything."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person_id = models.UUIDField(null=True, blank=True)
+    agency = models.ForeignKey(
+        "access.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A kind of item from the registry of holdings ("concern", "pathway-event"...).
+    kind = models.CharField(max_length=40, blank=True)
+    recorded_from = models.DateField(null=True, blank=True)
+    recorded_to = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=100)
+    reason = models.TextField()
+    placed_by = models.ForeignKey(
+        "access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        "access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    release_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("-placed_at",)
+        indexes = (
+            models.Index(
+                fields=("person_id",),
+                condition=models.Q(released_at__isnull=True),
+                name="legal_hold_open_idx",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"legal hold {self.reference}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.released_at is None
+
+    @property
+    def scope(self) -> str:
+        """What the hold keeps, in words: "person <id>", or the class's conditions."""
+        if self.person_id is not None:
+            return f"person {self.person_id}"
+        parts = []
+        if self.agency is not None:
+            parts.append(f"records of {self.agency.name}")
+        if self.kind:
+            parts.append(f"of kind {self.kind}")
+        if self.recorded_from is not None:
+            parts.append(f"recorded from {self.recorded_from.isoformat()}")
+        if self.recorded_to is not None:
+            parts.append(f"recorded to {self.recorded_to.isoformat()}")
+        return ", ".join(parts) or "every record"
+
+
+class Erasure(models.Model):
+    """That everything held about a person was erased: when, why, by whom, and how many
+    rows each app removed or changed. No name: the person is gone."""
+
+    class Cause(models.TextChoices):
+        REQUEST = "request", "Erasure requested"
+        RETENTION = "retention", "Retention period ended"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person_id = models.UUIDField(unique=True)
+    cause = models.CharField(max_length=12, choices=Cause.choices)
+    reason = models.TextField()
+    erased_by = models.ForeignKey(
+        "access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    erased_at = models.DateTimeField(default=timezone.now)
+    removed = models.JSONField(default=dict)  # provider name -> rows removed or changed
+    # Audit entries about the person whose staff-written reason named them: the log is
+    # never edited, so information governance is told where it still mentions them.
+    log_entries_naming = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ("-erased_at",)
+
+    def __str__(self) -> str:
+        return f"erasure of {self.person_id}"

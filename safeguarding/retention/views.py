@@ -1,0 +1,121 @@
+"""Information governance's pages: legal holds in force and released, placing and
+releasing a hold, and erasing a person (with a reason and a confirmation)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from safeguarding.access.middleware import signed_in_user
+from safeguarding.access.models import User
+from safeguarding.govuk.forms import add_action_errors
+from safeguarding.retention.actions import (
+    HoldDetails,
+    erase_person,
+    may_manage_records,
+    place_hold,
+    release_hold,
+)
+from safeguarding.retention.forms import EraseForm, HoldForm, ReleaseForm
+from safeguarding.retention.models import LegalHold
+from safeguarding.retention.queries import holds_for_listing, recent_erasures
+
+
+def _governance(request: HttpRequest) -> User:
+    user = signed_in_user(request)
+    if not may_manage_records(user):
+        raise PermissionDenied
+    return user
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    user = _governance(request)
+    holds = holds_for_listing(actor=user)
+    return render(
+        request,
+        "retention/index.html",
+        {
+            "in_force": [hold for hold in holds if hold.is_open],
+            "released": [hold for hold in holds if not hold.is_open],
+            "erasures": recent_erasures(actor=user),
+        },
+    )
+
+
+def place(request: HttpRequest) -> HttpResponse:
+    user = _governance(request)
+    form = HoldForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            hold = place_hold(
+                actor=user,
+                details=HoldDetails(
+                    reference=data["reference"],
+                    reason=data["reason"],
+                    person_id=data["person_id"].strip() or None,
+                    agency_code=data["agency"].code if data["agency"] else "",
+                    kind=data["kind"],
+                    recorded_from=data["recorded_from"],
+                    recorded_to=data["recorded_to"],
+                ),
+            )
+        except ValidationError as error:
+            add_action_errors(form, error, fallback_field="reference")
+        else:
+            messages.success(request, f"Legal hold {hold.reference} placed.")
+            return redirect("retention:index")
+    return render(
+        request,
+        "retention/place_hold.html",
+        {"form": form, "has_errors": bool(form.errors)},
+        status=400 if form.errors else 200,
+    )
+
+
+def release(request: HttpRequest, hold_id: str) -> HttpResponse:
+    user = _governance(request)
+    hold = LegalHold.objects.select_related("agency").filter(pk=hold_id).first()
+    if hold is None or not hold.is_open:
+        raise Http404
+    form = ReleaseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            release_hold(hold.pk, actor=user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_action_errors(form, error, fallback_field="reason")
+        else:
+            messages.success(request, f"Legal hold {hold.reference} released.")
+            return redirect("retention:index")
+    return render(
+        request,
+        "retention/release_hold.html",
+        {"hold": hold, "form": form, "has_errors": bool(form.errors)},
+        status=400 if form.errors else 200,
+    )
+
+
+def erase(request: HttpRequest) -> HttpResponse:
+    user = _governance(request)
+    form = EraseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            erasure = erase_person(data["person_id"].strip(), actor=user, reason=data["reason"])
+        except ValidationError as error:
+            # A refusal by a legal hold names the hold on the person's id.
+            add_action_errors(form, error, fallback_field="person_id")
+        else:
+            total = sum(erasure.removed.values())
+            messages.success(
+                request, f"Person {erasure.person_id} erased: {total:,} rows removed or changed."
+            )
+            return redirect("retention:index")
+    return render(
+        request,
+        "retention/erase.html",
+        {"form": form, "has_errors": bool(form.errors)},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,40 @@
+"""Information governance's work list: the legal holds in force, longest first, each a
+standing instruction to review."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from safeguarding.access.models import User
+from safeguarding.access.roles import INFORMATION_GOVERNANCE_ROLES
+from safeguarding.retention.models import LegalHold
+from safeguarding.worklists.registry import SHOWN, WorkItem, WorkList, register
+
+
+def legal_holds(user: User) -> WorkList | None:
+    if not (user.is_active and user.role in INFORMATION_GOVERNANCE_ROLES):
+        return None
+    holds = LegalHold.objects.filter(released_at__isnull=True).select_related("agency")
+    shown = list(holds.order_by("placed_at")[:SHOWN])
+    return WorkList(
+        key="legal-holds",
+        title="Legal holds in force",
+        items=[
+            WorkItem(
+                what=hold.scope,
+                link=reverse("retention:release-hold", args=[hold.pk]),
+                whose=hold.reference,
+                state=f"Placed {hold.placed_at:%-d %B %Y}",
+            )
+            for hold in shown
+        ],
+        total=holds.count(),
+        see_all=reverse("retention:index"),
+        see_all_text="Legal holds and erasure",
+        empty="No legal hold is in force.",
+        order=30,
+    )
+
+
+def register_providers() -> None:
+    register("retention.legal_holds", legal_holds)

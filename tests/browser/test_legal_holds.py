@@ -1,0 +1,61 @@
+"""An information governance officer places a legal hold on a child's records, is refused
+the child's erasure naming the hold, releases it and erases the child. Every page load is
+checked by axe (see pages.Site.check)."""
+
+from __future__ import annotations
+
+import pytest
+
+from safeguarding.access.roles import Role
+from safeguarding.people.models import Person
+from tests.browser.pages import Site
+from tests.factories import Area, child_details, make_concern, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+REASON = "Erasure requested under Article 17 by the adult"
+
+
+def test_information_governance_holds_then_erases(site: Site, area: Area) -> None:
+    concern = make_concern(area.dsl, local_authority=area.council, child=child_details())
+    child = concern.involvements.get(role="child").person
+    officer = make_user(Role.INFORMATION_GOVERNANCE, area.council, username="governance")
+    site.sign_in_with_session(officer)
+    site.follow("Legal holds and erasure", within=site.navigation())
+    assert site.heading() == "Legal holds and erasure"
+
+    site.follow("Place a legal hold", button=True)
+    site.submit("Place the hold", status=400)
+    assert site.error_messages() == [
+        "Enter the hold's reference",
+        "Enter why the records must be kept",
+    ]
+    site.fill("Reference", "IICSA-9")
+    site.fill("Why the records must be kept", "Inquiry into abuse in care")
+    site.fill("One person's record id (optional)", str(child.pk))
+    site.submit("Place the hold")
+    assert site.page.get_by_role("cell", name="IICSA-9", exact=True).is_visible()
+
+    site.follow("Erase a person", button=True)
+    site.fill("Person's record id", str(child.pk))
+    site.fill("Why the person is erased", REASON)
+    site.page.get_by_label(
+        "I understand that everything held about this person is erased for good"
+    ).check()
+    site.submit("Erase the person", status=400)
+    [message] = site.error_messages()
+    assert "IICSA-9 (Inquiry into abuse in care)" in message
+
+    site.open("/records/")
+    site.follow("Release hold IICSA-9")
+    site.fill("Why the hold is released", "The inquiry has reported")
+    site.submit("Release the hold")
+    site.follow("Erase a person", button=True)
+    site.fill("Person's record id", str(child.pk))
+    site.fill("Why the person is erased", REASON)
+    site.page.get_by_label(
+        "I understand that everything held about this person is erased for good"
+    ).check()
+    site.submit("Erase the person")
+    assert site.page.get_by_role("cell", name=str(child.pk), exact=True).is_visible()
+    assert not Person.objects.filter(pk=child.pk).exists()
