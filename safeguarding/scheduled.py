@@ -143,6 +143,12 @@ def _hand_offs_not_opened(today: date) -> int:
     return escalate_hand_offs(today)
 
 
+def _retention(today: date) -> int:
+    from safeguarding.retention.run import daily
+
+    return daily(today)
+
+
 def _pending_emails(today: date) -> int:
     from safeguarding.notifications.actions import send_pending_emails
 
@@ -182,6 +188,7 @@ JOBS: list[tuple[str, Callable[[date], int]]] = [
     ("overdue request(s) between forces", _overdue_collaboration_requests),
     ("overdue inspection action(s)", _overdue_inspection_actions),
     ("hand-off(s) not opened in time escalated", _hand_offs_not_opened),
+    ("person(s) erased at the end of their retention period", _retention),
 ]
 
 

@@ -3,6 +3,7 @@ environment; see docs/operators/configuration.md for the full list."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import dj_database_url
@@ -174,6 +175,11 @@ NETWORK_LOOKBACK_DAYS = int(os.environ.get("SAFEGUARDING_NETWORK_LOOKBACK_DAYS",
 HAND_OFF_ESCALATION_WORKING_DAYS = int(
     os.environ.get("SAFEGUARDING_HAND_OFF_ESCALATION_WORKING_DAYS", "2")
 )
+# The retention schedule: rules that replace the defaults in safeguarding/retention/
+# schedule.py, as JSON such as {"school": {"age": 26}, "police-force:concern": {"years": 10}}
+# (docs/operators/retention.md). Agencies are told this many days before records go.
+RETENTION_SCHEDULE = json.loads(os.environ.get("SAFEGUARDING_RETENTION_SCHEDULE", "{}"))
+RETENTION_NOTICE_DAYS = int(os.environ.get("SAFEGUARDING_RETENTION_NOTICE_DAYS", "30"))
 # A closed helpline report's content is deleted this many days after closing.
 HELPLINE_RETENTION_DAYS = int(os.environ.get("SAFEGUARDING_HELPLINE_RETENTION_DAYS", "365"))
 

@@ -50,6 +50,29 @@ def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     erase.set_defaults(handler=cmd_erase)
 
+    retention = sub.add_parser(
+        "retention",
+        help="The retention schedule: erase what is due, tell agencies ahead.",
+        description="The retention schedule (docs/operators/retention.md).",
+    )
+    retention_actions = retention.add_subparsers(
+        dest="retention_command", required=True, metavar="ACTION"
+    )
+    run = retention_actions.add_parser(
+        "run",
+        help="Erase the people whose records have all passed their retention period.",
+        description="Find each person whose records have all passed their retention "
+        "period and erase them, one transaction each, unless a legal hold applies; tell "
+        "the agencies holding records due within the notice period "
+        "(SAFEGUARDING_RETENTION_NOTICE_DAYS, 30 by default), once. Running it again "
+        "erases and tells no one twice. The worker runs it once a day.",
+    )
+    run.add_argument(
+        "--dry-run", action="store_true", help="say what would be done, and change nothing"
+    )
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(handler=cmd_retention_run)
+
     hold = sub.add_parser(
         "legal-hold",
         help="Place, release and list legal holds.",
@@ -111,6 +134,28 @@ def cmd_erase(args: argparse.Namespace) -> int:
     if erasure.log_entries_naming:
         entries = ", ".join(f"#{n}" for n in erasure.log_entries_naming)
         print(f"warning: the audit log's reasons name them in entries {entries}.", file=sys.stderr)
+    return 0
+
+
+def cmd_retention_run(args: argparse.Namespace) -> int:
+    _django()
+    from tqdm import tqdm
+
+    from safeguarding.retention.run import run_retention
+
+    with tqdm(desc="Checking retention", unit="person", disable=args.quiet) as bar:
+
+        def set_total(count: int) -> None:
+            bar.total = count
+            bar.refresh()
+
+        result = run_retention(dry_run=args.dry_run, progress=bar.update, total=set_total)
+    print(f"{'Dry run: ' if args.dry_run else ''}{result.summary()}.")
+    for person_id in result.held:
+        print(f"  kept by a legal hold: {person_id}")
+    if args.dry_run:
+        for person_id in result.erased:
+            print(f"  would be erased: {person_id}")
     return 0
 
 

@@ -98,3 +98,42 @@ class Erasure(models.Model):
 
     def __str__(self) -> str:
         return f"erasure of {self.person_id}"
+
+
+class RetentionNotice(models.Model):
+    """That an agency holding a person's records was told they are due for erasure on a
+    day: once per person, agency and day, so a run repeated tells no one twice."""
+
+    person_id = models.UUIDField()
+    agency = models.ForeignKey("access.Agency", on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    told_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("person_id", "agency", "due_on"), name="one_retention_notice"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} told {self.person_id} is due on {self.due_on}"
+
+
+class RetentionRun(models.Model):
+    """A run of the retention schedule: the worker runs it once a day."""
+
+    day = models.DateField()
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    dry_run = models.BooleanField(default=False)
+    checked = models.PositiveIntegerField(default=0)
+    erased = models.PositiveIntegerField(default=0)
+    held = models.PositiveIntegerField(default=0)
+    told = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("-started_at",)
+
+    def __str__(self) -> str:
+        return f"retention run of {self.day}"
