@@ -327,7 +327,7 @@ def _existing(agency: Agency, record_ids: Iterable[str]) -> dict[str, Concern]:
     found: dict[str, Concern] = {}
     for chunk in in_chunks(dict.fromkeys(record_ids)):
         for concern in Concern.objects.select_for_update().filter(
-            agency=agency, agency_record_id__in=chunk
+            agency=agency, agency_record_id__one_of=chunk
         ):
             found[concern.agency_record_id] = concern
     if found:

@@ -249,10 +249,11 @@ def parse_moment(text: str) -> datetime:
     Raises ValueError with a message for the sender."""
     example = "like 2026-03-01T14:30:00+00:00, or a date alone, like 2026-03-01"
     try:
-        day = date.fromisoformat(text)
+        # A date alone is ten characters; most senders give the time too.
+        day = date.fromisoformat(text) if len(text) <= 10 else None
     except ValueError:
-        pass
-    else:
+        day = None
+    if day is not None:
         moment = timezone.make_aware(
             datetime.combine(day, time.min), timezone.get_default_timezone()
         )

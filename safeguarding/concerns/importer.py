@@ -237,12 +237,14 @@ class _DuplicateKeyError(ValueError):
 
 
 def _object_without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            # json.loads would silently keep the last value; a sender's bug is likelier.
-            raise _DuplicateKeyError(f"the field {key!r} appears twice in one object")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) < len(pairs):
+        # json.loads would silently keep the last value; a sender's bug is likelier.
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(f"the field {key!r} appears twice in one object")
+            seen.add(key)
     return result
 
 

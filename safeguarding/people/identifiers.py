@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
 
 import phonenumbers
@@ -17,18 +18,22 @@ class IdentifierScheme(models.TextChoices):
     AGENCY_LOCAL = "local", "Agency's own record id"
 
 
+_SPACES_AND_HYPHENS = re.compile(r"[\s-]")
+_NHS_WEIGHTS = range(10, 1, -1)
+
+
 def normalise_nhs_number(value: str) -> str:
     """Return the ten digits of a valid NHS number, or raise ValidationError saying why.
 
     The check digit is modulus 11 over the first nine digits weighted 10 down to 2;
     a remainder giving 10 means the number is invalid (NHS Data Dictionary).
     """
-    digits = re.sub(r"[\s-]", "", value or "")
+    digits = _SPACES_AND_HYPHENS.sub("", value or "")
     if not digits.isdigit() or len(digits) != 10:
         raise ValidationError(
             "Enter an NHS number of 10 digits, like 485 777 3456", code="nhs_format"
         )
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    total = sum(map(operator.mul, map(int, digits[:9]), _NHS_WEIGHTS))
     check = 11 - (total % 11)
     if check == 11:
         check = 0

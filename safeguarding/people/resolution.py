@@ -187,7 +187,7 @@ class PersonResolver:
             return held
         schemes = sorted({scheme for scheme, _ in pairs})
         for chunk in in_chunks(sorted({value for _, value in pairs})):
-            rows = Identifier.objects.filter(scheme__in=schemes, value__in=chunk).values_list(
+            rows = Identifier.objects.filter(scheme__in=schemes, value__one_of=chunk).values_list(
                 "person_id", "scheme", "value", "issuing_agency_id"
             )
             for person_id, scheme, value, issuer in rows:
@@ -216,18 +216,18 @@ class PersonResolver:
         identifiers: defaultdict[uuid.UUID, set[tuple[str, str]]] = defaultdict(set)
         own: defaultdict[uuid.UUID, set[tuple[str, str]]] = defaultdict(set)
         for chunk in in_chunks(sorted(person_ids)):
-            found.update((person.pk, person) for person in Person.objects.filter(pk__in=chunk))
+            found.update((person.pk, person) for person in Person.objects.filter(pk__one_of=chunk))
             visible.update(
-                visible_persons(self.actor).filter(pk__in=chunk).values_list("pk", flat=True)
+                visible_persons(self.actor).filter(pk__one_of=chunk).values_list("pk", flat=True)
             )
             for person_id, scheme, value, issuer in Identifier.objects.filter(
-                person_id__in=chunk
+                person_id__one_of=chunk
             ).values_list("person_id", "scheme", "value", "issuing_agency_id"):
                 identifiers[person_id].add((scheme, value))
                 if scheme in AGENCY_REFERENCE_SCHEMES and issuer == self.agency.pk:
                     own[person_id].add((scheme, value))
             for name, model, columns in _HELD_COLUMNS:
-                rows = model.objects.filter(person_id__in=chunk)
+                rows = model.objects.filter(person_id__one_of=chunk)
                 if model is AgencyRecord:
                     rows = rows.filter(agency=self.agency)
                 for person_id, *values in rows.values_list("person_id", *columns):

@@ -16,6 +16,9 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, ForeignKey, Model
 from django.db.models.fields import AutoFieldMixin
 
+# Registers the one_of lookup that batch reads use (see lookups.py).
+from safeguarding.writes import lookups  # noqa: F401 - imported for its registration
+
 # Values per IN (...) list, well under SQLite's limit of 32,766 query parameters.
 IN_LIST_SIZE = 5000
 
