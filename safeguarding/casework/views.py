@@ -124,7 +124,14 @@ def _form_page(
     return render(
         request,
         "casework/form.html",
-        {"person": work.person, "form": form, "title": title, "button": button},
+        {
+            "person": work.person,
+            "form": form,
+            "title": title,
+            "button": button,
+            "has_errors": bool(form.errors),
+        },
+        status=400 if form.errors else 200,
     )
 
 

@@ -106,6 +106,8 @@ class CensusReturn:
     problems: list[ChildProblems]
     # Not errors: what the return leaves out or says that the authority should check.
     queries: list[ChildProblems] = field(default_factory=list)
+    # Every child in the return: their person id and census id.
+    returned: list[tuple[uuid.UUID, str]] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -376,9 +378,11 @@ def build_cin_census(
     children_element = ET.SubElement(root, "Children")
     problems: list[ChildProblems] = []
     to_check: list[ChildProblems] = []
+    returned: list[tuple[uuid.UUID, str]] = []
     for person_id, episodes in episodes_by_person.items():
         profile = profiles.get(person_id)
         la_id = profile.la_child_id if profile else person_id.hex[:20].upper()
+        returned.append((person_id, la_id))
         upn = upns.get(person_id, "")
         if upn and upn[1:4] not in UPN_LA_NUMBERS:
             # The DfE rejects the whole return for it (rule 1530): leave it out, and ask.
@@ -410,7 +414,15 @@ def build_cin_census(
         _child_element(children_element, year, child, la_id)
     ET.indent(root)
     xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return CensusReturn(authority, year, len(episodes_by_person), xml, problems, to_check)
+    return CensusReturn(
+        authority,
+        year,
+        len(episodes_by_person),
+        xml,
+        problems,
+        to_check,
+        sorted(returned, key=lambda child: child[1]),
+    )
 
 
 # The return's modules, as the DfE's guide names them, and the element that is one of each.

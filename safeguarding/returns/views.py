@@ -64,6 +64,7 @@ def returns_page(request: HttpRequest) -> HttpResponse:
             "years": years,
             "year": year,
             "year_error": year_error,
+            "has_errors": bool(year_error),
             "census": census,
             "modules": module_counts(census.xml),
             "children": children,

@@ -119,8 +119,9 @@ def test_the_actions_errors_are_shown_beside_their_fields(area: Area, child: Per
             "factors": ["21", "16A"],
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
+    assert page.count("<title>Error: ") == 1
     assert "There is a problem" in page
     assert 'href="#id_wishes_and_feelings"' in page
     assert "Record the child&#x27;s wishes and feelings" in page

@@ -42,9 +42,12 @@ def test_a_child_who_cannot_be_returned_is_listed_with_a_link_to_fix(area: Area,
     client = client_for(area.manager)
     page = client.get(PAGE).content.decode()
     assert "1 of 2 children cannot be returned" in page
+    problems = page.split('id="problems"', 1)[1].split("</table>", 1)[0]
     fix = reverse("casework:overview", args=[missing.pk])
-    assert f'href="{fix}"' in page
-    assert reverse("casework:overview", args=[fine.pk]) not in page
+    assert f'href="{fix}"' in problems
+    assert reverse("casework:overview", args=[fine.pk]) not in problems
+    # Both children are in the return's list of children.
+    assert reverse("casework:overview", args=[fine.pk]) in page
     assert "4220" in page
     assert "Record the child&#x27;s ethnicity" in page
     # The DfE validator is installed here: its findings on this child are shown too.
