@@ -16,6 +16,7 @@ import itertools
 import logging
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,9 +39,15 @@ RECORD_COLUMNS: dict[str, str] = {
     "birth_year": "year of birth",
     "dob_estimated": "whether the date of birth is an estimate from an approximate age",
     "sex": "f or m; unknown is null",
-    "postcode": "the most recent postcode",
+    "postcode": "the most recent postcode (UK form; another country's without spaces)",
     "postcodes": "every postcode recorded",
-    "districts": "the postcode districts of every postcode",
+    "districts": "the postcode districts of every UK postcode",
+    "house_number": "the house number of the most recent address",
+    "street": "the street of the most recent address, abbreviations written out",
+    "street_metaphone": "metaphone of that street, spaces removed",
+    "address_keys": "house number and street of every address",
+    "town": "the town of the most recent address, folded",
+    "towns": "the town of every address",
     "phone": "the most recent phone number, E.164",
     "phones": "every phone number, E.164",
     "nhs_number": "NHS number",
@@ -53,6 +60,9 @@ BLOCKING_RULES: tuple[tuple[str, ...] | str, ...] = (
     ("nhs_number",),
     ("upn",),
     ("given_name", "family_name"),
+    # Given and family name written the wrong way round.
+    "l.given_name = r.family_name and l.family_name = r.given_name",
+    "l.given_metaphone = r.family_metaphone and l.family_metaphone = r.given_metaphone",
     ("given_name", "family_metaphone"),
     ("given_metaphone", "family_name"),
     ("family_name", "birth_year"),
@@ -60,11 +70,28 @@ BLOCKING_RULES: tuple[tuple[str, ...] | str, ...] = (
     ("dob", "family_soundex"),
     ("dob", "given_metaphone"),
     ("family_metaphone", "given_metaphone", "birth_year"),
+    # Pairs are taken with the left id below the right: a one-sided rule needs both ways.
     "l.dob = r.dob_swapped and l.family_soundex = r.family_soundex",
+    "l.dob_swapped = r.dob and l.family_soundex = r.family_soundex",
+    # One name written in the other's place, with a typo in the other.
+    "l.dob = r.dob and l.given_metaphone = r.family_metaphone",
+    "l.dob = r.dob and l.family_metaphone = r.given_metaphone",
+    ("given_name", "substr(family_name, 1, 4)"),
     ("dob", "postcode"),
     ("postcode", "given_metaphone"),
     ("postcode", "family_metaphone"),
+    ("postcode", "birth_year"),
     ("phone",),
+    # The address: the same house on the same street, or the street with a name.
+    ("house_number", "street_metaphone"),
+    ("street", "family_metaphone"),
+    ("street", "given_metaphone"),
+    ("house_number", "postcode", "given_metaphone"),
+    ("house_number", "town"),
+    ("house_number", "postcode"),
+    ("street", "postcode"),
+    ("dob", "town"),
+    ("dob", "street_metaphone"),
 )
 
 # What each comparison is called on the review page, by its output column.
@@ -74,6 +101,8 @@ COMPARISON_NAMES: dict[str, str] = {
     "dob": "Date of birth",
     "sex": "Sex",
     "postcodes": "Postcode",
+    "address": "Address",
+    "town": "Town",
     "phones": "Phone",
     "nhs_number": "NHS number",
     "upn": "Unique pupil number",
@@ -109,7 +138,9 @@ class ScoredPair:
     outcomes: tuple[LevelOutcome, ...] = field(default_factory=tuple)
 
 
-def _comparisons() -> list[Any]:
+def _comparisons(present: frozenset[str] | None = None) -> list[Any]:
+    """Every comparison whose column some records hold (all of them when ``present`` is
+    None): a field no agency recorded has nothing to learn from."""
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
@@ -118,7 +149,13 @@ def _comparisons() -> list[Any]:
         comparison_description="Given name",
         comparison_levels=[
             cll.NullLevel("given_name"),
-            cll.ExactMatchLevel("given_name").configure(label_for_charts="Exact"),
+            # Term frequencies: "Olivia" agreeing says less than "Zygmunt" agreeing.
+            cll.ExactMatchLevel("given_name", term_frequency_adjustments=True).configure(
+                label_for_charts="Exact"
+            ),
+            cll.CustomLevel(
+                '"given_name_l" = "family_name_r"', label_for_charts="Written as the family name"
+            ),
             cll.ArrayIntersectLevel("given_forms", 1).configure(
                 label_for_charts="Nickname or alias"
             ),
@@ -136,7 +173,12 @@ def _comparisons() -> list[Any]:
         comparison_description="Family name",
         comparison_levels=[
             cll.NullLevel("family_name"),
-            cll.ExactMatchLevel("family_name").configure(label_for_charts="Exact"),
+            cll.ExactMatchLevel("family_name", term_frequency_adjustments=True).configure(
+                label_for_charts="Exact"
+            ),
+            cll.CustomLevel(
+                '"family_name_l" = "given_name_r"', label_for_charts="Written as the given name"
+            ),
             cll.DamerauLevenshteinLevel("family_name", 1).configure(
                 label_for_charts="One letter differs"
             ),
@@ -203,6 +245,9 @@ def _comparisons() -> list[Any]:
             cll.ArrayIntersectLevel("postcodes", 1).configure(
                 label_for_charts="A postcode in common"
             ),
+            cll.DamerauLevenshteinLevel("postcode", 1).configure(
+                label_for_charts="One character differs"
+            ),
             cll.ArrayIntersectLevel("districts", 1).configure(
                 label_for_charts="Same postcode district"
             ),
@@ -219,6 +264,35 @@ def _comparisons() -> list[Any]:
         ],
     )
 
+    address = cl.CustomComparison(
+        output_column_name="address",
+        comparison_description="Address",
+        comparison_levels=[
+            cll.NullLevel("street"),
+            cll.ArrayIntersectLevel("address_keys", 1).configure(
+                label_for_charts="Same house and street"
+            ),
+            cll.CustomLevel(
+                '"house_number_l" = "house_number_r" '
+                'and "street_metaphone_l" = "street_metaphone_r"',
+                label_for_charts="Same house number, street sounds alike",
+            ),
+            cll.ExactMatchLevel("street").configure(label_for_charts="Same street"),
+            cll.JaroWinklerLevel("street", 0.88).configure(label_for_charts="Similar street"),
+            cll.ElseLevel().configure(label_for_charts="Different"),
+        ],
+    )
+    town = cl.CustomComparison(
+        output_column_name="town",
+        comparison_description="Town",
+        comparison_levels=[
+            cll.NullLevel("town"),
+            cll.ArrayIntersectLevel("towns", 1).configure(label_for_charts="A town in common"),
+            cll.JaroWinklerLevel("town", 0.9).configure(label_for_charts="Similar"),
+            cll.ElseLevel().configure(label_for_charts="Different"),
+        ],
+    )
+
     def identifier(column: str, description: str) -> Any:
         return cl.CustomComparison(
             output_column_name=column,
@@ -230,16 +304,20 @@ def _comparisons() -> list[Any]:
             ],
         )
 
-    return [
-        given,
-        family,
-        dob,
-        sex,
-        postcode,
-        phone,
-        identifier("nhs_number", "NHS number"),
-        identifier("upn", "Unique pupil number"),
+    # Each comparison with the column that must hold values for it to be learnt.
+    every = [
+        ("given_name", given),
+        ("family_name", family),
+        ("dob", dob),
+        ("sex", sex),
+        ("postcodes", postcode),
+        ("street", address),
+        ("town", town),
+        ("phones", phone),
+        ("nhs_number", identifier("nhs_number", "NHS number")),
+        ("upn", identifier("upn", "Unique pupil number")),
     ]
+    return [comparison for column, comparison in every if present is None or column in present]
 
 
 def _blocking_rules() -> list[Any]:
@@ -252,14 +330,15 @@ def _blocking_rules() -> list[Any]:
     return rules
 
 
-def settings(*, explain: bool) -> Any:
+def settings(*, explain: bool, present: frozenset[str] | None = None) -> Any:
     """The Splink settings; ``explain`` keeps the per-comparison columns that the review
-    page shows (slower, so the benchmark leaves it off)."""
+    page shows (slower, so the benchmark leaves it off); ``present`` limits the
+    comparisons to the fields the records hold."""
     from splink import SettingsCreator
 
     return SettingsCreator(
         link_type="dedupe_only",
-        comparisons=_comparisons(),
+        comparisons=_comparisons(present),
         blocking_rules_to_generate_predictions=_blocking_rules(),
         retain_matching_columns=explain,
         retain_intermediate_calculation_columns=explain,
@@ -273,6 +352,10 @@ class Engine:
 
     backend: Backend
     db_api: Any
+    # The columns holding values in each registered table, by its name.
+    present: dict[str, frozenset[str]] = field(default_factory=dict)
+    # How often each name occurs in each registered table, for term frequencies.
+    name_counts: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)
 
     @classmethod
     @contextmanager
@@ -304,36 +387,52 @@ class Engine:
     def register(self, records: Sequence[dict[str, Any]]) -> Any:
         import pyarrow as pa
 
-        table = pa.Table.from_pylist(list(records), schema=_arrow_schema())
+        rows = list(records)
+        table = pa.Table.from_pylist(rows, schema=_arrow_schema())
         # Numbered across the process: a Spark session outlives the engine that opened it.
-        return self.db_api.register(table, table_name=f"records_{next(_TABLE_NUMBERS)}")
+        name = f"records_{next(_TABLE_NUMBERS)}"
+        self.present[name] = columns_present(rows)
+        self.name_counts[name] = {
+            column: Counter(row[column] for row in rows if row.get(column))
+            for column in TERM_FREQUENCY_COLUMNS
+        }
+        return self.db_api.register(table, table_name=name)
 
     def train(self, records: Any, *, seed: int = 2026) -> dict[str, Any]:
         """Estimate the model's parameters from ``records`` (a registered table) and return
-        the model as a JSON-ready dict."""
+        the model as a JSON-ready dict. The comparisons and the training rules are chosen
+        from the fields the records hold: an agency with no identifiers or postcodes still
+        trains a model on names and dates of birth."""
         from splink import Linker, block_on
+        from splink.internals.exceptions import EMTrainingException
 
-        linker = Linker(records, settings(explain=True), log_level=None)
+        present = self.present.get(records.templated_name, frozenset(RECORD_COLUMNS))
+        linker = Linker(records, settings(explain=True, present=present), log_level=None)
         linker.training.estimate_probability_two_random_records_match(
-            [
-                block_on("nhs_number"),
-                block_on("upn"),
-                block_on("given_name", "family_name", "dob"),
-            ],
+            [block_on(*rule) for rule in prior_rules(present)],
             # Exact name and date agree for barely more than half of true matches in
             # agencies' records (nicknames, typos, swapped and estimated dates).
             recall=0.6,
         )
         linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)
-        # Each EM session holds some fields equal and learns m for the others.
-        for rule in (
-            block_on("given_name", "family_name"),
-            block_on("dob", "postcode"),
-            block_on("dob", "family_soundex"),
-        ):
-            # Every blocked pair up to ten million (about a million records), a sample
-            # beyond: enough to learn m, and the memory stays bounded at any scale.
-            linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=1e7)
+        # Each EM session holds some fields equal and learns m for the others; sessions
+        # are added until every comparison has been learnt in one where it is free.
+        unlearnt = {column for column in TRAINED_BY if column in present}
+        for rule in EM_RULES:
+            if not set(rule) <= present:
+                continue
+            learns = {column for column in unlearnt if not set(rule) & TRAINED_BY[column]}
+            if not learns and rule not in EM_RULES[:3]:
+                continue
+            try:
+                # Every blocked pair up to ten million (about a million records), a
+                # sample beyond: enough to learn m, and the memory stays bounded.
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    block_on(*rule), max_pairs=1e7
+                )
+            except EMTrainingException:
+                continue  # no pair agrees on this rule's fields: try the next
+            unlearnt -= learns
         model: dict[str, Any] = linker.misc.save_model_to_json()
         return model
 
@@ -362,6 +461,7 @@ class Engine:
         """Pairs between new records and resolved ones, and among the new records, scoring
         at least ``threshold``; pairs of two resolved records are never scored again."""
         linker = self.linker(new, model, explain=True)
+        self._register_term_frequencies(linker, (resolved, new))
         between = linker.inference.predict_between(
             resolved, new, threshold_match_probability=threshold, warning_mode="never"
         )
@@ -370,10 +470,101 @@ class Engine:
         )
         return scored_pairs(linker, between) + scored_pairs(linker, within)
 
+    def _register_term_frequencies(self, linker: Any, tables: Sequence[Any]) -> None:
+        """Name frequencies over every record, resolved and new: scoring new records
+        against resolved ones computes none of its own."""
+        import pyarrow as pa
+
+        for column in TERM_FREQUENCY_COLUMNS:
+            counts: Counter[str] = Counter()
+            for table in tables:
+                counts.update(self.name_counts.get(table.templated_name, {}).get(column, {}))
+            total = sum(counts.values()) or 1
+            lookup = pa.table(
+                {
+                    column: pa.array(list(counts), pa.string()),
+                    f"tf_{column}": pa.array(
+                        [count / total for count in counts.values()], pa.float64()
+                    ),
+                }
+            )
+            registered = self.db_api.register(
+                lookup, table_name=f"tf_{column}_{next(_TABLE_NUMBERS)}"
+            )
+            linker.table_management.register_term_frequency_lookup(registered, column)
+
     def cluster(self, linker: Any, predictions: Any, *, threshold: float) -> Any:
         return linker.clustering.cluster_pairwise_predictions_at_threshold(
             predictions, threshold_match_probability=threshold
         )
+
+
+# Which prepared columns each comparison reads (by the column that must hold values for
+# it): an EM session blocked on any of them cannot learn that comparison.
+TRAINED_BY: dict[str, frozenset[str]] = {
+    "given_name": frozenset({"given_name", "given_metaphone", "family_name"}),
+    "family_name": frozenset({"family_name", "family_metaphone", "family_soundex", "given_name"}),
+    "dob": frozenset({"dob", "birth_year"}),
+    "sex": frozenset({"sex"}),
+    "postcodes": frozenset({"postcode"}),
+    "street": frozenset({"street", "house_number", "street_metaphone"}),
+    "town": frozenset({"town"}),
+    "phones": frozenset({"phone"}),
+    "nhs_number": frozenset({"nhs_number"}),
+    "upn": frozenset({"upn"}),
+}
+
+# The columns whose exact agreement is weighed by how common the value is.
+TERM_FREQUENCY_COLUMNS = ("given_name", "family_name")
+
+# EM sessions, in order of preference: the first three whenever the records hold their
+# fields, the rest only while a comparison is still unlearnt (records without a date of
+# birth, or without postcodes).
+EM_RULES: tuple[tuple[str, ...], ...] = (
+    ("given_name", "family_name"),
+    ("dob", "postcode"),
+    ("dob", "family_soundex"),
+    ("dob",),
+    ("postcode", "birth_year"),
+    ("street", "house_number"),
+    ("postcode",),
+    ("phone",),
+)
+
+
+def prior_rules(present: frozenset[str]) -> list[tuple[str, ...]]:
+    """Deterministic rules for the prior: identifiers, and the full name with the date
+    of birth, or with an address when no dates were recorded; only on fields present."""
+    rules: list[tuple[str, ...]] = [
+        rule
+        for rule in (
+            ("nhs_number",),
+            ("upn",),
+            ("given_name", "family_name", "dob"),
+        )
+        if set(rule) <= present
+    ]
+    if "dob" not in present:
+        rules += [
+            rule
+            for rule in (
+                ("given_name", "family_name", "postcode"),
+                ("given_name", "family_name", "street"),
+            )
+            if set(rule) <= present
+        ]
+    fallback: list[tuple[str, ...]] = [("given_name", "family_name")]
+    return rules or fallback
+
+
+def columns_present(records: Sequence[dict[str, Any]]) -> frozenset[str]:
+    """The columns that at least two records hold: with fewer, no pair can agree."""
+    counts: dict[str, int] = dict.fromkeys(RECORD_COLUMNS, 0)
+    for record in records:
+        for column in RECORD_COLUMNS:
+            if record.get(column) not in (None, [], ""):
+                counts[column] += 1
+    return frozenset(column for column, count in counts.items() if count >= 2)
 
 
 def _arrow_schema() -> Any:
@@ -398,6 +589,12 @@ def _arrow_schema() -> Any:
             ("postcode", text),
             ("postcodes", texts),
             ("districts", texts),
+            ("house_number", text),
+            ("street", text),
+            ("street_metaphone", text),
+            ("address_keys", texts),
+            ("town", text),
+            ("towns", texts),
             ("phone", text),
             ("phones", texts),
             ("nhs_number", text),

@@ -7,6 +7,8 @@ and a comparison means the same thing on either backend."""
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -122,3 +124,114 @@ def normalise_online_identifier(raw: str) -> str:
         local, _, domain = value.partition("@")
         return f"{local.split('+', 1)[0]}@{domain}"
     return value.lstrip("@")
+
+
+# Street types and common words as Royal Mail's Postcode Address File spells them out,
+# keyed by the abbreviations agencies' systems write. Hand-written on purpose: the
+# libraries that parse addresses properly either need libpostal's 2 GB model (postal),
+# parse US addresses only (usaddress), or match against the Ordnance Survey's address
+# base, which the Hub does not hold (uk-address-matcher). Matching two agencies' records
+# of a person needs far less: the house number and the street in one spelling.
+STREET_WORDS: dict[str, str] = {
+    "st": "street",
+    "str": "street",
+    "rd": "road",
+    "ave": "avenue",
+    "av": "avenue",
+    "ln": "lane",
+    "la": "lane",
+    "cl": "close",
+    "cres": "crescent",
+    "cresc": "crescent",
+    "cr": "crescent",
+    "crt": "court",
+    "ct": "court",
+    "dr": "drive",
+    "gdns": "gardens",
+    "gr": "grove",
+    "gro": "grove",
+    "pl": "place",
+    "sq": "square",
+    "ter": "terrace",
+    "terr": "terrace",
+    "tce": "terrace",
+    "wy": "way",
+    "pde": "parade",
+    "hwy": "highway",
+    "cct": "circuit",
+    "cir": "circuit",
+    "mt": "mount",
+    "pk": "park",
+    "n": "north",
+    "s": "south",
+    "e": "east",
+    "w": "west",
+}
+
+_HOUSE_NUMBER = re.compile(r"\b(\d+[a-z]?)\b")
+# "Flat 3", "Apartment 12b", "Unit 4": the part of a building, not the house number.
+_SUB_BUILDING = re.compile(r"\b(?:flat|apartment|apt|unit|room|rm)\s*\d+[a-z]?\b")
+
+
+@dataclass(frozen=True)
+class StreetAddress:
+    """An address line reduced to what two agencies write alike: the house number and
+    the street in one spelling ("22a Mill Ln" -> "22a", "mill lane")."""
+
+    number: str | None
+    street: str | None
+
+    @property
+    def key(self) -> str | None:
+        """Number and street together, for "same address" (None without both)."""
+        return f"{self.number} {self.street}" if self.number and self.street else None
+
+
+@lru_cache(maxsize=65536)
+def street_address(line: str) -> StreetAddress:
+    """The house number and normalised street of an address line: lower case, ASCII,
+    no flat or unit number, abbreviations written out (``STREET_WORDS``), and a street
+    run together with its type ("pridhamstreet") split again."""
+    decomposed = unicodedata.normalize("NFKD", line or "")
+    text = decomposed.encode("ascii", "ignore").decode().lower().replace("'", "")
+    text = _SUB_BUILDING.sub(" ", text)
+    # "Willow Lodge, 22 Mill Lane": the part with the house number is the street's; with
+    # no number anywhere, the last part.
+    parts = [part for part in text.split(",") if part.strip()] or [""]
+    text = next((part for part in parts if _HOUSE_NUMBER.search(part)), parts[-1])
+    number_match = _HOUSE_NUMBER.search(text)
+    number = number_match.group(1) if number_match else None
+    # Words after the house number are the street; before it, a building's name.
+    rest = text[number_match.end() :] if number_match else text
+    words = [STREET_WORDS.get(word, word) for word in re.findall(r"[a-z]+", rest)]
+    if len(words) == 1:
+        words = _split_street_type(words[0])
+    street = " ".join(words) or None
+    return StreetAddress(number=number, street=street)
+
+
+_STREET_TYPES = tuple(sorted(set(STREET_WORDS.values()) - {"north", "south", "east", "west"}))
+
+
+def _split_street_type(word: str) -> list[str]:
+    """ "pridhamstreet" -> ["pridham", "street"]: a street name run into its type."""
+    for street_type in _STREET_TYPES:
+        if word.endswith(street_type) and len(word) > len(street_type) + 2:
+            return [word[: -len(street_type)], street_type]
+    return [word]
+
+
+def town_key(town: str) -> str | None:
+    """A town or locality folded to lower-case ASCII words."""
+    return fold(town) or None
+
+
+def postcode_key(raw: str) -> str | None:
+    """A UK postcode in its standard form; a postcode of another country's shape (four
+    digits, say) upper case without spaces, so records from abroad still compare; None
+    when there is nothing."""
+    uk = normalise_postcode(raw)
+    if uk:
+        return uk
+    compact = re.sub(r"[^A-Z0-9]", "", (raw or "").upper())
+    return compact or None

@@ -25,6 +25,8 @@ class RawPerson:
     sex: str = ""
     other_names: Sequence[str] = ()
     postcodes: Sequence[str] = ()
+    # (first line, town) of each address, oldest first, as postcodes are.
+    addresses: Sequence[tuple[str, str]] = ()
     phones: Sequence[str] = ()
     nhs_number: str = ""
     upn: str = ""
@@ -38,8 +40,11 @@ def prepare(person: RawPerson) -> dict[str, Any]:
     for other in person.other_names:
         forms.update(normalise.given_name_forms(other))
     family = normalise.surname_key(person.family_name)
-    postcodes = [
-        code for code in (normalise.normalise_postcode(raw) for raw in person.postcodes) if code
+    postcodes = [code for code in (normalise.postcode_key(raw) for raw in person.postcodes) if code]
+    streets = [normalise.street_address(line) for line, _town in person.addresses]
+    latest = next((street for street in reversed(streets) if street.street), None)
+    towns = [
+        town for town in (normalise.town_key(town) for _line, town in person.addresses) if town
     ]
     phones = [
         number for number in (normalise.normalise_phone(raw) for raw in person.phones) if number
@@ -61,7 +66,22 @@ def prepare(person: RawPerson) -> dict[str, Any]:
         "sex": sex,
         "postcode": postcodes[-1] if postcodes else None,
         "postcodes": sorted(set(postcodes)) or None,
-        "districts": sorted({normalise.postcode_district(code) for code in postcodes}) or None,
+        "districts": sorted(
+            {
+                normalise.postcode_district(code)
+                for code in postcodes
+                if normalise.normalise_postcode(code)
+            }
+        )
+        or None,
+        "house_number": latest.number if latest else None,
+        "street": latest.street if latest else None,
+        "street_metaphone": normalise.metaphone(latest.street.replace(" ", ""))
+        if latest and latest.street
+        else None,
+        "address_keys": sorted({street.key for street in streets if street.key}) or None,
+        "town": towns[-1] if towns else None,
+        "towns": sorted(set(towns)) or None,
         "phone": phones[-1] if phones else None,
         "phones": sorted(set(phones)) or None,
         "nhs_number": person.nhs_number or None,
@@ -91,6 +111,7 @@ def records_for(person_ids: Iterable[uuid.UUID | str] | None = None) -> list[dic
     ids = [row[0] for row in rows]
     names: dict[uuid.UUID, list[str]] = defaultdict(list)
     postcodes: dict[uuid.UUID, list[str]] = defaultdict(list)
+    addresses: dict[uuid.UUID, list[tuple[str, str]]] = defaultdict(list)
     phones: dict[uuid.UUID, list[str]] = defaultdict(list)
     identifiers: dict[tuple[uuid.UUID, str], str] = {}
     for chunk in _chunks(ids, 2000):
@@ -98,12 +119,13 @@ def records_for(person_ids: Iterable[uuid.UUID | str] | None = None) -> list[dic
             "person_id", "name"
         ):
             names[person_id].append(name)
-        for person_id, postcode in (
+        for person_id, postcode, line_1, town in (
             Address.objects.filter(person_id__in=chunk)
             .order_by("recorded_at", "pk")
-            .values_list("person_id", "postcode")
+            .values_list("person_id", "postcode", "line_1", "town")
         ):
             postcodes[person_id].append(postcode)
+            addresses[person_id].append((line_1, town))
         for person_id, number in (
             Phone.objects.filter(person_id__in=chunk)
             .order_by("pk")
@@ -130,6 +152,7 @@ def records_for(person_ids: Iterable[uuid.UUID | str] | None = None) -> list[dic
                 sex=sex,
                 other_names=names[pk],
                 postcodes=postcodes[pk],
+                addresses=addresses[pk],
                 phones=phones[pk],
                 nhs_number=identifiers.get((pk, IdentifierScheme.NHS_NUMBER), ""),
                 upn=identifiers.get((pk, IdentifierScheme.UNIQUE_PUPIL_NUMBER), ""),
