@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from safeguarding.access.models import Agency, AgencyKind, User
-from safeguarding.access.policy import does_case_work
+from safeguarding.access.models import Agency, AgencyKind, BreakGlassGrant, User
+from safeguarding.access.policy import break_glass_only, does_case_work
 from safeguarding.audit.chain import PendingEntry
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import LegalBasis, TargetType
@@ -314,6 +314,20 @@ def save_episodes(
     people = people_to_access(
         actor, [e.person_id for e in episodes] + [c.person_id for c in characteristics]
     )
+    # Break-glass access reads and never writes: case work needs a record of the child.
+    granted = {
+        person_id
+        for chunk in in_chunks(list(people))
+        for person_id in BreakGlassGrant.objects.filter(
+            user=actor, person_id__in=chunk, expires_at__gt=timezone.now()
+        ).values_list("person_id", flat=True)
+    }
+    for person_id in granted:
+        if break_glass_only(actor, person_id) is not None:
+            raise PermissionDenied(
+                "You see this child through break-glass access, which is read-only: "
+                "case work is recorded by an authority that holds the child's record"
+            )
     today = timezone.localdate()
     for number, details in enumerate(episodes, start=1):
         errors = episode_errors(details, today)

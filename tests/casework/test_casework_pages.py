@@ -166,3 +166,34 @@ def test_an_episode_of_another_child_is_not_found(area: Area, child: Person, cli
     assert client.get(url).status_code == 404
     url = reverse("casework:assessments", args=[child.pk, episode.pk, 1])
     assert client.get(url).status_code == 404
+
+
+def test_break_glass_reads_case_work_and_never_writes_it(area: Area, child: Person, client_for):
+    from django.core.exceptions import PermissionDenied
+
+    from safeguarding.casework.actions import Characteristics, save_characteristics
+    from safeguarding.people.grants import grant_break_glass
+
+    # The other council's MASH opens the record in an emergency: no case work of its own.
+    grant_break_glass(
+        actor=area.other_mash,
+        person_id=child.pk,
+        reason="Child presented at our front door out of hours; checking for a plan",
+    )
+    client = client_for(area.other_mash)
+    page = client.get(reverse("casework:overview", args=[child.pk]))
+    assert page.status_code == 200
+    assert "does not allow changes" in page.content.decode()
+    assert reverse("casework:new-referral", args=[child.pk]) not in page.content.decode()
+    response = client.post(
+        reverse("casework:new-referral", args=[child.pk]),
+        {**_date("referral_date", date(2025, 5, 6)), "referral_source": "2A", "primary_need": "N1"},
+    )
+    assert response.status_code == 403
+    # Nor through the action, which the API calls.
+    with pytest.raises(PermissionDenied, match="break-glass"):
+        save_characteristics(
+            actor=area.other_mash, details=Characteristics(child.pk, "WBRI", ["NONE"])
+        )
+    assert not Episode.objects.exists()
+    assert not ChildProfile.objects.exists()
