@@ -161,3 +161,8 @@ class AuditVerb(models.TextChoices):
     ERASURE_REFUSED = "erasure-refused", "Erasure refused while a legal hold applies"
     RETENTION_NOTICE_SENT = "retention-notice-sent", "Agency told of records due for erasure"
     HOLDS_LISTED = "holds-listed", "Legal holds and erasures listed"
+    SUBJECT_ACCESS_OPENED = "subject-access-opened", "Subject access request received"
+    SUBJECT_ACCESS_EXTENDED = "subject-access-extended", "Subject access request extended"
+    SUBJECT_ACCESS_VIEWED = "subject-access-viewed", "Subject access request's items read"
+    SUBJECT_ACCESS_WITHHELD = "subject-access-withheld", "Item withheld from a subject access bundle"
+    SUBJECT_ACCESS_PRODUCED = "subject-access-produced", "Subject access bundle produced"

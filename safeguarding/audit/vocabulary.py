@@ -74,6 +74,7 @@ class TargetType(models.TextChoices):
     # Retention, erasure and subject access
     LEGAL_HOLD = "legal-hold", "Legal hold on records"
     LEGAL_HOLD_LIST = "legal-hold-list", "Legal holds and erasures"
+    SUBJECT_ACCESS_REQUEST = "subject-access-request", "Subject access request"
 
 
 class LegalBasis(models.TextChoices):

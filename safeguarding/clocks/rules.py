@@ -49,6 +49,8 @@ class ClockType(models.TextChoices):
     WARNING_NOTICE_REVIEW = "warning-notice-review", "Review of a child abduction warning notice"
     COLLABORATION_URGENT = "collaboration-urgent", "Urgent request from another police force"
     COLLABORATION_ROUTINE = "collaboration-routine", "Request from another police force"
+    SUBJECT_ACCESS = "subject-access", "Subject access request"
+    SUBJECT_ACCESS_EXTENDED = "subject-access-extended", "Subject access request (extended)"
 
 
 @dataclass(frozen=True)
@@ -102,4 +104,8 @@ DEFAULT_LIMITS: dict[str, Limit] = {
     # Requests between police forces: a response (accept and answer, or decline) is due.
     ClockType.COLLABORATION_URGENT: Limit(1, Unit.WORKING_DAYS),
     ClockType.COLLABORATION_ROUTINE: Limit(5, Unit.WORKING_DAYS),
+    # UK GDPR Art 12(3): one calendar month from receipt, extendable by two further months
+    # where requests are complex or numerous (ICO guidance on the right of access).
+    ClockType.SUBJECT_ACCESS: Limit(1, Unit.MONTHS),
+    ClockType.SUBJECT_ACCESS_EXTENDED: Limit(3, Unit.MONTHS),
 }

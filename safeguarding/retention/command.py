@@ -73,6 +73,20 @@ def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(handler=cmd_retention_run)
 
+    access = sub.add_parser(
+        "subject-access",
+        help="Write everything held about a person as a PDF and a JSON file.",
+        description="Assemble everything every part of the service holds about the person "
+        "PERSON_ID, other people's names replaced by [third party], and write it to DIR as "
+        "subject-access-PERSON_ID.pdf (tagged, for reading aloud) and .json. With "
+        "--request, the items withheld on that request are left out and listed with their "
+        "exemption. Audited. Exit 2 for wrong input.",
+    )
+    access.add_argument("person_id", metavar="PERSON_ID", help="the person's record id (UUID)")
+    access.add_argument("--output", required=True, metavar="DIR", help="the folder to write to")
+    access.add_argument("--request", help="a subject access request's id, for its withholdings")
+    access.set_defaults(handler=cmd_subject_access)
+
     hold = sub.add_parser(
         "legal-hold",
         help="Place, release and list legal holds.",
@@ -156,6 +170,31 @@ def cmd_retention_run(args: argparse.Namespace) -> int:
     if args.dry_run:
         for person_id in result.erased:
             print(f"  would be erased: {person_id}")
+    return 0
+
+
+def cmd_subject_access(args: argparse.Namespace) -> int:
+    _django()
+    from pathlib import Path
+
+    from django.core.exceptions import ValidationError
+
+    from safeguarding.retention.subject_access import bundle_pdf, produce_bundle
+
+    try:
+        bundle = produce_bundle(args.person_id, actor=None, request_id=args.request)
+    except ValidationError as error:
+        _problems(error)
+        return EXIT_INPUT
+    folder = Path(args.output)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / f"subject-access-{bundle.person_id}"
+    stem.with_suffix(".json").write_text(bundle.as_json(), encoding="utf-8")
+    stem.with_suffix(".pdf").write_bytes(bundle_pdf(bundle))
+    print(
+        f"{len(bundle.items):,} item(s), {len(bundle.withheld):,} withheld, "
+        f"{bundle.redactions:,} third-party name(s) redacted: {stem}.pdf and {stem}.json"
+    )
     return 0
 
 

@@ -80,3 +80,43 @@ class EraseForm(forms.Form):
         label="I understand that everything held about this person is erased for good",
         error_messages={"required": "Confirm that the erasure cannot be undone"},
     )
+
+
+class OpenRequestForm(forms.Form):
+    person_id = forms.CharField(
+        label="Person's record id",
+        help_text="The id in the address of their page. Check who is asking before you open it.",
+        error_messages={"required": "Enter the person's record id"},
+    )
+    received_on = GovukDateField(
+        label="Day the request was received",
+        help_text="The month to answer runs from this day. For example, 27 3 2026",
+        error_messages={"required": "Enter the day the request was received"},
+    )
+
+
+class ExtendForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the request is complex",
+        help_text="Tell the requester within the first month, with this reason.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
+        error_messages={"required": "Enter why the request is complex"},
+    )
+
+
+class WithholdForm(forms.Form):
+    item_key = forms.ChoiceField(label="Item to withhold", choices=())
+    exemption = forms.CharField(
+        label="Exemption, and why it applies",
+        help_text="For example: disclosure would be likely to cause serious harm to the "
+        "physical or mental health of the person or another (DPA 2018 Schedule 3, "
+        "paragraph 5), with the opinion of the appropriate professional.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
+        error_messages={"required": "Enter the exemption and why it applies"},
+    )
+
+    def __init__(self, *args: object, items: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        self.fields["item_key"].choices = [("", "Choose an item"), *items]  # type: ignore[attr-defined]  # a ChoiceField

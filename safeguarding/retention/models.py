@@ -137,3 +137,55 @@ class RetentionRun(models.Model):
 
     def __str__(self) -> str:
         return f"retention run of {self.day}"
+
+
+class SubjectAccessRequest(models.Model):
+    """A person's request for everything held about them (UK GDPR Art 15), answered within
+    one calendar month of receipt, or three when extended for complexity. Its clock runs
+    on the subject "subject-access:<id>"."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person_id = models.UUIDField()
+    received_on = models.DateField()
+    handled_by = models.ForeignKey(
+        "access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    extended_at = models.DateTimeField(null=True, blank=True)
+    extension_reason = models.TextField(blank=True)
+    disclosed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-received_on",)
+
+    def __str__(self) -> str:
+        return f"subject access request {self.pk}"
+
+    @property
+    def subject(self) -> str:
+        return f"subject-access:{self.pk}"
+
+
+class Withholding(models.Model):
+    """An item left out of a subject access bundle, with the exemption that allows it
+    (for example, disclosure would be likely to cause serious harm: DPA 2018 Sch 3 para 5)."""
+
+    request = models.ForeignKey(
+        SubjectAccessRequest, on_delete=models.CASCADE, related_name="withholdings"
+    )
+    item_key = models.CharField(max_length=120)  # "<kind>:<id>", as HeldItem.key
+    exemption = models.TextField()
+    decided_by = models.ForeignKey(
+        "access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("request", "item_key"), name="one_withholding_per_item"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.item_key} withheld"

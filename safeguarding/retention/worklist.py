@@ -4,6 +4,7 @@ standing instruction to review."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 
 from safeguarding.access.models import User
 from safeguarding.access.roles import INFORMATION_GOVERNANCE_ROLES
@@ -36,5 +37,40 @@ def legal_holds(user: User) -> WorkList | None:
     )
 
 
+def subject_access(user: User) -> WorkList | None:
+    """Open subject access requests, the soonest due first."""
+    from safeguarding.retention.models import SubjectAccessRequest
+    from safeguarding.retention.subject_access import due_on
+
+    if not (user.is_active and user.role in INFORMATION_GOVERNANCE_ROLES):
+        return None
+    today = timezone.localdate()
+    due = sorted(
+        ((due_on(r), r) for r in SubjectAccessRequest.objects.filter(disclosed_at__isnull=True)),
+        key=lambda pair: (pair[0], str(pair[1].pk)),
+    )
+    return WorkList(
+        key="subject-access",
+        title="Subject access requests to answer",
+        items=[
+            WorkItem(
+                what="Subject access request",
+                link=reverse("retention:subject-access-request", args=[request.pk]),
+                whose=f"Record {request.person_id}",
+                due=day,
+                overdue=day < today,
+                state="Extended" if request.extended_at else "Received",
+            )
+            for day, request in due[:SHOWN]
+        ],
+        total=len(due),
+        see_all=reverse("retention:subject-access"),
+        see_all_text="All subject access requests",
+        empty="No request is waiting.",
+        order=20,
+    )
+
+
 def register_providers() -> None:
     register("retention.legal_holds", legal_holds)
+    register("retention.subject_access", subject_access)

@@ -96,6 +96,7 @@ TARGET_TYPES_WRITTEN = {
     "warning-notice-list",
     "legal-hold",
     "legal-hold-list",
+    "subject-access-request",
 }
 LEGAL_BASES_WRITTEN = {
     "UK GDPR Art 6(1)(e); DPA 2018 Sch 1 para 18",
