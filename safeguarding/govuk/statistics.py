@@ -16,13 +16,25 @@ published small count; a larger one is assumed known.
 Every page that publishes counts with their totals or parts builds a Table of them and
 shows what protect() allows; a count shown alone, with nothing that adds up to it, may use
 suppress().
+
+Pages that publish the same count (the national dashboard and the helpline statistics both
+give an area's helpline reports for a year; the dashboard and the therapy waits both give
+an authority's referrals) build one Table together, with add_series() for the dashboard's
+part, so that one pass decides what each shows: a count is shown, or hidden, alike
+wherever it appears, and no page's figures undo what another hides.
+
+Some readers know part of a table exactly: an inspector holds the data pack of the
+authority inspected, every child of it. protect() takes such groups of cells
+(``known_groups``) and checks the table again with each group known, hiding more until
+nothing else is given away by it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 # Counts this small could identify a child, so they are shown as "fewer than 5".
 SUPPRESSION_THRESHOLD = 5
@@ -58,14 +70,15 @@ def is_small(value: int) -> bool:
     return 0 < value < SUPPRESSION_THRESHOLD
 
 
-def protect(table: Table) -> list[str]:
+def protect(table: Table, known_groups: Sequence[Iterable[int]] = ()) -> list[str]:
     """What to show of each cell: SHOWN, SMALL or HIDDEN. Unpublished cells come back as
     SHOWN or SMALL and are never displayed.
 
     First each sum is made safe on its own (quick, and enough for most tables); then the
     whole table is audited as an attacker would solve it, every sum at once
     (``pinned_cells``), and for each count still given away one more count is hidden, until
-    none is."""
+    none is. Then again with each of ``known_groups`` known to the attacker (the cells one
+    reader knows exactly), until no group gives away a count outside it."""
     values = table.values
     shown: list[str] = [SMALL if is_small(value) else SHOWN for value in values]
     hidden = [is_small(value) for value in values]
@@ -76,20 +89,88 @@ def protect(table: Table) -> list[str]:
         for cell in (total, *parts):
             sums_of[cell].append(index)
     _make_each_sum_safe(table, shown, hidden, sums_of, range(len(table.sums)))
-    while pinned := pinned_cells(table, shown):
+    groups = [frozenset(group) for group in known_groups]
+    _audit(table, shown, hidden, sums_of, frozenset())
+    # A group's knowledge can expose a count only through a sum that holds both a count
+    # the group hides and one it does not. Hiding more only widens what the others could
+    # be, but a count hidden for one group can be known to another: after any group hides
+    # more, the groups are checked again until none does.
+    while any(_audit(table, shown, hidden, sums_of, group) for group in groups):
+        pass
+    return shown
+
+
+def _audit(
+    table: Table,
+    shown: list[str],
+    hidden: list[bool],
+    sums_of: list[list[int]],
+    known: frozenset[int],
+) -> bool:
+    """Hide more until no count outside ``known`` is pinned with ``known`` known. Whether
+    anything more was hidden."""
+    if known and not _group_matters(table, shown, sums_of, known):
+        return False
+    more = False
+    while pinned := pinned_cells(table, shown, _with_totals_of(table, shown, known)):
         changed = []
         for cell in pinned:
-            chosen = _complement_across(table, shown, sums_of, cell)
+            chosen = _complement_across(table, shown, sums_of, cell, known)
             if chosen is not None and shown[chosen] != HIDDEN:
                 hidden[chosen] = True
                 shown[chosen] = HIDDEN
                 changed.append(chosen)
         if not changed:
             break
+        more = True
         _make_each_sum_safe(
             table, shown, hidden, sums_of, {i for cell in changed for i in sums_of[cell]}
         )
-    return shown
+    return more
+
+
+def _with_totals_of(table: Table, shown: list[str], known: frozenset[int]) -> frozenset[int]:
+    """``known`` and every total that adds up only counts known or shown (England's count
+    in a month when only the inspected authority's is not shown), and the totals of those
+    in turn: working them out tells the reader nothing of anyone they do not know already,
+    and hiding more could not stop it."""
+    if not known:
+        return known
+    result = set(known)
+
+    def clear(cell: int) -> bool:
+        if cell in result:
+            return True
+        if table.published[cell]:
+            return shown[cell] == SHOWN
+        return not is_small(table.values[cell])
+
+    grown = True
+    while grown:
+        grown = False
+        for total, parts in table.sums:
+            if total not in result and all(clear(part) for part in parts):
+                result.add(total)
+                grown = True
+    return frozenset(result)
+
+
+def _group_matters(
+    table: Table, shown: list[str], sums_of: list[list[int]], known: frozenset[int]
+) -> bool:
+    """Whether some sum holds a count of ``known`` not shown and another count not shown
+    outside it: otherwise knowing the group tells nothing of what else is hidden."""
+    for cell in known:
+        if shown[cell] == SHOWN:
+            continue
+        for index in sums_of[cell]:
+            total, parts = table.sums[index]
+            if any(
+                other not in known and table.published[other] and shown[other] != SHOWN
+                for other in (total, *parts)
+            ):
+                return True
+    return False
 
 
 def _make_each_sum_safe(
@@ -121,7 +202,11 @@ def _make_each_sum_safe(
 
 
 def _complement_across(
-    table: Table, shown: list[str], sums_of: list[list[int]], cell: int
+    table: Table,
+    shown: list[str],
+    sums_of: list[list[int]],
+    cell: int,
+    known: frozenset[int] = frozenset(),
 ) -> int | None:
     """For a count the whole table still gives away, the cell to hide as well, from the
     sums that hold it: the smallest non-zero count shown, else a 0 shown (once hidden, it
@@ -132,7 +217,10 @@ def _complement_across(
         other
         for index in sums_of[cell]
         for other in (table.sums[index][0], *table.sums[index][1])
-        if table.published[other] and shown[other] != HIDDEN
+        if table.published[other]
+        and shown[other] != HIDDEN
+        and other not in known
+        and (values[other] != 0 or _could_be_more(table, shown, sums_of, other))
     }
     ranked = sorted(
         candidates,
@@ -141,16 +229,32 @@ def _complement_across(
     return ranked[0] if ranked else None
 
 
-def pinned_cells(table: Table, shown: list[str]) -> list[int]:
+def _could_be_more(table: Table, shown: list[str], sums_of: list[list[int]], cell: int) -> bool:
+    """Whether a 0, once hidden, could be read as more: not if a sum holding it has every
+    other count shown (an area's month of 0 in a quarter of 0)."""
+    for index in sums_of[cell]:
+        total, parts = table.sums[index]
+        if all(
+            other == cell or (table.published[other] and shown[other] == SHOWN)
+            for other in (total, *parts)
+        ):
+            return False
+    return True
+
+
+def pinned_cells(table: Table, shown: list[str], known: frozenset[int] = frozenset()) -> list[int]:
     """The published cells not shown whose value every sum together pins to one whole
     number: for each, the least and greatest value it could take are found by linear
     programming, given the counts shown, 1 to 4 for "fewer than 5", 0 or more for "not
-    shown", and unpublished cells as known (1 to 4 when small). Only the cells not known
-    are variables, so a table of large counts is quick."""
+    shown", unpublished cells as known (1 to 4 when small) and the cells of ``known`` as
+    known exactly. Only the cells not known are variables, so a table of large counts is
+    quick."""
     values = table.values
     lowest: dict[int, float] = {}
     highest: dict[int, float | None] = {}
     for cell, value in enumerate(values):
+        if cell in known:
+            continue
         if table.published[cell] and shown[cell] == HIDDEN:
             lowest[cell], highest[cell] = 0, None
         elif shown[cell] == SMALL or (not table.published[cell] and is_small(value)):
@@ -206,7 +310,8 @@ def pinned_cells(table: Table, shown: list[str]) -> list[int]:
         most = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
         if least.status != 0 or most.status != 0:
             continue  # unbounded above: not pinned
-        if math.ceil(least.fun - 1e-6) == math.floor(-most.fun + 1e-6):
+        # A count that can only be 0 gives nothing away: 0 is published as 0.
+        if math.ceil(least.fun - 1e-6) == math.floor(-most.fun + 1e-6) > 0:
             pinned.append(cell)
     return pinned
 
@@ -263,3 +368,71 @@ def display(value: int, shown: str) -> str:
     if shown == HIDDEN:
         return "not shown"
     return f"{value:,}"
+
+
+# A count by area and period, as the national dashboard publishes it ----------------------
+
+YEAR, QUARTER, MONTH = "year", "quarter", "month"
+# A series (an area, England, or what is counted elsewhere), a period kind and its start.
+SeriesCell = tuple[Hashable, str, date]
+
+
+def add_series(
+    table: Table,
+    series: dict[Hashable, tuple[dict[date, int], bool]],
+    total: Hashable,
+    months: list[date],
+    *,
+    by_period: bool,
+    year_cells: dict[Hashable, int] | None = None,
+) -> dict[SeriesCell, int]:
+    """Add a count published by area and period to ``table``: each series' monthly values
+    (and whether it is published) over the twelve ``months`` of a financial year, its year,
+    and, when ``by_period``, its quarters and months, with the sums that hold between them:
+    a year is its quarters, a quarter its months, and the series ``total`` is all the
+    others at every period. A series whose year is already a cell of ``table`` (another
+    page shows the same count) names it in ``year_cells``, so both show it alike. Returns
+    the cells by (series, period kind, period start)."""
+    quarters = months[::3]
+    cell: dict[SeriesCell, int] = {}
+    for key, (values, published) in series.items():
+        year_value = sum(values.get(month, 0) for month in months)
+        if year_cells is not None and key in year_cells:
+            cell[(key, YEAR, months[0])] = year_cells[key]
+        else:
+            cell[(key, YEAR, months[0])] = table.add(year_value, published=published)
+        if not by_period:
+            continue
+        for month in months:
+            cell[(key, MONTH, month)] = table.add(values.get(month, 0), published=published)
+        for number, quarter in enumerate(quarters):
+            in_quarter = months[number * 3 : number * 3 + 3]
+            cell[(key, QUARTER, quarter)] = table.add(
+                sum(values.get(month, 0) for month in in_quarter), published=published
+            )
+            if published:
+                table.add_sum(
+                    cell[(key, QUARTER, quarter)], [cell[(key, MONTH, m)] for m in in_quarter]
+                )
+        if published:
+            table.add_sum(cell[(key, YEAR, months[0])], [cell[(key, QUARTER, q)] for q in quarters])
+    periods: list[tuple[str, date]] = [(YEAR, months[0])]
+    if by_period:
+        periods += [(MONTH, month) for month in months] + [(QUARTER, q) for q in quarters]
+    for kind, start in periods:
+        table.add_sum(
+            cell[(total, kind, start)],
+            [cell[(key, kind, start)] for key in series if key != total],
+        )
+    return cell
+
+
+def group_by_series(cells: dict[SeriesCell, int], keys: Iterable[Hashable]) -> list[list[int]]:
+    """The cells of each series of ``keys``: what one reader who knows that series (an
+    inspector, of the authority inspected) holds."""
+    wanted = set(keys)
+    groups: dict[Hashable, list[int]] = {}
+    for (key, _, _), index in cells.items():
+        if key in wanted:
+            groups.setdefault(key, []).append(index)
+    return list(groups.values())

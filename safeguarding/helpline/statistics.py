@@ -18,6 +18,7 @@ the disclosures affected its functions. Nothing in it identifies a worker or an 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,9 +26,20 @@ from safeguarding.access.agency_kinds import AgencyKind
 from safeguarding.access.models import Agency
 from safeguarding.clocks.models import Clock
 from safeguarding.clocks.rules import ClockType
-from safeguarding.govuk.statistics import SHOWN, Table, display, protect
+from safeguarding.govuk.statistics import (
+    MONTH,
+    SHOWN,
+    YEAR,
+    SeriesCell,
+    Table,
+    add_series,
+    display,
+    group_by_series,
+    protect,
+)
 from safeguarding.helpline.models import Category, Disclosure, Report, RoutedReferral, Status
 
+AREA_KINDS = frozenset({AgencyKind.LOCAL_AUTHORITY, AgencyKind.POLICE_FORCE})
 MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
 
 
@@ -275,10 +287,26 @@ def _figures(
     )
 
 
-def figures(helpline: Agency | None, year: int, *, today: date) -> Figures:
-    """The year's figures for one helpline, or for every helpline when ``helpline`` is None.
-    Every helpline's figures and their sum are protected together, so that what one view
-    shows never gives away what another hides."""
+@dataclass(frozen=True)
+class _Protected:
+    """The year's figures of every helpline and of all of them together, with the
+    dashboard's helpline reports by area and period, protected as one table."""
+
+    table: Table
+    shown: list[str]
+    labels: dict[str, list[str]]
+    together: _Counts
+    all_cells: _Cells
+    each: dict[int, _Counts]
+    own: dict[int, _Cells]
+    dashboard: dict[SeriesCell, int]
+
+
+def _months_of(year: int) -> list[date]:
+    return [date(year + (index + 3) // 12, (index + 3) % 12 + 1, 1) for index in range(12)]
+
+
+def _protected(year: int, today: date, helpline: Agency | None = None) -> _Protected:
     start, end = date(year, 4, 1), date(year + 1, 3, 31)
     everything = Report.objects.filter(received_on__range=(start, end))
     by_helpline: dict[int, list[Report]] = {}
@@ -293,11 +321,8 @@ def figures(helpline: Agency | None, year: int, *, today: date) -> Figures:
     if helpline is not None and helpline.pk not in helplines:
         helplines.append(helpline.pk)
     each = {pk: _count(by_helpline.get(pk, []), quarantined[pk], today) for pk in helplines}
-    together = _count(
-        [report for reports in by_helpline.values() for report in reports],
-        sum(quarantined.values()),
-        today,
-    )
+    reports = [report for reports in by_helpline.values() for report in reports]
+    together = _count(reports, sum(quarantined.values()), today)
     labels = {
         "month": list(MONTHS),
         "category": [value for value, _ in Category.choices],
@@ -311,7 +336,77 @@ def figures(helpline: Agency | None, year: int, *, today: date) -> Figures:
     # Every helpline's cell adds up to the same cell of all of them together.
     for key, total in all_cells.cells.items():
         table.add_sum(total, [cells.cells[key] for cells in own.values()])
-    shown = protect(table)
+    dashboard, authorities = _dashboard_series(table, all_cells, reports, year)
+    shown = protect(table, group_by_series(dashboard, authorities))
+    return _Protected(table, shown, labels, together, all_cells, each, own, dashboard)
+
+
+NOT_KNOWN = "Not known"
+OTHER = "other"
+
+
+def _dashboard_series(
+    table: Table, all_cells: _Cells, reports: list[Report], year: int
+) -> tuple[dict[SeriesCell, int], list[int]]:
+    """The national dashboard's helpline reports (docs/users/figures.md) in the same
+    table: for each local authority and police force, and England, by month, quarter and
+    year. An area's year is its row of the figures by area; England's months and the
+    reports about no known area make up the figures by month; the areas that are not local
+    authorities or forces count for England only."""
+    months = _months_of(year)
+    kinds = dict(Agency.objects.values_list("pk", "kind"))
+    areas = sorted(pk for pk, kind in kinds.items() if kind in AREA_KINDS)
+    authorities = [pk for pk in areas if kinds[pk] == AgencyKind.LOCAL_AUTHORITY]
+    monthly: dict[object, Counter[date]] = {pk: Counter() for pk in areas}
+    monthly[OTHER], monthly[None], monthly[NOT_KNOWN] = Counter(), Counter(), Counter()
+    names: dict[object, str] = {}
+    elsewhere: set[str] = set()
+    for report in reports:
+        month = report.received_on.replace(day=1)
+        if report.area is None:
+            monthly[NOT_KNOWN][month] += 1
+            continue
+        monthly[None][month] += 1
+        if report.area_id in kinds and kinds[report.area_id] in AREA_KINDS:
+            monthly[report.area_id][month] += 1
+            names[report.area_id] = report.area.name
+        else:
+            monthly[OTHER][month] += 1
+            elsewhere.add(report.area.name)
+    series: dict[Hashable, tuple[dict[date, int], bool]] = {
+        key: (dict(monthly[key]), True) for key in areas
+    }
+    series[OTHER] = (dict(monthly[OTHER]), False)
+    series[None] = (dict(monthly[None]), True)
+    year_cells = {key: all_cells.cells[("area", name)] for key, name in names.items()}
+    cells = add_series(table, series, None, months, by_period=True, year_cells=year_cells)
+    table.add_sum(
+        cells[(OTHER, YEAR, months[0])],
+        [all_cells.cells[("area", name)] for name in sorted(elsewhere)],
+    )
+    # A month of the figures is England's month and the reports about no known area.
+    not_known = [table.add(monthly[NOT_KNOWN][month], published=False) for month in months]
+    for label, month, unknown in zip(MONTHS, months, not_known, strict=True):
+        table.add_sum(all_cells.cells[("month", label)], [cells[(None, MONTH, month)], unknown])
+    if ("area", NOT_KNOWN) in all_cells.cells:
+        table.add_sum(all_cells.cells[("area", NOT_KNOWN)], not_known)
+    return cells, authorities
+
+
+def dashboard_cells(year: int, *, today: date) -> tuple[Table, list[str], dict[SeriesCell, int]]:
+    """The dashboard's helpline reports of a financial year, protected with the helpline
+    statistics of the same year: its table, what may be shown, and the dashboard's cells
+    (series: an area's id, None for England)."""
+    protected = _protected(year, today)
+    return protected.table, protected.shown, protected.dashboard
+
+
+def figures(helpline: Agency | None, year: int, *, today: date) -> Figures:
+    """The year's figures for one helpline, or for every helpline when ``helpline`` is None.
+    Every helpline's figures and their sum are protected together, so that what one view
+    shows never gives away what another hides, and with the national dashboard's helpline
+    reports of the same year."""
+    p = _protected(year, today, helpline)
     if helpline is None:
-        return _figures(year, together, all_cells, shown, labels)
-    return _figures(year, each[helpline.pk], own[helpline.pk], shown, labels)
+        return _figures(year, p.together, p.all_cells, p.shown, p.labels)
+    return _figures(year, p.each[helpline.pk], p.own[helpline.pk], p.shown, p.labels)

@@ -16,7 +16,7 @@ docs/users/taskforce-dashboard.md ("How fresh the figures are").
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -31,7 +31,14 @@ from safeguarding.access.models import Agency, AgencyKind
 from safeguarding.clocks.models import Clock
 from safeguarding.clocks.rules import ClockType
 from safeguarding.concerns.models import EXPLOITATION_CATEGORIES, Concern, ConcernPerson, PersonRole
-from safeguarding.govuk.statistics import Table, protect
+from safeguarding.govuk.statistics import (
+    SeriesCell,
+    Table,
+    add_series,
+    group_by_series,
+    protect,
+)
+from safeguarding.helpline import statistics as helpline_statistics
 from safeguarding.helpline.models import Report, Status
 from safeguarding.mash.models import Contact
 from safeguarding.networks.models import NetworkAlert
@@ -42,10 +49,10 @@ from safeguarding.taskforce.models import (
     Figure,
     MonthlyCount,
     OnlineAbuseSuspect,
-    PeriodKind,
     RefreshState,
     Shown,
 )
+from safeguarding.therapy import queries as therapy_queries
 from safeguarding.therapy.models import TherapyReferral
 from safeguarding.therapy.queries import breached
 from safeguarding.warningnotices.models import NoticeBreach, WarningNotice
@@ -282,7 +289,7 @@ def _periods(year: int) -> tuple[list[date], list[date]]:
     return months, months[::3]
 
 
-def publish_year(year: int, where: Areas | None = None) -> int:
+def publish_year(year: int, where: Areas | None = None, today: date | None = None) -> int:
     """Replace the published figures of one financial year, worked out from the monthly
     counts, suppressing every measure over the whole year at once. Returns the figures
     written."""
@@ -294,14 +301,24 @@ def publish_year(year: int, where: Areas | None = None) -> int:
     ).values_list("agency_id", "month", "measure", "value"):
         raw[measure][agency][month] = value
     rows: list[FigureRow] = []
+    # Counts the helpline statistics and the therapy waits publish too are protected with
+    # those pages' tables, in one pass each, so each count is shown or hidden alike
+    # everywhere (docs/users/figures.md, "Small numbers").
+    today = today or timezone.localdate()
+    table, shown, cells = helpline_statistics.dashboard_cells(year, today=today)
+    rows += figure_rows(year, m.HELPLINE_REPORTS, table, shown, cells)
+    table, shown, by_measure = therapy_queries.dashboard_cells(year, today=today)
+    for measure, measure_cells in by_measure.items():
+        rows += figure_rows(year, measure, table, shown, measure_cells)
     for known in m.MEASURES:
-        if known.key in raw:
+        if known.key in raw and known.key not in JOINT_MEASURES:
             rows += _publish_measure(year, known.key, raw[known.key], where, months, quarters)
     Figure.objects.filter(year=year).delete()
     _insert_figures(rows)
     return len(rows)
 
 
+JOINT_MEASURES = frozenset({m.HELPLINE_REPORTS, m.THERAPY_REFERRALS, m.THERAPY_BREACHES})
 FIGURE_COLUMNS = ("area_id", "period_kind", "period_start", "year", "measure", "value", "shown")
 FigureRow = tuple[int | None, str, date, int, str, int, str]
 
@@ -338,9 +355,9 @@ def _publish_measure(
     also counts the agencies that are not areas (schools, NHS bodies...). Months and
     quarters are published only for the measures charted by period: a count published by
     month and by year can need its yearly total hidden to protect the months, and a
-    measure nobody reads by month should not lose its yearly figure to them."""
+    measure nobody reads by month should not lose its yearly figure to them. Each
+    authority's counts are protected as known too: its inspectors hold its data pack."""
     table = Table()
-    by_period = m.MEASURES_BY_KEY[measure].chart
     published_areas = [*where.authorities, *where.forces]
     area_set = set(published_areas)
     others = [a for a in raw if a not in area_set]
@@ -351,55 +368,34 @@ def _publish_measure(
         }
 
     # Every series: its monthly values and whether it is published. None is England.
-    series: dict[tuple[str, int | None], tuple[dict[date, int], bool]] = {}
-    for area in published_areas:
-        series[("area", area)] = (monthly([area]), True)
-    series[("other", None)] = (monthly(others), False)
-    series[("area", None)] = (monthly(raw), True)
+    series: dict[Hashable, tuple[dict[date, int], bool]] = {
+        area: (monthly([area]), True) for area in published_areas
+    }
+    series[OTHER] = (monthly(others), False)
+    series[None] = (monthly(raw), True)
+    cells = add_series(table, series, None, months, by_period=m.MEASURES_BY_KEY[measure].chart)
+    shown = protect(table, group_by_series(cells, where.authorities))
+    return figure_rows(year, measure, table, shown, cells)
 
-    in_quarter = {q: [m.add_months(q, i) for i in range(3)] for q in quarters}
-    # Cells: (series, period kind, period start) -> index.
-    cell: dict[tuple[tuple[str, int | None], str, date], int] = {}
-    for key, (values, published) in series.items():
-        year_cell = cell[(key, PeriodKind.YEAR, months[0])] = table.add(
-            sum(values.values()), published=published
-        )
-        if not by_period:
-            continue
-        for month in months:
-            cell[(key, PeriodKind.MONTH, month)] = table.add(values[month], published=published)
-        for quarter in quarters:
-            total = sum(values[month] for month in in_quarter[quarter])
-            cell[(key, PeriodKind.QUARTER, quarter)] = table.add(total, published=published)
-        if published:
-            table.add_sum(year_cell, [cell[(key, PeriodKind.QUARTER, q)] for q in quarters])
-            for quarter in quarters:
-                table.add_sum(
-                    cell[(key, PeriodKind.QUARTER, quarter)],
-                    [cell[(key, PeriodKind.MONTH, month)] for month in in_quarter[quarter]],
-                )
-    periods: list[tuple[str, date]] = [(PeriodKind.YEAR, months[0])]
-    if by_period:
-        periods += [(str(PeriodKind.MONTH), p) for p in months]
-        periods += [(PeriodKind.QUARTER, q) for q in quarters]
-    for period_kind, start in periods:
 
-        def at(key: tuple[str, int | None], kind: str = period_kind, start: date = start) -> int:
-            return cell[(key, kind, start)]
+# What counts elsewhere than in an area: never published on its own.
+OTHER = "other"
 
-        table.add_sum(
-            at(("area", None)),
-            [at(("area", a)) for a in published_areas] + [at(("other", None))],
-        )
-    shown = protect(table)
+
+def figure_rows(
+    year: int, measure: str, table: Table, shown: list[str], cells: dict[SeriesCell, int]
+) -> list[FigureRow]:
+    """The published figures of one measure, from the cells of a protected table (a 0
+    shown is not stored: a figure missing is a 0)."""
     figures: list[FigureRow] = []
-    for (key, kind, start), index in cell.items():
+    for (key, kind, start), index in cells.items():
         if not table.published[index]:
             continue
         value, flag = table.values[index], shown[index]
         if value == 0 and flag == Shown.SHOWN:
             continue
-        figures.append((key[1], str(kind), start, year, measure, value, str(flag)))
+        area = key if isinstance(key, int) else None
+        figures.append((area, str(kind), start, year, measure, value, str(flag)))
     return figures
 
 
@@ -431,7 +427,7 @@ def refresh(*, full: bool = False, today: date | None = None) -> RefreshResult:
             first = since
         years = list(range(m.financial_year(first), m.financial_year(today) + 1))
         where = areas()
-        figures = sum(publish_year(year, where) for year in years)
+        figures = sum(publish_year(year, where, today) for year in years)
         RefreshState.objects.all().delete()
         RefreshState.objects.create(
             refreshed_at=timezone.now(), from_month=first, full=since is None

@@ -4,19 +4,31 @@ and are audited; the taskforce sees only suppressed counts."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from safeguarding.access.models import User
+from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.access.policy import does_case_work, visible_person_condition
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import LegalBasis, TargetType
-from safeguarding.govuk.statistics import SHOWN, Table, display, protect
+from safeguarding.govuk.statistics import (
+    SHOWN,
+    YEAR,
+    SeriesCell,
+    Table,
+    add_series,
+    display,
+    group_by_series,
+    protect,
+)
 from safeguarding.people.models import Person
 from safeguarding.people.queries import access_person
 from safeguarding.therapy.actions import is_provider_staff
@@ -123,7 +135,7 @@ def _rate(referrals: int, breaches: int, shown: tuple[str, str]) -> str:
 
 def _counts(
     referrals: QuerySet[TherapyReferral], field: str, today: date
-) -> list[tuple[str, int, int]]:
+) -> list[tuple[Any, int, int]]:
     return [
         (row[field], row["referrals"], row["breaches"])
         for row in referrals.values(field)
@@ -134,35 +146,137 @@ def _counts(
 
 @dataclass(frozen=True)
 class BreachFigures:
-    since: date
+    year: int
+    label: str
     by_authority: list[BreachRow]
     by_provider: list[BreachRow]
     total: BreachRow
 
 
-def breach_figures(*, days: int = 365, today: date | None = None) -> BreachFigures:
-    """Referrals made in the last ``days`` and how many waited longer than the limit, by
-    local authority and by provider, and in all. De-identified: counts only; both
-    breakdowns add up to the same totals, so they are protected as one table
-    (safeguarding/govuk/statistics.py), and a count one gives away is hidden in both."""
-    today = today or timezone.localdate()
-    since = today - timedelta(days=days)
-    referrals = TherapyReferral.objects.filter(referred_on__gte=since)
+def financial_year(day: date) -> int:
+    """The financial year (1 April to 31 March) ``day`` falls in, named by its first
+    year: the periods the national dashboard publishes."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def year_label(year: int) -> str:
+    return f"1 April {year} to 31 March {year + 1}"
+
+
+# Measures of the national dashboard these figures share (docs/users/figures.md).
+DASHBOARD_REFERRALS = "therapy-referrals"
+DASHBOARD_BREACHES = "therapy-breaches"
+AREA_KINDS = frozenset({AgencyKind.LOCAL_AUTHORITY, AgencyKind.POLICE_FORCE})
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class _Protected:
+    table: Table
+    shown: list[str]
+    total: tuple[int, int]
+    cells: dict[str, list[tuple[str, int, int]]]
+    dashboard: dict[str, dict[SeriesCell, int]]
+
+
+def _months_of(year: int) -> list[date]:
+    return [date(year + (index + 3) // 12, (index + 3) % 12 + 1, 1) for index in range(12)]
+
+
+def _protected(year: int, today: date) -> _Protected:
+    """The year's referrals and breaches by authority and by provider, with the national
+    dashboard's therapy measures by area and period, as one protected table: the page's
+    totals are England's, an authority's row its year on the dashboard, so each count is
+    shown or hidden alike on both."""
+    months = _months_of(year)
+    referrals = TherapyReferral.objects.filter(
+        referred_on__range=(months[0], date(year + 1, 3, 31))
+    )
     groups = {
-        "authority": _counts(referrals, "authority__name", today),
+        "authority": _counts(referrals, "authority_id", today),
         "provider": _counts(referrals, "provider__name", today),
     }
+    names = dict(Agency.objects.values_list("pk", "name"))
+    kinds = dict(Agency.objects.values_list("pk", "kind"))
+    areas = sorted(pk for pk, kind in kinds.items() if kind in AREA_KINDS)
+    authorities = [pk for pk in areas if kinds[pk] == AgencyKind.LOCAL_AUTHORITY]
     table = Table()
-    total = (
-        table.add(sum(r for _, r, _ in groups["authority"])),
-        table.add(sum(b for _, _, b in groups["authority"])),
-    )
-    cells: dict[str, list[tuple[str, int, int]]] = {}
-    for group, rows in groups.items():
-        cells[group] = [(name, table.add(r), table.add(b)) for name, r, b in rows]
-        table.add_sum(total[0], [r for _, r, _ in cells[group]])
-        table.add_sum(total[1], [b for _, _, b in cells[group]])
-    shown = protect(table)
+    # The dashboard's series: each area's referrals (by year) and breaches (by month too).
+    monthly: dict[str, dict[Hashable, dict[date, int]]] = {
+        column: {key: {} for key in (*areas, OTHER, None)} for column in ("referrals", "breaches")
+    }
+    for authority, month, count, late in (
+        referrals.annotate(month=TruncMonth("referred_on"))
+        .values_list("authority_id", "month")
+        .annotate(count=Count("id"), late=Count("id", filter=breached(today)))
+        .order_by()
+    ):
+        day = month.date() if isinstance(month, datetime) else month
+        key = authority if authority in areas else OTHER
+        for column, value in (("referrals", count), ("breaches", late)):
+            for target in (key, None):
+                monthly[column][target][day] = monthly[column][target].get(day, 0) + value
+    dashboard: dict[str, dict[SeriesCell, int]] = {}
+    year_cells: dict[str, dict[Hashable, int]] = {}
+    for column, measure, by_period in (
+        ("referrals", DASHBOARD_REFERRALS, False),
+        ("breaches", DASHBOARD_BREACHES, True),
+    ):
+        series: dict[Hashable, tuple[dict[date, int], bool]] = {
+            key: (values, key != OTHER) for key, values in monthly[column].items()
+        }
+        dashboard[measure] = add_series(table, series, None, months, by_period=by_period)
+        year_cells[column] = {
+            key: dashboard[measure][(key, YEAR, months[0])] for key in monthly[column]
+        }
+    total = (year_cells["referrals"][None], year_cells["breaches"][None])
+    # The page's rows: an area's are the dashboard's cells; an authority that is not an
+    # area counts for England only, with the others like it.
+    cells: dict[str, list[tuple[str, int, int]]] = {"authority": [], "provider": []}
+    elsewhere: tuple[list[int], list[int]] = ([], [])
+    for authority, count, late in groups["authority"]:
+        if authority in areas:
+            referral_cell = year_cells["referrals"][authority]
+            breach_cell = year_cells["breaches"][authority]
+        else:
+            referral_cell, breach_cell = table.add(count), table.add(late)
+            elsewhere[0].append(referral_cell)
+            elsewhere[1].append(breach_cell)
+        cells["authority"].append((names[authority], referral_cell, breach_cell))
+    table.add_sum(year_cells["referrals"][OTHER], elsewhere[0])
+    table.add_sum(year_cells["breaches"][OTHER], elsewhere[1])
+    for name, count, late in groups["provider"]:
+        cells["provider"].append((name, table.add(count), table.add(late)))
+    table.add_sum(total[0], [r for _, r, _ in cells["provider"]])
+    table.add_sum(total[1], [b for _, _, b in cells["provider"]])
+    groups_known = [
+        cell_group
+        for measure_cells in dashboard.values()
+        for cell_group in group_by_series(measure_cells, authorities)
+    ]
+    shown = protect(table, groups_known)
+    return _Protected(table, shown, total, cells, dashboard)
+
+
+def dashboard_cells(
+    year: int, *, today: date
+) -> tuple[Table, list[str], dict[str, dict[SeriesCell, int]]]:
+    """The dashboard's therapy measures of a financial year, protected with the therapy
+    waits of the same year: the table, what may be shown, and each measure's cells."""
+    protected = _protected(year, today)
+    return protected.table, protected.shown, protected.dashboard
+
+
+def breach_figures(*, year: int | None = None, today: date | None = None) -> BreachFigures:
+    """Referrals made in a financial year (the current one unless ``year`` is given) and
+    how many waited longer than the limit, by local authority and by provider, and in
+    all. De-identified: counts only. Whole financial years, as the dashboard publishes
+    them, so that no two views differ by a few days' referrals; protected with the
+    dashboard's figures as one table (safeguarding/govuk/statistics.py)."""
+    today = today or timezone.localdate()
+    year = financial_year(today) if year is None else year
+    protected = _protected(year, today)
+    table, shown = protected.table, protected.shown
 
     def row(name: str, referrals_cell: int, breaches_cell: int) -> BreachRow:
         values = (table.values[referrals_cell], table.values[breaches_cell])
@@ -175,8 +289,9 @@ def breach_figures(*, days: int = 365, today: date | None = None) -> BreachFigur
         )
 
     return BreachFigures(
-        since=since,
-        by_authority=[row(*cells_of) for cells_of in cells["authority"]],
-        by_provider=[row(*cells_of) for cells_of in cells["provider"]],
-        total=row("All referrals", *total),
+        year=year,
+        label=year_label(year),
+        by_authority=[row(*cells_of) for cells_of in protected.cells["authority"]],
+        by_provider=[row(*cells_of) for cells_of in protected.cells["provider"]],
+        total=row("All referrals", *protected.total),
     )

@@ -25,9 +25,12 @@ from safeguarding.therapy.models import TherapyReferral
 from safeguarding.therapy.queries import (
     access_referral,
     breach_figures,
+    financial_year,
     referrals_by_my_agency,
     waiting_list,
 )
+from safeguarding.worklists.actions import record_received
+from safeguarding.worklists.queries import receipts_of
 
 
 def referrals(request: HttpRequest) -> HttpResponse:
@@ -110,6 +113,7 @@ def _referral_page(
             "form": start_form,
             "has_errors": has_errors,
             "today": timezone.localdate(),
+            "receipts": receipts_of("therapy-referral", [referral.pk]).get(str(referral.pk), []),
         },
         status=400 if has_errors else 200,
     )
@@ -117,7 +121,10 @@ def _referral_page(
 
 def referral_detail(request: HttpRequest, referral_id: str) -> HttpResponse:
     user = case_worker(request)
-    return _referral_page(request, access_referral(user, referral_id))
+    referral = access_referral(user, referral_id)
+    if referral.provider_id == user.agency_id:
+        record_received("therapy-referral", referral.pk, actor=user)
+    return _referral_page(request, referral)
 
 
 @require_POST
@@ -142,4 +149,11 @@ def breaches(request: HttpRequest) -> HttpResponse:
     # Counts only: the taskforce, and the providers' staff, who see how their waits compare.
     if user.role not in AGGREGATE_ONLY_ROLES and not is_provider_staff(user):
         raise PermissionDenied
-    return render(request, "therapy/breaches.html", {"figures": breach_figures()})
+    # Whole financial years, as the national dashboard publishes them: the last five.
+    latest = financial_year(timezone.localdate())
+    years = list(range(latest, latest - 5, -1))
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and int(raw) in years else latest
+    return render(
+        request, "therapy/breaches.html", {"figures": breach_figures(year=year), "years": years}
+    )

@@ -79,6 +79,8 @@ def given_away(published: Published) -> dict[Hashable, int]:
         if high.status == 3:  # unbounded above
             continue
         least, most = math.ceil(low.fun - 1e-6), math.floor(-high.fun + 1e-6)
-        if least == most:
+        # A 0 worked out gives nothing away: a 0 is published as 0 (a "not shown" that
+        # can only be 0 protects nothing, which shows up as another count given away).
+        if least == most and least > 0:
             pinned[key] = least
     return pinned

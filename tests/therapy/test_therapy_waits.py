@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.access.models import AgencyKind
+from safeguarding.access.roles import Role
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
@@ -21,8 +22,15 @@ from safeguarding.notifications.models import Notification
 from safeguarding.people.models import AgencyRecord, Person
 from safeguarding.therapy.actions import ReferralDetails, record_therapy_start, refer_for_therapy
 from safeguarding.therapy.models import ServiceType, TherapyReferral
-from safeguarding.therapy.queries import breach_figures
-from tests.factories import Area, adult_details, child_details, make_agency, make_concern
+from safeguarding.therapy.queries import breach_figures, financial_year
+from tests.factories import (
+    Area,
+    adult_details,
+    child_details,
+    make_agency,
+    make_concern,
+    make_user,
+)
 from tests.taskforce.attacker import Published, given_away
 
 pytestmark = pytest.mark.django_db
@@ -340,9 +348,13 @@ def test_figures_suppress_counts_under_five(area: Area):
     for number in range(1, 5):  # four overdue waits at the NHS trust
         _refer(area, _child(area, number), on=old)
     charity = make_agency(AgencyKind.VOLUNTARY_ORGANISATION, code="VOL-1", name="Helping Hands")
+    charity_staff = make_user(Role.PRACTITIONER, charity, username="charity")
     for number in range(5, 12):  # seven at the charity, five of them overdue
-        _refer(area, _child(area, number), on=old if number < 10 else _today(), provider=charity)
-    figures = breach_figures()
+        referral = _refer(area, _child(area, number), on=old, provider=charity)
+        if number >= 10:
+            record_therapy_start(actor=charity_staff, referral=referral, started_on=old)
+    # Whole financial years, as the national dashboard counts them.
+    figures = breach_figures(year=financial_year(old))
     by_provider = {row.name: row for row in figures.by_provider}
     nhs = by_provider[area.nhs.name]
     assert (nhs.referrals, nhs.breaches, nhs.rate) == ("fewer than 5", "fewer than 5", "not shown")
@@ -377,7 +389,8 @@ def test_figures_suppress_counts_under_five(area: Area):
 def test_figures_page_is_for_the_taskforce_and_names_no_child(area: Area, client_for):
     child = _child(area)
     _refer(area, child, on=_today() - timedelta(weeks=6))
-    page = client_for(area.taskforce_analyst).get(reverse("therapy:breaches"))
+    year = financial_year(_today() - timedelta(weeks=6))
+    page = client_for(area.taskforce_analyst).get(reverse("therapy:breaches"), {"year": year})
     assert page.status_code == 200
     body = page.content.decode()
     assert area.council.name in body
