@@ -5,6 +5,7 @@
     .venv/bin/python -m bench --scale 0.05 --database sqlite
     .venv/bin/python -m bench --only pages clocks
     .venv/bin/python -m bench --only linkage_compare --scale 0.1
+    .venv/bin/python -m bench --only linkage_external --database sqlite
 
 Benchmarks:
   data       load the national data set (bench/data.py): 1,000,000 concerns per scale 1.0
@@ -24,6 +25,9 @@ Benchmarks:
   linkage_compare
              only when named in --only: person resolution four ways on the same records
              (bench/linkage_compare.py): 1,000,000 records per scale 1.0
+  linkage_external
+             only when named in --only: person resolution on the FEBRL labelled sets
+             four ways (bench/linkage_external.py); fixed sizes, the scale is unused
 
 pages, api and clocks read the data set, so they load it first (once for all three); with
 --database sqlite, pages reads the demo area instead (--demo, or bench/results/demo.sqlite3
@@ -57,7 +61,7 @@ from typing import Any
 BENCHMARKS = ("data", "pages", "api", "clocks", "import", "linkage", "dashboard", "networks")
 NEEDS_DATA = frozenset({"data", "pages", "api", "clocks"})
 # Run only when --only names them: each takes several minutes at scale 1.
-OPT_IN = ("linkage_compare",)
+OPT_IN = ("linkage_compare", "linkage_external")
 # Benchmarks that run on their own, each a module with run(scale) -> figures.
 SEPARATE = {
     "import": "bench.import_speed",
@@ -65,9 +69,10 @@ SEPARATE = {
     "dashboard": "bench.dashboard_speed",
     "networks": "bench.networks_speed",
     "linkage_compare": "bench.linkage_compare",
+    "linkage_external": "bench.linkage_external",
 }
 # A separate benchmark's function of the scale when it is not run().
-ENTRY_POINTS = {"linkage_compare": "figures"}
+ENTRY_POINTS = {"linkage_compare": "figures", "linkage_external": "figures"}
 # Bulk import on PostgreSQL, audit included (issue 3).
 TARGET_IMPORT_PER_SECOND = 1000.0
 # Figures of the pages benchmarks that end so but are not a page's p95 under load.
