@@ -37,6 +37,7 @@ from safeguarding.notifications.actions import notify_users
 from safeguarding.people.actions import ensure_agency_record
 from safeguarding.people.identifiers import normalise_vehicle_registration
 from safeguarding.people.models import Person
+from safeguarding.worklists.actions import Acted, Sent, record_acted, record_sent
 
 DETAILS_MAX_LENGTH = 5000
 ANSWER_MAX_LENGTH = 10_000
@@ -152,6 +153,11 @@ def request_collaboration(*, actor: User, details: RequestDetails) -> Collaborat
                 "due_on": request.clock.due_on.isoformat(),
             },
         )
+        record_sent(
+            "cross-force-request",
+            [Sent(request.pk, details.to_force.pk, actor.agency_id, request.requested_at)],
+            actor=actor,
+        )
         notify_users(
             _force_staff(details.to_force),
             subject=f"Request from {actor.agency.name}",
@@ -182,6 +188,7 @@ def accept_request(*, actor: User, request: CollaborationRequest) -> Collaborati
         if not updated:
             raise ValidationError({"decision": ["This request has already been responded to"]})
         request.status, request.responded_by, request.responded_at = Status.ACCEPTED, actor, now
+        record_acted("cross-force-request", [Acted(request.pk, "Accepted", now)], actor=actor)
         if request.person is not None:
             ensure_agency_record(request.person, request.to_force)
         record(
@@ -229,6 +236,7 @@ def decline_request(
             raise ValidationError({"decision": ["This request has already been responded to"]})
         request.status, request.responded_by, request.responded_at = Status.DECLINED, actor, now
         request.decline_reason = reason
+        record_acted("cross-force-request", [Acted(request.pk, "Declined", now)], actor=actor)
         _meet_response_clock(request, actor)
         record(
             AuditVerb.COLLABORATION_ANSWERED,

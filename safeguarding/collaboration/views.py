@@ -39,6 +39,8 @@ from safeguarding.collaboration.queries import (
 )
 from safeguarding.govuk.forms import add_action_errors
 from safeguarding.people.queries import SearchCriteria, access_person, search_persons
+from safeguarding.worklists.actions import record_received
+from safeguarding.worklists.queries import receipts_of
 
 
 def _force_staff(request: HttpRequest) -> User:
@@ -163,6 +165,12 @@ def _request_page(
             "answer_form": answer_form or AnswerForm(),
             "outcome_form": outcome_form or OutcomeForm(),
             "has_errors": has_errors,
+            # What became of it at the force asked, for the force that asked.
+            "receipts": receipts_of("cross-force-request", [collaboration.pk]).get(
+                str(collaboration.pk), []
+            )
+            if requesting
+            else [],
         },
         status=400 if has_errors else 200,
     )
@@ -170,7 +178,9 @@ def _request_page(
 
 def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
     user = _force_staff(request)
-    return _request_page(request, access_request(user, request_id))
+    collaboration = access_request(user, request_id)
+    record_received("cross-force-request", collaboration.pk, actor=user)
+    return _request_page(request, collaboration)
 
 
 @require_POST

@@ -45,6 +45,7 @@ from safeguarding.fund.models import (
 from safeguarding.fund.policy import administers_fund, applies_for_grants
 from safeguarding.fund.scoring import weighted_total
 from safeguarding.notifications.actions import notify_users
+from safeguarding.worklists.actions import Acted, Sent, record_acted, record_sent
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -438,6 +439,11 @@ def award_grant(
             target_id=locked.pk,
             payload={"awarded": {str(y): str(a) for y, a in sorted(awarded.items())}},
         )
+        record_sent(
+            "fund-award",
+            [Sent(locked.pk, locked.organisation_id, actor.agency_id, award.awarded_at)],
+            actor=actor,
+        )
         # The award goes back to the organisation that applied, as every hand-off does.
         notify_users(
             award_recipients(locked.organisation),
@@ -526,6 +532,11 @@ def report_outcome(*, actor: User, award: Award, outcomes: Outcomes) -> OutcomeR
             therapy_sessions=outcomes.therapy_sessions,
             narrative=outcomes.narrative.strip(),
             submitted_by=actor,
+        )
+        record_acted(
+            "fund-award",
+            [Acted(award.application_id, "First outcomes reported")],
+            actor=actor,
         )
         record(
             AuditVerb.GRANT_OUTCOME_REPORTED,

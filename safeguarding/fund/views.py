@@ -43,6 +43,8 @@ from safeguarding.fund.queries import (
 )
 from safeguarding.govuk.csvfiles import csv_writer
 from safeguarding.govuk.downloads import download
+from safeguarding.worklists.actions import record_received
+from safeguarding.worklists.queries import receipts_of
 
 
 def _user(request: HttpRequest) -> User:
@@ -239,7 +241,13 @@ def _application_page(
         "award_form": bound.get("award_form") or AwardForm(requested=requested),
         "outcome_form": bound.get("outcome_form")
         or (OutcomeForm(award=award) if award is not None else None),
+        # What became of the award at the organisation, for those who award.
+        "receipts": receipts_of("fund-award", [application.pk]).get(str(application.pk), [])
+        if administrator
+        else [],
     }
+    if holder and award is not None and not bound:
+        record_received("fund-award", application.pk, actor=user)
     context["has_errors"] = any(form.errors for form in bound.values())
     return render(
         request,

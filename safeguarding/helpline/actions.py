@@ -58,6 +58,7 @@ from safeguarding.helpline.queries import (
 )
 from safeguarding.notifications.actions import Message as Notice
 from safeguarding.notifications.actions import notify_each, notify_users
+from safeguarding.worklists.actions import Sent, record_sent
 
 EXTENDED_FEEDBACK_LIMIT = Limit(6, Unit.MONTHS)
 # Suspected spam nobody released is deleted after this many days (docs/users/helpline.md).
@@ -347,7 +348,7 @@ def _refer_about_the_helpline(report: Report, content: dict[str, str], today: da
         f"{label}:\n{content.get(name, '')}" for name, label in SHAREABLE_FIELDS.items()
     )
     midnight = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
-    RoutedReferral.objects.create(
+    referral = RoutedReferral.objects.create(
         report=report,
         to_agency=taskforce,
         legal_basis=RoutedReferral.LegalBasis.PUBLIC_TASK,
@@ -355,6 +356,11 @@ def _refer_about_the_helpline(report: Report, content: dict[str, str], today: da
         content=_referral_fernet().encrypt(text.encode()).decode(),
         sent_by=None,
         sent_at=midnight,
+    )
+    record_sent(
+        "helpline-referral",
+        [Sent(referral.pk, taskforce.pk, report.helpline_id, midnight)],
+        actor=None,
     )
 
 
@@ -808,6 +814,11 @@ def mark_child_in_danger(*, actor: User, report: Report, summary: str) -> Danger
                 sent_by=actor,
                 sent_at=timezone.now(),
             )
+            record_sent(
+                "helpline-referral",
+                [Sent(referral.pk, agency.pk, report.helpline_id, referral.sent_at)],
+                actor=actor,
+            )
             messages.append(
                 Notice(
                     readers,
@@ -1059,6 +1070,11 @@ def route_referral(
             sent_by=actor,
             sent_at=timezone.now(),
             redacted_passages=len(passages),
+        )
+        record_sent(
+            "helpline-referral",
+            [Sent(referral.pk, to_agency.pk, report.helpline_id, referral.sent_at)],
+            actor=actor,
         )
         notify_users(
             list(referral_readers(to_agency, report)),

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.contrib import messages as banners
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -63,6 +64,9 @@ from safeguarding.helpline.forms import (
     UnlockForm,
 )
 from safeguarding.helpline.models import Attachment, Exclusion, Report, Status
+from safeguarding.worklists.actions import may_receive, record_received, respond_to_hand_off
+from safeguarding.worklists.forms import RespondForm
+from safeguarding.worklists.queries import attach_receipts, receipt_at
 
 # Staff: the private key is kept in the server-side session encrypted under a key that
 # lives only in a cookie scoped to /helpline/, so neither the session table nor the cookie
@@ -481,7 +485,7 @@ def _report_page(request: HttpRequest, report: Report, **forms: Any) -> HttpResp
         "files": _files_with_their_messages(opened) if opened else [],
         "named": named,
         "clocks": clocks_on([report.subject]).get(report.subject, []),
-        "referrals": queries.referrals_of(report),
+        "referrals": attach_receipts("helpline-referral", list(queries.referrals_of(report))),
         "assigned_staff": queries.assigned_staff(report),
         "category_form": forms.get("category_form")
         or CategoryForm(initial={"category": report.category, "disclosure": report.disclosure}),
@@ -790,10 +794,35 @@ def referral(request: HttpRequest, referral_id: str) -> HttpResponse:
     """A routed referral, for staff of the agency it was sent to."""
     user = signed_in_user(request)
     routed = queries.access_referral(user, referral_id)
+    form = RespondForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                respond_to_hand_off(
+                    "helpline-referral",
+                    routed.pk,
+                    actor=user,
+                    response=form.cleaned_data["response"],
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                banners.success(request, "Your response has been sent to the helpline.")
+                return redirect("helpline:referral", referral_id=routed.pk)
+    else:
+        record_received("helpline-referral", routed.pk, actor=user)
     return render(
         request,
         "helpline/referral.html",
-        {"referral": routed, "text": actions.referral_text(routed)},
+        {
+            "referral": routed,
+            "text": actions.referral_text(routed),
+            "respond_form": form,
+            "receipt": receipt_at("helpline-referral", routed.pk, user.agency_id),
+            "may_respond": may_receive("helpline-referral", user),
+            "has_errors": bool(form.errors),
+        },
+        status=400 if form.errors else 200,
     )
 
 

@@ -35,6 +35,7 @@ from safeguarding.inspections.policy import (
     on_team,
 )
 from safeguarding.notifications.actions import notify_users
+from safeguarding.worklists.actions import Acted, Sent, record_acted, record_sent
 
 TEXT_MAX_LENGTH = 5000
 # A joint targeted area inspection has about two weeks on site; a window longer than this
@@ -215,6 +216,11 @@ def set_action(
                 "status": ActionStatus.OPEN,
             },
         )
+        record_sent(
+            "inspection-action",
+            [Sent(action.pk, owner.agency.pk, actor.agency_id, action.created_at)],
+            actor=actor,
+        )
         notify_users(
             [owner],
             subject="An inspection action is yours",
@@ -252,6 +258,12 @@ def update_action(
         )
         action.status, action.completed_on = status, completed_on
         ActionUpdate.objects.create(action=action, status=status, note=note, updated_by=actor)
+        # The owner's agency's first update is its action on it (the team's is not).
+        record_acted(
+            "inspection-action",
+            [Acted(action.pk, f"Status: {str(ActionStatus(status).label).lower()}")],
+            actor=actor,
+        )
         record(
             AuditVerb.INSPECTION_ACTION_UPDATED,
             actor=actor,

@@ -47,6 +47,8 @@ from safeguarding.inspections.queries import (
     owners_for,
     progress,
 )
+from safeguarding.worklists.actions import record_received
+from safeguarding.worklists.queries import receipts_of
 
 
 def _user(request: HttpRequest) -> User:
@@ -231,6 +233,8 @@ def _action_page(
 ) -> HttpResponse:
     user = _user(request)
     action = access_action(user, action_id)
+    if form is None and may_update_action(user, action):
+        record_received("inspection-action", action.pk, actor=user)
     has_errors = bool(form is not None and form.errors)
     return render(
         request,
@@ -243,6 +247,7 @@ def _action_page(
             "form": form or ActionUpdateForm(initial={"status": action.status}),
             "has_errors": has_errors,
             "today": timezone.localdate(),
+            "receipts": receipts_of("inspection-action", [action.pk]).get(str(action.pk), []),
         },
         status=400 if has_errors else 200,
     )

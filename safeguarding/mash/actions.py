@@ -74,7 +74,13 @@ def open_contacts(recorded: RecordedConcerns, writes: Writes, run: WriteRun) -> 
     record_sent(
         "referral",
         [
-            Sent(contact_id, concern.local_authority_id, concern.agency_id, concern.received_at)
+            Sent(
+                contact_id,
+                concern.local_authority_id,
+                concern.agency_id,
+                concern.received_at,
+                about=concern.pk,
+            )
             for contact_id, concern in zip(contact_ids, recorded.new, strict=True)
         ],
         actor=recorded.actor,
@@ -377,7 +383,7 @@ def decide_contacts(*, actor: User, decisions: Sequence[ContactDecision]) -> lis
                 ),
                 about=item.contact.pk,
             )
-        apply(writes)
+        # The referral's receipt: the decision is the MASH's action on it.
         record_acted(
             "referral",
             [
@@ -389,7 +395,9 @@ def decide_contacts(*, actor: User, decisions: Sequence[ContactDecision]) -> lis
                 for item in decisions
             ],
             actor=actor,
+            writes=writes,
         )
+        apply(writes)
         notify_each(_outcomes_for_referrers(actor, decisions, authorities))
     return contacts
 

@@ -49,6 +49,7 @@ from safeguarding.networks.models import (
 )
 from safeguarding.notifications.actions import Digest, notify_users
 from safeguarding.people.models import Address, Phone, Vehicle
+from safeguarding.worklists.actions import Sent, record_sent
 
 CLUSTER_NAMESPACE = uuid.UUID("6f1d3c52-8a0e-4c59-9d61-0b7e2f6a4c11")
 HUB_WORDS: dict[str, str] = {
@@ -361,6 +362,15 @@ def _raise_alerts(graph: Graph, found: list[Hub], now: datetime) -> AlertCounts:
         alert.told = sorted(set(alert.told) | {user.pk for user in newcomers})
         alert.updated_at = now
         alert.save()
+        # A receipt for each agency whose staff are told for the first time.
+        record_sent(
+            "network-alert",
+            [
+                Sent(alert.pk, agency_id, None, now)
+                for agency_id in sorted({u.agency_id for u in newcomers if u.agency_id})
+            ],
+            actor=None,
+        )
         notify_users(
             newcomers,
             subject="Network alert: children linked across agencies",

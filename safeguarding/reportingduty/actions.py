@@ -39,6 +39,7 @@ from safeguarding.reportingduty.models import (
     NotificationMethod,
     ReportObstruction,
 )
+from safeguarding.worklists.actions import Sent, record_sent
 from safeguarding.writes.rows import in_chunks, update
 from safeguarding.writes.unit import WriteRun, Writes, apply
 
@@ -460,6 +461,16 @@ def notify_authorities(
         plan_clock_meetings(meetings, writes)
         for about, entry in entries:
             writes.audit(entry, about=about)
+        # Each notification reaches the recipient's work list: its receipt.
+        record_sent(
+            "duty-to-report-notification",
+            [
+                Sent(n.pk, n.recipient_id, report.reporter_agency_id, n.recorded_at)
+                for n, (report, _) in zip(notifications, notices, strict=True)
+            ],
+            actor=actor,
+            writes=writes,
+        )
         apply(writes)
         notify_each(messages)
     return notifications

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<uuid:report_id>/delay/", views.delay, name="delay"),
     path("<uuid:report_id>/notify/", views.notify, name="notify"),
     path("<uuid:report_id>/obstruction/", views.obstruction, name="obstruction"),
+    path("<uuid:report_id>/respond/", views.respond, name="respond"),
 ]

@@ -28,6 +28,9 @@ from safeguarding.reportingduty.forms import (
 )
 from safeguarding.reportingduty.models import AbuseReport
 from safeguarding.reportingduty.queries import access_report, persons_named, reports_for
+from safeguarding.worklists.actions import may_receive, record_received, respond_to_hand_off
+from safeguarding.worklists.forms import RespondForm
+from safeguarding.worklists.queries import attach_receipts, receipt_at
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
@@ -46,7 +49,9 @@ def _report_page(request: HttpRequest, report: AbuseReport, **forms_: forms.Form
         "report": report,
         "today": today,
         "concern": report.concern,
-        "notifications": list(report.notifications.all()),
+        "notifications": attach_receipts(
+            "duty-to-report-notification", list(report.notifications.all())
+        ),
         "obstructions": list(report.obstructions.all()),
         "may_act": actions.may_act_for(user, report),
         "may_delay": not report.is_notified
@@ -61,6 +66,15 @@ def _report_page(request: HttpRequest, report: AbuseReport, **forms_: forms.Form
         or NotifyForm(persons=persons_named(report), initial={"notified_on": today}),
         "obstruction_form": forms_.get("obstruction_form") or ObstructionForm(),
     }
+    context["respond_form"] = None
+    # The notification to the user's own agency, which its staff open and respond to.
+    received = next((n for n in context["notifications"] if n.recipient_id == user.agency_id), None)
+    if received is not None and may_receive("duty-to-report-notification", user):
+        context["received"] = received
+        context["receipt"] = receipt_at("duty-to-report-notification", received.pk, user.agency_id)
+        context["respond_form"] = forms_.get("respond_form") or RespondForm()
+        if not forms_:
+            record_received("duty-to-report-notification", received.pk, actor=user)
     context["has_errors"] = any(form.errors for form in forms_.values())
     return render(
         request,
@@ -142,6 +156,31 @@ def notify(request: HttpRequest, report_id: str) -> HttpResponse:
             messages.success(request, "The notification has been recorded.")
             return redirect("reportingduty:report", report_id=report.pk)
     return _report_page(request, report, notify_form=form)
+
+
+@require_POST
+def respond(request: HttpRequest, report_id: str) -> HttpResponse:
+    """The response of the police force or local authority the report was made to."""
+    user = case_worker(request)
+    report = access_report(user, report_id)
+    received = report.notifications.filter(recipient_id=user.agency_id).first()
+    if received is None:
+        raise PermissionDenied
+    form = RespondForm(request.POST)
+    if form.is_valid():
+        try:
+            respond_to_hand_off(
+                "duty-to-report-notification",
+                received.pk,
+                actor=user,
+                response=form.cleaned_data["response"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "Your agency's response has been recorded.")
+            return redirect("reportingduty:report", report_id=report.pk)
+    return _report_page(request, report, respond_form=form)
 
 
 @require_POST

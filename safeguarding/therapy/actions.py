@@ -23,6 +23,7 @@ from safeguarding.notifications.actions import notify_users
 from safeguarding.people.actions import ensure_agency_record
 from safeguarding.people.models import Person, PersonKind
 from safeguarding.therapy.models import ServiceType, TherapyReferral
+from safeguarding.worklists.actions import Acted, Sent, record_acted, record_sent
 
 PROVIDER_KINDS = frozenset({AgencyKind.NHS_BODY, AgencyKind.VOLUNTARY_ORGANISATION})
 # Provider staff who run a waiting list and record when therapy starts.
@@ -119,6 +120,11 @@ def refer_for_therapy(*, actor: User, details: ReferralDetails) -> TherapyReferr
                 "due_on": referral.clock.due_on.isoformat(),
             },
         )
+        record_sent(
+            "therapy-referral",
+            [Sent(referral.pk, details.provider.pk, actor.agency_id)],
+            actor=actor,
+        )
         notify_users(
             User.objects.filter(
                 agency=details.provider, role__in=PROVIDER_ROLES, is_active=True
@@ -157,6 +163,11 @@ def record_therapy_start(
             raise ValidationError({"started_on": ["Therapy has already started for this referral"]})
         referral.started_on, referral.start_recorded_by = started_on, actor
         meet_clock(clock=referral.clock, met_on=started_on, actor=actor)
+        record_acted(
+            "therapy-referral",
+            [Acted(referral.pk, f"Therapy started on {started_on:%-d %B %Y}")],
+            actor=actor,
+        )
         record(
             AuditVerb.THERAPY_STARTED,
             actor=actor,

@@ -43,3 +43,10 @@ def unreceived_since(sent_before: datetime) -> list[Receipt]:
         .select_related("to_agency", "from_agency")
         .order_by("sent_at")
     )
+
+
+def receipt_at(kind: str, item_id: object, agency_id: int | None) -> Receipt | None:
+    """The receipt of what was sent to one agency, for that agency's own page of it."""
+    if agency_id is None:
+        return None
+    return Receipt.objects.filter(kind=kind, item_id=str(item_id), to_agency_id=agency_id).first()

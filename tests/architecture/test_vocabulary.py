@@ -48,6 +48,7 @@ TARGET_TYPES_WRITTEN = {
     "abuse-report",
     "abuse-report-list",
     "work-list",
+    "hand-off",
     "agency",
     "api-token",
     "appointment",

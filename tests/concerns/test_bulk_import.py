@@ -279,6 +279,8 @@ def snapshot(since: int) -> dict[str, Any]:
             return concern_key.get(entry.target_id, entry.target_id)
         if entry.target_type == TargetType.CLOCK:
             return clock_concern.get(entry.target_id, entry.target_id)
+        if entry.target_type == TargetType.HAND_OFF:  # a referral's receipt: its contact
+            return contact_concern.get(entry.target_id, entry.target_id)
         return entry.target_id
 
     def payload(entry: AuditEntry) -> dict[str, Any]:

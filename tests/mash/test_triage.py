@@ -232,11 +232,13 @@ def test_a_batch_of_decisions_writes_what_the_same_decisions_one_at_a_time_do(ar
     )
 
     assert together == (state, log)
+    # Each decision is the MASH's action on the referral: its receipt records it.
+    ACTED = AuditVerb.HAND_OFF_ACTED  # noqa: N806 -- read as the verbs beside it
     assert [row[0] for row in log] == [
-        *(AuditVerb.CLOCK_MET, AuditVerb.CLOCK_STARTED, AuditVerb.CONTACT_DECIDED),
-        *(AuditVerb.CLOCK_MET, AuditVerb.CLOCK_STARTED, AuditVerb.CONTACT_DECIDED),
-        *(AuditVerb.CLOCK_MET, AuditVerb.CONTACT_DECIDED),
-        *(AuditVerb.CLOCK_MET, AuditVerb.CLOCK_STARTED, AuditVerb.CONTACT_DECIDED),
+        *(AuditVerb.CLOCK_MET, AuditVerb.CLOCK_STARTED, AuditVerb.CONTACT_DECIDED, ACTED),
+        *(AuditVerb.CLOCK_MET, AuditVerb.CLOCK_STARTED, AuditVerb.CONTACT_DECIDED, ACTED),
+        *(AuditVerb.CLOCK_MET, AuditVerb.CONTACT_DECIDED, ACTED),
+        *(AuditVerb.CLOCK_MET, AuditVerb.CLOCK_STARTED, AuditVerb.CONTACT_DECIDED, ACTED),
     ]
     assessment = next(row for row in state if row[0] == ClockType.ASSESSMENT)
     assert assessment[-1] == area.manager.pk

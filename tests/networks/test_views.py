@@ -174,7 +174,7 @@ def test_the_alert_leads_to_its_network(
     alert = NetworkAlert.objects.get()
     response = client_for(area.police_analyst).get(f"/networks/alerts/{alert.pk}/")
     assert response.status_code == 302
-    assert response["Location"] == f"/networks/{network.pk}/"
+    assert response["Location"] == f"/networks/{network.pk}/?alert={alert.pk}"
 
 
 def test_the_graph_script_and_the_tables_are_served(

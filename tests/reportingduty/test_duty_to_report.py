@@ -663,5 +663,10 @@ def test_notifying_in_a_batch_writes_what_notifying_one_at_a_time_does(area: Are
     )
 
     assert together == (state, log)
-    assert [row[0] for row in log] == [AuditVerb.CLOCK_MET, AuditVerb.ABUSE_REPORT_NOTIFIED] * 3
-    assert [row[-1]["late"] for row in log[1::2]] == [True, False, False]
+    # Each notification then reaches the recipient's work list, with its receipt.
+    assert [row[0] for row in log] == [
+        AuditVerb.CLOCK_MET,
+        AuditVerb.ABUSE_REPORT_NOTIFIED,
+        AuditVerb.HAND_OFF_SENT,
+    ] * 3
+    assert [row[-1]["late"] for row in log[1::3]] == [True, False, False]
