@@ -166,3 +166,4 @@ class AuditVerb(models.TextChoices):
     SUBJECT_ACCESS_VIEWED = "subject-access-viewed", "Subject access request's items read"
     SUBJECT_ACCESS_WITHHELD = "subject-access-withheld", "Item withheld from a subject access bundle"
     SUBJECT_ACCESS_PRODUCED = "subject-access-produced", "Subject access bundle produced"
+    PERSON_CORRECTED = "person-corrected", "Person's details corrected"

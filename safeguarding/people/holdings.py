@@ -12,6 +12,7 @@ from safeguarding.people.models import (
     AgencyRecord,
     Identifier,
     Person,
+    PersonCorrection,
     PersonName,
     PersonSearchKey,
     Phone,
@@ -40,6 +41,13 @@ def held(person_id: uuid.UUID) -> list[HeldItem]:
     details += [("Address", f"{a.line_1}, {a.town}, {a.postcode}") for a in person.addresses.all()]
     details += [("Phone", p.number) for p in person.phones.all()]
     details += [("Vehicle", v.registration) for v in person.vehicles.all()]
+    details += [
+        (
+            f"Correction of {c.corrected_at:%-d %B %Y}",
+            f"{c.field}: {c.was or 'blank'} became {c.now or 'blank'} ({c.reason})",
+        )
+        for c in PersonCorrection.objects.filter(person=person).order_by("corrected_at", "pk")
+    ]
     items = [
         HeldItem(
             source="people",
@@ -75,6 +83,12 @@ def terms_for(person_id: uuid.UUID) -> tuple[str, ...]:
         return ()
     names = [person.full_name, person.given_name, person.family_name]
     names += list(PersonName.objects.filter(person=person).values_list("name", flat=True))
+    # Names corrected since, which records kept for others may still carry.
+    names += list(
+        PersonCorrection.objects.filter(
+            person=person, field__in=("given_name", "family_name")
+        ).values_list("was", flat=True)
+    )
     words = [word for name in names for word in name.split()]
     values = list(Identifier.objects.filter(person=person).values_list("value", flat=True))
     values += list(Phone.objects.filter(person=person).values_list("number", flat=True))
@@ -87,7 +101,15 @@ def terms_for(person_id: uuid.UUID) -> tuple[str, ...]:
 def erase(erasing: Erasing) -> int:
     person_id = erasing.person_id
     removed = 0
-    for model in (PersonName, PersonSearchKey, Identifier, Address, Phone, Vehicle):
+    for model in (
+        PersonCorrection,
+        PersonName,
+        PersonSearchKey,
+        Identifier,
+        Address,
+        Phone,
+        Vehicle,
+    ):
         removed += model.objects.filter(person_id=person_id).delete()[0]
     removed += AgencyRecord.objects.filter(person_id=person_id).delete()[0]
     removed += Person.objects.filter(pk=person_id).delete()[0]

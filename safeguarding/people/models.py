@@ -166,3 +166,38 @@ class AgencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} holds {self.person_id}"
+
+
+class PersonCorrection(models.Model):
+    """A correction of a person's details (UK GDPR Art 16): what the field held, what it
+    holds now, why, who corrected it and when. The history of what was wrong is kept for
+    those who may see the person, and goes with them on erasure."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="corrections")
+    field = models.CharField(max_length=40)
+    was = models.CharField(max_length=200, blank=True)
+    now = models.CharField(max_length=200, blank=True)
+    reason = models.TextField()
+    corrected_by = models.ForeignKey(
+        "access.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-corrected_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.field} of {self.person_id} corrected"
+
+    @property
+    def label(self) -> str:
+        return CORRECTED_FIELDS.get(self.field, self.field)
+
+
+CORRECTED_FIELDS = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "date_of_birth": "Date of birth",
+    "date_of_birth_is_estimated": "Date of birth estimated",
+    "sex": "Sex",
+}

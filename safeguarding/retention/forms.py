@@ -120,3 +120,33 @@ class WithholdForm(forms.Form):
     def __init__(self, *args: object, items: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
         self.fields["item_key"].choices = [("", "Choose an item"), *items]  # type: ignore[attr-defined]  # a ChoiceField
+
+
+class CorrectionForm(forms.Form):
+    given_name = forms.CharField(
+        label="Given name", max_length=100, error_messages={"required": "Enter the given name"}
+    )
+    family_name = forms.CharField(
+        label="Family name", max_length=100, error_messages={"required": "Enter the family name"}
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth (optional)", help_text="For example, 27 3 2014", required=False
+    )
+    date_of_birth_is_estimated = forms.BooleanField(
+        label="The date of birth is estimated", required=False
+    )
+    sex = forms.ChoiceField(label="Sex", choices=(), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Why the details are corrected",
+        help_text="What was wrong and how you know, for example: the birth certificate "
+        "shows a different date. At least 10 characters.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
+        error_messages={"required": "Enter why the details are corrected"},
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from safeguarding.people.models import Sex
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        self.fields["sex"].choices = Sex.choices  # type: ignore[attr-defined]  # a ChoiceField

@@ -22,3 +22,6 @@ urlpatterns += [
         name="subject-access-bundle",
     ),
 ]
+urlpatterns += [
+    path("people/<uuid:person_id>/correct/", views.correct, name="correct-person"),
+]

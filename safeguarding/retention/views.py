@@ -10,7 +10,14 @@ from django.shortcuts import redirect, render
 
 from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
+from safeguarding.access.roles import INFORMATION_GOVERNANCE_ROLES
+from safeguarding.audit.chain import record
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.govuk.forms import add_action_errors
+from safeguarding.people.corrections import Corrected, correct_person, may_correct
+from safeguarding.people.models import Person
+from safeguarding.people.queries import access_person
 from safeguarding.retention.actions import (
     HoldDetails,
     erase_person,
@@ -18,7 +25,7 @@ from safeguarding.retention.actions import (
     place_hold,
     release_hold,
 )
-from safeguarding.retention.forms import EraseForm, HoldForm, ReleaseForm
+from safeguarding.retention.forms import CorrectionForm, EraseForm, HoldForm, ReleaseForm
 from safeguarding.retention.models import LegalHold
 from safeguarding.retention.queries import holds_for_listing, recent_erasures
 
@@ -117,5 +124,61 @@ def erase(request: HttpRequest) -> HttpResponse:
         request,
         "retention/erase.html",
         {"form": form, "has_errors": bool(form.errors)},
+        status=400 if form.errors else 200,
+    )
+
+
+def correct(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Correct a person's details (rectification), keeping what was wrong and why."""
+    user = signed_in_user(request)
+    if not may_correct(user, person_id):
+        raise Http404  # as need-to-know answers: a refusal does not say the record exists
+    if user.role in INFORMATION_GOVERNANCE_ROLES:
+        person = Person.objects.filter(pk=person_id).first()
+        if person is None:
+            raise Http404
+        record(
+            AuditVerb.PERSON_VIEWED,
+            actor=user,
+            target_type=TargetType.PERSON,
+            target_id=person.pk,
+            reason="correct person details",
+        )
+    else:
+        person = access_person(user, person_id, purpose="correct person details")
+    initial = {
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "date_of_birth": person.date_of_birth,
+        "date_of_birth_is_estimated": person.date_of_birth_is_estimated,
+        "sex": person.sex,
+    }
+    form = CorrectionForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            correct_person(
+                person.pk,
+                actor=user,
+                corrected=Corrected(
+                    given_name=data["given_name"],
+                    family_name=data["family_name"],
+                    date_of_birth=data["date_of_birth"],
+                    date_of_birth_is_estimated=data["date_of_birth_is_estimated"],
+                    sex=data["sex"],
+                ),
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error, fallback_field="given_name")
+        else:
+            messages.success(request, "The details are corrected; what was wrong is kept.")
+            if user.role in INFORMATION_GOVERNANCE_ROLES:
+                return redirect("retention:index")
+            return redirect("web:person", person.pk)
+    return render(
+        request,
+        "retention/correct_person.html",
+        {"person": person, "form": form, "has_errors": bool(form.errors)},
         status=400 if form.errors else 200,
     )

@@ -15,6 +15,7 @@ from safeguarding.chronology.knowledge import KNOWLEDGE_REPORT_ROLES
 from safeguarding.concerns.queries import concerns_about
 from safeguarding.pathway.events import events_recordable_by
 from safeguarding.pathway.queries import clocks_for
+from safeguarding.people.corrections import may_correct
 from safeguarding.people.queries import access_person, agencies_involved
 from safeguarding.warningnotices.actions import is_police
 
@@ -56,5 +57,8 @@ def person(request: HttpRequest, person_id: str) -> HttpResponse:
             "break_glass": break_glass,
             "may_record_events": may_record_events,
             "may_record_case_work": may_record_case_work(user),
+            # What was wrong in the details, and why it changed (rectification).
+            "corrections": list(person.corrections.select_related("corrected_by")),
+            "may_correct": break_glass is None and may_correct(user, person.pk),
         },
     )
