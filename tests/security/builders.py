@@ -141,6 +141,8 @@ def agency_a_records(area: Area) -> Records:
     from safeguarding.networks.models import Cluster, NetworkAlert
     from safeguarding.people.grants import grant_break_glass
     from safeguarding.reportingduty.models import AbuseReport
+    from safeguarding.retention.actions import HoldDetails, place_hold
+    from safeguarding.retention.subject_access import open_request
     from safeguarding.taskforce.actions import SuspectDetails, record_suspect
     from safeguarding.therapy.actions import ReferralDetails, refer_for_therapy
     from safeguarding.therapy.models import ServiceType
@@ -328,6 +330,17 @@ def agency_a_records(area: Area) -> Records:
     ).report
     ids["helpline-report-with-file"] = with_file.pk
     ids["attachment"] = with_file.attachments.get().pk
+    # Information governance: a legal hold on the child, and the child's subject access
+    # request.
+    governance = make_user(Role.INFORMATION_GOVERNANCE, area.council, username="a-governance")
+    ids["legal-hold"] = place_hold(
+        actor=governance,
+        details=HoldDetails(
+            reference=f"{CANARY}-HOLD-1", reason="Care proceedings", person_id=child.pk
+        ),
+    ).pk
+    ids["subject-access-request"] = open_request(child.pk, actor=governance).pk
+    ids["bundle-form"] = "json"
     ids["year"] = today.year
     ids["first"] = 1  # the first of an episode's assessments, plans or enquiries
     return Records(ids, secrets)
