@@ -106,7 +106,11 @@ class ExtendForm(forms.Form):
 
 
 class WithholdForm(forms.Form):
-    item_key = forms.ChoiceField(label="Item to withhold", choices=())
+    item_key = forms.ChoiceField(
+        label="Item to withhold",
+        choices=(),
+        error_messages={"required": "Choose the item to withhold"},
+    )
     exemption = forms.CharField(
         label="Exemption, and why it applies",
         help_text="For example: disclosure would be likely to cause serious harm to the "
@@ -135,7 +139,12 @@ class CorrectionForm(forms.Form):
     date_of_birth_is_estimated = forms.BooleanField(
         label="The date of birth is estimated", required=False
     )
-    sex = forms.ChoiceField(label="Sex", choices=(), widget=forms.RadioSelect)
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the person's sex"},
+    )
     reason = forms.CharField(
         label="Why the details are corrected",
         help_text="What was wrong and how you know, for example: the birth certificate "

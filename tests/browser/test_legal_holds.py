@@ -59,3 +59,40 @@ def test_information_governance_holds_then_erases(site: Site, area: Area) -> Non
     site.submit("Erase the person")
     assert site.page.get_by_role("cell", name=str(child.pk), exact=True).is_visible()
     assert not Person.objects.filter(pk=child.pk).exists()
+
+
+def test_subject_access_and_a_correction(site: Site, area: Area) -> None:
+    """The officer records a request, withholds an item, extends it and answers it; a
+    designated safeguarding lead corrects the child's date of birth."""
+    concern = make_concern(area.dsl, local_authority=area.council, child=child_details())
+    child = concern.involvements.get(role="child").person
+    officer = make_user(Role.INFORMATION_GOVERNANCE, area.council, username="governance")
+    site.sign_in_with_session(officer)
+    site.open("/records/")
+    site.follow("Subject access requests")
+    assert site.heading() == "Subject access requests"
+    site.fill("Person's record id", str(child.pk))
+    site.submit("Record the request")
+    assert site.heading() == "Subject access request"
+    site.submit("Withhold the item", status=400)
+    assert site.error_messages() == [
+        "Choose the item to withhold",
+        "Enter the exemption and why it applies",
+    ]
+    site.field("Item to withhold").select_option(index=1)
+    site.fill("Exemption, and why it applies", "Serious harm test, on the therapist's opinion")
+    site.submit("Withhold the item")
+    assert site.page.get_by_text("Withheld: Serious harm test").is_visible()
+    site.fill("Why the request is complex", "Records held by many agencies")
+    site.submit("Extend by two months")
+    site.submit("Mark as answered")
+    assert not site.page.get_by_role("button", name="Mark as answered").count()
+    site.sign_out()
+
+    site.sign_in_with_session(area.dsl)
+    site.open(f"/people/{child.pk}/")
+    site.follow("Correct these details")
+    site.fill("Why the details are corrected", "Birth certificate seen at the office")
+    site.fill("Family name", "Hartley-Smith")
+    site.submit("Correct the details")
+    assert site.page.get_by_role("heading", name="Corrections to these details").is_visible()
