@@ -372,7 +372,8 @@ def build_cin_census(
     _text(source, "LEA", authority.code)
     _text(source, "SoftwareCode", SOFTWARE_CODE)
     _text(source, "Release", RELEASE)
-    _text(source, "SerialNo", "1")
+    # The DfE numbers a return of the year "001" on; at least three digits.
+    _text(source, "SerialNo", "001")
     moment = (now or timezone.now()).astimezone(timezone.get_default_timezone())
     _text(source, "DateTime", moment.replace(microsecond=0, tzinfo=None).isoformat())
     children_element = ET.SubElement(root, "Children")

@@ -123,6 +123,8 @@ def test_a_whole_journey_makes_a_return_the_dfe_rules_accept(area: Area) -> None
     census = build_cin_census(area.council, YEAR)
     assert census.problems == []
     assert census.children == 3
+    # The header's serial number has the three digits the DfE's schema asks for.
+    assert b"<SerialNo>001</SerialNo>" in census.xml
     findings = validate_cin(census.xml)
     assert findings.crashed == []
     assert findings.errors == {}
