@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -246,6 +247,11 @@ def _web(client: Client, child: Person) -> str:
     return page.content.decode()
 
 
+def _api_get(user: User, path: str) -> Any:
+    token = issue_api_token(actor=None, user=user, name="matrix")
+    return Client().get(f"/api/v1{path}", headers={"Authorization": f"Bearer {token}"})
+
+
 def _api(user: User, child: Person, *paths: str) -> str:
     token = issue_api_token(actor=None, user=user, name="matrix")
     seen = ""
@@ -282,8 +288,13 @@ def test_what_each_viewer_sees_of_each_item(
     if item in CONTENT:
         picture.add(item)
         if role == Role.SYSTEM_INTEGRATION:
-            # The API carries none of these items: not even those seen in full.
+            # The API carries none of these items of another agency's, not even those seen
+            # in full: its case work is the token's own authority's alone.
             assert CONTENT[item] not in _api(viewer, picture.child, "", "/concerns")
+            if item == Item.ASSESSMENT:
+                episodes = _api_get(viewer, f"/persons/{picture.child.pk}/episodes")
+                assert episodes.status_code == (200 if kind == LA else 403)
+                assert CONTENT[item] not in episodes.content.decode()
         else:
             _check_item(picture, client_for(viewer), viewer, item, expected)
         return
