@@ -50,8 +50,6 @@ class HandOff:
     # given member of staff (the provider's own test of who it serves).
     work_list: str
     listed_for: Callable[[User], bool]
-    # What counts as acting on it, as the sender reads it ("the MASH's decision").
-    acted_on: str = "an answer"
     # Who is told when nobody at the receiving agency opened it in time.
     managers: Callable[[Agency], Iterable[User]] = agency_managers
 
