@@ -84,21 +84,27 @@ def escalate_hand_offs(today: date, *, after: int | None = None) -> int:
     from django.db import transaction
 
     from safeguarding.access.models import Agency, User
-    from safeguarding.clocks.calendar import working_days_between
+    from safeguarding.clocks.calendar import is_working_day
     from safeguarding.notifications.actions import Digest, Message, notify_each
     from safeguarding.worklists.actions import mark_escalated
     from safeguarding.worklists.handoffs import hand_offs, taskforce
     from safeguarding.worklists.queries import unreceived_since
 
     days = settings.HAND_OFF_ESCALATION_WORKING_DAYS if after is None else after
-    # N working days after a day are at least N calendar days after it.
-    latest = timezone.make_aware(datetime.combine(today - timedelta(days=days - 1), time.min))
+    # The last day from which ``days`` working days have passed by today: counting back
+    # from today, the day before the ``days``th working day. Anything sent on it or before
+    # is due; one query finds them all, however old.
+    last, counted = today, 0
+    while counted < days:
+        counted += is_working_day(last)
+        last -= timedelta(days=1)
     registered = hand_offs()
     due = [
         receipt
-        for receipt in unreceived_since(latest)
+        for receipt in unreceived_since(
+            timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+        )
         if receipt.kind in registered
-        and working_days_between(timezone.localdate(receipt.sent_at), today) >= days
     ]
     if not due:
         return 0
