@@ -1,8 +1,9 @@
 """Every URL with an id in it, tried by the staff of an unrelated agency and by someone
 signed out: agency A's records of every kind are made, and every route with an id or pk
 argument (web patterns from the resolver, API paths from the OpenAPI document) is asked
-for each of them, by GET and by POST. Nobody outside A may read them (no 200 with the
-record in it) or change them.
+for each of them, by GET and by POST. Nobody outside A may read them or change them: every
+answer is a refusal (403, 404, 405; 401 or a redirect to sign in for someone signed out),
+never a page, never the record's content, and no table changes.
 
 Each route names the kind of record each of its arguments takes (ROUTES); a route added
 with an id and no entry here fails test_every_route_with_an_id_has_a_record_to_try, so
@@ -225,6 +226,12 @@ READ_BY_DESIGN: dict[str, tuple[Callable[[User], bool], str]] = {
 }
 
 
+# Where a refused request may send someone signed in: a page naming no record.
+BACK_TO: dict[str, str] = {
+    # Break-glass opens only a record among the user's own search results; anyone else
+    # is sent back to the search, with nothing granted.
+    "people/break-glass/<uuid:person_id>/": "/people/break-glass/",
+}
 # A form's worth of plausible fields, so that a POST reaches past validation if the view
 # forgot to check who is asking.
 POST_DATA = {
@@ -299,8 +306,17 @@ def _changed(before: dict[str, list[str]], after: dict[str, list[str]]) -> list[
     return [label for label in before if before[label] != after.get(label)]
 
 
-def _check(response: Any, where: str, records: Records, *, signed_in: bool) -> str | None:
-    """Why ``response`` gave something away, or None."""
+def _check(
+    response: Any,
+    where: str,
+    records: Records,
+    *,
+    signed_in: bool,
+    refusals: tuple[int, ...] = (401, 403, 404, 405),
+    back_to: str = "",
+) -> str | None:
+    """Why ``response`` gave something away, or None. ``back_to``: where a refusal may send
+    someone signed in, a page that names no record."""
     if response.status_code >= 500:
         return f"{where}: server error {response.status_code}"
     body = _body(response)
@@ -313,6 +329,10 @@ def _check(response: Any, where: str, records: Records, *, signed_in: bool) -> s
         location = response.headers["Location"]
         if not signed_in and not location.startswith(SIGN_IN):
             return f"{where}: redirected someone signed out to {location}"
+        if signed_in and location != back_to:
+            return f"{where}: redirected to {location}"
+    elif response.status_code not in refusals:
+        return f"{where}: answered {response.status_code}"
     return None
 
 
@@ -336,7 +356,11 @@ def test_no_url_with_an_id_opens_agency_as_records_to_anyone_else(area: Area, cl
             for method in ("get",) if by_design else ("get", "post"):
                 response = getattr(client, method)(path, POST_DATA if method == "post" else None)
                 problem = _check(
-                    response, f"{method.upper()} {path} as {name}", records, signed_in=bool(user)
+                    response,
+                    f"{method.upper()} {path} as {name}",
+                    records,
+                    signed_in=bool(user),
+                    back_to=BACK_TO.get(route.route, ""),
                 )
                 if problem and not (by_design and response.status_code < 500):
                     found.append(problem)
@@ -367,9 +391,10 @@ def test_no_api_path_with_an_id_opens_agency_as_records_to_another_system(area: 
             for method in methods:
                 response = getattr(client, method)(filled, {}, "application/json")
                 where = f"{method.upper()} {filled} as {name}"
-                problem = _check(response, where, records, signed_in=True)
-                if problem is None and response.status_code not in {401, 403, 404, 405, 422}:
-                    problem = f"{where}: answered {response.status_code}"
+                # A body that does not validate is refused before any record is looked up.
+                problem = _check(
+                    response, where, records, signed_in=True, refusals=(401, 403, 404, 405, 422)
+                )
                 if problem:
                     found.append(problem)
     assert not found, "\n".join(found)
