@@ -123,6 +123,8 @@ def escalate_hand_offs(today: date, *, after: int | None = None) -> int:
         for receipt in marked:
             agency: Agency = receipt.to_agency
             hand_off = registered[receipt.kind]
+            # "A concern sent to the local authority's MASH", mid-sentence.
+            what = hand_off.description[:1].lower() + hand_off.description[1:]
             told = managers.get((receipt.kind, agency.pk))
             if told is None:
                 told = list(hand_off.managers(agency))
@@ -133,10 +135,10 @@ def escalate_hand_offs(today: date, *, after: int | None = None) -> int:
             messages.append(
                 Message(
                     told,
-                    subject=f"Not opened in {days} working days: {hand_off.description.lower()}",
+                    subject=f"Not opened in {days} working days: {what}",
                     body=f"Sent to {agency.name} on {timezone.localtime(receipt.sent_at):%-d %B %Y}"
                     f" and not yet opened by anyone there who can act on it: "
-                    f"{hand_off.description.lower()}.",
+                    f"{what}.",
                     link="/",
                     digest=digest,
                 )

@@ -64,7 +64,11 @@ def test_running_twice_escalates_once_and_tells_once(area: Area) -> None:
     assert escalate_hand_offs(date(2026, 11, 10), after=2) == 1
     assert escalate_hand_offs(date(2026, 11, 10), after=2) == 0
     assert escalate_hand_offs(date(2026, 11, 11), after=2) == 0
-    assert Notification.objects.filter(recipient=area.manager).count() == 1
+    told = Notification.objects.get(recipient=area.manager)
+    assert told.subject == (
+        "Not opened in 2 working days: the MASH asks a partner agency what it holds about a child"
+    )
+    assert told.body.startswith("Sent to Testshire Council on 2 November 2026 and not yet opened")
     escalated = AuditEntry.objects.filter(verb=AuditVerb.HAND_OFF_ESCALATED, target_id="one")
     assert escalated.count() == 1
 
