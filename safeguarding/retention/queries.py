@@ -30,8 +30,8 @@ def holds_for_listing(*, actor: User | None, include_released: bool = True) -> l
 
 
 def recent_erasures(*, actor: User | None, limit: int = 50) -> list[Erasure]:
-    """The latest erasures, for the same page (their listing is in the same entry as the
-    holds' when the page shows both; here it is audited on its own)."""
+    """The latest erasures, for the same page. Not audited: an erasure's record holds the
+    person's id, never their details."""
     if not may_manage_records(actor):
         raise PermissionDenied("Only information governance may see erasures")
     return list(Erasure.objects.select_related("erased_by")[:limit])
