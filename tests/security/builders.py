@@ -75,7 +75,10 @@ CANARY = "Quillfeather"
 @dataclass
 class Outsiders:
     """Staff of agencies unrelated to every record the sweep makes: a council, its force,
-    a school, another helpline and another inspectorate, in every role they hold."""
+    a school, an NHS body, another helpline and another inspectorate, in the roles they
+    hold. The service-wide roles (system administrators, auditors, the support fund's
+    administrators, taskforce analysts) belong to no such agency: their own tests say
+    what they reach."""
 
     web: list[User]
     api: list[User]
