@@ -306,7 +306,9 @@ def test_every_read_and_write_is_audited(area: Area, api_as):
         return entries
 
     created = api.post("/concerns", concern(area)).json()
-    [recorded] = latest(AuditVerb.CONCERN_RECORDED)
+    # Recorded, then sent to the MASH as a referral, whose receipt is written with it.
+    recorded, sent = latest(AuditVerb.CONCERN_RECORDED, AuditVerb.HAND_OFF_SENT)
+    assert sent.payload == {"kind": "referral", "to": area.council.pk}
     assert recorded.target_id == created["id"]
     child_id = next(p["person_id"] for p in created["persons"] if p["role"] == "child")
     assert child_id in recorded.payload["persons"]
