@@ -98,7 +98,11 @@ def _typo(rng: random.Random, word: str) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
-def build(area: Area, *, people: int = 40, seed: int = 7, start: int = 0) -> Population:
+def build(
+    area: Area, *, people: int = 40, seed: int = 7, start: int = 0, names_and_dates: bool = False
+) -> Population:
+    """People recorded by two or three agencies; with ``names_and_dates`` the records hold
+    only names, dates of birth and sex (no identifiers, addresses or phones)."""
     rng = random.Random(seed)
     recorders: list[User] = [area.dsl, area.police_analyst, area.health, area.practitioner]
     population = Population()
@@ -130,6 +134,8 @@ def build(area: Area, *, people: int = 40, seed: int = 7, start: int = 0) -> Pop
                 addresses=[("1 High Street", "Testtown", postcode)] if rng.random() < 0.7 else [],
                 phones=[phone] if rng.random() < 0.5 else [],
             )
+            if names_and_dates:
+                details.identifiers, details.addresses, details.phones = [], [], []
             person = register_person(
                 actor=actor, details=details, agency_record_id=f"R{number}-{copy}"
             )

@@ -40,6 +40,19 @@ def _truth_of_merges(truth: dict[str, int]) -> list[bool]:
     ]
 
 
+def test_records_with_only_names_and_dates_of_birth_link(area: Area, tmp_path: Path) -> None:
+    # An agency whose records hold no identifiers, addresses or phones: training must use
+    # what the records hold rather than stop for want of pairs on the missing fields.
+    people = population.build(area, people=36, names_and_dates=True)
+    assert cli(["link", "--quiet", "--export", str(tmp_path / "bare.csv")]) == 0
+    model = LinkageModel.objects.get().parameters
+    compared = {comparison["output_column_name"] for comparison in model["comparisons"]}
+    assert compared == {"given_name", "family_name", "dob", "sex"}
+    correct = _truth_of_merges(people.truth)
+    assert correct
+    assert all(correct), "every automatic merge joins records of one person"
+
+
 def test_first_run_trains_a_model_and_links_each_agencys_records(
     area: Area, tmp_path: Path
 ) -> None:
