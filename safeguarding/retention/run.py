@@ -25,7 +25,7 @@ from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
 from safeguarding.notifications.actions import Digest, Message, notify_each
-from safeguarding.people.models import Person
+from safeguarding.people.models import Person, PersonKind
 from safeguarding.records.holdings import held_about
 from safeguarding.retention.actions import erase_person, holds_applying
 from safeguarding.retention.models import Erasure, RetentionNotice, RetentionRun
@@ -49,16 +49,22 @@ class RunResult:
         )
 
 
-def candidates(today: date, notice_days: int) -> list[tuple[uuid.UUID, date | None]]:
-    """The people whose records could be due within the notice period: with no rule
-    keeping records by years alone, only those born at least the youngest age ago."""
+def candidates(today: date, notice_days: int) -> list[tuple[uuid.UUID, date | None, bool]]:
+    """The people whose records could be due within the notice period, with whether each
+    is a child: children born at least the youngest age ago (every child, when some rule
+    keeps by years alone), and adults only when some rule keeps by years (for_adults)."""
     rules = schedule()
     youngest = youngest_age(rules)
     people = Person.objects.order_by("date_of_birth", "pk")
+    children = people.filter(kind=PersonKind.CHILD)
     if youngest is not None:
         latest_birth = _years_after(today + timedelta(days=notice_days), -youngest)
-        people = people.filter(date_of_birth__lte=latest_birth)
-    return list(people.values_list("pk", "date_of_birth"))
+        children = children.filter(date_of_birth__lte=latest_birth)
+    found = [(pk, born, True) for pk, born in children.values_list("pk", "date_of_birth")]
+    if any(rule.years is not None for rule in rules.values()):
+        adults = people.exclude(kind=PersonKind.CHILD).values_list("pk", "date_of_birth")
+        found += [(pk, born, False) for pk, born in adults]
+    return found
 
 
 def _recipients(agency: Agency) -> list[User]:
@@ -130,10 +136,10 @@ def run_retention(
         total(len(people))
     result = RunResult(dry_run=dry_run)
     run = RetentionRun.objects.create(day=today, dry_run=dry_run)
-    for person_id, born in people:
+    for person_id, born, child in people:
         result.checked += 1
         items = held_about(person_id)
-        due = due_on(born, items, kinds, rules)
+        due = due_on(born, items, kinds, rules, child=child)
         if due is not None and due <= today:
             if holds_applying(person_id, items):
                 result.held.append(person_id)

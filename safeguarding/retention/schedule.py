@@ -96,22 +96,36 @@ class Due:
     due_on: date | None
 
 
+def for_adults(rule: Rule) -> Rule | None:
+    """The part of a rule that applies to an adult: a child's file is kept to the child's
+    birthday, not to that of the parent it names, so only a rule's years after recording
+    apply to adults; None (kept) for a rule of age alone."""
+    return Rule(years=rule.years) if rule.years is not None else None
+
+
 def due_on(
     born: date | None,
     items: list[HeldItem],
     agency_kinds: Mapping[str, str],
     rules: Mapping[str, Rule],
+    *,
+    child: bool = True,
 ) -> date | None:
     """The last day any agency's item about the person must be kept: the person goes as
     a whole, so every item must be due. Items no agency recorded (the person's own
-    details, networks, linkage) follow the rest. None if any item's day is unknown, or
-    no agency holds anything."""
+    details, networks, linkage) follow the rest. None if any item's day is unknown, if an
+    adult's rule is of age alone, or if no agency holds anything."""
     ends: list[date] = []
     for item in items:
         kind = agency_kinds.get(item.agency_code)
         if kind is None:
             continue
-        end = rule_for(kind, item.kind, rules).keeps_until(born, item.recorded_on)
+        rule: Rule | None = rule_for(kind, item.kind, rules)
+        if not child and rule is not None:
+            rule = for_adults(rule)
+        if rule is None:
+            return None
+        end = rule.keeps_until(born, item.recorded_on)
         if end is None:
             return None
         ends.append(end)

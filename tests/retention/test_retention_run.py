@@ -24,7 +24,7 @@ from safeguarding.retention.models import Erasure, RetentionNotice
 from safeguarding.retention.run import daily, run_retention
 from safeguarding.retention.schedule import Rule, rule_for, schedule
 from safeguarding.scheduled import run_pass
-from tests.factories import Area, child_details, make_concern
+from tests.factories import Area, adult_details, child_details, make_concern
 
 pytestmark = [pytest.mark.django_db]
 
@@ -45,6 +45,27 @@ def _school_child(area: Area, given: str, born: date) -> Person:
         summary=f"{given} disclosed at school.",
     )
     return concern.involvements.get(role="child").person
+
+
+def test_an_adult_named_in_a_childs_file_is_not_erased_by_their_own_age(
+    area: Area, settings: object
+) -> None:
+    """A school keeps the file to the child's 25th birthday, not the parent's: an age
+    rule never makes an adult due; a rule of years after recording does."""
+    settings.RETENTION_SCHEDULE = SCHOOL_ONLY  # type: ignore[attr-defined]  # pytest-django settings
+    concern = make_concern(
+        area.dsl,
+        local_authority=area.council,
+        child=child_details("Young", "Testcase", born=date(2015, 1, 1)),
+        others=[("parent", adult_details("Parent", "Testcase", date_of_birth=date(1980, 1, 1)))],
+    )
+    parent = concern.involvements.get(role="parent").person
+    assert run_retention(today=TODAY).erased == []
+    assert Person.objects.filter(pk=parent.pk).exists()
+    a_year = {"age": 25, "years": 1}
+    settings.RETENTION_SCHEDULE = dict.fromkeys([*SCHOOL_ONLY, "school"], a_year)  # type: ignore[attr-defined]  # as above
+    later = TODAY.replace(year=TODAY.year + 2)
+    assert run_retention(today=later).erased == [parent.pk]
 
 
 def test_the_default_schedule_follows_the_guidance() -> None:
