@@ -140,8 +140,9 @@ def access_contact(user: User, contact_id: uuid.UUID | str) -> Contact:
 
 
 def information_inbox(user: User) -> QuerySet[InformationRequest]:
-    """Requests addressed to the user's agency, unanswered first."""
-    if not user.is_authenticated or user.agency_id is None:
+    """Requests addressed to the user's agency, unanswered first: for its staff who do case
+    work, who alone read the answers (access.visibility)."""
+    if not user.is_authenticated or user.agency_id is None or not does_case_work(user):
         return InformationRequest.objects.none()
     return (
         InformationRequest.objects.filter(to_agency_id=user.agency_id)

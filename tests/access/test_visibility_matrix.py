@@ -459,3 +459,20 @@ def test_a_summary_is_never_saved(area: Area):
     (police,) = [c for c in concerns_about(area.dsl, picture.child) if c.agency.kind == POLICE]
     with pytest.raises(RuntimeError):
         police.save()
+
+
+def test_only_staff_who_do_case_work_at_the_partner_read_its_requests(
+    area: Area, client_for: Callable[[User], Client]
+):
+    """The partner's answer is its case workers' (access.visibility): its other staff
+    (HR and finance, say) neither list the MASH's requests nor open them."""
+    picture = Picture(area)
+    picture.add(Item.PARTNER_ANSWER)
+    partner = picture.recorders[Item.HEALTH_INFORMATION]
+    clerk = make_user(Role.HR_FINANCE, partner, username="partner-hr")
+    client = client_for(clerk)
+    inbox = client.get("/mash/requests/")
+    assert str(picture.request.pk) not in inbox.content.decode()
+    assert client.get(f"/mash/requests/{picture.request.pk}/").status_code == 404
+    answerer = client_for(User.objects.get(username="partner-answerer"))
+    assert str(picture.request.pk) in answerer.get("/mash/requests/").content.decode()
