@@ -13,8 +13,8 @@ them. Each record's id tells which person it is, which is the truth.
                         only the names and the date of birth (no identifiers, addresses or
                         postcodes: an agency whose records hold nothing else).
   FEBRL 1               1,000 records, 500 of them copies; every field as FEBRL 4.
-  FEBRL 2               5,000 records of 4,000 people, up to five copies each; every
-                        field as FEBRL 4.
+  FEBRL 2               5,000 records of 4,000 people (1,000 copies, up to five of one
+                        person: 1,934 true pairs); every field as FEBRL 4.
 
 FEBRL's social security number is left out: the Hub has no field for it, and every method
 gets the same fields. FEBRL has no sex.
