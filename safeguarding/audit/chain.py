@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -198,6 +200,11 @@ def record(
     Every read and write of personal data comes through here, so it is written in three
     plain SQL statements rather than through the ORM: locking the head row, inserting the
     entry and moving the head (the ORM's query building cost more than the database work)."""
+    if _event_times.get() is not None:
+        (pending,) = with_event_times(
+            [PendingEntry(verb, actor, target_type, target_id, reason, legal_basis, payload)]
+        )
+        payload = pending.payload
     with transaction.atomic(savepoint=False):
         previous_sequence, previous_hash = locked_head()
         entry = AuditEntry(
@@ -266,6 +273,52 @@ class PendingEntry:
     actor_label: str | None = None
 
 
+# History loaded after the fact ---------------------------------------------------------
+#
+# An entry's occurred_at is when it was written, and the chain keeps those in order. A
+# loader of past records (the demo's generator) writes, at one moment, entries about events
+# that happened months apart: each such entry also carries the event's own time, in its
+# payload under EVENT_AT, so that it is covered by the entry's hash like the rest. The
+# "who knew what, when" report reads the event's time where there is one. Only loaders set
+# it (event_times below); nothing a person does in the service can.
+
+EVENT_AT = "event_at"
+EventTimes = Callable[[Sequence[PendingEntry]], Sequence[datetime | None]]
+_event_times: ContextVar[EventTimes | None] = ContextVar("audit_event_times", default=None)
+
+
+@contextmanager
+def event_times(resolve: EventTimes) -> Iterator[None]:
+    """While loading history: every entry written inside is given the time of the event
+    it records, as ``resolve`` works it out for each entry of a batch (None: the time of
+    writing is the event's)."""
+    token = _event_times.set(resolve)
+    try:
+        yield
+    finally:
+        _event_times.reset(token)
+
+
+def with_event_times(entries: Sequence[PendingEntry]) -> Sequence[PendingEntry]:
+    resolve = _event_times.get()
+    if resolve is None or not entries:
+        return entries
+    return [
+        entry
+        if when is None
+        else replace(entry, payload={**(entry.payload or {}), EVENT_AT: when.isoformat()})
+        for entry, when in zip(entries, resolve(entries), strict=True)
+    ]
+
+
+def event_time(entry: AuditEntry) -> datetime:
+    """When the event an entry records happened: its own time where a loader of history
+    gave one, else the time the entry was written."""
+    raw = entry.payload.get(EVENT_AT) if isinstance(entry.payload, dict) else None
+    parsed = parse_datetime(raw) if isinstance(raw, str) else None
+    return parsed or entry.occurred_at
+
+
 _COLUMNS = (
     "sequence, occurred_at, actor_id, actor_label, agency_code, verb, target_type, target_id, "
     "reason, legal_basis, payload, previous_hash, entry_hash"
@@ -303,6 +356,7 @@ def chain_entries(entries: Sequence[PendingEntry], after: tuple[int, str]) -> Ch
     moment. Reads nothing from the database: the caller holds the head (see
     write_chained)."""
     sequence, previous_hash = after
+    entries = with_event_times(entries)
     occurred_at = timezone.now()
     hashed_at = occurred_at.isoformat(timespec="microseconds")
     ops = connection.ops

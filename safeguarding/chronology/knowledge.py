@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from safeguarding.access.models import Agency, User
 from safeguarding.access.roles import AUDIT_ROLES, Role
-from safeguarding.audit.chain import record
+from safeguarding.audit.chain import event_time, record
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
@@ -266,10 +266,11 @@ def who_knew_what(
                 ),
             ),
         )
-    # Views are logged as they happen: the log's own time is the time of the view.
+    # Views are logged as they happen: the log's own time is the time of the view, unless
+    # the entry was loaded with past records and carries the view's own time.
     viewed: dict[tuple[str, str, date], list[AuditEntry]] = defaultdict(list)
     for entry in evidence.views:
-        local = timezone.localtime(entry.occurred_at)
+        local = timezone.localtime(event_time(entry))
         viewed[(entry.agency_code, entry.actor_label, local.date())].append(entry)
     codes = dict(Agency.objects.values_list("code", "name"))
     labels = dict(AuditVerb.choices)
@@ -278,7 +279,7 @@ def who_knew_what(
         add(
             codes.get(code, code or "No agency"),
             KnowledgeLine(
-                when=entries[0].occurred_at,
+                when=event_time(entries[0]),
                 timed=True,
                 kind="Viewed",
                 what=f"Viewed: {', '.join(kinds).lower()}"

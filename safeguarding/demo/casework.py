@@ -37,6 +37,7 @@ from safeguarding.casework.codes import (
 )
 from safeguarding.clocks.calendar import add_working_days
 from safeguarding.concerns.models import ConcernCategory, ConcernPerson, PersonRole
+from safeguarding.demo.history import current as demo_history
 from safeguarding.mash.models import Contact, Decision
 from safeguarding.pathway.events import EventType, Outcome
 from safeguarding.pathway.models import PathwayEvent
@@ -311,6 +312,8 @@ def build_demo_casework(*, seed: int, actor: User) -> int:
             _journey(rng, person_id, contact, events.get(person_id, []), today)
             for person_id, contact in chunk
         ]
+        for person_id, contact in chunk:
+            demo_history().case_work(person_id, contact.received_at)
         with transaction.atomic():
             save_episodes(
                 actor=actor,

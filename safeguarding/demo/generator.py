@@ -26,6 +26,7 @@ from safeguarding.concerns.actions import ConcernDetails, NamedPerson, record_co
 from safeguarding.concerns.models import ConcernCategory, ConcernPerson, PersonRole
 from safeguarding.demo.area import AGENCIES, LOCAL_AUTHORITY, SYSTEM_USER, USERS, DemoUser
 from safeguarding.demo.casework import build_demo_casework
+from safeguarding.demo.history import History, recording
 from safeguarding.exitpayments.demo import build_demo_register
 from safeguarding.fund.demo import build_demo_fund
 from safeguarding.mash.actions import ContactDecision, decide_contacts, rate_contact
@@ -302,7 +303,9 @@ def _first_children() -> dict[uuid.UUID, uuid.UUID]:
     return children
 
 
-def _triage_history(rng: random.Random, users: dict[str, User], *, progress: bool) -> None:
+def _triage_history(
+    rng: random.Random, users: dict[str, User], history: History, *, progress: bool
+) -> None:
     """Decide all but the newest contacts as the MASH would have, and take some children
     through the statutory pathway, so that clocks, chronologies and dashboards have history
     that runs up to today: what is still open at the end is recent work."""
@@ -325,6 +328,7 @@ def _triage_history(rng: random.Random, users: dict[str, User], *, progress: boo
             # Most decisions within the working day; a few late, as in life.
             delay = timedelta(hours=rng.choice([1, 2, 3, 5, 20, 26, 70]))
             decided_at = min(contact.received_at + delay, now)
+            history.decision(contact.pk, decided_at)
             decisions.append(
                 ContactDecision(contact, decision, RATIONALES[decision], decided_at=decided_at)
             )
@@ -338,6 +342,7 @@ def _triage_history(rng: random.Random, users: dict[str, User], *, progress: boo
     bar.close()
     bar = tqdm(total=len(events), desc="Recording pathways", unit="event", disable=not progress)
     for chunk in batched(events, TRIAGE_BATCH):
+        history.pathway((event.person_id, event.occurred_on) for event in chunk)
         with transaction.atomic():
             record_events(actor=mash, events=chunk)
         bar.update(len(chunk))
@@ -466,7 +471,14 @@ IMMEDIATE_RISK_CATEGORIES = frozenset(
 
 
 def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -> DemoResult:
-    """Create the demo area. Deterministic for a given seed and scale."""
+    """Create the demo area. Deterministic for a given seed and scale. Its audit entries
+    about past events carry each event's own time (safeguarding/demo/history.py)."""
+    history = History()
+    with recording(history):
+        return _build_demo(history, seed=seed, scale=scale, progress=progress)
+
+
+def _build_demo(history: History, *, seed: int, scale: float, progress: bool) -> DemoResult:
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     fake = Faker("en_GB")
     fake.seed_instance(seed)
@@ -550,6 +562,7 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
                 agency_record_id=f"{code}-{seed}-{number:07d}",
             )
         )
+        history.concern(f"{code}-{seed}-{number:07d}", when)
     bar = tqdm(total=concern_count, desc="Recording concerns", unit="concern", disable=not progress)
     recorded = 0
     for actor, concerns in by_actor.items():
@@ -570,7 +583,7 @@ def build_demo(*, seed: int = 2026, scale: float = 1.0, progress: bool = True) -
 
     # Before triage, so that the MASH decides the networks' older contacts with the rest.
     build_demo_networks(seed=seed)
-    _triage_history(rng, users, progress=progress)
+    _triage_history(rng, users, history, progress=progress)
     build_demo_casework(seed=seed, actor=users["mash"])
     _duty_to_report_history(rng, agencies)
     # Two years of history were loaded at once: let the planner see the tables' sizes.

@@ -30,6 +30,7 @@ from safeguarding.concerns.actions import ConcernDetails, NamedPerson, record_co
 from safeguarding.concerns.models import ConcernCategory, PersonRole
 from safeguarding.demo.area import LOCAL_AUTHORITY
 from safeguarding.demo.generator import test_range_nhs_number
+from safeguarding.demo.history import current as demo_history
 from safeguarding.networks.actions import BuildResult, rebuild_networks
 from safeguarding.people.actions import PersonDetails
 from safeguarding.people.models import PersonKind, Sex
@@ -173,6 +174,7 @@ def _plant(name: str, sightings: list[Sighting], sex: str, fake: Faker, rng: ran
             addresses=list(sighting.addresses),
         )
         when = timezone.now() - timedelta(days=sighting.days_ago)
+        demo_history().concern(f"DEMO-NETWORK-{name}-{index}", when)
         record_concern(
             actor=actor,
             details=ConcernDetails(

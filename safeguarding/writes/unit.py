@@ -14,6 +14,7 @@ work then overlaps Python's instead of following it.
 
 from __future__ import annotations
 
+import contextvars
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -157,7 +158,13 @@ class Pipeline:
         self.db: BaseDatabaseWrapper = connections[DEFAULT_DB_ALIAS]
         self.queue: queue.Queue[_Chained | None] = queue.Queue(maxsize=1)
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._write, name="batch-writer", daemon=True)
+        # The writer runs in the caller's context (an audit loader's event times, say).
+        self.thread = threading.Thread(
+            target=contextvars.copy_context().run,
+            args=(self._write,),
+            name="batch-writer",
+            daemon=True,
+        )
         self.head: tuple[int, str] = (0, "")
 
     @property
