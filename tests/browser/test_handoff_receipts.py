@@ -10,11 +10,14 @@ from collections.abc import Callable
 import pytest
 from django.utils import timezone
 
+from safeguarding.concerns.models import ConcernCategory
 from safeguarding.networks.actions import rebuild_networks
+from safeguarding.reportingduty.actions import NotificationDetails, notify_authority
+from safeguarding.reportingduty.models import AbuseReport, NotificationMethod
 from safeguarding.worklists.models import Receipt
 from tests.browser.conftest import VIEWPORT
 from tests.browser.pages import Site
-from tests.factories import Area
+from tests.factories import Area, child_details, make_concern
 from tests.networks.conftest import Sighting, plant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -102,3 +105,45 @@ def test_the_mash_responds_to_a_network_alert_and_the_police_see_it(
     force = police.page.get_by_role("list", name=f"What became of it at {area.police.name}")
     assert "Received " in force.inner_text()
     assert "Acted on" not in force.inner_text()
+
+
+def test_the_police_respond_to_a_report_under_the_duty_and_the_school_sees_it(
+    new_site: SiteMaker, area: Area
+) -> None:
+    concern = make_concern(
+        area.dsl,
+        local_authority=area.other_council,
+        child=child_details("Maya", "Thornton"),
+        category=ConcernCategory.SEXUAL_ABUSE,
+        summary="Maya told her teacher that her swimming coach touched her.",
+    )
+    report = AbuseReport.objects.get(concern=concern)
+    notify_authority(
+        actor=area.dsl,
+        report=report,
+        details=NotificationDetails(
+            recipient=area.police,
+            notified_on=timezone.localdate(),
+            method=NotificationMethod.PHONE,
+            reference="CAD 1182",
+            involved=[],
+        ),
+    )
+
+    police = new_site(VIEWPORT)
+    police.sign_in(area.police_analyst)
+    duty = police.page.locator("#work-list-duty-to-report")
+    assert "Maya Thornton" in duty.inner_text()
+    police.follow(f"Reported by {area.school.name}", within=duty)
+    police.submit("Send response", status=400)  # nothing chosen: the error is on the form
+    assert police.error_messages() == ["Choose what your agency is doing about it"]
+    police.page.get_by_label("Acting on it", exact=True).check()
+    police.submit("Send response")
+    assert "Acting on it," in police.page.locator("[data-response]").inner_text()
+
+    school = new_site(VIEWPORT)
+    school.sign_in(area.dsl)
+    school.open(f"/reporting-duty/{report.pk}/")
+    told = school.page.get_by_role("list", name=f"What became of it at {area.police.name}")
+    assert "Received " in told.inner_text()
+    assert "(Acting on it)" in told.inner_text()
