@@ -351,8 +351,6 @@ def cmd_list_tokens(args: argparse.Namespace) -> int:
     for token in tokens:
         if token.revoked_at is not None:
             state = f"revoked {token.revoked_at:%Y-%m-%d}"
-        elif token.expires_at is None:
-            state = "NEVER EXPIRES: revoke it and issue one with --days"
         elif token.expires_at <= now:
             state = f"expired {token.expires_at:%Y-%m-%d}"
         else:
