@@ -279,12 +279,34 @@ def cmd_create_agency(args: argparse.Namespace) -> int:
             kind=args.kind,
             area_name=args.area or "",
             home_authority=home,
+            dfe_number=args.dfe_number,
         )
     except ValidationError as error:
         for message in error.messages:
             print(f"error: {message}", file=sys.stderr)
         return 1
     print(f"Created {agency.code}: {agency.name}.")
+    return 0
+
+
+def cmd_set_dfe_number(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.exceptions import ValidationError
+
+    from safeguarding.access.actions import set_dfe_number
+    from safeguarding.access.models import Agency
+
+    agency = Agency.objects.filter(code=args.code.upper()).first()
+    if agency is None:
+        print(f"error: no agency with code '{args.code}'", file=sys.stderr)
+        return 1
+    try:
+        set_dfe_number(actor=None, agency=agency, number=args.number)
+    except ValidationError as error:
+        for message in error.messages:
+            print(f"error: {message}", file=sys.stderr)
+        return 1
+    print(f"{agency.code}'s DfE number is {agency.dfe_number}.")
     return 0
 
 
@@ -679,6 +701,16 @@ def build_parser() -> argparse.ArgumentParser:
     new_agency.add_argument(
         "--home-authority", help="code of the local authority whose MASH receives its concerns"
     )
+    new_agency.add_argument(
+        "--dfe-number", default="", help="a local authority's three-digit DfE number, e.g. 935"
+    )
+    dfe = add(
+        "set-dfe-number",
+        cmd_set_dfe_number,
+        "Record a local authority's three-digit DfE number, which its returns carry.",
+    )
+    dfe.add_argument("code", help="the local authority's agency code")
+    dfe.add_argument("number", help="three digits, e.g. 935")
 
     reset = add(
         "reset-second-factor",

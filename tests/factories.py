@@ -36,6 +36,8 @@ def make_agency(
         name=name or f"{kind} {number}",
         kind=kind,
         home_authority=home_authority,
+        # Fictional DfE numbers: 900 and up are no real authority's.
+        dfe_number=f"{900 + number % 100}" if kind == AgencyKind.LOCAL_AUTHORITY else "",
     )
 
 

@@ -44,10 +44,13 @@ def create_agency(
     kind: str,
     area_name: str = "",
     home_authority: Agency | None = None,
+    dfe_number: str = "",
 ) -> Agency:
     _require_admin(actor)
     if kind not in AgencyKind.values:
         raise ValidationError({"kind": ["Choose a kind of agency"]})
+    if dfe_number.strip() and kind != AgencyKind.LOCAL_AUTHORITY:
+        raise ValidationError({"dfe_number": ["Only a local authority has a DfE number"]})
     with transaction.atomic():
         agency = Agency(
             code=code.strip().upper(),
@@ -55,6 +58,7 @@ def create_agency(
             kind=kind,
             area_name=area_name,
             home_authority=home_authority,
+            dfe_number=dfe_number.strip(),
         )
         agency.full_clean()
         agency.save()
@@ -348,6 +352,25 @@ def revoke_api_token(*, actor: User | None, token_id: int) -> bool:
                 target_id=token_id,
             )
     return bool(revoked)
+
+
+def set_dfe_number(*, actor: User | None, agency: Agency, number: str) -> None:
+    """Record the local authority's three-digit number at the Department for Education,
+    which its statutory returns carry."""
+    _require_admin(actor)
+    if agency.kind != AgencyKind.LOCAL_AUTHORITY:
+        raise ValidationError({"dfe_number": ["Only a local authority has a DfE number"]})
+    agency.dfe_number = number.strip()
+    agency.full_clean(exclude=[f.name for f in Agency._meta.fields if f.name != "dfe_number"])
+    with transaction.atomic():
+        Agency.objects.filter(pk=agency.pk).update(dfe_number=agency.dfe_number)
+        record(
+            AuditVerb.AGENCY_UPDATED,
+            actor=actor,
+            target_type=TargetType.AGENCY,
+            target_id=agency.code,
+            payload={"dfe_number": agency.dfe_number},
+        )
 
 
 def set_designated_senior_manager(*, actor: User | None, agency: Agency, user: User) -> None:

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -31,6 +32,14 @@ class Agency(models.Model):
         limit_choices_to={"kind": AgencyKind.LOCAL_AUTHORITY},
     )
     is_active = models.BooleanField(default=True)
+    # A local authority's three-digit number at the Department for Education, which its
+    # statutory returns (the CIN census) carry to say whose they are.
+    dfe_number = models.CharField(
+        "DfE local authority number",
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^\d{3}$", "Enter the DfE's three-digit number, like 935")],
+    )
     # The senior manager told when a statutory clock is missed (local authorities).
     designated_senior_manager = models.ForeignKey(
         "access.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -16,6 +16,7 @@ class AuditVerb(models.TextChoices):
     USER_UPDATED = "user-updated", "User updated"
     USER_DEACTIVATED = "user-deactivated", "User deactivated"
     AGENCY_CREATED = "agency-created", "Agency created"
+    AGENCY_UPDATED = "agency-updated", "Agency's details changed"
     API_TOKEN_ISSUED = "api-token-issued", "API token issued"
     API_TOKEN_REVOKED = "api-token-revoked", "API token revoked"
     # Personal data
@@ -164,6 +165,9 @@ class AuditVerb(models.TextChoices):
     SUBJECT_ACCESS_OPENED = "subject-access-opened", "Subject access request received"
     SUBJECT_ACCESS_EXTENDED = "subject-access-extended", "Subject access request extended"
     SUBJECT_ACCESS_VIEWED = "subject-access-viewed", "Subject access request's items read"
-    SUBJECT_ACCESS_WITHHELD = "subject-access-withheld", "Item withheld from a subject access bundle"
+    SUBJECT_ACCESS_WITHHELD = (
+        "subject-access-withheld",
+        "Item withheld from a subject access bundle",
+    )
     SUBJECT_ACCESS_PRODUCED = "subject-access-produced", "Subject access bundle produced"
     PERSON_CORRECTED = "person-corrected", "Person's details corrected"

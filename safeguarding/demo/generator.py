@@ -132,6 +132,9 @@ class DemoResult:
     api_token: str
 
 
+DEMO_DFE_NUMBER = "999"
+
+
 def _agencies() -> dict[str, Agency]:
     result: dict[str, Agency] = {}
     local_authority = None
@@ -143,6 +146,8 @@ def _agencies() -> dict[str, Agency]:
             kind=demo.kind,
             area_name="Northbridge" if demo.code != "POL-EASTMOOR" else "Eastmoor",
             home_authority=local_authority if demo.kind != AgencyKind.NATIONAL_BODY else None,
+            # A fictional DfE number, as the area is: no real authority's is above 938.
+            dfe_number=DEMO_DFE_NUMBER if demo.kind == AgencyKind.LOCAL_AUTHORITY else "",
         )
         if demo.code == LOCAL_AUTHORITY[0]:
             local_authority = agency

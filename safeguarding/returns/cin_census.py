@@ -108,10 +108,12 @@ class CensusReturn:
     queries: list[ChildProblems] = field(default_factory=list)
     # Every child in the return: their person id and census id.
     returned: list[tuple[uuid.UUID, str]] = field(default_factory=list)
+    # What stops the return whatever the children's records say (the authority's number).
+    authority_problems: list[Problem] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.authority_problems
 
 
 @dataclass
@@ -369,7 +371,20 @@ def build_cin_census(
     _text(collection, "ReferenceDate", year.reference_date)
     source = ET.SubElement(header, "Source")
     _text(source, "SourceLevel", "L")
-    _text(source, "LEA", authority.code)
+    # The DfE knows an authority by its three-digit number, never by this service's code.
+    _text(source, "LEA", authority.dfe_number)
+    authority_problems = (
+        []
+        if authority.dfe_number
+        else [
+            Problem(
+                "LEA",
+                f"{authority.name} has no DfE local authority number, which the return's "
+                "header must carry",
+                f"Ask an operator to record it: safeguarding set-dfe-number {authority.code} NNN",
+            )
+        ]
+    )
     _text(source, "SoftwareCode", SOFTWARE_CODE)
     _text(source, "Release", RELEASE)
     # The DfE numbers a return of the year "001" on; at least three digits.
@@ -423,6 +438,7 @@ def build_cin_census(
         problems,
         to_check,
         sorted(returned, key=lambda child: child[1]),
+        authority_problems,
     )
 
 

@@ -80,11 +80,14 @@ def cmd_cin_census(args: argparse.Namespace) -> int:
         return 2
     census = produce_cin_census(actor=None, authority=authority, year=year)
     if not census.valid:
-        print(
-            f"{len(census.problems)} of {census.children} children cannot be returned; "
-            f"nothing was written. Fix each record and run again:",
-            file=sys.stderr,
-        )
+        for problem in census.authority_problems:
+            print(f"{problem.message}; nothing was written. {problem.fix}.", file=sys.stderr)
+        if census.problems:
+            print(
+                f"{len(census.problems)} of {census.children} children cannot be returned; "
+                f"nothing was written. Fix each record and run again:",
+                file=sys.stderr,
+            )
         for child in census.problems:
             for problem in child.problems:
                 print(

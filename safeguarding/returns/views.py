@@ -93,8 +93,18 @@ def download_cin_census(request: HttpRequest, year: str) -> HttpResponse:
             "web/error.html",
             {
                 "title": "The return cannot be made yet",
-                "message": f"{len(census.problems)} children's records break the DfE's "
-                "rules. Fix each one listed on the returns page, then download again.",
+                "message": " ".join(
+                    [f"{problem.message}. {problem.fix}." for problem in census.authority_problems]
+                    + (
+                        [
+                            f"{len(census.problems)} children's records break the DfE's "
+                            "rules. Fix each one listed on the returns page, then download "
+                            "again."
+                        ]
+                        if census.problems
+                        else []
+                    )
+                ),
             },
             status=409,
         )

@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from safeguarding.audit.models import AuditEntry
@@ -112,3 +113,39 @@ def test_a_year_not_offered_is_refused_plainly(area: Area, client_for):
     page = client.get(reverse("returns:page") + "?year=1999").content.decode()
     assert "Choose a collection year from the list" in page
     assert client.get(reverse("returns:cin-census", args=["20x5"])).status_code == 404
+
+
+def test_an_authority_without_its_dfe_number_is_told_how_to_record_it(
+    area: Area, client_for, tmp_path
+):
+    from safeguarding.access.actions import set_dfe_number
+    from safeguarding.cli import main
+
+    child = _child(area, "Amelia")
+    save_episodes(
+        actor=area.practitioner,
+        episodes=[protection_journey(child)],
+        characteristics=[_characteristics(child)],
+    )
+    type(area.council).objects.filter(pk=area.council.pk).update(dfe_number="")
+    area.council.refresh_from_db()
+    client = client_for(area.manager)
+    page = client.get(PAGE).content.decode()
+    assert "Testshire Council has no DfE local authority number" in page
+    assert "safeguarding set-dfe-number LA-TEST NNN" in page
+    assert client.get(reverse("returns:cin-census", args=["2025-26"])).status_code == 409
+    output = tmp_path / "cin.xml"
+    args = ["returns", "cin-census", "--year", "2025-26", "--authority", "LA-TEST"]
+    assert main([*args, "--output", str(output)]) == 1
+    assert not output.exists()
+
+    # Three digits only, and only for a local authority; then the header carries it.
+    assert main(["set-dfe-number", "LA-TEST", "93"]) == 1
+    with pytest.raises(ValidationError):
+        set_dfe_number(actor=None, agency=area.police, number="935")
+    assert main(["set-dfe-number", "la-test", "935"]) == 0
+    assert main([*args, "--output", str(output)]) == 0
+    assert ET.fromstring(output.read_bytes()).findtext("Header/Source/LEA") == "935"
+    assert AuditEntry.objects.filter(verb=AuditVerb.AGENCY_UPDATED).get().payload == {
+        "dfe_number": "935"
+    }
