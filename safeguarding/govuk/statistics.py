@@ -222,9 +222,11 @@ def _complement_across(
         and other not in known
         and (values[other] != 0 or _could_be_more(table, shown, sums_of, other))
     }
+    # A part before a total: hiding England's count, or a year's, costs every reader most.
+    totals = {table.sums[index][0] for index in sums_of[cell]}
     ranked = sorted(
         candidates,
-        key=lambda c: (shown[c] == SMALL, values[c] == 0, values[c], c),
+        key=lambda c: (c in totals, shown[c] == SMALL, values[c] == 0, values[c], c),
     )
     return ranked[0] if ranked else None
 
@@ -436,3 +438,25 @@ def group_by_series(cells: dict[SeriesCell, int], keys: Iterable[Hashable]) -> l
         if key in wanted:
             groups.setdefault(key, []).append(index)
     return list(groups.values())
+
+
+# Rounding -------------------------------------------------------------------------------
+
+ROUNDING_BASE = 5
+
+
+def round_to_base(count: int, base: int = ROUNDING_BASE) -> int:
+    """``count`` rounded to the nearest multiple of ``base``, halves up (12 is 10, 13 is
+    15)."""
+    return ((count + base // 2) // base) * base
+
+
+def display_rounded(value: int, shown: str) -> str:
+    """A count as a page that rounds shows it: 0 as 0, 1 to 4 as "fewer than 5", a count
+    hidden as "not shown", and any other rounded to the nearest 5 (never below 5), as the
+    Government Statistical Service's guidance offers for figures published again and again
+    from records that change: the difference between two days' figures no longer tells
+    how many children one change was about."""
+    if shown != SHOWN or value == 0:
+        return display(value, shown)
+    return f"{max(ROUNDING_BASE, round_to_base(value)):,}"

@@ -34,7 +34,6 @@ from safeguarding.govuk.statistics import (
     Table,
     add_series,
     display,
-    group_by_series,
     protect,
 )
 from safeguarding.helpline.models import Category, Disclosure, Report, RoutedReferral, Status
@@ -336,8 +335,8 @@ def _protected(year: int, today: date, helpline: Agency | None = None) -> _Prote
     # Every helpline's cell adds up to the same cell of all of them together.
     for key, total in all_cells.cells.items():
         table.add_sum(total, [cells.cells[key] for cells in own.values()])
-    dashboard, authorities = _dashboard_series(table, all_cells, reports, year)
-    shown = protect(table, group_by_series(dashboard, authorities))
+    dashboard = _dashboard_series(table, all_cells, reports, year)
+    shown = protect(table)
     return _Protected(table, shown, labels, together, all_cells, each, own, dashboard)
 
 
@@ -347,7 +346,7 @@ OTHER = "other"
 
 def _dashboard_series(
     table: Table, all_cells: _Cells, reports: list[Report], year: int
-) -> tuple[dict[SeriesCell, int], list[int]]:
+) -> dict[SeriesCell, int]:
     """The national dashboard's helpline reports (docs/users/figures.md) in the same
     table: for each local authority and police force, and England, by month, quarter and
     year. An area's year is its row of the figures by area; England's months and the
@@ -356,7 +355,6 @@ def _dashboard_series(
     months = _months_of(year)
     kinds = dict(Agency.objects.values_list("pk", "kind"))
     areas = sorted(pk for pk, kind in kinds.items() if kind in AREA_KINDS)
-    authorities = [pk for pk in areas if kinds[pk] == AgencyKind.LOCAL_AUTHORITY]
     monthly: dict[object, Counter[date]] = {pk: Counter() for pk in areas}
     monthly[OTHER], monthly[None], monthly[NOT_KNOWN] = Counter(), Counter(), Counter()
     names: dict[object, str] = {}
@@ -390,7 +388,7 @@ def _dashboard_series(
         table.add_sum(all_cells.cells[("month", label)], [cells[(None, MONTH, month)], unknown])
     if ("area", NOT_KNOWN) in all_cells.cells:
         table.add_sum(all_cells.cells[("area", NOT_KNOWN)], not_known)
-    return cells, authorities
+    return cells
 
 
 def dashboard_cells(year: int, *, today: date) -> tuple[Table, list[str], dict[SeriesCell, int]]:

@@ -25,7 +25,7 @@ from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.clocks.models import Clock
 from safeguarding.govuk.csvfiles import csv_writer
-from safeguarding.govuk.statistics import Table, display, protect
+from safeguarding.govuk.statistics import Table, display, display_rounded, protect
 from safeguarding.taskforce import measures as m
 from safeguarding.taskforce.models import (
     Figure,
@@ -661,12 +661,18 @@ def force_capacity(user: User) -> ForceCapacity:
     return ForceCapacity(user.agency, rows, team_rows, unallocated, total)
 
 
-def _ratio(cases: int, officers: int, cases_text: str, officers_text: str) -> str:
-    """Cases per officer, only when both counts are shown: a ratio beside a suppressed
-    count would give it away (10 cases at 5.0 a head is 2 officers)."""
-    if cases_text != f"{cases:,}" or officers_text != f"{officers:,}":
+def _ratio(cases_text: str, officers_text: str) -> str:
+    """Cases per officer, only when both counts are shown, and worked out from the counts
+    as shown (rounded): a ratio beside a suppressed count would give it away (10 cases at
+    5.0 a head is 2 officers), and one of the exact counts would undo their rounding."""
+    if not _plain(cases_text) or not _plain(officers_text):
         return "not shown"
+    cases, officers = int(cases_text.replace(",", "")), int(officers_text.replace(",", ""))
     return f"{cases / officers:.1f}" if officers else "no officers"
+
+
+def _plain(text: str) -> bool:
+    return text.replace(",", "").isdigit()
 
 
 @dataclass(frozen=True)
@@ -740,11 +746,12 @@ def national_capacity(user: User) -> tuple[list[CapacityRow], CapacityRow]:
         total = table.add(sum(values))
         table.add_sum(total, parts)
         flags = protect(table)
-        shown_columns.append([display(table.values[i], flags[i]) for i in [*parts, total]])
+        # Republished every day from records that change: rounded to base 5 (the counts
+        # on the dashboard are published once a year has been counted, and are exact).
+        shown_columns.append([display_rounded(table.values[i], flags[i]) for i in [*parts, total]])
     rows = []
     for index, force in enumerate(forces):
-        count, open_cases = columns[0][index], columns[1][index]
-        ratio = _ratio(open_cases, count, shown_columns[1][index], shown_columns[0][index])
+        ratio = _ratio(shown_columns[1][index], shown_columns[0][index])
         rows.append(
             CapacityRow(
                 force.name,
@@ -755,14 +762,13 @@ def national_capacity(user: User) -> tuple[list[CapacityRow], CapacityRow]:
                 ratio,
             )
         )
-    all_officers, all_cases = sum(columns[0]), sum(columns[1])
     england = CapacityRow(
         "England",
         "",
         shown_columns[0][-1],
         shown_columns[1][-1],
         shown_columns[2][-1],
-        _ratio(all_cases, all_officers, shown_columns[1][-1], shown_columns[0][-1]),
+        _ratio(shown_columns[1][-1], shown_columns[0][-1]),
     )
     record(
         AuditVerb.CAPACITY_VIEWED,

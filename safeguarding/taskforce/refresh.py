@@ -318,6 +318,8 @@ def publish_year(year: int, where: Areas | None = None, today: date | None = Non
     return len(rows)
 
 
+# The counts the joint inspection data pack lists child by child (docs/users/figures.md).
+DATA_PACK_MEASURES = frozenset({m.CONTACTS, m.REFERRALS, m.ASSESSMENTS, m.SECTION_47, m.PLANS})
 JOINT_MEASURES = frozenset({m.HELPLINE_REPORTS, m.THERAPY_REFERRALS, m.THERAPY_BREACHES})
 FIGURE_COLUMNS = ("area_id", "period_kind", "period_start", "year", "measure", "value", "shown")
 FigureRow = tuple[int | None, str, date, int, str, int, str]
@@ -374,7 +376,10 @@ def _publish_measure(
     series[OTHER] = (monthly(others), False)
     series[None] = (monthly(raw), True)
     cells = add_series(table, series, None, months, by_period=m.MEASURES_BY_KEY[measure].chart)
-    shown = protect(table, group_by_series(cells, where.authorities))
+    # An inspector holds the data pack of the authority inspected: every child of the
+    # counts it lists, so those counts of any one authority are protected as known.
+    known = group_by_series(cells, where.authorities) if measure in DATA_PACK_MEASURES else []
+    shown = protect(table, known)
     return figure_rows(year, measure, table, shown, cells)
 
 

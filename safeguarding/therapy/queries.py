@@ -26,7 +26,6 @@ from safeguarding.govuk.statistics import (
     Table,
     add_series,
     display,
-    group_by_series,
     protect,
 )
 from safeguarding.people.models import Person
@@ -199,7 +198,6 @@ def _protected(year: int, today: date) -> _Protected:
     names = dict(Agency.objects.values_list("pk", "name"))
     kinds = dict(Agency.objects.values_list("pk", "kind"))
     areas = sorted(pk for pk, kind in kinds.items() if kind in AREA_KINDS)
-    authorities = [pk for pk in areas if kinds[pk] == AgencyKind.LOCAL_AUTHORITY]
     table = Table()
     # The dashboard's series: each area's referrals (by year) and breaches (by month too).
     monthly: dict[str, dict[Hashable, dict[date, int]]] = {
@@ -249,12 +247,7 @@ def _protected(year: int, today: date) -> _Protected:
         cells["provider"].append((name, table.add(count), table.add(late)))
     table.add_sum(total[0], [r for _, r, _ in cells["provider"]])
     table.add_sum(total[1], [b for _, _, b in cells["provider"]])
-    groups_known = [
-        cell_group
-        for measure_cells in dashboard.values()
-        for cell_group in group_by_series(measure_cells, authorities)
-    ]
-    shown = protect(table, groups_known)
+    shown = protect(table)
     return _Protected(table, shown, total, cells, dashboard)
 
 

@@ -1,8 +1,9 @@
 """An attacker on published tables: from what a page shows ("fewer than 5", "not shown",
-counts) and the sums anyone can see hold between its cells (a total and its parts, England
-and its areas, a year and its months, one view and another), work out the least and
-greatest value every suppressed cell could take, by linear programming over all the sums
-at once. A suppressed cell whose least and greatest whole values agree has been given away.
+counts, or counts rounded to base 5) and the sums anyone can see hold between its cells (a
+total and its parts, England and its areas, a year and its months, one view and another),
+work out the least and greatest value every suppressed cell could take, by linear
+programming over all the sums at once. A suppressed cell whose least and greatest whole
+values agree has been given away.
 
 The attacker is generous to itself: cells that add to a total but are never published
 (what agencies that are not areas record) are taken as known, as the suppression assumes.
@@ -39,6 +40,15 @@ class Published:
         else:
             value = int(text.replace(",", ""))
             self.bounds[key] = (value, value)
+
+    def rounded(self, key: Hashable, text: str) -> None:
+        """A cell published rounded to the nearest 5: a count shown as 10 is 8 to 12 (and
+        at least 5: 1 to 4 are "fewer than 5"); 0 is 0."""
+        if text in {FEWER_THAN_5, NOT_SHOWN}:
+            self.shown(key, text)
+            return
+        value = int(text.replace(",", ""))
+        self.bounds[key] = (max(5, value - 2), value + 2) if value else (0, 0)
 
     def known(self, key: Hashable, value: int) -> None:
         """A cell never published, that the attacker is assumed to know (a count of 1 to 4

@@ -135,9 +135,10 @@ def test_no_suppressed_capacity_figure_can_be_worked_out(area: Area):
     rows, england = national_capacity(area.taskforce_analyst)
     for column in ("officers", "open_cases", "overdue"):
         published = Published()
+        # Rounded to base 5: each shown count stands for a range.
         for row in rows:
-            published.shown(row.code, getattr(row, column))
-        published.shown("ENGLAND", getattr(england, column))
+            published.rounded(row.code, getattr(row, column))
+        published.rounded("ENGLAND", getattr(england, column))
         published.add_sum("ENGLAND", [row.code for row in rows])
         assert given_away(published) == {}, column
     for row in [*rows, england]:
@@ -145,3 +146,6 @@ def test_no_suppressed_capacity_figure_can_be_worked_out(area: Area):
             # A ratio is shown only beside the two counts it is made of.
             assert "fewer" not in row.officers + row.open_cases
             assert "not shown" not in row.officers + row.open_cases
+            # Worked out from the counts as shown, so it undoes no rounding.
+            cases, officers = (int(x.replace(",", "")) for x in (row.open_cases, row.officers))
+            assert row.per_officer == f"{cases / officers:.1f}"

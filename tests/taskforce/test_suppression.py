@@ -128,3 +128,28 @@ def test_seven_small_counts_adding_up_to_seven_keep_their_total():
     shown = protect(table)
     assert shown[total] == Shown.SHOWN
     assert sum(shown[c] == Shown.HIDDEN for c in cells[:7]) >= 1
+
+
+def test_rounding_to_base_5_keeps_0_and_small_counts_apart():
+    from safeguarding.govuk.statistics import display_rounded, round_to_base
+
+    assert [round_to_base(n) for n in (0, 2, 3, 7, 8, 12, 13, 1002)] == [
+        0,
+        0,
+        5,
+        5,
+        10,
+        10,
+        15,
+        1000,
+    ]
+    assert [display_rounded(n, Shown.SHOWN) for n in (0, 5, 6, 7, 8, 1234)] == [
+        "0",
+        "5",
+        "5",
+        "5",
+        "10",
+        "1,235",
+    ]
+    assert display_rounded(3, Shown.SMALL) == "fewer than 5"
+    assert display_rounded(12, Shown.HIDDEN) == "not shown"
