@@ -1,6 +1,8 @@
 """Rectification (UK GDPR Art 16): correcting a person's name, date of birth or sex,
-keeping what was wrong and why it changed. Who may correct: a member of staff whose agency
-holds a record of the person, or information governance."""
+keeping what was wrong and why it changed. Who may correct: a member of staff who does case
+work, or an information governance officer, whose agency holds a record of the person
+(through any holding, for the officer: a concern sent to their authority's MASH counts). To
+anyone else the person is as if they did not exist."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguarding.access.models import User
-from safeguarding.access.policy import does_case_work
+from safeguarding.access.policy import agencies_holding, does_case_work
 from safeguarding.access.roles import INFORMATION_GOVERNANCE_ROLES
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
@@ -46,7 +48,8 @@ def may_correct(user: User, person_id: uuid.UUID | str) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
     if user.role in INFORMATION_GOVERNANCE_ROLES:
-        return True
+        # An officer corrects for their own agency only, never another's records.
+        return user.agency_id is not None and user.agency_id in agencies_holding(person_id)
     return (
         does_case_work(user)
         and user.agency_id is not None

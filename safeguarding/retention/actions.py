@@ -1,6 +1,14 @@
 """Every write of the retention app: placing and releasing legal holds, and erasing
 everything held about a person (decision 0016).
 
+An information governance officer acts for their own agency only: on a person their
+agency holds a record on (through any holding: access/policy.py), on class holds of their
+agency's records, and on holds their agency placed. A person their agency holds nothing on
+is answered as a person that does not exist, as need-to-know answers everywhere else. An
+officer erases a person only when no other agency holds a record on them (the others'
+records are their own controllers' to erase); an operator at the command line (actor None)
+acts across agencies.
+
 Erasure asks the registry of holdings (safeguarding/records/holdings.py) what each app
 holds and has each app erase it, all in one transaction per person: a failure anywhere
 leaves the person whole, never half erased.
@@ -17,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguarding.access.models import Agency, User
+from safeguarding.access.policy import agencies_holding
 from safeguarding.access.roles import INFORMATION_GOVERNANCE_ROLES
 from safeguarding.audit.chain import record
 from safeguarding.audit.models import AuditEntry
@@ -41,6 +50,49 @@ def may_manage_records(actor: User | None) -> bool:
 def _require(actor: User | None) -> None:
     if not may_manage_records(actor):
         raise PermissionDenied("Only information governance may place holds and erase records")
+
+
+NO_PERSON = "No person has this record id"
+
+
+def acts_for(actor: User | None, person_id: uuid.UUID | None) -> bool:
+    """Whether ``actor`` may act on the person: an operator (None) on anyone, an officer
+    only on a person their own agency holds a record on."""
+    if person_id is None:
+        return False
+    if actor is None:
+        return True
+    return actor.agency_id is not None and actor.agency_id in agencies_holding(person_id)
+
+
+def person_for(actor: User | None, person_id: object) -> uuid.UUID | None:
+    """The id of a person that exists and ``actor`` may act on, or None: one answer for
+    both, so that a refusal does not say the record exists."""
+    pk = _as_uuid(person_id)
+    if pk is None or not Person.objects.filter(pk=pk).exists() or not acts_for(actor, pk):
+        return None
+    return pk
+
+
+def other_agencies(actor: User | None, person_id: uuid.UUID) -> list[Agency]:
+    """The agencies other than the officer's own holding a record on the person (none for
+    an operator, who erases across agencies)."""
+    if actor is None:
+        return []
+    others = agencies_holding(person_id) - {actor.agency_id}
+    return list(Agency.objects.filter(pk__in=others).order_by("name"))
+
+
+def may_release(actor: User | None, hold: LegalHold) -> bool:
+    """Operators release any hold; an officer only a hold an officer of their own agency
+    placed (a hold an operator placed is released at the command line)."""
+    if actor is None:
+        return True
+    return (
+        hold.placed_by is not None
+        and actor.agency_id is not None
+        and hold.placed_by.agency_id == actor.agency_id
+    )
 
 
 def _reason_errors(reason: str, field: str = "reason") -> dict[str, list[str]]:
@@ -85,14 +137,25 @@ def place_hold(*, actor: User | None, details: HoldDetails) -> LegalHold:
     errors |= _reason_errors(details.reason)
     person_id = None
     if details.person_id not in (None, ""):
-        person_id = _as_uuid(details.person_id)
-        if person_id is None or not Person.objects.filter(pk=person_id).exists():
-            errors["person_id"] = ["No person has this record id"]
+        person_id = person_for(actor, details.person_id)
+        if person_id is None:
+            errors["person_id"] = [NO_PERSON]
     agency = None
     if details.agency_code:
         agency = Agency.objects.filter(code=details.agency_code).first()
         if agency is None:
             errors["agency_code"] = ["No agency has this code"]
+    if actor is not None and details.person_id in (None, "") and not errors.get("agency_code"):
+        # An officer holds a class of their own agency's records only; a class across
+        # agencies is an operator's, at the command line.
+        own = actor.agency
+        if own is None:
+            errors["agency_code"] = ["Your account has no agency whose records you may hold"]
+        elif agency is None or agency.pk != own.pk:
+            errors["agency_code"] = [
+                f"Choose your own agency, {own.name}: you may hold only its records "
+                "(a hold across agencies is placed by an operator)"
+            ]
     if details.kind and details.kind not in kinds():
         errors["kind"] = ["Choose a kind of record the service holds"]
     if (
@@ -144,7 +207,9 @@ def release_hold(hold_id: object, *, actor: User | None, reason: str) -> LegalHo
         hold = (
             LegalHold.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
         )
-        if hold is None:
+        if hold is None or not may_release(actor, hold):
+            # Another agency's hold is answered as one that does not exist.
+            hold = None
             errors["hold"] = ["No legal hold has this id"]
         elif not hold.is_open:
             errors["hold"] = [f"Legal hold {hold.reference} was already released"]
@@ -233,14 +298,36 @@ def erase_person(
     cause: str = Erasure.Cause.REQUEST,
 ) -> Erasure:
     """Erase everything every app holds about the person, in one transaction, unless a
-    legal hold applies (HeldError, naming the holds; the refusal is audited)."""
+    legal hold applies (HeldError, naming the holds; the refusal is audited) or, for an
+    officer, another agency also holds a record on them (naming the agencies; audited)."""
     _require(actor)
     errors = _reason_errors(reason)
-    pk = _as_uuid(person_id)
-    if pk is None or not Person.objects.filter(pk=pk).exists():
-        errors["person_id"] = ["No person has this record id"]
+    pk = person_for(actor, person_id)
+    if pk is None:
+        errors["person_id"] = [NO_PERSON]
     if errors or pk is None:
         raise ValidationError(errors)
+    others = other_agencies(actor, pk)
+    if others:
+        with transaction.atomic():
+            record(
+                AuditVerb.ERASURE_REFUSED,
+                actor=actor,
+                target_type=TargetType.PERSON,
+                target_id=pk,
+                reason=reason.strip(),
+                payload={"agencies": [agency.code for agency in others]},
+            )
+        named = ", ".join(agency.name for agency in others)
+        raise ValidationError(
+            {
+                "person_id": [
+                    f"Not erased: {named} also hold records on this person. Their records "
+                    "are theirs to erase: ask their information governance, or an operator "
+                    "to erase across agencies"
+                ]
+            }
+        )
     holds = holds_applying(pk)
     if holds:
         with transaction.atomic():

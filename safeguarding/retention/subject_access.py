@@ -7,6 +7,11 @@ Redaction: other people's names (each item's third parties) are replaced in ever
 as the law requires unless they consent; professionals acting in their role are not third
 parties and stay. An item may also be withheld whole, with the exemption that allows it.
 Each decision, and what each bundle disclosed, is in the audit log.
+
+Who: an information governance officer of an agency holding a record on the person (the
+request is made to the partnership through that agency); to anyone else the person, and
+their requests, are as if they did not exist. The bundle itself stays everything held
+across every app: the partnership answers the request once.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from safeguarding.access.models import User
+from safeguarding.access.policy import held_by_agency
 from safeguarding.audit.chain import record
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
@@ -31,7 +38,14 @@ from safeguarding.clocks.models import Clock
 from safeguarding.clocks.rules import ClockType
 from safeguarding.people.models import Person
 from safeguarding.records.holdings import HeldItem, held_about, scrub
-from safeguarding.retention.actions import REASON_MIN_LENGTH, _as_uuid, may_manage_records
+from safeguarding.retention.actions import (
+    NO_PERSON,
+    REASON_MIN_LENGTH,
+    _as_uuid,
+    acts_for,
+    may_manage_records,
+    person_for,
+)
 from safeguarding.retention.models import SubjectAccessRequest, Withholding
 
 THIRD_PARTY = "[third party]"
@@ -40,6 +54,32 @@ THIRD_PARTY = "[third party]"
 def _require(actor: User | None) -> None:
     if not may_manage_records(actor):
         raise PermissionDenied("Only information governance may handle subject access requests")
+
+
+NO_REQUEST = "No subject access request has this id"
+
+
+def visible_requests(actor: User | None) -> QuerySet[SubjectAccessRequest]:
+    """The requests ``actor`` sees: every one for an operator (None); for an officer, those
+    on persons their agency holds a record on, and those its officers handled (kept in the
+    list after the person is erased)."""
+    if actor is None:
+        return SubjectAccessRequest.objects.all()
+    if actor.agency_id is None:
+        return SubjectAccessRequest.objects.none()
+    return SubjectAccessRequest.objects.filter(
+        Q(handled_by__agency_id=actor.agency_id) | held_by_agency(actor.agency_id)
+    )
+
+
+def request_for(actor: User | None, request_id: object) -> SubjectAccessRequest | None:
+    """One request ``actor`` may act on (its person is one their agency holds a record on),
+    or None, as for a request that does not exist."""
+    pk = _as_uuid(request_id)
+    found = SubjectAccessRequest.objects.filter(pk=pk).first() if pk else None
+    if found is None or not acts_for(actor, found.person_id):
+        return None
+    return found
 
 
 def open_request(
@@ -51,9 +91,9 @@ def open_request(
     today = timezone.localdate()
     received_on = received_on or today
     errors: dict[str, list[str]] = {}
-    pk = _as_uuid(person_id)
-    if pk is None or not Person.objects.filter(pk=pk).exists():
-        errors["person_id"] = ["No person has this record id"]
+    pk = person_for(actor, person_id)
+    if pk is None:
+        errors["person_id"] = [NO_PERSON]
     if received_on > today:
         errors["received_on"] = ["The day the request was received must be today or before"]
     if actor.agency is None:
@@ -83,11 +123,11 @@ def open_request(
     return request
 
 
-def _open(request_id: object) -> SubjectAccessRequest:
+def _open(request_id: object, actor: User | None) -> SubjectAccessRequest:
     pk = _as_uuid(request_id)
     request = SubjectAccessRequest.objects.select_for_update().filter(pk=pk).first() if pk else None
-    if request is None:
-        raise ValidationError({"request": ["No subject access request has this id"]})
+    if request is None or not acts_for(actor, request.person_id):
+        raise ValidationError({"request": [NO_REQUEST]})
     if request.disclosed_at is not None:
         raise ValidationError({"request": ["This request was already answered"]})
     return request
@@ -104,7 +144,7 @@ def extend_request(request_id: object, *, actor: User, reason: str) -> SubjectAc
     the first month: the requester must be told of it, and why, within that month."""
     _require(actor)
     with transaction.atomic():
-        request = _open(request_id)
+        request = _open(request_id, actor)
         errors: dict[str, list[str]] = {}
         if request.extended_at is not None:
             errors["reason"] = ["The request was already extended"]
@@ -149,6 +189,8 @@ def items_of(request: SubjectAccessRequest, *, actor: User | None) -> list[HeldI
     """Everything held about the request's person, for the officer deciding what to
     withhold: a read of personal data, audited."""
     _require(actor)
+    if not acts_for(actor, request.person_id):
+        raise ValidationError({"request": [NO_REQUEST]})
     items = held_about(request.person_id)
     record(
         AuditVerb.SUBJECT_ACCESS_VIEWED,
@@ -164,7 +206,7 @@ def withhold_item(request_id: object, *, actor: User, item_key: str, exemption: 
     """Leave one item out of the bundle, with the exemption that allows it."""
     _require(actor)
     with transaction.atomic():
-        request = _open(request_id)
+        request = _open(request_id, actor)
         errors: dict[str, list[str]] = {}
         if item_key not in {item.key for item in held_about(request.person_id)}:
             errors["item_key"] = ["Choose an item held about the person"]
@@ -267,22 +309,16 @@ def produce_bundle(
     request is named) and audit what it holds. ``disclose`` answers the request: its clock
     is met and it is closed."""
     _require(actor)
-    pk = _as_uuid(person_id)
-    if pk is None or not Person.objects.filter(pk=pk).exists():
-        raise ValidationError({"person_id": ["No person has this record id"]})
+    pk = person_for(actor, person_id)
+    if pk is None:
+        raise ValidationError({"person_id": [NO_PERSON]})
     with transaction.atomic():
         request = None
         withheld: dict[str, str] = {}
         if request_id is not None:
-            request = (
-                _open(request_id)
-                if disclose
-                else SubjectAccessRequest.objects.filter(
-                    pk=_as_uuid(request_id) or uuid.UUID(int=0)
-                ).first()
-            )
+            request = _open(request_id, actor) if disclose else request_for(actor, request_id)
             if request is None:
-                raise ValidationError({"request": ["No subject access request has this id"]})
+                raise ValidationError({"request": [NO_REQUEST]})
             if request.person_id != pk:
                 raise ValidationError({"request": ["The request is about someone else"]})
             withheld = dict(request.withholdings.values_list("item_key", "exemption"))

@@ -22,6 +22,7 @@ from safeguarding.retention.actions import (
     HoldDetails,
     erase_person,
     may_manage_records,
+    may_release,
     place_hold,
     release_hold,
 )
@@ -45,6 +46,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "retention/index.html",
         {
             "in_force": [hold for hold in holds if hold.is_open],
+            # An officer releases only the holds their own agency placed.
+            "releasable": {hold.pk for hold in holds if hold.is_open and may_release(user, hold)},
             "released": [hold for hold in holds if not hold.is_open],
             "erasures": recent_erasures(actor=user),
         },
@@ -70,7 +73,12 @@ def place(request: HttpRequest) -> HttpResponse:
                 ),
             )
         except ValidationError as error:
-            add_action_errors(form, error, fallback_field="reference")
+            # The action names the agency by its code; the form by its choice.
+            renamed = {
+                "agency" if name == "agency_code" else name: messages_
+                for name, messages_ in error.message_dict.items()
+            }
+            add_action_errors(form, ValidationError(renamed), fallback_field="reference")
         else:
             messages.success(request, f"Legal hold {hold.reference} placed.")
             return redirect("retention:index")
@@ -84,9 +92,9 @@ def place(request: HttpRequest) -> HttpResponse:
 
 def release(request: HttpRequest, hold_id: str) -> HttpResponse:
     user = _governance(request)
-    hold = LegalHold.objects.select_related("agency").filter(pk=hold_id).first()
-    if hold is None or not hold.is_open:
-        raise Http404
+    hold = LegalHold.objects.select_related("agency", "placed_by").filter(pk=hold_id).first()
+    if hold is None or not hold.is_open or not may_release(user, hold):
+        raise Http404  # another agency's hold is answered as one that does not exist
     form = ReleaseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from safeguarding.access.models import User
 from safeguarding.govuk.downloads import download
 from safeguarding.govuk.forms import add_action_errors
 from safeguarding.retention.forms import ExtendForm, OpenRequestForm, WithholdForm
@@ -21,6 +22,8 @@ from safeguarding.retention.subject_access import (
     items_of,
     open_request,
     produce_bundle,
+    request_for,
+    visible_requests,
     withhold_item,
 )
 from safeguarding.retention.views import _governance
@@ -43,7 +46,7 @@ def requests(request: HttpRequest) -> HttpResponse:
             add_action_errors(form, error, fallback_field="person_id")
         else:
             return redirect("retention:subject-access-request", request_id=opened.pk)
-    found = list(SubjectAccessRequest.objects.select_related("handled_by"))
+    found = list(visible_requests(user).select_related("handled_by"))
     rows = [(r, due_on(r)) for r in found]
     return render(
         request,
@@ -59,8 +62,10 @@ def requests(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _request(request_id: str) -> SubjectAccessRequest:
-    found = SubjectAccessRequest.objects.filter(pk=request_id).first()
+def _request(user: User, request_id: str) -> SubjectAccessRequest:
+    """The request, if the officer's agency holds a record on its person; otherwise a 404,
+    as for a request that does not exist."""
+    found = request_for(user, request_id)
     if found is None:
         raise Http404
     return found
@@ -68,7 +73,7 @@ def _request(request_id: str) -> SubjectAccessRequest:
 
 def request_page(request: HttpRequest, request_id: str) -> HttpResponse:
     user = _governance(request)
-    access = _request(request_id)
+    access = _request(user, request_id)
     items = items_of(access, actor=user)
     choices = [(item.key, f"{item.title} ({item.recorded_on or 'no date'})") for item in items]
     posted = request.POST if request.method == "POST" else None
@@ -125,7 +130,7 @@ def request_page(request: HttpRequest, request_id: str) -> HttpResponse:
 
 def bundle_download(request: HttpRequest, request_id: str, form: str) -> HttpResponse:
     user = _governance(request)
-    access = _request(request_id)
+    access = _request(user, request_id)
     if form not in {"pdf", "json"}:
         raise Http404
     bundle = produce_bundle(access.person_id, actor=user, request_id=access.pk)

@@ -8,14 +8,16 @@ from django.utils import timezone
 
 from safeguarding.access.models import User
 from safeguarding.access.roles import INFORMATION_GOVERNANCE_ROLES
-from safeguarding.retention.models import LegalHold
 from safeguarding.worklists.registry import SHOWN, WorkItem, WorkList, register
 
 
 def legal_holds(user: User) -> WorkList | None:
     if not (user.is_active and user.role in INFORMATION_GOVERNANCE_ROLES):
         return None
-    holds = LegalHold.objects.filter(released_at__isnull=True).select_related("agency")
+    from safeguarding.retention.queries import visible_holds
+
+    # An officer's own agency's holds, and those on persons it holds a record on.
+    holds = visible_holds(user).filter(released_at__isnull=True).select_related("agency")
     shown = list(holds.order_by("placed_at")[:SHOWN])
     return WorkList(
         key="legal-holds",
@@ -39,14 +41,13 @@ def legal_holds(user: User) -> WorkList | None:
 
 def subject_access(user: User) -> WorkList | None:
     """Open subject access requests, the soonest due first."""
-    from safeguarding.retention.models import SubjectAccessRequest
-    from safeguarding.retention.subject_access import due_on
+    from safeguarding.retention.subject_access import due_on, visible_requests
 
     if not (user.is_active and user.role in INFORMATION_GOVERNANCE_ROLES):
         return None
     today = timezone.localdate()
     due = sorted(
-        ((due_on(r), r) for r in SubjectAccessRequest.objects.filter(disclosed_at__isnull=True)),
+        ((due_on(r), r) for r in visible_requests(user).filter(disclosed_at__isnull=True)),
         key=lambda pair: (pair[0], str(pair[1].pk)),
     )
     return WorkList(

@@ -17,7 +17,8 @@ REASON = "Erasure requested under Article 17 by the adult"
 
 
 def test_information_governance_holds_then_erases(site: Site, area: Area) -> None:
-    concern = make_concern(area.dsl, local_authority=area.council, child=child_details())
+    # Only the council holds her record: its officer may erase her.
+    concern = make_concern(area.practitioner, local_authority=area.council, child=child_details())
     child = concern.involvements.get(role="child").person
     officer = make_user(Role.INFORMATION_GOVERNANCE, area.council, username="governance")
     site.sign_in_with_session(officer)

@@ -27,7 +27,9 @@ def governance(area: Area) -> User:
 
 
 def _child(area: Area) -> Person:
-    concern = make_concern(area.dsl, local_authority=area.council, child=child_details())
+    """A child only the council holds (its own practitioner recorded the concern), so that
+    the council's officer may erase her: no other agency holds a record on her."""
+    concern = make_concern(area.practitioner, local_authority=area.council, child=child_details())
     return concern.involvements.get(role="child").person
 
 

@@ -198,10 +198,6 @@ API_ROUTES: dict[str, dict[str, str]] = {
 }
 
 
-def _governance(user: User) -> bool:
-    return user.role == Role.INFORMATION_GOVERNANCE
-
-
 # Kinds of record (or single routes) that some staff of another agency read by design,
 # who they are, and why. Only their reading is tried; nobody else may change anything.
 READ_BY_DESIGN: dict[str, tuple[Callable[[User], bool], str]] = {
@@ -215,14 +211,9 @@ READ_BY_DESIGN: dict[str, tuple[Callable[[User], bool], str]] = {
         lambda user: user.role == Role.HELPLINE_STAFF,
         "not a record: a helpline's staff read their own helpline's figures for the year",
     ),
-    # Information governance is a service-wide role: holds, erasure, subject access and
-    # rectification reach every agency's records (docs/users/information-governance.md).
-    "legal-hold": (_governance, "legal holds are the service's, not an agency's"),
-    "subject-access-request": (_governance, "subject access covers every agency's records"),
-    "records/people/<uuid:person_id>/correct/": (
-        _governance,
-        "information governance corrects any person's details (UK GDPR Article 16)",
-    ),
+    # Information governance acts only for its own agency: an officer of another agency
+    # is refused A's holds, subject access requests and corrections like anyone else
+    # (tests/retention/test_own_agency.py).
 }
 
 

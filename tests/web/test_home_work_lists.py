@@ -95,8 +95,9 @@ def seeded(area: Area, settings: object) -> Seeded:
     helpline_actions.submit_report(details(area))
     inspectorates = make_inspectorates()
     schedule(area, inspectorates)
-    # Information governance keeps a school's records for an inquiry.
-    governance = make_user(Role.INFORMATION_GOVERNANCE, area.council, username="governance")
+    # The school's information governance keeps its records for an inquiry (an officer
+    # holds only their own agency's records).
+    governance = make_user(Role.INFORMATION_GOVERNANCE, area.school, username="governance")
     place_hold(
         actor=governance,
         details=HoldDetails(
