@@ -97,3 +97,32 @@ def test_subject_access_and_a_correction(site: Site, area: Area) -> None:
     site.fill("Family name", "Hartley-Smith")
     site.submit("Correct the details")
     assert site.page.get_by_role("heading", name="Corrections to these details").is_visible()
+
+
+def test_an_officer_is_refused_other_agencies_records(site: Site, area: Area) -> None:
+    """The council's officer is told the school also holds the child's record, so may not
+    erase her; another council's officer is answered as for a person that does not exist,
+    and the correction page is not found."""
+    child = area.child_known_to_school()
+    officer = make_user(Role.INFORMATION_GOVERNANCE, area.council, username="governance")
+    site.sign_in_with_session(officer)
+    site.open("/records/erase/")
+    site.fill("Person's record id", str(child.pk))
+    site.fill("Why the person is erased", REASON)
+    site.page.get_by_label(
+        "I understand that everything held about this person is erased for good"
+    ).check()
+    site.submit("Erase the person", status=400)
+    [message] = site.error_messages()
+    assert f"Not erased: {area.school.name} also hold records on this person" in message
+    assert Person.objects.filter(pk=child.pk).exists()
+    site.sign_out()
+
+    stranger = make_user(Role.INFORMATION_GOVERNANCE, area.other_council, username="stranger")
+    site.sign_in_with_session(stranger)
+    site.open("/records/subject-access/")
+    site.fill("Person's record id", str(child.pk))
+    site.submit("Record the request", status=400)
+    assert site.error_messages() == ["No person has this record id"]
+    site.open(f"/records/people/{child.pk}/correct/", status=404)
+    assert child.family_name not in site.page.content()
