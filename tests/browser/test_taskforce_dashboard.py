@@ -79,3 +79,19 @@ def test_police_analyst_records_a_suspect(site: Site, area: Area) -> None:
     assert OnlineAbuseSuspect.objects.get().suspect_reference == "TEST/OA/1187"
     site.follow("TEST/OA/1187")
     assert site.heading() == "Update the stages reached"
+
+
+def test_taskforce_analyst_reads_the_therapy_waits_of_a_year(site: Site, area: Area) -> None:
+    """Whole financial years, as the dashboard publishes them: the analyst chooses one."""
+    from django.utils import timezone
+
+    from safeguarding.therapy.queries import financial_year
+
+    site.sign_in_with_session(area.taskforce_analyst)
+    site.open("/")
+    site.follow("Therapy waits", within=site.navigation())
+    assert site.heading() == "Waits for therapy"
+    last = financial_year(timezone.localdate()) - 1
+    site.page.get_by_label("Year (1 April to 31 March)").select_option(str(last))
+    site.submit("Show")
+    assert f"1 April {last} to 31 March {last + 1}" in site.page.inner_text("main")
