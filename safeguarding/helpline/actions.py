@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.access.actions import register_failure
@@ -56,8 +57,8 @@ from safeguarding.helpline.queries import (
     is_helpline_staff,
     referral_readers,
 )
+from safeguarding.notifications.actions import Digest, notify_each, notify_users
 from safeguarding.notifications.actions import Message as Notice
-from safeguarding.notifications.actions import notify_each, notify_users
 from safeguarding.worklists.actions import Sent, record_sent
 
 EXTENDED_FEEDBACK_LIMIT = Limit(6, Unit.MONTHS)
@@ -1082,6 +1083,14 @@ def route_referral(
             body=f"The helpline has sent {to_agency.name} a referral (reference "
             f"{report.reference}).",
             link=f"/helpline/referrals/{referral.pk}/",
+            # Several unread join one notification, which lists them all.
+            digest=Digest(
+                key="helpline-referrals",
+                subject="{count} referrals from the helpline",
+                body=f"The helpline has sent {to_agency.name} {{count}} referrals. "
+                "Each is listed with its reference.",
+                link=reverse("helpline:referrals"),
+            ),
         )
         record(
             AuditVerb.HELPLINE_REFERRAL_ROUTED,

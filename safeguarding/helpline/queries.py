@@ -181,6 +181,22 @@ def referral_readers(agency: Agency, report: Report) -> QuerySet[User]:
     )
 
 
+def referrals_received_by(user: User) -> QuerySet[RoutedReferral] | None:
+    """The referrals routed to the user's agency that they act on, newest first: never those
+    of a report naming their agency or excluding them. None for those who act on none. The
+    list names no one (a reference and a date each), so reading it is not audited; opening
+    one is."""
+    if user.agency_id is None or not user.is_active or user.role not in REFERRAL_ROLES:
+        return None
+    return (
+        RoutedReferral.objects.filter(to_agency_id=user.agency_id)
+        .exclude(report__named_agencies=user.agency_id)
+        .exclude(report__excluded_users=user.pk)
+        .select_related("report__helpline")
+        .order_by("-sent_at", "pk")
+    )
+
+
 def access_referral(user: User, referral_id: str) -> RoutedReferral:
     """A routed referral, for the staff of the receiving agency who act on referrals (never
     of a named agency, never anyone the report excludes)."""

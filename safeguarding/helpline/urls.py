@@ -57,5 +57,6 @@ urlpatterns = [
         name="annual-report-pdf",
     ),
     # Staff of an agency a referral was routed to.
+    path("referrals/", views.referrals, name="referrals"),
     path("referrals/<uuid:referral_id>/", views.referral, name="referral"),
 ]

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib import messages as banners
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -788,6 +789,20 @@ def release(request: HttpRequest, report_id: str) -> HttpResponse:
     if report.status == Status.QUARANTINED:
         actions.release_from_quarantine(actor=user, report=report)
     return redirect("helpline:report", report_id=report.pk)
+
+
+@require_GET
+def referrals(request: HttpRequest) -> HttpResponse:
+    """Every referral routed to the user's agency that they act on, newest first, a page at
+    a time, each with whether the agency has opened and acted on it."""
+    received = queries.referrals_received_by(signed_in_user(request))
+    if received is None:
+        raise PermissionDenied
+    page = Paginator(received, REFERRALS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "helpline/referrals.html", {"page": page})
+
+
+REFERRALS_PER_PAGE = 25
 
 
 def referral(request: HttpRequest, referral_id: str) -> HttpResponse:

@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from safeguarding.access.models import Agency, User
 from safeguarding.helpline.actions import hear_by
-from safeguarding.helpline.models import Message, Report, ReportKey, RoutedReferral, Status
+from safeguarding.helpline.models import Message, Report, ReportKey, Status
 from safeguarding.helpline.queries import (
     REFERRAL_ROLES,
     is_helpline_staff,
     queue,
     referral_recipients_q,
+    referrals_received_by,
 )
 from safeguarding.worklists.handoffs import HandOff, register_hand_off
 from safeguarding.worklists.registry import SHOWN, WorkItem, WorkList, register
@@ -82,15 +83,9 @@ def reports(user: User) -> WorkList | None:
 def referrals_received(user: User) -> WorkList | None:
     """Referrals the helpline routed to the user's agency, for those who act on them and
     are neither named nor excluded by the report."""
-    if user.agency_id is None or not user.is_active or user.role not in REFERRAL_ROLES:
+    received = referrals_received_by(user)
+    if received is None:
         return None
-    received = (
-        RoutedReferral.objects.filter(to_agency_id=user.agency_id)
-        .exclude(report__named_agencies=user.agency_id)
-        .exclude(report__excluded_users=user.pk)
-        .select_related("report__helpline")
-        .order_by("-sent_at")
-    )
     rows = list(received[:SHOWN])
     if not rows:
         return None
@@ -111,6 +106,8 @@ def referrals_received(user: User) -> WorkList | None:
         items=items,
         total=received.count(),
         order=18,
+        see_all=reverse("helpline:referrals"),
+        see_all_text="All referrals from the helpline",
     )
 
 

@@ -93,7 +93,10 @@ def test_report_alert_unlock_redact_refer_answer_close_and_delete(
     # The MASH reads the referral: the marked passage never left the helpline.
     mash = new_site({"width": 1280, "height": 900})
     mash.sign_in_with_session(area.mash)
-    mash.open(f"/helpline/referrals/{RoutedReferral.objects.get().pk}/")
+    mash.open("/helpline/referrals/")  # where the notification of referrals leads
+    routed = RoutedReferral.objects.get()
+    assert f'href="/helpline/referrals/{routed.pk}/"' in mash.page.content()
+    mash.open(f"/helpline/referrals/{routed.pk}/")
     assert "[redacted]" in mash.page.content()
     assert "Mrs Jones" not in mash.page.content()
     assert "heard a boy say he was hit at home" in mash.page.content()
