@@ -12,6 +12,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from safeguarding.access.models import User
@@ -29,6 +30,7 @@ from safeguarding.people.models import (
     PersonSearchKey,
     Sex,
 )
+from safeguarding.people.queries import access_person
 
 REASON_MIN_LENGTH = 10
 
@@ -55,6 +57,28 @@ def may_correct(user: User, person_id: uuid.UUID | str) -> bool:
         and user.agency_id is not None
         and AgencyRecord.objects.filter(agency_id=user.agency_id, person_id=person_id).exists()
     )
+
+
+def person_to_correct(user: User, person_id: uuid.UUID | str) -> Person:
+    """The gatekeeper of the correction page: the person, for one who may correct them
+    (may_correct), the read audited; Http404 otherwise, as need-to-know answers, so that a
+    refusal does not say the record exists. Information governance reads the record for
+    their agency without a case-work role."""
+    if not may_correct(user, person_id):
+        raise Http404
+    if user.role not in INFORMATION_GOVERNANCE_ROLES:
+        return access_person(user, person_id, purpose="correct person details")
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    record(
+        AuditVerb.PERSON_VIEWED,
+        actor=user,
+        target_type=TargetType.PERSON,
+        target_id=person.pk,
+        reason="correct person details",
+    )
+    return person
 
 
 def _shown(value: object) -> str:

@@ -11,13 +11,8 @@ from django.shortcuts import redirect, render
 from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
 from safeguarding.access.roles import INFORMATION_GOVERNANCE_ROLES
-from safeguarding.audit.chain import record
-from safeguarding.audit.verbs import AuditVerb
-from safeguarding.audit.vocabulary import TargetType
 from safeguarding.govuk.forms import add_action_errors
-from safeguarding.people.corrections import Corrected, correct_person, may_correct
-from safeguarding.people.models import Person
-from safeguarding.people.queries import access_person
+from safeguarding.people.corrections import Corrected, correct_person, person_to_correct
 from safeguarding.retention.actions import (
     HoldDetails,
     erase_person,
@@ -139,21 +134,7 @@ def erase(request: HttpRequest) -> HttpResponse:
 def correct(request: HttpRequest, person_id: str) -> HttpResponse:
     """Correct a person's details (rectification), keeping what was wrong and why."""
     user = signed_in_user(request)
-    if not may_correct(user, person_id):
-        raise Http404  # as need-to-know answers: a refusal does not say the record exists
-    if user.role in INFORMATION_GOVERNANCE_ROLES:
-        person = Person.objects.filter(pk=person_id).first()
-        if person is None:
-            raise Http404
-        record(
-            AuditVerb.PERSON_VIEWED,
-            actor=user,
-            target_type=TargetType.PERSON,
-            target_id=person.pk,
-            reason="correct person details",
-        )
-    else:
-        person = access_person(user, person_id, purpose="correct person details")
+    person = person_to_correct(user, person_id)
     initial = {
         "given_name": person.given_name,
         "family_name": person.family_name,

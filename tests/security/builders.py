@@ -277,7 +277,7 @@ def agency_a_records(area: Area) -> Records:
     ids["fund"] = setting.fund.pk
     ids["round"] = setting.grant_round.pk
     ids["application"] = application.pk
-    ids["payment"] = award.payments.order_by("pk").first().pk  # type: ignore[union-attr]
+    ids["payment"] = award.payments.order_by("pk").first().pk  # type: ignore[union-attr]  # the award has a payment: made just above
     # An inspection of the area, a finding and the action answering it.
     inspectorates = make_inspectorates()
     inspection = schedule(area, inspectorates)
