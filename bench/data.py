@@ -417,6 +417,7 @@ class Generator:
                 "is_active",
                 "home_authority_id",
                 "designated_senior_manager_id",
+                "dfe_number",
             ),
         )
         users = self.spool(
@@ -459,6 +460,8 @@ class Generator:
                 fmt.flag(True),
                 str(home) if home else NULL,
                 NULL,
+                # Fictional DfE numbers for authorities: none real is above 938.
+                f"{900 + agency_id % 100}" if kind == AgencyKind.LOCAL_AUTHORITY else "",
             )
             self.agency_codes[agency_id] = code
             return agency_id
