@@ -200,19 +200,13 @@ def referrals_received_by(user: User) -> QuerySet[RoutedReferral] | None:
 def access_referral(user: User, referral_id: str) -> RoutedReferral:
     """A routed referral, for the staff of the receiving agency who act on referrals (never
     of a named agency, never anyone the report excludes)."""
+    received = referrals_received_by(user)
     referral = (
-        RoutedReferral.objects.filter(pk=referral_id, to_agency=user.agency_id)
-        .exclude(report__named_agencies=user.agency_id)
-        .exclude(report__excluded_users=user.pk)
-        .select_related("to_agency", "report")
-        .first()
+        None
+        if received is None
+        else received.filter(pk=referral_id).select_related("to_agency").first()
     )
-    if (
-        user.agency_id is None
-        or referral is None
-        or not user.is_active
-        or user.role not in REFERRAL_ROLES
-    ):
+    if referral is None:
         raise Http404
     record(
         AuditVerb.HELPLINE_REPORT_VIEWED,
