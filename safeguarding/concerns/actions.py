@@ -499,25 +499,22 @@ def record_concern_file(
         counted += done
         progress(done)
 
-    if (
-        connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
-        and len(set(record_ids)) == len(record_ids)
-        and not _existing(agency, record_ids)
-    ):
+    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
         try:
-            with transaction.atomic():
-                _record_overlapped(
+            with (
+                transaction.atomic(),
+                ConcernStream(
                     actor,
                     agency,
-                    concerns,
-                    record_ids,
-                    outcomes,
-                    batch_size,
-                    persons_checked,
-                    count,
-                )
-            return outcomes
-        except DatabaseError:
+                    batch_size=batch_size,
+                    persons_checked=persons_checked,
+                    progress=count,
+                ) as stream,
+            ):
+                if not stream.add(concerns, record_ids):
+                    raise _NotAllNew
+            return stream.outcomes
+        except (DatabaseError, _NotAllNew):
             progress(-counted)  # what was counted was rolled back: start again
     outcomes = []
     for part in batched(concerns, batch_size):
@@ -526,29 +523,97 @@ def record_concern_file(
     return outcomes
 
 
-def _record_overlapped(
-    actor: User,
-    agency: Agency,
-    concerns: Sequence[ConcernDetails],
-    record_ids: list[str],
-    outcomes: list[Outcome],
-    batch_size: int,
-    persons_checked: bool,
-    progress: Callable[[int], object],
-) -> None:
-    """Record new ``concerns``, planning each batch while the one before is written."""
-    recording = _Recording(actor, agency, persons_checked=persons_checked)
-    recording.read(concerns)
-    with Pipeline(recording.run) as pipeline:
-        for start, stop in _batch_bounds(len(concerns), batch_size):
-            if pipeline.failed:
-                break
-            pipeline.submit(
-                recording.plan(
-                    concerns[start:stop], record_ids[start:stop], outcomes[start:stop], {}
-                )
+class _NotAllNew(Exception):  # noqa: N818 - control flow inside this module, not an error
+    """A file that is not all new concerns: recorded batch by batch instead."""
+
+
+class ConcernStream:
+    """New concerns of one agency recorded as they arrive (PostgreSQL, in the caller's
+    transaction): each batch is planned while a writer thread applies the one before
+    (writes.unit.Pipeline), in batches of ``batch_size`` after a first of a tenth.
+
+    ``add`` takes concerns in the order they are to be recorded, as many at a time as the
+    caller has, and returns False, recording none of them, when they are not all new: a
+    record id given twice, or one the agency holds already. The caller then rolls back
+    and records batch by batch (record_concerns), which updates and reports repeats. What
+    the concerns could name is read for everything received but not yet read, so that a
+    caller that has the whole file reads once, up front. ``outcomes`` are the concerns'
+    outcomes, in order, once the block has ended."""
+
+    def __init__(
+        self,
+        actor: User,
+        agency: Agency,
+        *,
+        batch_size: int = BATCH_SIZE,
+        persons_checked: bool = True,
+        progress: Callable[[int], object] = lambda count: None,
+    ) -> None:
+        self.recording = _Recording(actor, agency, persons_checked=persons_checked)
+        self.pipeline = Pipeline(self.recording.run)
+        self.batch_size = batch_size
+        self.progress = progress
+        self.received: list[ConcernDetails] = []
+        self.record_ids: list[str] = []
+        self.seen: set[str] = set()
+        self.outcomes: list[Outcome] = []
+        self.read_up_to = 0
+        self.refused = False
+
+    def __enter__(self) -> ConcernStream:
+        self.pipeline.__enter__()
+        return self
+
+    def add(self, concerns: Sequence[ConcernDetails], record_ids: Sequence[str] = ()) -> bool:
+        """Take ``concerns`` (with their record ids, when the caller has them) and record
+        every batch now complete. False, taking none, when they are not all new."""
+        if self.refused:
+            return False
+        ids = list(record_ids) or [concern_record_id(details) for details in concerns]
+        if len(set(ids)) < len(ids) or not self.seen.isdisjoint(ids):
+            self.refused = True
+            return False
+        with self.recording.run.reading():
+            held = _existing(self.recording.agency, ids)
+        if held:
+            self.refused = True
+            return False
+        self.seen.update(ids)
+        self.received += concerns
+        self.record_ids += ids
+        for start, stop in _batch_bounds(len(self.received), self.batch_size):
+            if start < len(self.outcomes):
+                continue
+            if stop - start < self._size(start):
+                break  # not yet a whole batch: the rest comes later, or at the end
+            self._record(start, stop)
+        return True
+
+    def _size(self, start: int) -> int:
+        first = max(1, self.batch_size // 10)
+        return first if start == 0 else self.batch_size
+
+    def _record(self, start: int, stop: int) -> None:
+        if self.pipeline.failed:
+            return  # the block's end raises the writer's error
+        if stop > self.read_up_to:
+            self.recording.read(self.received[self.read_up_to :])
+            self.read_up_to = len(self.received)
+        outcomes = [Outcome() for _ in range(start, stop)]
+        self.pipeline.submit(
+            self.recording.plan(
+                self.received[start:stop], self.record_ids[start:stop], outcomes, {}
             )
-            progress(stop - start)
+        )
+        self.outcomes += outcomes
+        self.progress(stop - start)
+
+    def __exit__(self, exc_type: object, exc: BaseException | None, traceback: object) -> None:
+        if exc is None and not self.refused:
+            for start, stop in _batch_bounds(len(self.received), self.batch_size):
+                if start >= len(self.outcomes):
+                    self._record(start, stop)
+        self.pipeline.__exit__(exc_type, exc, traceback)
 
 
 def _batch_bounds(count: int, batch_size: int) -> Iterator[tuple[int, int]]:

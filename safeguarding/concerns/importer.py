@@ -18,15 +18,18 @@ import argparse
 import csv
 import hashlib
 import json
+import multiprocessing
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from tqdm import tqdm
 
 from safeguarding.access.models import Agency, AgencyKind, User
@@ -36,6 +39,7 @@ from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.concerns.actions import (
     BATCH_SIZE,
+    ConcernStream,
     record_concern_file,
     save_concern,
 )
@@ -55,6 +59,11 @@ MAX_LINE_BYTES = 1024 * 1024
 MAX_ENCODING_PROBLEMS = 20
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A whole-file import of at least this many bytes on PostgreSQL is checked in a process of
+# its own while it is recorded (about 400 concerns; below it, starting the process costs
+# more than it saves), the checked concerns passed on this many at a time.
+CHECK_APART_BYTES = 256 * 1024
+CHECKED_CHUNK = 250
 
 
 class ImportUsageError(Exception):
@@ -486,32 +495,183 @@ def _import(actor: User, items: list[_Item], report: ImportReport, bar: tqdm[Any
             else:
                 report.updated += 1
 
-    def record_import() -> None:
-        record(
-            AuditVerb.DATA_IMPORTED,
-            actor=actor,
-            target_type=TargetType.IMPORT_FILE,
-            target_id=report.sha256,
-            legal_basis=LegalBasis.PUBLIC_TASK_SAFEGUARDING_SPECIAL_CATEGORY,
-            payload=report.audit_payload(),
-        )
-
     if report.partial:
         # Each concern commits on its own, so that a long import does not hold the audit
         # log's head row (and so every other audited action) for its whole length.
         record_each()
         with transaction.atomic():
-            record_import()
+            _record_import(actor, report)
     else:
         try:
             with transaction.atomic():
                 record_in_batches()
                 if report.rejected:
                     raise _RollBack
-                record_import()
+                _record_import(actor, report)
         except _RollBack:
             report.created = report.updated = 0
     report.rejected.sort(key=lambda rejected: rejected.row or 0)
+
+
+def _record_import(actor: User, report: ImportReport) -> None:
+    record(
+        AuditVerb.DATA_IMPORTED,
+        actor=actor,
+        target_type=TargetType.IMPORT_FILE,
+        target_id=report.sha256,
+        legal_basis=LegalBasis.PUBLIC_TASK_SAFEGUARDING_SPECIAL_CATEGORY,
+        payload=report.audit_payload(),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Checking apart: a large file checked in a process of its own while it is recorded
+
+
+class _CheckedApart:
+    """The file's concerns, checked in a child process and received in order, a chunk at
+    a time, while this process records them. The child only reads the file, checks it
+    and sends what it found: it is given the active local authorities' codes rather
+    than a database connection. After the last chunk, ``file_problems`` holds what
+    rejects the file as a whole (lines that are not UTF-8, a CSV that cannot be read
+    past some row), and ``finished`` says whether the child reported its end; when it
+    did not (it died), the caller reads the file again here."""
+
+    def __init__(self, path: Path, report: ImportReport) -> None:
+        authorities = frozenset(
+            Agency.objects.filter(kind=AgencyKind.LOCAL_AUTHORITY, is_active=True).values_list(
+                "code", flat=True
+            )
+        )
+        # fork: the child starts at once, with the code already imported, and never
+        # touches the database or the parent's threads' state (it leaves with os._exit).
+        context = multiprocessing.get_context("fork")
+        self.receiving, sending = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_check_apart,
+            args=(path, report.file_format, report.agency_code, authorities, sending),
+            name="import-checker",
+            daemon=True,
+        )
+        with warnings.catch_warnings():
+            # Python warns that forking a process with threads may deadlock the child if
+            # another thread holds a lock it then needs; the child takes none of theirs.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self.process.start()
+        sending.close()
+        self.file_problems: list[Problem] = []
+        self.finished = False
+
+    def __iter__(self) -> Iterator[list[_Item]]:
+        while True:
+            try:
+                kind, content = self.receiving.recv()
+            except EOFError:
+                return  # the child died without reporting its end
+            if kind == "items":
+                yield content
+            else:
+                self.file_problems = content
+                self.finished = True
+                return
+
+    def close(self) -> None:
+        self.receiving.close()
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+
+
+def _check_apart(
+    path: Path,
+    file_format: str,
+    agency_code: str,
+    authorities: frozenset[str],
+    send: Connection,
+) -> None:
+    """The child's work: the file's items in chunks, then ("end", file problems)."""
+    encoding_problems: list[Problem] = []
+    chunk: list[_Item] = []
+    try:
+        with path.open("rb") as handle:
+            for item in _items(
+                handle, file_format, agency_code, authorities.__contains__, encoding_problems
+            ):
+                chunk.append(item)
+                if len(chunk) == CHECKED_CHUNK:
+                    send.send(("items", chunk))
+                    chunk = []
+        send.send(("items", chunk))
+        send.send(("end", encoding_problems))
+    except _FileRejected as rejected:
+        send.send(("end", encoding_problems or rejected.problems))
+    except OSError as error:
+        send.send(("end", [_unreadable(error)]))
+    finally:
+        send.close()
+
+
+def _record_while_checking(
+    actor: User, path: Path, report: ImportReport, *, size: int, progress: bool
+) -> tuple[bool, list[_Item] | None]:
+    """Record a whole file's concerns as the checking process passes them on, in one
+    transaction: (True, None) once recorded. Anything that would not be recorded by
+    reading the whole file first (a problem, a record id given twice or held already, a
+    write refused) rolls this attempt back, and returns (False, every item read) for
+    the file to be recorded, or rejected, as if read first: (False, None) when it is
+    rejected as a whole (report.file_problems)."""
+    agency = actor.agency
+    assert agency is not None
+    checked = _CheckedApart(path, report)
+    items: list[_Item] = []
+    try:
+        with tqdm(desc="Importing", unit="concern", disable=not progress) as bar:
+            try:
+                with transaction.atomic():
+                    with ConcernStream(
+                        actor, agency, batch_size=BATCH_SIZE, progress=bar.update
+                    ) as stream:
+                        recording = True
+                        for chunk in checked:
+                            items += chunk
+                            recording = recording and _record_chunk(stream, chunk)
+                        if not recording or not checked.finished or checked.file_problems:
+                            raise _RollBack
+                    found = _finish_reading(items, report, checked.file_problems, size=size)
+                    if found is None or any(
+                        outcome.error is not None for outcome in stream.outcomes
+                    ):
+                        raise _RollBack
+                    report.created = sum(outcome.created for outcome in stream.outcomes)
+                    _record_import(actor, report)
+                    return True, None
+            except (_RollBack, DatabaseError):
+                pass
+        for chunk in checked:  # what was left unread when the attempt stopped
+            items += chunk
+    finally:
+        checked.close()
+    if not checked.finished:
+        return False, _read(path, report, size=size, progress=progress)
+    report.created = 0
+    return False, _finish_reading(items, report, checked.file_problems, size=size)
+
+
+def _record_chunk(stream: ConcernStream, chunk: list[_Item]) -> bool:
+    """Add a chunk of checked items to ``stream``; False if any cannot be recorded so."""
+    drafts = [item.draft for item in chunk if item.draft is not None and not item.problems]
+    if len(drafts) < len(chunk):
+        return False
+    return stream.add([draft.details for draft in drafts])
+
+
+def _checks_apart(report: ImportReport, size: int, check_apart: bool | None) -> bool:
+    """Whether to check the file in a process of its own while recording it: for a
+    whole-file import on PostgreSQL (where batches are written while the next is
+    planned), of a file large enough to gain from it, unless the caller says."""
+    if report.partial or connection.vendor != "postgresql":
+        return False
+    return size >= CHECK_APART_BYTES if check_apart is None else check_apart
 
 
 # ---------------------------------------------------------------------------------------
@@ -605,13 +765,17 @@ def import_concerns(
     partial: bool = False,
     rejects_path: Path | str | None = None,
     progress: bool = False,
+    check_apart: bool | None = None,
 ) -> ImportReport:
     """Import the concerns in ``path`` as ``agency_code``'s system account.
 
     Without ``partial``, any problem rejects the whole file and nothing is written. With
     it, good concerns are imported and the rest are listed in the report (and in
-    ``rejects_path``, required then). Raises ImportUsageError when the import cannot start
-    and MissingSystemAccount when the agency has no system account."""
+    ``rejects_path``, required then). A whole-file import on PostgreSQL of a file of
+    CHECK_APART_BYTES or more (or any, with ``check_apart``) is checked in a process of
+    its own while it is recorded, to the same result. Raises ImportUsageError when the
+    import cannot start and MissingSystemAccount when the agency has no system
+    account."""
     path = Path(path)
     if not path.exists():
         raise ImportUsageError(f"no such file: {path}")
@@ -639,8 +803,13 @@ def import_concerns(
         rejects_path=Path(rejects_path) if rejects_path else None,
     )
     try:
-        items = _read(path, report, size=size, progress=progress)
-        if items is not None:
+        if _checks_apart(report, size, check_apart):
+            recorded, items = _record_while_checking(
+                actor, path, report, size=size, progress=progress
+            )
+        else:
+            recorded, items = False, _read(path, report, size=size, progress=progress)
+        if not recorded and items is not None:
             with tqdm(
                 total=len(items), desc="Importing", unit="concern", disable=not progress
             ) as bar:
@@ -666,7 +835,6 @@ def _read(path: Path, report: ImportReport, *, size: int, progress: bool) -> lis
         return cache[code]
 
     encoding_problems: list[Problem] = []
-    items: list[_Item] = []
     try:
         with (
             path.open("rb") as handle,
@@ -674,34 +842,68 @@ def _read(path: Path, report: ImportReport, *, size: int, progress: bool) -> lis
                 total=size, desc="Checking", unit="B", unit_scale=True, disable=not progress
             ) as bar,
         ):
-            if handle.read(2) in UTF16_BOMS:
-                raise _whole_file(
-                    "the file is UTF-16 encoded: save it as UTF-8 and import it again"
+            items = list(
+                _items(
+                    handle,
+                    report.file_format,
+                    report.agency_code,
+                    local_authority_exists,
+                    encoding_problems,
+                    bar,
                 )
-            handle.seek(0)
-            lines = _Lines(handle, encoding_problems, bar)
-            if report.file_format == "jsonl":
-                items = list(
-                    _read_jsonl(
-                        lines,
-                        lambda record, row: check_jsonl_record(
-                            record,
-                            row,
-                            agency_code=report.agency_code,
-                            local_authority_exists=local_authority_exists,
-                        ),
-                    )
-                )
-                report.rows_read = len(items)
-            else:
-                items = list(_read_csv(lines, report.agency_code, local_authority_exists))
-                report.rows_read = sum(len(item.rows) for item in items)
+            )
     except _FileRejected as rejected:
         report.file_problems = encoding_problems or rejected.problems
         return None
     except OSError as error:
-        report.file_problems = [Problem(None, "", f"the file could not be read: {error}")]
+        report.file_problems = [_unreadable(error)]
         return None
+    return _finish_reading(items, report, encoding_problems, size=size)
+
+
+def _unreadable(error: OSError) -> Problem:
+    return Problem(None, "", f"the file could not be read: {error}")
+
+
+def _items(
+    handle: IO[bytes],
+    file_format: str,
+    agency_code: str,
+    local_authority_exists: Callable[[str], bool],
+    encoding_problems: list[Problem],
+    bar: tqdm[Any] | None = None,
+) -> Iterator[_Item]:
+    """Each concern in the open file, checked, in order. Raises _FileRejected when the
+    file as a whole cannot be read; collects lines that are not UTF-8 in
+    ``encoding_problems``."""
+    if handle.read(2) in UTF16_BOMS:
+        raise _whole_file("the file is UTF-16 encoded: save it as UTF-8 and import it again")
+    handle.seek(0)
+    lines = _Lines(handle, encoding_problems, bar)
+    if file_format == "jsonl":
+        yield from _read_jsonl(
+            lines,
+            lambda record, row: check_jsonl_record(
+                record,
+                row,
+                agency_code=agency_code,
+                local_authority_exists=local_authority_exists,
+            ),
+        )
+    else:
+        yield from _read_csv(lines, agency_code, local_authority_exists)
+
+
+def _finish_reading(
+    items: list[_Item], report: ImportReport, encoding_problems: list[Problem], *, size: int
+) -> list[_Item] | None:
+    """``items``, every one read, with the problems only the whole file shows (a record
+    id used twice) marked; None, with report.file_problems, if the file is rejected
+    whole."""
+    if report.file_format == "jsonl":
+        report.rows_read = len(items)
+    else:
+        report.rows_read = sum(len(item.rows) for item in items)
     if encoding_problems:
         report.file_problems = encoding_problems
         return None
