@@ -44,12 +44,16 @@ class PersonRole(models.TextChoices):
 
 class Concern(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    agency = models.ForeignKey("access.Agency", on_delete=models.PROTECT, related_name="concerns")
+    # Neither the agency nor the local authority has an index of its own: the indexes that
+    # start with them (unique_agency_record_id, concern_agency_idx, concern_area_idx) serve.
+    agency = models.ForeignKey(
+        "access.Agency", on_delete=models.PROTECT, related_name="concerns", db_index=False
+    )
     # The agency's own id for the record, so that a re-sent record updates, never duplicates.
     agency_record_id = models.CharField(max_length=64)
     # The children's services authority responsible for the child's area (its MASH).
     local_authority = models.ForeignKey(
-        "access.Agency", on_delete=models.PROTECT, related_name="concerns_in_area"
+        "access.Agency", on_delete=models.PROTECT, related_name="concerns_in_area", db_index=False
     )
     recorded_at = models.DateTimeField()
     received_at = models.DateTimeField(default=timezone.now)
@@ -103,9 +107,13 @@ class Concern(models.Model):
 class ConcernPerson(models.Model):
     """A person named in a concern, in a role."""
 
-    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="involvements")
+    # No indexes of their own: unique_role_in_concern starts with the concern and
+    # involvement_person_idx with the person.
+    concern = models.ForeignKey(
+        Concern, on_delete=models.CASCADE, related_name="involvements", db_index=False
+    )
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="involvements"
+        "people.Person", on_delete=models.PROTECT, related_name="involvements", db_index=False
     )
     role = models.CharField(max_length=20, choices=PersonRole.choices)
 

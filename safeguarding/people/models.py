@@ -77,7 +77,10 @@ class PersonName(models.Model):
 class PersonSearchKey(models.Model):
     """Phonetic keys of every name a person is known by, indexed for typo-tolerant search."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_keys")
+    # No index of its own: the unique constraint (person, key) serves a person's keys.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="search_keys", db_index=False
+    )
     key = models.CharField(max_length=24)
 
     class Meta:
@@ -91,7 +94,10 @@ class PersonSearchKey(models.Model):
 
 
 class Identifier(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identifiers")
+    # No index of its own: the unique constraint (person, scheme, value) serves it.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="identifiers", db_index=False
+    )
     scheme = models.CharField(max_length=8, choices=IdentifierScheme.choices)
     value = models.CharField(max_length=64)
     # Set for identifiers only meaningful within one agency (police and local references).
@@ -154,7 +160,10 @@ class Vehicle(models.Model):
 class AgencyRecord(models.Model):
     """That an agency holds a record on a person: the basis of need-to-know access."""
 
-    agency = models.ForeignKey("access.Agency", on_delete=models.PROTECT, related_name="records")
+    # No index of its own: the unique constraint (agency, person) serves an agency's records.
+    agency = models.ForeignKey(
+        "access.Agency", on_delete=models.PROTECT, related_name="records", db_index=False
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="agency_records")
     agency_record_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
