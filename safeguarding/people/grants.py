@@ -71,14 +71,15 @@ def grant_break_glass(*, actor: User, person_id: uuid.UUID | str, reason: str) -
             payload={"grant": str(grant.pk), "expires_at": grant.expires_at.isoformat()},
         )
         until = timezone.localtime(grant.expires_at)
+        # The reason stays in the service: staff may name the child in it, and the message
+        # is emailed. The reviews page shows it to those told, behind need-to-know.
         notify_users(
             owners_to_tell(person.pk, actor=actor),
             subject="Break-glass access to a record your agency holds",
             body=(
                 f"{actor.display_name} ({actor.agency}) opened a record your agency holds "
-                f"using break-glass access, until {until:%-d %B %Y at %H:%M}. Their stated "
-                f"reason: \u201c{reason}\u201d. Review it in the "
-                "break-glass reviews."
+                f"using break-glass access, until {until:%-d %B %Y at %H:%M}. Their reason is "
+                "in the break-glass reviews: review it there."
             ),
             link="/people/break-glass/reviews/",
         )
