@@ -950,14 +950,14 @@ def _read_details(
 
 def _members(graph: Graph, nodes: Codes) -> tuple[list[Node], Node]:
     """``nodes`` (ascending numbers) sorted people first, each part by id or key; and the
-    first of them that is not a child."""
+    first of them that is not a child (the first member when every one is a child)."""
     split = int(np.searchsorted(nodes, graph.people_nodes))
     people = nodes[:split]
     people = people[np.argsort(graph.named.rank[graph.node_person[people]])]
     members: list[Node] = graph.nodes[people].tolist()
     details = sorted(graph.nodes[nodes[split:]].tolist())
     adults = np.flatnonzero(graph.node_kind[people] == NAMED_ADULT)
-    anchor = members[int(adults[0])] if adults.size else details[0]
+    anchor = members[int(adults[0])] if adults.size else (details or members)[0]
     return members + details, anchor
 
 
