@@ -42,8 +42,9 @@ The methods, each on the same fields:
 
 For each: blocking recall (the share of true pairs that reach comparison), pairwise
 precision, recall and F1 of the people found, and for this project the precision of the
-pairs it merges with no one looking (at or above 0.97) and the pairs it sends to review
-(0.8 to 0.97).
+pairs it merges with no one looking (at or above 0.97), the pairs it sends to review
+(0.8 to 0.97), and which of its broad blocking rules each set could afford
+(``engine.affordable_rules``: the date of birth alone, a name's sound alone).
 
     .venv/bin/python -m bench.linkage_external
     .venv/bin/python -m bench --only linkage_external --database sqlite
@@ -57,15 +58,17 @@ import importlib.resources
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from bench.linkage_compare import connected_components
 from safeguarding.linkage.engine import (
+    BROAD_RULE_BUDGET,
     DEFAULT_AUTO_MATCH_PROBABILITY,
     DEFAULT_REVIEW_PROBABILITY,
     Engine,
+    RuleChoice,
 )
 from safeguarding.linkage.records import RawPerson, prepare
 from safeguarding.linkage.synthetic import pairwise_accuracy
@@ -169,6 +172,8 @@ class Outcome:
     compared: set[Pair]
     # Scored pairs (left, right, probability) for the band figures; empty when not scored.
     scored: list[tuple[str, str, float]]
+    # This project's broad blocking rules: each with its pairs and whether it was admitted.
+    rules: list[RuleChoice] = field(default_factory=list)
 
 
 def _pair(left: str, right: str) -> Pair:
@@ -185,6 +190,7 @@ def project(records: list[Record]) -> Outcome:
     with Engine.open("duckdb") as engine:
         table = engine.register(prepared)
         model = engine.train(table, seed=SEED)
+        rules = engine.rule_choices[table.templated_name]
         linker = engine.linker(table, model, explain=False)
         predictions = linker.inference.predict(
             threshold_match_probability=None, warning_mode="never"
@@ -194,6 +200,7 @@ def project(records: list[Record]) -> Outcome:
         clusters=_clusters_at((record.record_id for record in records), scored),
         compared={_pair(left, right) for left, right, _p in scored},
         scored=scored,
+        rules=rules,
     )
 
 
@@ -471,6 +478,8 @@ def measure(labelled: LabelledSet, *, quiet: bool = True) -> list[dict[str, Any]
             )
             with_review = pairwise_accuracy(confirmed, truth)
             row["f1_with_review"] = with_review["f1"]
+        if outcome.rules:
+            row["broad_rules"] = outcome.rules
         rows.append(row)
         if not quiet:
             print(f"{labelled.name}: {name}: {seconds:.1f} s, F1 {row['f1']}", file=sys.stderr)
@@ -499,6 +508,10 @@ def figures(scale: float) -> dict[str, float]:
         ):
             if measure_name in row:
                 flat[f"{key}_{measure_name}"] = float(row[measure_name])
+        if "broad_rules" in row:
+            flat[f"{key}_broad_rules_admitted"] = float(
+                sum(choice.admitted for choice in row["broad_rules"])
+            )
     return flat
 
 
@@ -530,6 +543,20 @@ def table(rows: list[dict[str, Any]]) -> str:
                 f"{row['review_pairs']:,} | {row['review_true']:,} | "
                 f"{row['f1_with_review']:.4f} |"
             )
+    chosen = [row for row in rows if row.get("broad_rules")]
+    if chosen:
+        lines += [
+            "",
+            f"| Set | Broad blocking rule | Pairs with those before it | ...a record "
+            f"| Admitted (at most {BROAD_RULE_BUDGET} a record) |",
+            "|---|---|---:|---:|---|",
+        ]
+        for row in chosen:
+            for choice in row["broad_rules"]:
+                lines.append(
+                    f"| {row['set']} | `{choice.rule}` | {choice.pairs:,} | "
+                    f"{choice.pairs_per_record:.1f} | {'yes' if choice.admitted else 'no'} |"
+                )
     return "\n".join(lines)
 
 

@@ -17,7 +17,9 @@ again over every record.
     .venv/bin/python -m bench.linkage_speed --records 1000000
     .venv/bin/python -m bench.linkage_speed --records 20000 --backend spark
 
-Generating the records is not timed; training, prediction and clustering are.
+Generating the records is not timed; training, prediction and clustering are. Training
+includes counting the pairs of the broad blocking rules (engine.affordable_rules); which
+of them the records could afford is printed.
 """
 
 from __future__ import annotations
@@ -32,7 +34,12 @@ from typing import Any
 import django
 
 from safeguarding.linkage.components import DisjointSets
-from safeguarding.linkage.engine import BACKENDS, DEFAULT_AUTO_MATCH_PROBABILITY, Engine
+from safeguarding.linkage.engine import (
+    BACKENDS,
+    BROAD_RULE_BUDGET,
+    DEFAULT_AUTO_MATCH_PROBABILITY,
+    Engine,
+)
 from safeguarding.linkage.synthetic import pairwise_accuracy
 
 FULL_SCALE_RECORDS = 1_000_000
@@ -70,6 +77,7 @@ def resolve_with_model(
         started = time.perf_counter()
         model = engine.train(table)
         timings["train_seconds"] = time.perf_counter() - started
+        choices = engine.rule_choices.get(table.templated_name, [])
         started = time.perf_counter()
         linker, predictions = engine.predict(table, model, threshold=threshold, explain=False)
         timings["predict_seconds"] = time.perf_counter() - started
@@ -85,6 +93,17 @@ def resolve_with_model(
         )
         timings["cluster_seconds"] = time.perf_counter() - started
     timings["total_seconds"] = sum(timings.values())
+    # Which broad blocking rules the records could afford (engine.affordable_rules), and
+    # the seconds counting their pairs took, part of training.
+    timings["broad_rules_admitted"] = sum(choice.admitted for choice in choices)
+    timings["broad_rule_count_seconds"] = sum(choice.seconds for choice in choices)
+    for choice in choices:
+        print(
+            f"broad blocking rule {choice.rule}: {choice.pairs_per_record:.1f} pairs a record "
+            f"with those admitted before it, {'admitted' if choice.admitted else 'refused'} "
+            f"(at most {BROAD_RULE_BUDGET} a record)",
+            file=sys.stderr,
+        )
     return clusters, timings, model
 
 
