@@ -597,6 +597,10 @@ def _check_apart(
             for item in _items(
                 handle, file_format, agency_code, authorities.__contains__, encoding_problems
             ):
+                if file_format == "jsonl" and not item.problems:
+                    # Sent without the record as read, which is needed only to report a
+                    # problem found later; the parent reads it again then (_with_records).
+                    item.record = None
                 chunk.append(item)
                 if len(chunk) == CHECKED_CHUNK:
                     send.send(("items", chunk))
@@ -654,7 +658,27 @@ def _record_while_checking(
     if not checked.finished:
         return False, _read(path, report, size=size, progress=progress)
     report.created = 0
-    return False, _finish_reading(items, report, checked.file_problems, size=size)
+    if checked.file_problems:  # rejected whole: no record is reported
+        return False, _finish_reading(items, report, checked.file_problems, size=size)
+    return False, _finish_reading(_with_records(path, items), report, [], size=size)
+
+
+def _with_records(path: Path, items: list[_Item]) -> list[_Item]:
+    """``items`` with the records the checking process left out (see _check_apart) read
+    again from their lines, for a file recorded, or rejected, after all."""
+    wanted = {item.row: item for item in items if item.record is None and item.draft is not None}
+    if wanted:
+        with path.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                item = wanted.get(number)
+                if item is not None:
+                    if number == 1 and raw.startswith(UTF8_BOM):
+                        raw = raw[len(UTF8_BOM) :]
+                    item.record = json.loads(
+                        raw.decode("utf-8", "replace"),
+                        object_pairs_hook=_object_without_duplicate_keys,
+                    )
+    return items
 
 
 def _record_chunk(stream: ConcernStream, chunk: list[_Item]) -> bool:

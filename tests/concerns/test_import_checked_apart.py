@@ -135,12 +135,20 @@ def test_a_record_id_given_twice_is_reported_as_when_read_first(
     path = write_jsonl(tmp_path / "concerns.jsonl", rows)
     before = written()
 
-    report = import_concerns(path, "POL-TEST", check_apart=True)
+    rejects = tmp_path / "rejects.jsonl"
+    report = import_concerns(path, "POL-TEST", check_apart=True, rejects_path=rejects)
 
     assert not report.committed
     assert problems(report) == problems(read_first(path)())
     assert {problem.row for problem in report.problems} == {2, 7}
     assert written() == before
+    # The checking process sends a good line without its record; a problem found here
+    # reads it again, so the rejects file holds each record as sent.
+    rejected = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert [(entry["row"], entry["record"]) for entry in rejected] == [
+        (2, rows[1]),
+        (7, rows[6]),
+    ]
 
 
 def test_a_file_that_updates_what_is_held_is_recorded_batch_by_batch(
