@@ -15,6 +15,7 @@ from django.db.models import Max
 
 from safeguarding.audit.chain import verify_chain
 from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.sealing import readable_reasons
 from safeguarding.audit.verbs import AuditVerb
 
 LOG_COLUMNS = ("verb", "actor_id", "target_type", "target_id", "reason", "legal_basis", "payload")
@@ -30,11 +31,15 @@ def written(write: Callable[[], object], state: Callable[[], Any]) -> tuple[Any,
     with transaction.atomic():
         write()
         assert verify_chain().ok
+        entries = list(AuditEntry.objects.filter(sequence__gt=since).order_by("sequence"))
+        # Reasons are stored sealed, each under a key of its own: compared as they read.
+        reasons = readable_reasons(entries)
         log = [
-            list(row)
-            for row in AuditEntry.objects.filter(sequence__gt=since)
-            .order_by("sequence")
-            .values_list(*LOG_COLUMNS)
+            [
+                reasons[entry.sequence].text if column == "reason" else getattr(entry, column)
+                for column in LOG_COLUMNS
+            ]
+            for entry in entries
         ]
         found = state()
         transaction.set_rollback(True)

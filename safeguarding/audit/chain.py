@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from safeguarding.audit.models import AuditEntry, AuditHead
+from safeguarding.audit.redaction import redaction_problem
+from safeguarding.audit.sealing import keep_keys, seal
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import LegalBasis, TargetType
 
@@ -199,7 +201,8 @@ def record(
 
     Every read and write of personal data comes through here, so it is written in three
     plain SQL statements rather than through the ORM: locking the head row, inserting the
-    entry and moving the head (the ORM's query building cost more than the database work)."""
+    entry and moving the head (the ORM's query building cost more than the database work),
+    and a fourth for the key of a non-empty reason, which is stored sealed (sealing.py)."""
     if _event_times.get() is not None:
         (pending,) = with_event_times(
             [PendingEntry(verb, actor, target_type, target_id, reason, legal_basis, payload)]
@@ -207,8 +210,13 @@ def record(
         payload = pending.payload
     with transaction.atomic(savepoint=False):
         previous_sequence, previous_hash = locked_head()
+        sequence = previous_sequence + 1
+        # A reason is staff-written text: stored sealed, its key outside the chain.
+        key = None
+        if reason:
+            reason, key = seal(reason, sequence)
         entry = AuditEntry(
-            sequence=previous_sequence + 1,
+            sequence=sequence,
             occurred_at=timezone.now(),
             actor_id=actor.pk if actor is not None else None,
             actor_label=actor_label or (actor.get_username() if actor is not None else "system"),
@@ -255,6 +263,8 @@ def record(
                 f"UPDATE {HEAD_TABLE} SET last_sequence = %s, last_hash = %s WHERE id = 1",  # noqa: S608 - constant table names
                 [entry.sequence, entry.entry_hash],
             )
+        if key is not None:
+            keep_keys([(entry.sequence, key)])
         entry._state.adding = False
         return entry
 
@@ -329,9 +339,9 @@ _PLACEHOLDERS = ", ".join(["%s"] * 13)
 def record_many(entries: Sequence[PendingEntry]) -> int:
     """Append ``entries`` in order, in the caller's transaction (or a new one), as that many
     calls of record() would, but locking and moving the head once and writing the rows in
-    one statement (COPY on PostgreSQL, executemany elsewhere). Every entry shares the
-    moment of writing. Returns the sequence number of the last entry (the head's, if
-    ``entries`` is empty)."""
+    one statement (COPY on PostgreSQL, executemany elsewhere), and the keys of their
+    sealed reasons in one more. Every entry shares the moment of writing. Returns the
+    sequence number of the last entry (the head's, if ``entries`` is empty)."""
     with transaction.atomic(savepoint=False):
         head = locked_head()
         if not entries:
@@ -349,6 +359,7 @@ class ChainedEntries:
     after: tuple[int, str]  # the (sequence, hash) they follow
     rows: list[tuple[Any, ...]]  # in _COLUMNS, as the database driver takes them
     head: tuple[int, str]  # the (sequence, hash) of the last
+    keys: list[tuple[int, bytes]] = field(default_factory=list)  # of sealed reasons
 
 
 def chain_entries(entries: Sequence[PendingEntry], after: tuple[int, str]) -> ChainedEntries:
@@ -366,8 +377,14 @@ def chain_entries(entries: Sequence[PendingEntry], after: tuple[int, str]) -> Ch
     as_text = connection.vendor == "postgresql"
     actors: dict[int | None, tuple[int | None, str, str]] = {}
     rows: list[tuple[Any, ...]] = []
+    keys: list[tuple[int, bytes]] = []
     for pending in entries:
         sequence += 1
+        # Only a non-empty reason is sealed: most entries (an import's) carry none.
+        reason = pending.reason
+        if reason:
+            reason, key = seal(reason, sequence)
+            keys.append((sequence, key))
         actor = pending.actor
         if actor is None:
             actor_id, actor_label, agency_code = None, "system", ""
@@ -398,7 +415,7 @@ def chain_entries(entries: Sequence[PendingEntry], after: tuple[int, str]) -> Ch
                 verb=verb,
                 target_type=target_type,
                 target_id=target_id,
-                reason=pending.reason,
+                reason=reason,
                 legal_basis=legal_basis,
                 payload_text=text,
             )
@@ -413,7 +430,7 @@ def chain_entries(entries: Sequence[PendingEntry], after: tuple[int, str]) -> Ch
                 verb,
                 target_type,
                 target_id,
-                pending.reason,
+                reason,
                 legal_basis,
                 text
                 if as_text
@@ -423,7 +440,7 @@ def chain_entries(entries: Sequence[PendingEntry], after: tuple[int, str]) -> Ch
             )
         )
         previous_hash = entry_hash
-    return ChainedEntries(after, rows, (sequence, previous_hash))
+    return ChainedEntries(after, rows, (sequence, previous_hash), keys)
 
 
 def write_chained(chained: ChainedEntries) -> None:
@@ -444,6 +461,7 @@ def write_chained(chained: ChainedEntries) -> None:
             f"UPDATE {HEAD_TABLE} SET last_sequence = %s, last_hash = %s WHERE id = 1",  # noqa: S608 - constant table names
             list(chained.head),
         )
+    keep_keys(chained.keys)
 
 
 ENTRY_TABLE = AuditEntry._meta.db_table
@@ -604,7 +622,9 @@ def verify_chain(
     check, and the log must reach the head exactly. ``checkpoints`` (checked signatures of
     earlier heads, kept outside the database: see checkpoints.py) must each name an entry
     the log still holds, with the same hash: a log cut short with its head rewritten to
-    match still fails against a checkpoint taken before the cut."""
+    match still fails against a checkpoint taken before the cut. Last, every redacted
+    copy of a sealed reason must match the digest its erasure's entry recorded
+    (redaction.py)."""
     head = _readable_head()
     if head is None:
         if _entries_exist():
@@ -694,4 +714,8 @@ def verify_chain(
                 "rewritten",
             ),
         )
+    # The redacted copies of reasons, outside the chain, against the erasures' entries.
+    redaction = redaction_problem(checked)
+    if redaction is not None:
+        return VerificationResult(checked, ChainProblem(redaction.sequence, redaction.message))
     return VerificationResult(checked, None)

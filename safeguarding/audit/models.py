@@ -60,3 +60,36 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head at #{self.last_sequence}"
+
+
+class SealedReason(models.Model):
+    """The key that opens one entry's sealed reason (see sealing.py), kept outside the
+    chain so that it can be destroyed without editing the log. After an erasure the key
+    is gone and a redacted copy of the reason stands in its place; the erasure's own entry
+    holds the copy's SHA-256, so the copy is as tamper-evident as the log."""
+
+    # The entry's sequence number: a plain column, as the log's own columns are.
+    sequence = models.PositiveBigIntegerField(primary_key=True)
+    key = models.BinaryField(null=True, blank=True)
+    redacted = models.TextField(blank=True)
+    redacted_at = models.DateTimeField(null=True, blank=True)
+    # The sequence number of the person-erased entry that redacted it.
+    redacted_by = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("sequence",)
+        constraints = (
+            models.CheckConstraint(
+                condition=(
+                    models.Q(key__isnull=False, redacted_at__isnull=True, redacted_by__isnull=True)
+                    | models.Q(
+                        key__isnull=True, redacted_at__isnull=False, redacted_by__isnull=False
+                    )
+                ),
+                name="sealed_reason_key_or_redaction",
+            ),
+        )
+
+    def __str__(self) -> str:
+        state = "redacted" if self.redacted_at is not None else "sealed"
+        return f"reason of #{self.sequence} ({state})"

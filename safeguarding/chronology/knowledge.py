@@ -20,6 +20,7 @@ from safeguarding.access.models import Agency, User
 from safeguarding.access.roles import AUDIT_ROLES, Role
 from safeguarding.audit.chain import event_time, record
 from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.sealing import readable_reasons
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
 from safeguarding.clocks.models import Clock
@@ -274,6 +275,8 @@ def who_knew_what(
         viewed[(entry.agency_code, entry.actor_label, local.date())].append(entry)
     codes = dict(Agency.objects.values_list("code", "name"))
     labels = dict(AuditVerb.choices)
+    # The views' reasons (their purposes) are stored sealed: opened in one query.
+    reasons = readable_reasons(evidence.views) if content else {}
     for (code, who, _), entries in viewed.items():
         kinds = sorted({labels.get(e.verb, e.verb) for e in entries})
         add(
@@ -285,7 +288,7 @@ def who_knew_what(
                 what=f"Viewed: {', '.join(kinds).lower()}"
                 + (f" ({len(entries)} times that day)" if len(entries) > 1 else ""),
                 who=who,
-                detail="; ".join(sorted({e.reason for e in entries if e.reason}))
+                detail="; ".join(sorted({str(reasons[e.sequence]) for e in entries if e.reason}))
                 if content
                 else "",
                 evidence=[e.sequence for e in entries],

@@ -11,7 +11,8 @@ acts across agencies.
 
 Erasure asks the registry of holdings (safeguarding/records/holdings.py) what each app
 holds and has each app erase it, all in one transaction per person: a failure anywhere
-leaves the person whole, never half erased.
+leaves the person whole, never half erased. In the same transaction, each sealed audit
+reason that names the person loses its key and keeps a redacted copy (audit/redaction.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from safeguarding.access.policy import agencies_holding
 from safeguarding.access.roles import INFORMATION_GOVERNANCE_ROLES
 from safeguarding.audit.chain import record
 from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.redaction import REDACTED, digest, redact_reasons
+from safeguarding.audit.sealing import is_sealed, readable_reasons
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
 from safeguarding.people.holdings import terms_for
@@ -274,20 +277,34 @@ class HeldError(ValidationError):
         self.holds = holds
 
 
-def log_entries_naming(erasing: Erasing, items: list[HeldItem]) -> list[int]:
-    """The sequence numbers of audit entries about the person or their records whose
-    staff-written reason names them. The log is never edited (decision 0016), so the
-    erasure lists them for information governance. Read by target, which is indexed."""
+@dataclass(frozen=True)
+class NamingEntry:
+    """An audit entry whose reason names the person being erased: its text as readers see
+    it, and whether it is sealed (and so can be redacted) or plain (written before
+    reasons were sealed, and kept as it is)."""
+
+    sequence: int
+    text: str
+    sealed: bool
+
+
+def log_entries_naming(erasing: Erasing, items: list[HeldItem]) -> list[NamingEntry]:
+    """The audit entries about the person or their records whose reason names them, in
+    order, their sealed reasons opened (or an earlier erasure's redacted copy read). Read
+    by target, which is indexed, and every reason opened in one query."""
     targets = {str(erasing.person_id)} | {item.item_id for item in items}
-    found = []
-    for sequence, text in (
+    entries = list(
         AuditEntry.objects.filter(target_id__in=targets)
         .exclude(reason="")
-        .values_list("sequence", "reason")
-    ):
-        if mentions(text, erasing.terms):
-            found.append(sequence)
-    return sorted(found)
+        .only("sequence", "reason")
+        .order_by("sequence")
+    )
+    reasons = readable_reasons(entries)
+    return [
+        NamingEntry(entry.sequence, reasons[entry.sequence].text, is_sealed(entry.reason))
+        for entry in entries
+        if mentions(reasons[entry.sequence].text, erasing.terms)
+    ]
 
 
 def erase_person(
@@ -347,7 +364,10 @@ def erase_person(
         if holds:
             raise HeldError(holds)
         erasing = Erasing(pk, terms_for(pk))
-        named_in_log = log_entries_naming(erasing, items)
+        naming = log_entries_naming(erasing, items)
+        named_in_log = [entry.sequence for entry in naming]
+        # Sealed reasons naming them are redacted; plain ones are kept, and listed.
+        copies = {entry.sequence: erasing.scrub(entry.text) for entry in naming if entry.sealed}
         removed = {provider.name: provider.erase(erasing) for provider in providers()}
         if Person.objects.filter(pk=pk).exists():
             raise RuntimeError(f"person {pk} is still recorded after every app erased it")
@@ -359,12 +379,19 @@ def erase_person(
             removed=removed,
             log_entries_naming=named_in_log,
         )
-        record(
+        erased = record(
             AuditVerb.PERSON_ERASED,
             actor=actor,
             target_type=TargetType.PERSON,
             target_id=pk,
             reason=erasure.reason,
-            payload={"cause": cause, "removed": removed, "log_entries_naming": named_in_log},
+            payload={
+                "cause": cause,
+                "removed": removed,
+                "log_entries_naming": named_in_log,
+                # Each copy's digest, in the chain: a copy changed later no longer matches.
+                REDACTED: {str(sequence): digest(text) for sequence, text in copies.items()},
+            },
         )
+        redact_reasons(copies, by=erased.sequence)
     return erasure

@@ -38,8 +38,9 @@ def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Erase everything every part of the service holds about the person "
         "PERSON_ID (their record, concerns naming them alone, MASH contacts, pathway events, "
         "case work, clocks, networks...), in one transaction: all of it or none. Mentions "
-        "of them in records kept for others are replaced by [erased]. The audit log keeps "
-        "an entry of the erasure, by id. Refused (exit 1), naming the hold, while a legal "
+        "of them in records kept for others are replaced by [erased], and so are they in "
+        "the audit log's sealed reasons. The audit log keeps an entry of the erasure, by "
+        "id. Refused (exit 1), naming the hold, while a legal "
         "hold applies; exit 2 for wrong input.",
     )
     erase.add_argument("person_id", metavar="PERSON_ID", help="the person's record id (UUID)")
@@ -130,6 +131,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
     _django()
     from django.core.exceptions import ValidationError
 
+    from safeguarding.audit.redaction import redacted_among
     from safeguarding.retention.actions import HeldError, erase_person
 
     try:
@@ -145,9 +147,18 @@ def cmd_erase(args: argparse.Namespace) -> int:
     for name, count in sorted(erasure.removed.items()):
         if count:
             print(f"  {name}: {count:,}")
-    if erasure.log_entries_naming:
-        entries = ", ".join(f"#{n}" for n in erasure.log_entries_naming)
-        print(f"warning: the audit log's reasons name them in entries {entries}.", file=sys.stderr)
+    redacted = redacted_among(erasure.log_entries_naming)
+    if redacted:
+        entries = ", ".join(f"#{n}" for n in sorted(redacted))
+        print(f"  audit reasons redacted: entries {entries}")
+    kept = [n for n in erasure.log_entries_naming if n not in redacted]
+    if kept:
+        entries = ", ".join(f"#{n}" for n in kept)
+        print(
+            f"warning: the audit log's reasons, written before reasons were sealed, still "
+            f"name them in entries {entries}.",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -89,8 +89,9 @@ class Erasure(models.Model):
     )
     erased_at = models.DateTimeField(default=timezone.now)
     removed = models.JSONField(default=dict)  # provider name -> rows removed or changed
-    # Audit entries about the person whose staff-written reason named them: the log is
-    # never edited, so information governance is told where it still mentions them.
+    # Audit entries about the person whose staff-written reason named them, by sequence
+    # number. A sealed reason was redacted (the erasure's entry lists which); a plain one,
+    # written before reasons were sealed, still names them, as the log is never edited.
     log_entries_naming = models.JSONField(default=list)
 
     class Meta:

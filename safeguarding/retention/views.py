@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.models import User
 from safeguarding.access.roles import INFORMATION_GOVERNANCE_ROLES
+from safeguarding.audit.redaction import redacted_among
 from safeguarding.govuk.forms import add_action_errors
 from safeguarding.people.corrections import Corrected, correct_person, person_to_correct
 from safeguarding.retention.actions import (
@@ -36,6 +37,7 @@ def _governance(request: HttpRequest) -> User:
 def index(request: HttpRequest) -> HttpResponse:
     user = _governance(request)
     holds = holds_for_listing(actor=user)
+    erasures = recent_erasures(actor=user)
     return render(
         request,
         "retention/index.html",
@@ -44,7 +46,12 @@ def index(request: HttpRequest) -> HttpResponse:
             # An officer releases only the holds their own agency placed.
             "releasable": {hold.pk for hold in holds if hold.is_open and may_release(user, hold)},
             "released": [hold for hold in holds if not hold.is_open],
-            "erasures": recent_erasures(actor=user),
+            "erasures": erasures,
+            # Of the audit entries whose reason named them: those redacted (sealed
+            # reasons); the others were written before reasons were sealed.
+            "redacted": redacted_among(
+                sequence for erasure in erasures for sequence in erasure.log_entries_naming
+            ),
         },
     )
 

@@ -1,6 +1,7 @@
 """The audit log's page, for auditors: who did what to which record, and when, filtered by
 date, action, agency, user and record, and exported as CSV. It shows record ids, never case
-content. It is part of the web shell, beside the auditors' home page, since deciding who
+content; a reason is shown opened (reasons are stored sealed), or as the redacted copy an
+erasure left. It is part of the web shell, beside the auditors' home page, since deciding who
 may read it takes access's roles, which sit above the log."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from safeguarding.access.middleware import signed_in_user
 from safeguarding.access.roles import AUDIT_ROLES
 from safeguarding.audit.chain import record
 from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.sealing import readable_reasons
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
 from safeguarding.govuk.csvfiles import csv_writer
@@ -114,6 +116,8 @@ def log(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv" and form.is_valid():
         return _export(user, form)
     page = Paginator(filtered_entries(form), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Sealed reasons opened for the page in one query (or their redacted copies read).
+    reasons = readable_reasons(page.object_list)
     filters = form.applied()
     # One entry for the page view, naming the filter and the page shown.
     record(
@@ -134,6 +138,7 @@ def log(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "rows": [(entry, reasons[entry.sequence]) for entry in page],
             "has_errors": bool(form.errors),
             "pagination": govuk_pagination(
                 page, label="Pagination", previous="Newer", following="Older", **kept
@@ -153,6 +158,7 @@ def _export(user: Any, form: AuditLogFilter) -> HttpResponse:
         payload={**filters, "entries": len(entries)},
     )
     labels = dict(AuditVerb.choices)
+    reasons = readable_reasons(entries)
     buffer = io.StringIO()
     writer = csv_writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
@@ -167,7 +173,7 @@ def _export(user: Any, form: AuditLogFilter) -> HttpResponse:
                 labels.get(entry.verb, entry.verb),
                 entry.target_type,
                 entry.target_id,
-                entry.reason,
+                str(reasons[entry.sequence]),
                 entry.legal_basis,
             ]
         )

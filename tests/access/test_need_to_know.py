@@ -11,6 +11,7 @@ from django.urls import reverse
 from safeguarding.access.models import CaseRole
 from safeguarding.access.policy import agencies_holding, registered_holdings
 from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.sealing import readable_reason
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.notifications.models import Notification
 from safeguarding.people import grants
@@ -179,7 +180,7 @@ def test_break_glass_needs_a_reason_is_audited_and_tells_the_owning_agency(
     assert client.get(detail).status_code == 200
 
     grant = AuditEntry.objects.get(verb=AuditVerb.BREAK_GLASS_GRANTED, target_id=str(child.pk))
-    assert grant.reason == reason
+    assert readable_reason(grant).text == reason
     assert grant.actor_label == nurse.username
     # The school holds a record and the council's MASH received the concern: the school's
     # DSL and the council's team manager are told; nobody at unrelated agencies is.

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from safeguarding.audit.chain import verify_chain
 from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.sealing import readable_reason
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
 from safeguarding.concerns.models import Concern
@@ -319,7 +320,7 @@ def test_every_read_and_write_is_audited(area: Area, api_as):
     api.get("/persons/{id}", id=child_id)
     [viewed] = latest(AuditVerb.PERSON_VIEWED)
     assert (viewed.target_type, viewed.target_id) == ("person", child_id)
-    assert "API" in viewed.reason
+    assert "API" in readable_reason(viewed).text
 
     api.get("/persons/{id}/concerns", id=child_id)
     _, listed = latest(AuditVerb.PERSON_VIEWED, AuditVerb.CONCERNS_LISTED)

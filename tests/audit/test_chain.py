@@ -13,6 +13,7 @@ from django.db.utils import DatabaseError
 
 from safeguarding.audit.chain import compute_hash, payload_text, record, verify_chain
 from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.sealing import readable_reason
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
 from safeguarding.cli import main
@@ -88,7 +89,8 @@ def test_the_database_refuses_update_and_delete(settings):
             cursor.execute("TRUNCATE audit_auditentry")
         with connection.cursor() as cursor:
             cursor.execute("SET safeguarding.audit_purge = 'allowed'")
-    assert AuditEntry.objects.get(pk=entry.pk).reason == "test"
+    assert AuditEntry.objects.get(pk=entry.pk).reason == entry.reason
+    assert readable_reason(AuditEntry.objects.get(pk=entry.pk)).text == "test"
 
 
 def test_an_edited_entry_is_detected():

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.sealing import readable_reason
 from safeguarding.audit.verbs import AuditVerb
 from tests.browser.pages import Site
 from tests.factories import Area
@@ -49,7 +50,7 @@ def test_practitioner_from_another_agency_breaks_glass_to_open_a_record(
     assert "You are viewing this record using break-glass access" in banner.inner_text()
     assert REASON in banner.inner_text()
     granted = AuditEntry.objects.get(verb=AuditVerb.BREAK_GLASS_GRANTED)
-    assert (granted.actor_label, granted.target_id, granted.reason) == (
+    assert (granted.actor_label, granted.target_id, readable_reason(granted).text) == (
         area.health.username,
         str(child.pk),
         REASON,

@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 
 from safeguarding.access.roles import Role
+from safeguarding.audit.chain import record
+from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.people.models import Person
 from tests.browser.pages import Site
 from tests.factories import Area, child_details, make_concern, make_user
@@ -47,6 +50,14 @@ def test_information_governance_holds_then_erases(site: Site, area: Area) -> Non
     [message] = site.error_messages()
     assert "IICSA-9 (Inquiry into abuse in care)" in message
 
+    # A reason in the audit log names her: sealed, so the erasure can redact it.
+    record(
+        AuditVerb.PERSON_VIEWED,
+        actor=area.practitioner,
+        target_type=TargetType.PERSON,
+        target_id=child.pk,
+        reason="Checked the address of Amelia Hartley before the visit",
+    )
     site.open("/records/")
     site.follow("Release hold IICSA-9")
     site.fill("Why the hold is released", "The inquiry has reported")
@@ -60,6 +71,16 @@ def test_information_governance_holds_then_erases(site: Site, area: Area) -> Non
     site.submit("Erase the person")
     assert site.page.get_by_role("cell", name=str(child.pk), exact=True).is_visible()
     assert not Person.objects.filter(pk=child.pk).exists()
+    assert "(redacted)" in site.page.get_by_role("table", name="Recent erasures").inner_text()
+    site.sign_out()
+
+    # The auditors' page shows the redacted copy, marked.
+    site.sign_in_with_session(area.auditor)
+    site.open(f"/audit/?target={child.pk}")
+    log = site.page.get_by_role("region", name="Audit entries, newest first").inner_text()
+    assert "Checked the address of [erased] before the visit" in log
+    assert "after an erasure" in log
+    assert "Hartley" not in log
 
 
 def test_subject_access_and_a_correction(site: Site, area: Area) -> None:

@@ -13,6 +13,7 @@ from safeguarding.access.models import AgencyKind
 from safeguarding.access.policy import may_see_person
 from safeguarding.access.roles import Role
 from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.sealing import readable_reason
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
 from safeguarding.clocks.actions import deadline
@@ -116,7 +117,7 @@ def test_decline_needs_a_reason_meets_the_clock_and_shares_nobody(area: Area):
     assert not may_see_person(area.other_police_analyst, person.pk)
     entry = AuditEntry.objects.get(verb=AuditVerb.COLLABORATION_ANSWERED)
     assert entry.payload == {"decision": "declined"}
-    assert entry.reason.startswith("We hold nothing")
+    assert readable_reason(entry).text.startswith("We hold nothing")
     with pytest.raises(ValidationError):
         accept_request(actor=area.other_police_analyst, request=request)
     with pytest.raises(ValidationError):

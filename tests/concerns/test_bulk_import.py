@@ -24,6 +24,7 @@ from django.test.utils import CaptureQueriesContext
 
 from safeguarding.audit.chain import PendingEntry, record, record_many, verify_chain
 from safeguarding.audit.models import AuditEntry, AuditHead
+from safeguarding.audit.sealing import readable_reasons
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import LegalBasis, TargetType
 from safeguarding.clocks.models import Clock
@@ -294,6 +295,9 @@ def snapshot(since: int) -> dict[str, Any]:
         result.pop("partial", None)  # the per-row reference runs with --partial
         return result
 
+    logged = list(AuditEntry.objects.filter(sequence__gt=since).order_by("sequence"))
+    # Reasons are stored sealed, each under a key of its own: compared as they read.
+    reasons = readable_reasons(logged)
     audit = [
         (
             entry.verb,
@@ -302,11 +306,11 @@ def snapshot(since: int) -> dict[str, Any]:
             entry.agency_code,
             entry.target_type,
             target(entry),
-            entry.reason,
+            reasons[entry.sequence].text,
             entry.legal_basis,
             payload(entry),
         )
-        for entry in AuditEntry.objects.filter(sequence__gt=since).order_by("sequence")
+        for entry in logged
     ]
     return {
         "concerns": concern_rows,
@@ -656,6 +660,11 @@ def audit_rows_written(write: Callable[[], Any], *columns: str) -> list[tuple[An
             .order_by("sequence")
             .values_list("sequence", *columns)
         )
+        if "reason" in columns:
+            # Reasons are stored sealed, each under a key of its own: compared as they read.
+            at = columns.index("reason") + 1
+            reasons = readable_reasons(AuditEntry.objects.filter(sequence__gt=since))
+            rows = [(*row[:at], reasons[row[0]].text, *row[at + 1 :]) for row in rows]
         assert verify_chain().ok
         assert head() == since + len(rows)
         transaction.set_rollback(True)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from safeguarding.access.models import AgencyKind
 from safeguarding.access.roles import Role
 from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.sealing import readable_reason
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.exitpayments import actions
 from safeguarding.exitpayments.models import ComponentKind, Recovery
@@ -384,7 +385,7 @@ def test_a_waiver_needs_a_reason_and_records_who_granted_it(area: Area, hr):
     )
     assert recovery.amount_outstanding == Decimal("0.00")
     entry = AuditEntry.objects.get(verb=AuditVerb.RECOVERY_WAIVED)
-    assert (entry.reason, entry.payload["waived"]) == (reason, "78783.56")
+    assert (readable_reason(entry).text, entry.payload["waived"]) == (reason, "78783.56")
     with pytest.raises(ValidationError):
         actions.waive_recovery(actor=hr, recovery=recovery, reason=reason)
 

@@ -11,6 +11,7 @@ from django.test import Client
 from safeguarding.access.models import User
 from safeguarding.access.roles import Role
 from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.sealing import readable_reason
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.linkage.models import Merge
 from safeguarding.notifications.models import Notification
@@ -85,7 +86,7 @@ def test_undo_needs_a_reason_then_is_audited_and_told(
     assert merge.undo_reason == reason
     assert Person.objects.filter(pk=merge.absorbed_id).exists()
     entry = AuditEntry.objects.get(verb=AuditVerb.MERGE_UNDONE, target_id=str(merge.pk))
-    assert entry.reason == reason
+    assert readable_reason(entry).text == reason
     # Each agency holding either record is told, by those who answer for its records
     # (the force's manager rather than its analyst); the reviewer is not told of their own act.
     told = set(

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.sealing import readable_reason
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.clocks.calendar import add_working_days
 from safeguarding.clocks.models import Clock, ClockState
@@ -94,7 +95,7 @@ def test_decision_meets_the_clock_and_starts_an_assessment(area: Area, contact: 
     assert assessment.accountable == area.mash
     assert contact not in triage_queue(area.mash)
     entry = AuditEntry.objects.get(verb=AuditVerb.CONTACT_DECIDED)
-    assert entry.reason.startswith("Neglect indicators")
+    assert readable_reason(entry).text.startswith("Neglect indicators")
 
 
 def test_a_decision_needs_a_rationale_and_happens_once(area: Area, contact: Contact):

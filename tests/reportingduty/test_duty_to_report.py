@@ -21,6 +21,7 @@ from safeguarding.access import actions as access_actions
 from safeguarding.access.models import Agency, AgencyKind, User
 from safeguarding.access.roles import Role
 from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.sealing import readable_reason
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.clocks.actions import escalate_clocks
 from safeguarding.clocks.calendar import add_working_days
@@ -333,7 +334,7 @@ def test_a_delay_of_up_to_seven_days_with_a_reason(area: Area):
     assert report.due_on == report.aware_on + timedelta(days=7)
     entry = AuditEntry.objects.get(verb=AuditVerb.CLOCK_DELAY_EXPLAINED)
     assert entry.target_id == str(report.pk)
-    assert "put her at risk" in entry.reason
+    assert "put her at risk" in readable_reason(entry).text
     _tell(area, report)  # on day 2 of 7: in time
     report.clock.refresh_from_db()
     assert report.clock.state() == ClockState.MET

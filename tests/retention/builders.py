@@ -45,6 +45,8 @@ GIVEN, FAMILY = "Zephyrine", "Quillfeather"
 MOTHER = ("Ottoline", "Vantablack")
 VEHICLE = "AB12 CDE"
 PHONE = "07700900461"
+# The MASH's rationale, which names her: the audit log keeps it as the decision's reason.
+RATIONALE = "Threshold met: {} is at risk of exploitation."
 
 
 @dataclass
@@ -119,7 +121,7 @@ def child_in_every_app(area: Area, *, given: str = GIVEN, family: str = FAMILY) 
         actor=area.mash,
         contact=contact,
         decision="assessment",
-        rationale=f"Threshold met: {given} is at risk of exploitation.",
+        rationale=RATIONALE.format(given),
         decided_at=timezone.now(),
     )
     yesterday = timezone.localdate() - timedelta(days=1)

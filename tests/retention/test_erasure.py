@@ -1,18 +1,24 @@
 """Erasure: a child recorded in every app is erased, and her name is then in no row of any
-table (audit log included) and, on SQLite, in no byte of the vacuumed database file, while
-the audit chain still verifies. Legal holds refuse it, naming the hold; a failure halfway
-leaves her whole."""
+table (audit log included: the sealed reason naming her is redacted) and, on SQLite, in no
+byte of the vacuumed database file, while the audit chain still verifies. Legal holds
+refuse it, naming the hold; a failure halfway leaves her whole."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test import Client
+from django.utils import timezone
 
+from safeguarding.access.models import User
 from safeguarding.audit.chain import verify_chain
-from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.models import AuditEntry, SealedReason
+from safeguarding.audit.redaction import digest
+from safeguarding.audit.sealing import readable_reason
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.concerns.models import Concern, ConcernPerson
 from safeguarding.people.models import Person
@@ -27,7 +33,14 @@ from safeguarding.retention.actions import (
 )
 from safeguarding.retention.models import Erasure
 from tests.factories import Area
-from tests.retention.builders import FAMILY, GIVEN, MOTHER, PHONE, child_in_every_app
+from tests.retention.builders import (
+    FAMILY,
+    GIVEN,
+    MOTHER,
+    PHONE,
+    RATIONALE,
+    child_in_every_app,
+)
 from tests.retention.scan import file_mentions, tables_mentioning
 
 REASON = "Erasure requested under Article 17; no retention duty remains"
@@ -60,7 +73,9 @@ def test_every_app_holding_personal_data_registers_a_provider() -> None:
 
 @pytest.mark.each_database
 @pytest.mark.django_db(transaction=True)
-def test_an_erased_child_is_in_no_table_and_no_page_of_the_file(area: Area, tmp_path: Path) -> None:
+def test_an_erased_child_is_in_no_table_and_no_page_of_the_file(
+    area: Area, tmp_path: Path, client_for: Callable[[User], Client]
+) -> None:
     recorded = child_in_every_app(area)
     child = recorded.child
     sources = {item.source for item in held_about(child.pk)}
@@ -68,17 +83,26 @@ def test_an_erased_child_is_in_no_table_and_no_page_of_the_file(area: Area, tmp_
     # and notifications, none of which links to her page (they link to the records).
     assert sources == PROVIDERS - {"linkage", "notifications"}
     assert tables_mentioning([GIVEN]), "the scan finds her before the erasure"
+    # The MASH's decision quoted the rationale naming her in its audit entry's reason:
+    # stored sealed, it reads open until the erasure.
+    decided = AuditEntry.objects.get(verb=AuditVerb.CONTACT_DECIDED)
+    assert GIVEN not in decided.reason
+    assert readable_reason(decided).text == RATIONALE.format(GIVEN)
 
     erasure = erase_person(child.pk, actor=None, reason=REASON)
 
     assert not Person.objects.filter(pk=child.pk).exists()
-    # The one place left is the audit log's reason for the MASH's decision, which quoted
-    # the rationale naming her: the log is never edited, so the erasure lists the entry
-    # (decision 0016). No payload, and no other table, names her.
-    (listed,) = erasure.log_entries_naming
-    named = AuditEntry.objects.get(sequence=listed)
-    assert (named.verb, GIVEN in named.reason) == (AuditVerb.CONTACT_DECIDED, True)
-    assert tables_mentioning([GIVEN, FAMILY, PHONE]) == {"audit_auditentry": 1}
+    # The erasure redacted that reason: its key destroyed, a copy naming no one in its
+    # place, the copy's digest in the erasure's own entry (decision 0016).
+    assert erasure.log_entries_naming == [decided.sequence]
+    redacted = RATIONALE.format(ERASED)
+    reason = readable_reason(decided)
+    assert (reason.text, reason.redacted_on) == (redacted, timezone.localdate())
+    entry = AuditEntry.objects.get(verb=AuditVerb.PERSON_ERASED)
+    assert entry.payload["redacted"] == {str(decided.sequence): digest(redacted)}
+    assert SealedReason.objects.get(sequence=decided.sequence).key is None
+    # No row of any table names her now, the audit log included.
+    assert tables_mentioning([GIVEN, FAMILY, PHONE]) == {}
     assert not [e for e in AuditEntry.objects.all() if GIVEN.lower() in str(e.payload).lower()]
     # Her mother is kept, with the police concern about her: the child's mention erased.
     assert Person.objects.filter(pk=recorded.mother.pk).exists()
@@ -89,17 +113,28 @@ def test_an_erased_child_is_in_no_table_and_no_page_of_the_file(area: Area, tmp_
         recorded.mother.pk
     ]
     assert verify_chain().ok
-    entry = AuditEntry.objects.get(verb=AuditVerb.PERSON_ERASED)
     assert entry.target_id == str(child.pk)
     assert entry.payload["removed"] == erasure.removed
     assert erasure.removed["people"] >= 1
     assert erasure.removed["concerns"] >= 1
+    # The auditors' page shows the redacted copy, marked as such.
+    page = client_for(area.auditor).get("/audit/", {"target": decided.target_id})
+    assert redacted in page.content.decode()
+    assert "after an erasure" in page.content.decode()
     if connection.vendor == "sqlite":
         copy = tmp_path / "vacuumed.sqlite3"
         with connection.cursor() as cursor:
             cursor.execute("VACUUM INTO %s", [str(copy)])
-        assert file_mentions(copy, [FAMILY, PHONE]) == []
+        assert file_mentions(copy, [GIVEN, FAMILY, PHONE]) == []
         assert file_mentions(copy, [MOTHER[0]]) == [MOTHER[0]], "the file check finds names"
+    # A redacted copy changed afterwards no longer matches the erasure's entry.
+    SealedReason.objects.filter(sequence=decided.sequence).update(
+        redacted=f"Threshold met: {MOTHER[0]} is at risk of exploitation."
+    )
+    problem = verify_chain().problem
+    assert problem is not None
+    assert problem.sequence == decided.sequence
+    assert "redacted reason" in problem.message
 
 
 @pytest.mark.django_db

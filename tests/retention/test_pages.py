@@ -10,10 +10,14 @@ from django.test import Client
 
 from safeguarding.access.models import User
 from safeguarding.access.roles import Role
+from safeguarding.audit.chain import record
 from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.sealing import readable_reason
 from safeguarding.audit.verbs import AuditVerb
+from safeguarding.audit.vocabulary import TargetType
 from safeguarding.people.models import Person
 from safeguarding.retention.models import LegalHold
+from tests.audit.test_sealing import plain_entry
 from tests.factories import Area, child_details, make_concern, make_user
 
 pytestmark = [pytest.mark.django_db]
@@ -61,6 +65,15 @@ def test_information_governance_holds_releases_and_erases(
     assert "IICSA-9 (Inquiry into abuse in care)" in refused.content.decode()
     assert Person.objects.filter(pk=child.pk).exists()
 
+    # Two audit reasons name her: one sealed, one written before reasons were sealed.
+    sealed = record(
+        AuditVerb.BREAK_GLASS_GRANTED,
+        actor=None,
+        target_type=TargetType.PERSON,
+        target_id=child.pk,
+        reason="Asked at the front desk about Amelia Hartley",
+    )
+    plain = plain_entry("Amelia was away", target_type=TargetType.PERSON, target_id=child.pk)
     released = client.post(
         f"/records/holds/{hold.pk}/release/", {"reason": "The inquiry has reported"}
     )
@@ -70,6 +83,10 @@ def test_information_governance_holds_releases_and_erases(
     )
     assert erased.status_code == 302
     assert not Person.objects.filter(pk=child.pk).exists()
+    # The sealed reason was redacted; the plain one is kept, and the page says so.
+    assert readable_reason(sealed).text == "Asked at the front desk about [erased]"
+    listing = client.get("/records/").content.decode()
+    assert f"#{sealed.sequence} (redacted), #{plain.sequence} (still names them)" in listing
     verbs = list(AuditEntry.objects.filter(actor_id=governance.pk).values_list("verb", flat=True))
     for verb in (
         AuditVerb.LEGAL_HOLD_PLACED,

@@ -14,6 +14,7 @@ from django.test import Client
 from safeguarding.access.models import User
 from safeguarding.audit.chain import verify_chain
 from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.sealing import readable_reason
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.concerns.models import PersonRole
 from safeguarding.people.corrections import Corrected, correct_person
@@ -68,7 +69,7 @@ def test_a_correction_keeps_what_was_wrong_and_why(
     assert not (phonetic_keys(WRONG) - phonetic_keys(RIGHT)) & keys
     entry = AuditEntry.objects.get(verb=AuditVerb.PERSON_CORRECTED)
     assert entry.payload == {"fields": ["date_of_birth", "family_name"]}
-    assert WRONG not in str(entry.payload) + entry.reason
+    assert WRONG not in str(entry.payload) + readable_reason(entry).text
     # Those who may see her see the history on her page; others cannot open it.
     page = client_for(area.mash).get(f"/people/{child.pk}/").content.decode()
     assert "Corrections to these details" in page

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.sealing import readable_reason
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.clocks.models import ClockState
 from safeguarding.clocks.rules import ClockType
@@ -247,7 +248,7 @@ def test_revoking_a_notice(area: Area):
     assert notice.status() == "Revoked"
     assert not notice.is_in_force()
     entry = AuditEntry.objects.get(verb=AuditVerb.WARNING_NOTICE_ENDED)
-    assert entry.reason == "The family court granted contact."
+    assert readable_reason(entry).text == "The family court granted contact."
     with pytest.raises(ValidationError, match="no longer in force"):
         end_notice(actor=area.police_analyst, notice=notice, ended_on=TODAY(), reason="Again")
 
