@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 
 from safeguarding.audit.models import AuditEntry, AuditHead
 from safeguarding.audit.redaction import redaction_problem
-from safeguarding.audit.sealing import keep_keys, seal
+from safeguarding.audit.sealing import KEEP_KEY, keep_keys, seal
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import LegalBasis, TargetType
 
@@ -201,8 +201,9 @@ def record(
 
     Every read and write of personal data comes through here, so it is written in three
     plain SQL statements rather than through the ORM: locking the head row, inserting the
-    entry and moving the head (the ORM's query building cost more than the database work),
-    and a fourth for the key of a non-empty reason, which is stored sealed (sealing.py)."""
+    entry and moving the head (the ORM's query building cost more than the database work).
+    A non-empty reason is stored sealed (sealing.py): its key is inserted with the head's
+    move on PostgreSQL, in a fourth statement on SQLite."""
     if _event_times.get() is not None:
         (pending,) = with_event_times(
             [PendingEntry(verb, actor, target_type, target_id, reason, legal_basis, payload)]
@@ -259,10 +260,15 @@ def record(
                 ],
             )
             entry.pk = cursor.fetchone()[0]
-            cursor.execute(
-                f"UPDATE {HEAD_TABLE} SET last_sequence = %s, last_hash = %s WHERE id = 1",  # noqa: S608 - constant table names
-                [entry.sequence, entry.entry_hash],
-            )
+            move_head = f"UPDATE {HEAD_TABLE} SET last_sequence = %s, last_hash = %s WHERE id = 1"  # noqa: S608 - constant table names
+            moved: list[int | str | bytes] = [entry.sequence, entry.entry_hash]
+            if key is not None and connection.vendor == "postgresql":
+                # The key goes in with the head's move: no more round trips while the head
+                # is locked. (SQLite has no INSERT in WITH, and no round trips.)
+                move_head = f"WITH sealed AS ({KEEP_KEY}) {move_head}"
+                moved = [entry.sequence, key, *moved]
+                key = None
+            cursor.execute(move_head, moved)
         if key is not None:
             keep_keys([(entry.sequence, key)])
         entry._state.adding = False

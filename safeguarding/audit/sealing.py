@@ -36,6 +36,8 @@ _NONCE_BYTES = 12
 _CHUNK = 5000
 KEY_TABLE = SealedReason._meta.db_table
 UNREADABLE = "Sealed, and its key is no longer held"
+# Keeping one key: its sequence number and key as parameters.
+KEEP_KEY = f"INSERT INTO {KEY_TABLE} (sequence, key, redacted) VALUES (%s, %s, '')"  # noqa: S608 - constant table name
 
 
 def _context(sequence: int) -> bytes:
@@ -80,10 +82,7 @@ def keep_keys(keys: Sequence[tuple[int, bytes]]) -> None:
                 for sequence, key in keys:
                     copy.write_row((sequence, key, ""))
         else:
-            cursor.executemany(
-                f"INSERT INTO {KEY_TABLE} (sequence, key, redacted) VALUES (%s, %s, '')",  # noqa: S608 - constant table name
-                list(keys),
-            )
+            cursor.executemany(KEEP_KEY, list(keys))
 
 
 class HasReason(Protocol):
