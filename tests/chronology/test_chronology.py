@@ -149,7 +149,11 @@ def test_who_knew_what_is_each_agencys_timeline_at_the_events_own_times(
             verb=AuditVerb.CONCERN_RECORDED, target_id=str(concern.pk)
         ).values_list("sequence", flat=True)
     )
-    assert any(line.kind == "Viewed" and line.who == area.dsl.display_name for line in school)
+    viewed = next(
+        line for line in school if line.kind == "Viewed" and line.who == area.dsl.display_name
+    )
+    # The view's purpose, stored sealed in the log, reads open.
+    assert viewed.detail == "view person record"
     # The council was told of both concerns when its MASH received them, and decided one.
     told = [line for line in council if line.kind == "Told"]
     assert len(told) == 2
