@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import jellyfish
 
@@ -32,6 +33,13 @@ def hidden_character(text: str) -> str | None:
     return None
 
 
+# Names repeat (a few thousand given and family names cover most people), and a bulk
+# import folds and keys each person's names several times: the results are kept for the
+# most recent names rather than worked out again.
+_NAMES_REMEMBERED = 1 << 16
+
+
+@lru_cache(maxsize=_NAMES_REMEMBERED)
 def fold(name: str) -> str:
     """Lower-case ASCII letters and spaces only: 'Zoë O'Brien-Smith' -> 'zoe obrien smith'."""
     decomposed = unicodedata.normalize("NFKD", name or "")
@@ -43,7 +51,8 @@ def tokens(name: str) -> list[str]:
     return [token for token in fold(name).split(" ") if token]
 
 
-def phonetic_keys(name: str) -> set[str]:
+@lru_cache(maxsize=_NAMES_REMEMBERED)
+def phonetic_keys(name: str) -> frozenset[str]:
     """Soundex and metaphone of each part of a name: 'Jon Smiht' shares keys with
     'John Smith'. Short keys are kept together with their algorithm's prefix so that the
     two algorithms' outputs never collide."""
@@ -54,4 +63,4 @@ def phonetic_keys(name: str) -> set[str]:
         if metaphone:
             keys.add("m:" + metaphone)
         keys.add("p:" + token[:3])
-    return keys
+    return frozenset(keys)
