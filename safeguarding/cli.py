@@ -142,11 +142,12 @@ def cmd_verify_audit(args: argparse.Namespace) -> int:
     ) as progress:
         result = verify_chain(progress=progress, checkpoints=checkpoints)
     if result.problem is not None:
-        print(
-            f"FAILED: {result.problem.message}. {result.entries_checked:,} entries before it "
-            "verified.",
-            file=sys.stderr,
+        verified = (
+            f"All {result.entries_checked:,} entries verified"
+            if result.problem.in_redaction
+            else f"{result.entries_checked:,} entries before it verified"
         )
+        print(f"FAILED: {result.problem.message}. {verified}.", file=sys.stderr)
         return 1
     against = f", {len(checkpoints):,} checkpoint(s) matched" if checkpoints else ""
     print(f"OK: {result.entries_checked:,} audit entries verified, chain intact{against}.")

@@ -494,6 +494,8 @@ def locked_head() -> tuple[int, str]:
 class ChainProblem:
     sequence: int | None
     message: str
+    # A redacted copy of a reason, outside the chain, is at fault: every entry verified.
+    in_redaction: bool = False
 
 
 @dataclass(frozen=True)
@@ -723,5 +725,7 @@ def verify_chain(
     # The redacted copies of reasons, outside the chain, against the erasures' entries.
     redaction = redaction_problem(checked)
     if redaction is not None:
-        return VerificationResult(checked, ChainProblem(redaction.sequence, redaction.message))
+        return VerificationResult(
+            checked, ChainProblem(redaction.sequence, redaction.message, in_redaction=True)
+        )
     return VerificationResult(checked, None)

@@ -34,6 +34,7 @@ from safeguarding.audit.sealing import (
 )
 from safeguarding.audit.verbs import AuditVerb
 from safeguarding.audit.vocabulary import TargetType
+from safeguarding.cli import main
 from tests.factories import Area
 from tests.retention.scan import tables_mentioning
 
@@ -212,6 +213,19 @@ def test_a_changed_redacted_copy_fails_verification() -> None:
     assert problem.message == (
         f"the redacted reason of entry #{entry.sequence} was altered: it does not match the "
         f"digest erasure entry #{entry.sequence + 1} recorded"
+    )
+
+
+def test_verify_audit_names_a_changed_redacted_copy(capsys: pytest.CaptureFixture[str]) -> None:
+    entry = _stored(_decided())
+    _erase(entry)
+    assert main(["verify-audit", "--quiet"]) == 0
+    SealedReason.objects.filter(sequence=entry.sequence).update(redacted="Nothing to see")
+    assert main(["verify-audit", "--quiet"]) == 1
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .endswith(f"#{entry.sequence + 1} recorded. All 2 entries verified.")
     )
 
 
