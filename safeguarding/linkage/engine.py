@@ -97,21 +97,34 @@ BLOCKING_RULES: tuple[tuple[str, ...] | str, ...] = (
 )
 
 # Rules too broad for every data set: each compares everyone born on one day, or everyone
-# whose family or given name sounds alike, which finds the copies whose names were both
-# changed, or whose date of birth was changed or left out, where no rule above can. A few
-# thousand records afford them; a million do not (the date of birth alone is about 100
-# pairs a record there). Each is admitted, in this order, only while the pairs the
-# admitted ones make together stay within BROAD_RULE_BUDGET pairs a record, counted on
-# the records being linked (``affordable_rules``). A group of rules is admitted whole: a
-# one-sided rule needs its mirror, since pairs are taken with the left id below the right.
+# whose family or given name sounds alike or begins alike, which finds the copies whose
+# names were both changed, or whose date of birth was changed or left out, where no rule
+# above can. A few thousand records afford them; a million do not (the date of birth
+# alone is about 100 pairs a record there). Each is admitted, in this order, only while
+# the pairs the admitted ones make together stay within BROAD_RULE_BUDGET pairs a record
+# or BROAD_RULE_FLOOR pairs in all, whichever is more, counted on the records being
+# linked (``affordable_rules``). A group of rules is admitted whole: a one-sided rule
+# needs its mirror, since pairs are taken with the left id below the right.
 BROAD_BLOCKING_RULES: tuple[tuple[tuple[str, ...] | str, ...], ...] = (
     (("dob",),),
     (("family_metaphone",),),
-    (("given_metaphone",),),
-    # Each name written where the other should be, and misspelt as well.
+    # Each name written where the other should be, and misspelt as well: before the given
+    # name's sound alone, which makes more pairs (three times as many on FEBRL 4), so that
+    # a budget that affords one of the two takes the narrower.
     (
         "l.given_metaphone = r.family_metaphone",
         "l.family_metaphone = r.given_metaphone",
+    ),
+    (("given_metaphone",),),
+    # A name misspelt past its metaphone keeps its first letters or its soundex more
+    # often than its sound: "campbjell", "bartrl", "challmenor".
+    (("substr(family_name, 1, 3)",),),
+    (("substr(given_name, 1, 3)",),),
+    (("family_soundex",),),
+    # Each name written where the other should be, and misspelt past its metaphone.
+    (
+        "substr(l.given_name, 1, 3) = substr(r.family_name, 1, 3)",
+        "substr(l.family_name, 1, 3) = substr(r.given_name, 1, 3)",
     ),
 )
 
@@ -121,6 +134,13 @@ BROAD_BLOCKING_RULES: tuple[tuple[tuple[str, ...] | str, ...], ...] = (
 # birth alone, makes about 100 pairs a record, so none is admitted and a national run
 # costs what it did without them.
 BROAD_RULE_BUDGET = 30
+
+# Pairs the broad rules may add together in any run, however few its records: the budget
+# is the larger of this and BROAD_RULE_BUDGET a record. A small agency's records afford
+# more than 30 pairs a record: 500,000 pairs took DuckDB about 3 seconds to score on a
+# busy two-core machine (docs/developers/linkage.md). From about 16,700 records up the
+# budget a record is the larger, so the floor changes nothing at national scale.
+BROAD_RULE_FLOOR = 500_000
 
 # Above this many records the pairs are counted on a sample of them (Splink's blocking
 # analysis, by a hash of the id): exact on an agency's data, an estimate within a few per
@@ -396,18 +416,23 @@ def affordable_rules(
     record_count: int,
     *,
     budget: float | None = None,
+    floor: int | None = None,
     candidates: Sequence[tuple[tuple[str, ...] | str, ...]] = BROAD_BLOCKING_RULES,
 ) -> list[tuple[tuple[tuple[str, ...] | str, ...], RuleChoice]]:
     """Each broad rule group with whether ``records`` (a registered table of
     ``record_count`` records) can afford it: admitted in order while the pairs the
     admitted groups make together, counted by Splink's blocking analysis, stay within
-    ``budget`` pairs a record. A group that does not fit is refused and the next one is
-    tried. The count runs as SQL on the backend holding the records, DuckDB or Spark."""
+    ``budget`` pairs a record or ``floor`` pairs in all, whichever is more. A group that
+    does not fit is refused and the next one is tried. The count runs as SQL on the
+    backend holding the records, DuckDB or Spark."""
     from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
     if record_count < 2:
         return []
-    limit = (BROAD_RULE_BUDGET if budget is None else budget) * record_count
+    limit = max(
+        (BROAD_RULE_BUDGET if budget is None else budget) * record_count,
+        BROAD_RULE_FLOOR if floor is None else floor,
+    )
     proportion = min(1.0, EXACT_COUNT_RECORDS / record_count)
     admitted: list[tuple[str, ...] | str] = []
     choices = []

@@ -13,7 +13,9 @@ from typing import Any
 from safeguarding.linkage.engine import (
     BROAD_BLOCKING_RULES,
     BROAD_RULE_BUDGET,
+    BROAD_RULE_FLOOR,
     Engine,
+    RuleChoice,
     affordable_rules,
     describe_rule,
     prior_recall,
@@ -28,10 +30,10 @@ def _name(rng: random.Random) -> str:
     return "".join(rng.choice(string.ascii_lowercase) for _ in range(9)).capitalize()
 
 
-def _born_in_one_year(count: int, *, seed: int) -> list[dict[str, Any]]:
-    """``count`` people born in 2015, each birthday shared by about ``count`` / 365, every
-    one of whom the date of birth alone would compare with every other: about
-    ``count`` / 730 pairs a record."""
+def _born_in_one_year(count: int, *, seed: int, days: int = 365) -> list[dict[str, Any]]:
+    """``count`` people born in the first ``days`` days of 2015, each birthday shared by
+    about ``count`` / ``days``, every one of whom the date of birth alone would compare
+    with every other: about ``count`` / (2 x ``days``) pairs a record."""
     rng = random.Random(seed)
     return [
         prepare(
@@ -39,18 +41,19 @@ def _born_in_one_year(count: int, *, seed: int) -> list[dict[str, Any]]:
                 unique_id=f"p{number}",
                 given_name=_name(rng),
                 family_name=_name(rng),
-                date_of_birth=date(2015, 1, 1) + timedelta(days=rng.randrange(365)),
+                date_of_birth=date(2015, 1, 1) + timedelta(days=rng.randrange(days)),
             )
         )
         for number in range(count)
     ]
 
 
-def _choices(records: list[dict[str, Any]]) -> dict[str, bool]:
+def _choices(records: list[dict[str, Any]], *, floor: int | None = None) -> dict[str, RuleChoice]:
     with Engine.open("duckdb") as engine:
         table = engine.register(records)
         return {
-            choice.rule: choice.admitted for _group, choice in affordable_rules(table, len(records))
+            choice.rule: choice
+            for _group, choice in affordable_rules(table, len(records), floor=floor)
         }
 
 
@@ -58,11 +61,28 @@ def test_the_date_of_birth_alone_is_admitted_for_a_small_agency_and_refused_for_
     small = _choices(_born_in_one_year(2_000, seed=1))
     large = _choices(_born_in_one_year(30_000, seed=1))
     assert list(small) == list(large) == [describe_rule(group) for group in BROAD_BLOCKING_RULES]
-    # 2,000 people over 365 days: about 3 pairs a record. 30,000: about 41, over budget.
-    assert small["dob"]
-    assert not large["dob"]
+    # 2,000 people over 365 days: about 3 pairs a record. 30,000: about 41, over budget
+    # (1.2 million pairs, more than the floor too).
+    assert small["dob"].admitted
+    assert not large["dob"].admitted
+    assert large["dob"].pairs > BROAD_RULE_FLOOR
     # A rule that does not fit does not stop the next: made-up names seldom sound alike.
-    assert large["family_metaphone"]
+    assert large["family_metaphone"].admitted
+
+
+def test_the_floor_admits_for_a_small_agency_what_the_budget_a_record_refuses() -> None:
+    """2,000 people born over 20 days: the date alone makes about 50 pairs a record, over
+    the 30 a record, but 100,000 pairs in all, which any run can afford."""
+    records = _born_in_one_year(2_000, seed=3, days=20)
+    by_the_record = _choices(records, floor=0)
+    with_the_floor = _choices(records)
+    dob = with_the_floor["dob"]
+    assert dob.pairs == by_the_record["dob"].pairs
+    assert BROAD_RULE_BUDGET * len(records) < dob.pairs <= BROAD_RULE_FLOOR
+    assert not by_the_record["dob"].admitted
+    assert dob.admitted
+    # At national scale the budget a record is the larger: the floor changes nothing.
+    assert BROAD_RULE_FLOOR < BROAD_RULE_BUDGET * 20_000
 
 
 def test_counts_are_the_pairs_the_rules_make_together() -> None:
