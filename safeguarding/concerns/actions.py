@@ -501,17 +501,16 @@ def record_concern_file(
 
     if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
         try:
-            with (
-                transaction.atomic(),
-                ConcernStream(
+            with transaction.atomic():
+                with ConcernStream(
                     actor,
                     agency,
                     batch_size=batch_size,
                     persons_checked=persons_checked,
                     progress=count,
-                ) as stream,
-            ):
-                if not stream.add(concerns, record_ids):
+                ) as stream:
+                    stream.add(concerns, record_ids)
+                if stream.refused:
                     raise _NotAllNew
             return stream.outcomes
         except (DatabaseError, _NotAllNew):
@@ -566,16 +565,13 @@ class ConcernStream:
 
     def add(self, concerns: Sequence[ConcernDetails], record_ids: Sequence[str] = ()) -> bool:
         """Take ``concerns`` (with their record ids, when the caller has them) and record
-        every batch now complete. False, taking none, when they are not all new."""
+        every batch now complete. False when they are not all new: a record id given
+        twice, or one the agency holds (found when the concerns are read, with the
+        batch that first needs them); the stream then records nothing more."""
         if self.refused:
             return False
         ids = list(record_ids) or [concern_record_id(details) for details in concerns]
         if len(set(ids)) < len(ids) or not self.seen.isdisjoint(ids):
-            self.refused = True
-            return False
-        with self.recording.run.reading():
-            held = _existing(self.recording.agency, ids)
-        if held:
             self.refused = True
             return False
         self.seen.update(ids)
@@ -586,19 +582,20 @@ class ConcernStream:
                 continue
             if stop - start < self._size(start):
                 break  # not yet a whole batch: the rest comes later, or at the end
-            self._record(start, stop)
-        return True
+            if not self._record(start, stop):
+                break
+        return not self.refused
 
     def _size(self, start: int) -> int:
         first = max(1, self.batch_size // 10)
         return first if start == 0 else self.batch_size
 
-    def _record(self, start: int, stop: int) -> None:
+    def _record(self, start: int, stop: int) -> bool:
+        """Plan and submit the batch; False if the stream refuses it or the writer failed."""
         if self.pipeline.failed:
-            return  # the block's end raises the writer's error
-        if stop > self.read_up_to:
-            self.recording.read(self.received[self.read_up_to :])
-            self.read_up_to = len(self.received)
+            return False  # the block's end raises the writer's error
+        if stop > self.read_up_to and not self._read_ahead():
+            return False
         outcomes = [Outcome() for _ in range(start, stop)]
         self.pipeline.submit(
             self.recording.plan(
@@ -607,12 +604,27 @@ class ConcernStream:
         )
         self.outcomes += outcomes
         self.progress(stop - start)
+        return True
+
+    def _read_ahead(self) -> bool:
+        """Read for everything received and not yet read, at once: reading waits for the
+        writer to finish its batch, so the fewer reads the better. False, refusing the
+        stream, if the agency already holds any of their record ids."""
+        unread = slice(self.read_up_to, len(self.received))
+        with self.recording.run.reading():
+            held = _existing(self.recording.agency, self.record_ids[unread])
+        if held:
+            self.refused = True
+            return False
+        self.recording.read(self.received[unread])
+        self.read_up_to = len(self.received)
+        return True
 
     def __exit__(self, exc_type: object, exc: BaseException | None, traceback: object) -> None:
         if exc is None and not self.refused:
             for start, stop in _batch_bounds(len(self.received), self.batch_size):
-                if start >= len(self.outcomes):
-                    self._record(start, stop)
+                if start >= len(self.outcomes) and not self._record(start, stop):
+                    break
         self.pipeline.__exit__(exc_type, exc, traceback)
 
 

@@ -596,18 +596,27 @@ class _CheckedApart:
                 continue
 
     def __iter__(self) -> Iterator[list[_Item]]:
+        """Every chunk that has arrived, as one list, waiting only when none has: the
+        recording then reads for as many concerns at once as it can."""
         while not self.ended:
+            items: list[_Item] = []
             message = self.arrived.get()
-            if message is None:
-                self.ended = True  # the child died without reporting its end
-                return
-            kind, content = pickle.loads(message)  # noqa: S301 - sent by our own child process
-            if kind == "items":
-                yield content
-            else:
-                self.file_problems = content
-                self.finished = self.ended = True
-                return
+            while True:
+                if message is None:
+                    self.ended = True  # the child died without reporting its end
+                    break
+                kind, content = pickle.loads(message)  # noqa: S301 - sent by our own child process
+                if kind != "items":
+                    self.file_problems = content
+                    self.finished = self.ended = True
+                    break
+                items += content
+                try:
+                    message = self.arrived.get_nowait()
+                except queue.Empty:
+                    break
+            if items:
+                yield items
 
     def close(self) -> None:
         self.stopping.set()
@@ -678,8 +687,11 @@ def _record_while_checking(
                         if not recording or not checked.finished or checked.file_problems:
                             raise _RollBack
                     found = _finish_reading(items, report, checked.file_problems, size=size)
-                    if found is None or any(
-                        outcome.error is not None for outcome in stream.outcomes
+                    if (
+                        found is None
+                        or stream.refused
+                        or len(stream.outcomes) != len(items)
+                        or any(outcome.error is not None for outcome in stream.outcomes)
                     ):
                         raise _RollBack
                     report.created = sum(outcome.created for outcome in stream.outcomes)

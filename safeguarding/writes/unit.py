@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextvars
 import queue
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -40,6 +41,12 @@ from safeguarding.writes.rows import TableRows, insert, object_rows, reserve_ids
 # waits for the writer to finish its batch, so enough for a whole file of the usual size
 # is taken at once (an unused id is only a gap in the sequence).
 _POOLED_IDS = 50_000
+# How long a thread keeps Python's interpreter lock while another waits for it, while a
+# pipeline runs (5 ms by default). The writer thread waits on the database, then needs
+# the lock for a moment to send the next rows; with the default it queues behind the
+# planning thread up to 5 ms each time, thousands of times in a large file. Measured on
+# 20,000 concerns (bench.import_speed): 970 a second at 5 ms, 1,018 to 1,152 at 0.5 ms.
+_SWITCH_INTERVAL = 0.0005
 
 
 @dataclass
@@ -166,6 +173,7 @@ class Pipeline:
             daemon=True,
         )
         self.head: tuple[int, str] = (0, "")
+        self.switch_interval = sys.getswitchinterval()
 
     @property
     def failed(self) -> bool:
@@ -178,6 +186,8 @@ class Pipeline:
         self.run.lock = threading.Lock()
         self.run.pooled = _POOLED_IDS
         self.db.inc_thread_sharing()
+        self.switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self.switch_interval, _SWITCH_INTERVAL))
         self.thread.start()
         return self
 
@@ -201,6 +211,7 @@ class Pipeline:
     def __exit__(self, exc_type: object, exc: BaseException | None, traceback: object) -> None:
         self.queue.put(None)
         self.thread.join()
+        sys.setswitchinterval(self.switch_interval)
         self.db.dec_thread_sharing()
         self.run.lock = None
         self.run.pooled = 0
