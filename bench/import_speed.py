@@ -22,6 +22,7 @@ import atexit
 import json
 import os
 import random
+import resource
 import secrets
 import shutil
 import sys
@@ -303,6 +304,12 @@ def load_staging(path: Path, vendor: str) -> float:
 # The measurement
 
 
+def _children_cpu() -> float:
+    """CPU seconds of this process's ended children: a large file is checked in one."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def run(scale: float = 1.0) -> dict[str, float]:
     """Import 20,000 x ``scale`` concerns and load the same rows with COPY; the timings."""
     _django()
@@ -315,9 +322,11 @@ def run(scale: float = 1.0) -> dict[str, float]:
         with bench_database() as vendor:
             _area()
             start, cpu_start = time.perf_counter(), time.process_time()
+            children_start = _children_cpu()
             report = import_concerns(path, AGENCY_CODE)
             seconds = time.perf_counter() - start
             cpu_seconds = time.process_time() - cpu_start
+            checking_seconds = _children_cpu() - children_start
             if not report.ok or report.created != count:
                 problems = "; ".join(str(problem) for problem in report.problems[:5])
                 raise RuntimeError(f"the benchmark file did not import cleanly: {problems}")
@@ -326,6 +335,7 @@ def run(scale: float = 1.0) -> dict[str, float]:
         "concerns": float(count),
         "seconds": seconds,
         "cpu_seconds": cpu_seconds,
+        "checking_cpu_seconds": checking_seconds,
         "concerns_per_second": count / seconds,
         "copy_seconds": copy_seconds,
         "ratio_to_copy": seconds / copy_seconds,
@@ -350,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     # The service's own CPU time, every thread of it: less sensitive to other work on
     # the machine than the elapsed time, though the database server's work is not in it.
     print(f"import CPU time (this process): {result['cpu_seconds']:.2f} s")
+    print(f"import CPU time (checking process): {result['checking_cpu_seconds']:.2f} s")
     print(f"{baseline} of the same rows: {result['copy_seconds']:.2f} s")
     print(f"import / {baseline}: {result['ratio_to_copy']:.1f}x")
     print("load average (1, 5, 15 min): before " + ", ".join(f"{v:.2f}" for v in before))
