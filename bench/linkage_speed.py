@@ -37,6 +37,7 @@ from safeguarding.linkage.components import DisjointSets
 from safeguarding.linkage.engine import (
     BACKENDS,
     BROAD_RULE_BUDGET,
+    BROAD_RULE_FLOOR,
     DEFAULT_AUTO_MATCH_PROBABILITY,
     Engine,
 )
@@ -101,7 +102,7 @@ def resolve_with_model(
         print(
             f"broad blocking rule {choice.rule}: {choice.pairs_per_record:.1f} pairs a record "
             f"with those admitted before it, {'admitted' if choice.admitted else 'refused'} "
-            f"(at most {BROAD_RULE_BUDGET} a record)",
+            f"(at most {BROAD_RULE_BUDGET} a record, or {BROAD_RULE_FLOOR:,} pairs in all)",
             file=sys.stderr,
         )
     return clusters, timings, model
