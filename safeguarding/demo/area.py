@@ -67,7 +67,6 @@ USERS = [
     DemoUser("admin", "Chris", "Doyle", Role.SYSTEM_ADMINISTRATOR, None),
     DemoUser("harbour", "Zara", "Ahmed", Role.PRACTITIONER, "VOL-HARBOUR"),
     DemoUser("hr", "Margaret", "Quinn", Role.HR_FINANCE, LOCAL_AUTHORITY[0]),
-    DemoUser("records", "Farah", "Khan", Role.INFORMATION_GOVERNANCE, LOCAL_AUTHORITY[0]),
     DemoUser("fund", "Oliver", "Grant", Role.FUND_ADMINISTRATOR, "NAT-TASKFORCE"),
     DemoUser("helpline", "Dev", "Patel", Role.HELPLINE_STAFF, "NAT-HELPLINE"),
 ]
