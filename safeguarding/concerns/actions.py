@@ -532,12 +532,13 @@ class ConcernStream:
     (writes.unit.Pipeline), in batches of ``batch_size`` after a first of a tenth.
 
     ``add`` takes concerns in the order they are to be recorded, as many at a time as the
-    caller has, and returns False, recording none of them, when they are not all new: a
-    record id given twice, or one the agency holds already. The caller then rolls back
-    and records batch by batch (record_concerns), which updates and reports repeats. What
-    the concerns could name is read for everything received but not yet read, so that a
-    caller that has the whole file reads once, up front. ``outcomes`` are the concerns'
-    outcomes, in order, once the block has ended."""
+    caller has. The stream is ``refused``, and records nothing more, when they are not all
+    new: a record id given twice, or one the agency holds already (found when they are
+    read, which may be at the block's end). The caller then rolls back and records batch
+    by batch (record_concerns), which updates and reports repeats. What the concerns could
+    name is read for everything received but not yet read, so that a caller that has the
+    whole file reads once, up front. ``outcomes`` are the concerns' outcomes, in order,
+    once the block has ended."""
 
     def __init__(
         self,
@@ -587,8 +588,7 @@ class ConcernStream:
         return not self.refused
 
     def _size(self, start: int) -> int:
-        first = max(1, self.batch_size // 10)
-        return first if start == 0 else self.batch_size
+        return _first_batch_size(self.batch_size) if start == 0 else self.batch_size
 
     def _record(self, start: int, stop: int) -> bool:
         """Plan and submit the batch; False if the stream refuses it or the writer failed."""
@@ -628,10 +628,14 @@ class ConcernStream:
         self.pipeline.__exit__(exc_type, exc, traceback)
 
 
+def _first_batch_size(batch_size: int) -> int:
+    return max(1, batch_size // 10)
+
+
 def _batch_bounds(count: int, batch_size: int) -> Iterator[tuple[int, int]]:
     """Batches of ``batch_size``, but a first batch of a tenth of that: nothing is written
     while the first batch is planned, so the smaller it is, the sooner the writer starts."""
-    first = min(count, max(1, batch_size // 10))
+    first = min(count, _first_batch_size(batch_size))
     if first:
         yield 0, first
     for start in range(first, count, batch_size):

@@ -717,15 +717,11 @@ def _with_records(path: Path, items: list[_Item]) -> list[_Item]:
     wanted = {item.row: item for item in items if item.record is None and item.draft is not None}
     if wanted:
         with path.open("rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                item = wanted.get(number)
-                if item is not None:
-                    if number == 1 and raw.startswith(UTF8_BOM):
-                        raw = raw[len(UTF8_BOM) :]
-                    item.record = json.loads(
-                        raw.decode("utf-8", "replace"),
-                        object_pairs_hook=_object_without_duplicate_keys,
-                    )
+            lines = _Lines(handle, [])  # the file had no encoding problem, or it is rejected
+            for text in lines:
+                item = wanted.get(lines.number)
+                if item is not None and text is not None:
+                    item.record = json.loads(text, object_pairs_hook=_object_without_duplicate_keys)
     return items
 
 
